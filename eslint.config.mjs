@@ -1,0 +1,52 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// Module boundaries are the architecture: apps never import apps, contracts depend on nothing,
+// and each risky dependency (the Kafka client, the ORM and database driver, raw sockets) lives in
+// exactly one lib.
+const socketModules = ['net', 'node:net', 'tls', 'node:tls'];
+const kafka = ['kafkajs'];
+const database = ['typeorm', 'pg', 'pg-copy-streams'];
+
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/.nx', '**/jest*.config.js', 'tools/**', 'deploy/**'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: ['*'] },
+            { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: [...kafka, ...database, ...socketModules] },
+            { sourceTag: 'scope:privacy', onlyDependOnLibsWithTags: [], bannedExternalImports: [...kafka, ...database, ...socketModules] },
+            { sourceTag: 'scope:observability', onlyDependOnLibsWithTags: ['scope:config'], bannedExternalImports: [...kafka, ...database, ...socketModules] },
+            { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:observability'], bannedExternalImports: [...database, ...socketModules] },
+            { sourceTag: 'scope:smpp', onlyDependOnLibsWithTags: ['scope:observability'], bannedExternalImports: [...kafka, ...database] },
+            { sourceTag: 'scope:roll', onlyDependOnLibsWithTags: ['scope:privacy', 'scope:config', 'scope:observability'], bannedExternalImports: [...kafka, ...socketModules] },
+            { sourceTag: 'scope:ingress', bannedExternalImports: [...kafka, ...database, ...socketModules] },
+            { sourceTag: 'scope:lookup', bannedExternalImports: [...kafka, ...database, ...socketModules] },
+            { sourceTag: 'scope:egress', bannedExternalImports: [...kafka, ...database, ...socketModules] },
+            { sourceTag: 'scope:smsc-sim', bannedExternalImports: [...kafka, ...database, ...socketModules] },
+            { sourceTag: 'scope:roll-cli', bannedExternalImports: [...kafka, ...socketModules] },
+            { sourceTag: 'type:e2e', bannedExternalImports: [...database] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+];

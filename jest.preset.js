@@ -1,0 +1,42 @@
+// Shared Jest settings. Unit specs (*.spec.ts) never touch the network; integration specs
+// (*.int-spec.ts) and e2e specs (*.e2e-spec.ts) run against the real Kafka, Redis, PostgreSQL and TCP.
+const path = require('node:path');
+
+const swcOptions = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+  swcrc: false,
+};
+
+const tiers = {
+  unit: ['**/*.spec.ts'],
+  int: ['**/*.int-spec.ts'],
+  e2e: ['**/*.e2e-spec.ts'],
+};
+
+/** Jest config for one project and one test tier. */
+function projectJestConfig(projectDir, tier = 'unit') {
+  return {
+    displayName: `${path.basename(projectDir)}:${tier}`,
+    rootDir: projectDir,
+    testEnvironment: 'node',
+    testMatch: tiers[tier],
+    transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    moduleNameMapper: {
+      '^@parchee/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+      '^@parchee/([a-z-]+)/testing$': path.join(__dirname, 'libs/$1/src/testing/index.ts'),
+    },
+    testTimeout: tier === 'unit' ? 5000 : tier === 'int' ? 30000 : 120000,
+    // Integration and e2e specs share one broker, cache and database: run them one file at a time.
+    maxWorkers: tier === 'unit' ? '50%' : 1,
+  };
+}
+
+module.exports = { projectJestConfig, swcOptions };
