@@ -1,0 +1,106 @@
+import { ContractError } from './contract-error';
+import type { DeadLetterV1 } from '../messages/dead-letter';
+import type { MoMessageV1 } from '../messages/mo-message';
+import type { MtMessageV1, ReplyKind, ReplyLanguage } from '../messages/mt-message';
+
+// Hand-written guards instead of a schema library: contracts have no runtime dependencies, and
+// these run once per message on the hot path, so they stay flat and allocation-free.
+
+type Json = Record<string, unknown>;
+
+function parse(value: Buffer | string | null, what: string): Json {
+  if (value === null) throw new ContractError(`${what}: empty record`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  } catch {
+    throw new ContractError(`${what}: not JSON`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ContractError(`${what}: not an object`);
+  }
+  return parsed as Json;
+}
+
+function str(o: Json, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new ContractError(`${what}: ${key} must be a string`);
+  return v;
+}
+
+function num(o: Json, key: string, what: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ContractError(`${what}: ${key} must be a number`);
+  return v;
+}
+
+function version(o: Json, what: string): 1 {
+  if (o['v'] !== 1) throw new ContractError(`${what}: unsupported version ${String(o['v'])}`);
+  return 1;
+}
+
+const REPLY_KINDS: ReadonlySet<string> = new Set<ReplyKind>(['found', 'not_found', 'invalid', 'help', 'busy']);
+const LANGUAGES: ReadonlySet<string> = new Set<ReplyLanguage>(['ur', 'en']);
+
+export function encodeMessage(message: MoMessageV1 | MtMessageV1 | DeadLetterV1): Buffer {
+  return Buffer.from(JSON.stringify(message), 'utf8');
+}
+
+export function decodeMo(value: Buffer | string | null): MoMessageV1 {
+  const w = 'sms.mo.v1';
+  const o = parse(value, w);
+  return {
+    v: version(o, w),
+    id: str(o, 'id', w),
+    operator: str(o, 'operator', w),
+    msisdn: str(o, 'msisdn', w),
+    shortCode: str(o, 'shortCode', w),
+    text: str(o, 'text', w),
+    dataCoding: num(o, 'dataCoding', w),
+    receivedAt: num(o, 'receivedAt', w),
+  };
+}
+
+export function decodeMt(value: Buffer | string | null): MtMessageV1 {
+  const w = 'sms.mt.v1';
+  const o = parse(value, w);
+  const kind = str(o, 'kind', w);
+  const lang = str(o, 'lang', w);
+  if (!REPLY_KINDS.has(kind)) throw new ContractError(`${w}: unknown kind ${kind}`);
+  if (!LANGUAGES.has(lang)) throw new ContractError(`${w}: unknown lang ${lang}`);
+  return {
+    v: version(o, w),
+    id: str(o, 'id', w),
+    moId: str(o, 'moId', w),
+    operator: str(o, 'operator', w),
+    msisdn: str(o, 'msisdn', w),
+    shortCode: str(o, 'shortCode', w),
+    text: str(o, 'text', w),
+    lang: lang as ReplyLanguage,
+    kind: kind as ReplyKind,
+    moReceivedAt: num(o, 'moReceivedAt', w),
+    createdAt: num(o, 'createdAt', w),
+    expiresAt: num(o, 'expiresAt', w),
+  };
+}
+
+export function decodeDeadLetter(value: Buffer | string | null): DeadLetterV1 {
+  const w = 'sms.dlq.v1';
+  const o = parse(value, w);
+  return {
+    v: version(o, w),
+    service: str(o, 'service', w),
+    code: str(o, 'code', w),
+    reason: str(o, 'reason', w),
+    sourceTopic: str(o, 'sourceTopic', w),
+    sourcePartition: num(o, 'sourcePartition', w),
+    sourceOffset: str(o, 'sourceOffset', w),
+    failedAt: num(o, 'failedAt', w),
+    payload: str(o, 'payload', w),
+  };
+}
+
+/** The MT id for part `n` of the reply to an MO: a replay of the MO yields the same ids. */
+export function mtIdFor(moId: string, n = 1): string {
+  return `${moId}.r${n}`;
+}

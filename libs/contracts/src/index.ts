@@ -1,0 +1,7 @@
+export { Topics, TOPIC_SPECS } from './topics/topics';
+export type { TopicName, TopicSpec } from './topics/topics';
+export type { MoMessageV1 } from './messages/mo-message';
+export type { MtMessageV1, ReplyKind, ReplyLanguage } from './messages/mt-message';
+export type { DeadLetterV1 } from './messages/dead-letter';
+export { ContractError } from './codec/contract-error';
+export { encodeMessage, decodeMo, decodeMt, decodeDeadLetter, mtIdFor } from './codec/message-codec';
