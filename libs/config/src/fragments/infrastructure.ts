@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { boolVar, intVar } from '../env/read-config';
+
+/** Kafka brokers and client settings. Defaults suit the local single-node broker. */
+export const kafkaConfig = z
+  .object({
+    KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+    KAFKA_CLIENT_ID: z.string().optional(),
+  })
+  .transform((e) => ({
+    brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+    clientId: e.KAFKA_CLIENT_ID,
+  }))
+  .refine((c) => c.brokers.every((b) => /^[^:\s]+:\d+$/.test(b)), {
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+    path: ['KAFKA_BROKERS'],
+  });
+
+/** Redis, the cache and shared-state store. Commands time out fast: Redis must never stall a reply. */
+export const redisConfig = z
+  .object({
+    PARCHEE_REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    PARCHEE_REDIS_COMMAND_TIMEOUT_MS: intVar(250, 10, 60_000),
+  })
+  .transform((e) => ({ url: e.PARCHEE_REDIS_URL, commandTimeoutMs: e.PARCHEE_REDIS_COMMAND_TIMEOUT_MS }));
+
+/** PostgreSQL, where the roll lives. */
+export const postgresConfig = z
+  .object({
+    PARCHEE_DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/parchee'),
+    PARCHEE_DATABASE_POOL_SIZE: intVar(10, 1, 200),
+  })
+  .refine((e) => /^postgres(ql)?:\/\//.test(e.PARCHEE_DATABASE_URL), {
+    message: 'must be a postgres:// URL',
+    path: ['PARCHEE_DATABASE_URL'],
+  })
+  .transform((e) => ({ url: e.PARCHEE_DATABASE_URL, poolSize: e.PARCHEE_DATABASE_POOL_SIZE }));
+
+/**
+ * The secret pepper for keyed hashes of CNICs and MSISDNs, from the environment or a file
+ * (a mounted secret). Never from the repository.
+ */
+export const pepperConfig = z
+  .object({ PARCHEE_PEPPER: z.string().optional(), PARCHEE_PEPPER_FILE: z.string().optional() })
+  .transform((e, ctx) => {
+    let pepper = e.PARCHEE_PEPPER;
+    if (!pepper && e.PARCHEE_PEPPER_FILE) {
+      try {
+        pepper = readFileSync(e.PARCHEE_PEPPER_FILE, 'utf8').trim();
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER_FILE'], message: `cannot read ${e.PARCHEE_PEPPER_FILE}: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    }
+    if (!pepper) {
+      ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER'], message: 'set PARCHEE_PEPPER or PARCHEE_PEPPER_FILE (a secret of at least 16 bytes)' });
+      return z.NEVER;
+    }
+    if (Buffer.byteLength(pepper) < 16) {
+      ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER'], message: 'must be at least 16 bytes' });
+      return z.NEVER;
+    }
+    return { pepper };
+  });
+
+/** The HTTP port for /metrics and /health, and logging. */
+export const serviceConfig = (defaultPort: number) =>
+  z
+    .object({
+      PORT: intVar(defaultPort, 0, 65535),
+      HOST: z.string().default('127.0.0.1'),
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      LOG_PRETTY: boolVar(false),
+    })
+    .transform((e) => ({ port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, prettyLogs: e.LOG_PRETTY }));

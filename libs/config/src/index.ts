@@ -1,0 +1,6 @@
+export { ConfigError } from './env/config-error';
+export { readConfig, intVar, boolVar } from './env/read-config';
+export type { Env, Fragment } from './env/read-config';
+export { kafkaConfig, redisConfig, postgresConfig, pepperConfig, serviceConfig } from './fragments/infrastructure';
+export { loadOperatorLinks, DEFAULT_OPERATORS_FILE } from './operators/operator-links';
+export type { OperatorLink, OperatorLinks, OperatorLinkSettings } from './operators/operator-links';
