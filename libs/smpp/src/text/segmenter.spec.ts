@@ -1,0 +1,135 @@
+import { DataCoding, decodeShortMessage } from './data-coding';
+import { decodeGsm7 } from './gsm7';
+import { segmentForSms, SegmentTlvTag, SmsSegment } from './segmenter';
+import { parseUdh } from './udh';
+import { decodeUcs2 } from './ucs2';
+
+// 200 characters of Urdu in the shape of a real reply.
+const URDU_200 = (() => {
+  const line = 'آپ کا ووٹ قومی اسمبلی کے حلقہ این اے ایک سو بیس میں درج ہے، سلسلہ نمبر اور گھرانہ نمبر یاد رکھیں۔ ';
+  let text = '';
+  while (text.length < 200) text += line;
+  return text.slice(0, 200);
+})();
+
+function payloadOf(segment: SmsSegment): Buffer {
+  const parsed = parseUdh(segment.shortMessage);
+  if (!parsed) throw new Error('segment has no UDH');
+  return parsed.payload;
+}
+
+describe('segmentForSms', () => {
+  it('sends a short ASCII reply as one GSM 7-bit segment without a header', () => {
+    const { dataCoding, segments } = segmentForSms('Send your 13 digit CNIC to 8300', { reference: 1 });
+    expect(dataCoding).toBe(DataCoding.DEFAULT);
+    expect(segments).toHaveLength(1);
+    expect(segments[0].esmClass).toBe(0);
+    expect(segments[0].tlvs).toEqual([]);
+    expect(decodeGsm7(segments[0].shortMessage)).toBe('Send your 13 digit CNIC to 8300');
+  });
+
+  it('fits exactly 160 septets in one part and splits 161 into 153 + 8', () => {
+    expect(segmentForSms('a'.repeat(160), { reference: 1 }).segments).toHaveLength(1);
+    const { segments } = segmentForSms('a'.repeat(161), { reference: 1 });
+    expect(segments.map((s) => payloadOf(s).length)).toEqual([153, 8]);
+    expect(segments.every((s) => s.esmClass === 0x40)).toBe(true);
+  });
+
+  it('counts GSM extension characters as two septets when deciding on parts', () => {
+    expect(segmentForSms('€'.repeat(80), { reference: 1 }).segments).toHaveLength(1);
+    expect(segmentForSms('€'.repeat(81), { reference: 1 }).segments).toHaveLength(2);
+  });
+
+  it('never splits a GSM escape sequence across parts', () => {
+    const text = 'a'.repeat(152) + '€' + 'b'.repeat(10);
+    const { segments } = segmentForSms(text, { reference: 9 });
+    const first = payloadOf(segments[0]);
+    expect(first.length).toBe(152);
+    expect(first[first.length - 1]).not.toBe(0x1b);
+    expect(decodeGsm7(payloadOf(segments[1]))).toBe('€' + 'b'.repeat(10));
+    expect(segments.map((s) => decodeGsm7(payloadOf(s))).join('')).toBe(text);
+  });
+
+  it('switches to UCS-2 for Urdu and keeps 70 characters in one part', () => {
+    const { dataCoding, segments } = segmentForSms('آپ کا ووٹ', { reference: 1 });
+    expect(dataCoding).toBe(DataCoding.UCS2);
+    expect(decodeUcs2(segments[0].shortMessage)).toBe('آپ کا ووٹ');
+    expect(segmentForSms('ب'.repeat(70), { reference: 1 }).segments).toHaveLength(1);
+    expect(segmentForSms('ب'.repeat(71), { reference: 1 }).segments).toHaveLength(2);
+  });
+
+  it('splits a 200-character Urdu reply into 3 UCS-2 parts of at most 67 characters', () => {
+    expect(URDU_200).toHaveLength(200);
+    const { dataCoding, segments } = segmentForSms(URDU_200, { reference: 0x1a7 });
+    expect(dataCoding).toBe(DataCoding.UCS2);
+    expect(segments).toHaveLength(3);
+    const texts = segments.map((s) => decodeUcs2(payloadOf(s)));
+    expect(texts.every((t) => t.length <= 67)).toBe(true);
+    expect(texts.join('')).toBe(URDU_200);
+    segments.forEach((s, i) => {
+      expect(parseUdh(s.shortMessage)?.udh.concat).toEqual({ ref: 0xa7, total: 3, seq: i + 1, refBits: 8 });
+      expect(s.shortMessage.length).toBeLessThanOrEqual(140);
+    });
+  });
+
+  it('never splits an emoji surrogate pair across parts', () => {
+    const text = 'ب'.repeat(66) + '😀' + 'ب'.repeat(10);
+    const { segments } = segmentForSms(text, { reference: 3 });
+    const first = decodeUcs2(payloadOf(segments[0]));
+    expect(first).toBe('ب'.repeat(66));
+    expect(decodeUcs2(payloadOf(segments[1]))).toBe('😀' + 'ب'.repeat(10));
+    for (const s of segments) {
+      const p = payloadOf(s);
+      const lastUnit = p.readUInt16BE(p.length - 2);
+      expect(lastUnit >= 0xd800 && lastUnit <= 0xdbff).toBe(false);
+    }
+  });
+
+  it('uses a 7-octet header and 66/152 capacity with a 16-bit reference', () => {
+    const urdu = segmentForSms('ب'.repeat(133), { reference: 0xbeef, mode: 'udh16' });
+    expect(urdu.segments.map((s) => decodeUcs2(payloadOf(s)).length)).toEqual([66, 66, 1]);
+    expect(urdu.segments[0].shortMessage.subarray(0, 7).toString('hex')).toBe('060804beef0301');
+    const gsm = segmentForSms('x'.repeat(305), { reference: 0x10002, mode: 'udh16' });
+    expect(gsm.segments.map((s) => payloadOf(s).length)).toEqual([152, 152, 1]);
+    expect(parseUdh(gsm.segments[0].shortMessage)?.udh.concat?.ref).toBe(2);
+  });
+
+  it('carries SAR TLVs and no header in sar mode', () => {
+    const { segments } = segmentForSms('ب'.repeat(100), { reference: 0x0102, mode: 'sar' });
+    expect(segments).toHaveLength(2);
+    segments.forEach((s, i) => {
+      expect(s.esmClass).toBe(0);
+      expect(s.tlvs).toEqual([
+        { tag: SegmentTlvTag.SAR_MSG_REF_NUM, value: Buffer.from([0x01, 0x02]) },
+        { tag: SegmentTlvTag.SAR_TOTAL_SEGMENTS, value: Buffer.from([2]) },
+        { tag: SegmentTlvTag.SAR_SEGMENT_SEQNUM, value: Buffer.from([i + 1]) },
+      ]);
+    });
+    expect(segments.map((s) => decodeUcs2(s.shortMessage)).join('')).toBe('ب'.repeat(100));
+  });
+
+  it('puts a long text in one message_payload TLV with an empty short_message in payload mode', () => {
+    const { dataCoding, segments } = segmentForSms(URDU_200, { reference: 1, mode: 'payload' });
+    expect(segments).toHaveLength(1);
+    expect(segments[0].shortMessage.length).toBe(0);
+    expect(segments[0].tlvs).toHaveLength(1);
+    expect(segments[0].tlvs[0].tag).toBe(SegmentTlvTag.MESSAGE_PAYLOAD);
+    expect(decodeShortMessage(dataCoding, segments[0].tlvs[0].value)).toBe(URDU_200);
+  });
+
+  it('sends GSM-compatible text as UCS-2 when forced', () => {
+    const { dataCoding, segments } = segmentForSms('HELP', { reference: 1, forceUcs2: true });
+    expect(dataCoding).toBe(DataCoding.UCS2);
+    expect(segments[0].shortMessage.toString('hex')).toBe('00480045004c0050');
+  });
+
+  it('refuses a text that needs more than 255 parts', () => {
+    expect(() => segmentForSms('x'.repeat(153 * 255 + 1), { reference: 1 })).toThrow(/at most 255/);
+  });
+
+  it('sends an empty text as one empty segment', () => {
+    const { segments } = segmentForSms('', { reference: 1 });
+    expect(segments).toHaveLength(1);
+    expect(segments[0].shortMessage.length).toBe(0);
+  });
+});
