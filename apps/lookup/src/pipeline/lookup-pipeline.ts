@@ -1,0 +1,131 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Topics, decodeMo, encodeMessage, mtIdFor, type MoMessageV1, type MtMessageV1 } from '@parchee/contracts';
+import { deadLetterRecord, type ConsumedBatch, type OutgoingRecord } from '@parchee/messaging';
+import { KeyedHasher } from '@parchee/privacy';
+import { silentLogger, type Logger } from '@parchee/observability';
+import { parseRequest } from '../request/request-parser';
+import type { CitizenRequest } from '../request/citizen-request';
+import { renderReply, type ReplyInput, type VoterDetails } from '../reply/reply-templates';
+
+/** The roll as lookup sees it: batched, keyed by CNIC hashes. RollReader implements it. */
+export interface VoterDirectory {
+  lookup(hashes: Buffer[]): Promise<{ version: number | null; results: Map<string, VoterDetails | null> }>;
+}
+
+export interface LookupPipelineOptions {
+  /** How long a reply stays worth sending, ms. Default 1 hour. */
+  replyTtlMs?: number;
+  /** How long to keep retrying an unavailable roll before answering "busy", ms. Default 5000. */
+  rollRetryDeadlineMs?: number;
+  logger?: Logger;
+  /** Called once per reply with its kind and the MO-to-reply delay, for metrics. */
+  onReply?: (kind: MtMessageV1['kind'], operator: string, lookupSeconds: number) => void;
+  onDeadLetter?: (code: string) => void;
+}
+
+interface Parsed {
+  mo: MoMessageV1;
+  key: string | null;
+  request: CitizenRequest;
+  hash?: Buffer;
+}
+
+/**
+ * One Kafka batch of MOs in, one reply per MO out (plus dead letters for records that are not
+ * MOs at all). The roll is read once per batch; the CNIC never leaves this function in clear.
+ */
+export class LookupPipeline {
+  private readonly replyTtlMs: number;
+  private readonly rollRetryDeadlineMs: number;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly directory: VoterDirectory,
+    private readonly hasher: KeyedHasher,
+    private readonly options: LookupPipelineOptions = {},
+  ) {
+    this.replyTtlMs = options.replyTtlMs ?? 3600_000;
+    this.rollRetryDeadlineMs = options.rollRetryDeadlineMs ?? 5000;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async process(batch: ConsumedBatch): Promise<OutgoingRecord[]> {
+    const started = Date.now();
+    const out: OutgoingRecord[] = [];
+    const parsed: Parsed[] = [];
+    for (const record of batch.records) {
+      try {
+        const mo = decodeMo(record.value);
+        const request = parseRequest(mo.text);
+        const entry: Parsed = { mo, key: record.key?.toString('utf8') ?? null, request };
+        if (request.kind === 'lookup') entry.hash = this.hasher.cnic(request.cnic);
+        parsed.push(entry);
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? 'UNHANDLED';
+        this.logger.warn({ code, topic: record.topic, partition: record.partition, offset: record.offset }, 'dead-lettering an MO record');
+        this.options.onDeadLetter?.(code);
+        out.push(deadLetterRecord('lookup', record, code, (err as Error).message));
+      }
+    }
+
+    const hashes = parsed.flatMap((p) => (p.hash ? [p.hash] : []));
+    const found = hashes.length > 0 ? await this.readRoll(hashes, batch) : new Map<string, VoterDetails | null>();
+
+    const now = Date.now();
+    const lookupSeconds = (now - started) / 1000;
+    for (const p of parsed) {
+      const input = this.replyFor(p, found);
+      const { text, kind } = renderReply(input, p.request.lang);
+      const mt: MtMessageV1 = {
+        v: 1,
+        id: mtIdFor(p.mo.id),
+        moId: p.mo.id,
+        operator: p.mo.operator,
+        msisdn: p.mo.msisdn,
+        shortCode: p.mo.shortCode,
+        text,
+        lang: p.request.lang,
+        kind,
+        moReceivedAt: p.mo.receivedAt,
+        createdAt: now,
+        expiresAt: p.mo.receivedAt + this.replyTtlMs,
+      };
+      out.push({ topic: Topics.MT, key: p.key, value: encodeMessage(mt) });
+      this.options.onReply?.(kind, p.mo.operator, lookupSeconds);
+    }
+    return out;
+  }
+
+  private replyFor(p: Parsed, found: Map<string, VoterDetails | null> | null): ReplyInput {
+    switch (p.request.kind) {
+      case 'help':
+        return { kind: 'help' };
+      case 'invalid':
+        return { kind: 'invalid', reason: p.request.reason };
+      case 'lookup': {
+        if (found === null) return { kind: 'busy' };
+        const voter = found.get(KeyedHasher.text(p.hash!));
+        return voter ? { kind: 'found', voter } : { kind: 'not_found' };
+      }
+    }
+  }
+
+  /** Null when the roll stayed unavailable past the deadline: those citizens get "busy". */
+  private async readRoll(hashes: Buffer[], batch: ConsumedBatch): Promise<Map<string, VoterDetails | null> | null> {
+    const deadline = Date.now() + this.rollRetryDeadlineMs;
+    let wait = 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { results } = await this.directory.lookup(hashes);
+        return results;
+      } catch (err) {
+        const retriable = (err as { retriable?: boolean }).retriable !== false;
+        this.logger.warn({ attempt, err: (err as Error).message, retriable }, 'roll lookup failed');
+        if (!retriable || Date.now() + wait > deadline || !batch.isRunning()) return null;
+        await delay(wait);
+        await batch.heartbeat().catch(() => undefined);
+        wait = Math.min(wait * 2, 1000);
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import type { ReplyKind, ReplyLanguage } from '@parchee/contracts';
+import type { InvalidReason } from '../request/citizen-request';
+
+/** The roll fields a reply shows. Name and address are left out on purpose, as ECP does. */
+export interface VoterDetails {
+  blockCode: string;
+  serialNo: number;
+  familyNo: number;
+  areaUr: string;
+  areaEn: string;
+  districtUr: string;
+  districtEn: string;
+  tehsilUr: string;
+  tehsilEn: string;
+  na: string;
+  pa: string;
+  stationNo: number;
+  stationUr: string;
+  stationEn: string;
+}
+
+export const HELPLINE = '051-111-327-111';
+export const EXAMPLE_CNIC = '3520212345671';
+
+export type ReplyInput =
+  | { kind: 'found'; voter: VoterDetails }
+  | { kind: 'not_found' }
+  | { kind: 'invalid'; reason: InvalidReason }
+  | { kind: 'help' }
+  | { kind: 'busy' };
+
+const URDU_INVALID: Record<InvalidReason, string> = {
+  empty: 'آپ کا پیغام خالی تھا۔',
+  no_number: 'پیغام میں شناختی کارڈ نمبر نہیں ملا۔',
+  wrong_length: 'شناختی کارڈ نمبر 13 ہندسوں کا ہوتا ہے۔',
+  bad_region: 'یہ شناختی کارڈ نمبر درست نہیں۔',
+  several_numbers: 'ایک پیغام میں صرف ایک شناختی کارڈ نمبر بھیجیں۔',
+};
+
+const ENGLISH_INVALID: Record<InvalidReason, string> = {
+  empty: 'Your message was empty.',
+  no_number: 'No CNIC number found in your message.',
+  wrong_length: 'A CNIC number has 13 digits.',
+  bad_region: 'This is not a valid CNIC number.',
+  several_numbers: 'Send one CNIC number per message.',
+};
+
+// Lines are joined with "\n": every handset shows it, and it costs one character.
+function urdu(input: ReplyInput): string {
+  switch (input.kind) {
+    case 'found': {
+      const v = input.voter;
+      return [
+        `بلاک کوڈ: ${v.blockCode}`,
+        `سلسلہ نمبر: ${v.serialNo}`,
+        `گھرانہ نمبر: ${v.familyNo}`,
+        `${v.areaUr}، ${v.tehsilUr}، ${v.districtUr}`,
+        `${v.na} ${v.pa}`,
+        `پولنگ اسٹیشن ${v.stationNo}: ${v.stationUr}`,
+      ].join('\n');
+    }
+    case 'not_found':
+      return `یہ شناختی کارڈ نمبر انتخابی فہرست میں درج نہیں۔ اندراج کے لیے ضلعی الیکشن کمشنر سے رابطہ کریں۔ ہیلپ لائن ${HELPLINE}`;
+    case 'invalid':
+      return `${URDU_INVALID[input.reason]} 13 ہندسوں کا شناختی کارڈ نمبر بھیجیں، مثال: ${EXAMPLE_CNIC}`;
+    case 'help':
+      return `ووٹ کی معلومات کے لیے اپنا 13 ہندسوں کا شناختی کارڈ نمبر 8300 پر بھیجیں، مثال: ${EXAMPLE_CNIC}۔ انگریزی کے لیے: E ${EXAMPLE_CNIC}`;
+    case 'busy':
+      return 'سروس اس وقت مصروف ہے۔ براہ کرم کچھ دیر بعد دوبارہ کوشش کریں۔';
+  }
+}
+
+function english(input: ReplyInput): string {
+  switch (input.kind) {
+    case 'found': {
+      const v = input.voter;
+      return [
+        `Block code: ${v.blockCode}`,
+        `Serial no: ${v.serialNo}`,
+        `Family no: ${v.familyNo}`,
+        `${v.areaEn}, ${v.tehsilEn}, ${v.districtEn}`,
+        `${v.na} ${v.pa}`,
+        `Polling station ${v.stationNo}: ${v.stationEn}`,
+      ].join('\n');
+    }
+    case 'not_found':
+      return `This CNIC is not on the electoral roll. To register, contact your District Election Commissioner. Helpline ${HELPLINE}`;
+    case 'invalid':
+      return `${ENGLISH_INVALID[input.reason]} Send your 13-digit CNIC, e.g. ${EXAMPLE_CNIC}`;
+    case 'help':
+      return `For your voting details send your 13-digit CNIC to 8300, e.g. ${EXAMPLE_CNIC}. For English: E ${EXAMPLE_CNIC}`;
+    case 'busy':
+      return 'The service is busy. Please try again in a few minutes.';
+  }
+}
+
+export function renderReply(input: ReplyInput, lang: ReplyLanguage): { text: string; kind: ReplyKind } {
+  return { text: lang === 'en' ? english(input) : urdu(input), kind: input.kind };
+}

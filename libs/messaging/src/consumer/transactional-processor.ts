@@ -1,0 +1,118 @@
+import type { Consumer, Kafka, Producer, TopicMessages } from 'kafkajs';
+import { silentLogger, type Logger } from '@parchee/observability';
+import { MessagingError } from '../errors/messaging-error';
+import type { OutgoingRecord } from '../producer/batching-publisher';
+import { nextOffset, toConsumedBatch, type ConsumedBatch } from './consumed-batch';
+
+export interface TransactionalProcessorOptions {
+  groupId: string;
+  topic: string;
+  /**
+   * Prefix of the transactional ids. Each concurrent partition slot gets its own producer and id
+   * (`<prefix>-<slot>`); replicas must use distinct prefixes (e.g. the pod name).
+   */
+  transactionalIdPrefix: string;
+  /** Partitions processed at once, one transactional producer each. Default 4. */
+  concurrency?: number;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * Consume-transform-produce with Kafka transactions: the records a batch produces and the
+ * consumer offset of that batch commit atomically, so a crash either replays the whole batch
+ * with no output visible, or nothing at all. Downstream consumers read committed data only.
+ */
+export class TransactionalProcessor {
+  private readonly consumer: Consumer;
+  private readonly producers: Producer[] = [];
+  private readonly idle: Producer[] = [];
+  private readonly logger: Logger;
+  private running = false;
+
+  constructor(private readonly kafka: Kafka, private readonly options: TransactionalProcessorOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(process: (batch: ConsumedBatch) => Promise<OutgoingRecord[]>): Promise<void> {
+    const concurrency = this.options.concurrency ?? 4;
+    for (let slot = 0; slot < concurrency; slot++) {
+      const producer = this.kafka.producer({
+        transactionalId: `${this.options.transactionalIdPrefix}-${slot}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: 30_000,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      this.producers.push(producer);
+      this.idle.push(producer);
+    }
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      this.logger.error({ err: e.payload.error?.message, restart: e.payload.restart }, 'transactional consumer crashed');
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch: async (payload) => {
+        const batch = toConsumedBatch(payload);
+        if (batch.records.length === 0) return;
+        const output = await process(batch);
+        const producer = this.idle.pop();
+        if (!producer) throw new MessagingError('TRANSACTION_FAILED', 'no idle transactional producer', true);
+        try {
+          await this.commit(producer, batch, output);
+        } finally {
+          this.idle.push(producer);
+        }
+        payload.resolveOffset(batch.records[batch.records.length - 1].offset);
+      },
+    });
+    this.running = true;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+    await Promise.allSettled(this.producers.map((p) => p.disconnect()));
+  }
+
+  private async commit(producer: Producer, batch: ConsumedBatch, output: OutgoingRecord[]): Promise<void> {
+    const transaction = await producer.transaction();
+    try {
+      const byTopic = new Map<string, TopicMessages>();
+      for (const r of output) {
+        let entry = byTopic.get(r.topic);
+        if (!entry) byTopic.set(r.topic, (entry = { topic: r.topic, messages: [] }));
+        entry.messages.push({ key: r.key, value: r.value, headers: r.headers });
+      }
+      if (byTopic.size > 0) await transaction.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      const last = batch.records[batch.records.length - 1].offset;
+      await transaction.sendOffsets({
+        consumerGroupId: this.options.groupId,
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last) }] }],
+      });
+      await transaction.commit();
+    } catch (err) {
+      await transaction.abort().catch((abortErr: Error) => this.logger.warn({ err: abortErr.message }, 'transaction abort failed'));
+      throw new MessagingError('TRANSACTION_FAILED', `transaction failed: ${(err as Error).message}`, true, err);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+export { createKafka } from './client/kafka-client';
+export type { KafkaClientOptions } from './client/kafka-client';
+export { ensureTopics } from './admin/ensure-topics';
+export type { TopicDefinition } from './admin/ensure-topics';
+export { BatchingPublisher } from './producer/batching-publisher';
+export type { BatchingPublisherOptions, OutgoingRecord } from './producer/batching-publisher';
+export { BatchConsumer } from './consumer/batch-consumer';
+export type { BatchConsumerOptions } from './consumer/batch-consumer';
+export { TransactionalProcessor } from './consumer/transactional-processor';
+export type { TransactionalProcessorOptions } from './consumer/transactional-processor';
+export type { ConsumedBatch, ConsumedRecord } from './consumer/consumed-batch';
+export { MessagingError } from './errors/messaging-error';
+export { deadLetterRecord } from './dead-letter/dead-letter-record';
