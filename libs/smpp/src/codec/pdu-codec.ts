@@ -1,0 +1,346 @@
+import { SmppDecodeError } from '../errors/smpp-decode-error';
+import { SmppError } from '../errors/smpp-error';
+import { commandIdOf, commandName, describeCommandId, isResponseCommandId } from './command-id';
+import { CommandStatus } from './command-status';
+import type { EncodablePdu, MultiDestination, Pdu, Tlv, UnsuccessSme } from './pdu';
+import { BodyField, bodySpecs, emptyFieldValue, MAX_SHORT_MESSAGE_LENGTH } from './pdu-body';
+import { DestFlag } from './pdu';
+import { fixedTlvLength, tlvTagName } from './tlv-tag';
+
+/** Every PDU starts with command_length, command_id, command_status and sequence_number. */
+export const PDU_HEADER_LENGTH = 16;
+
+/** Default ceiling on command_length. Real PDUs are a few hundred octets; this bounds memory per peer. */
+export const DEFAULT_MAX_PDU_LENGTH = 64 * 1024;
+
+export interface PduCodecOptions {
+  /** Largest command_length accepted, in octets. Default 65536. */
+  maxPduLength?: number;
+}
+
+const S = CommandStatus;
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+interface HeaderInfo {
+  commandId: number;
+  sequenceNumber: number;
+}
+
+class BodyReader {
+  private offset: number;
+
+  constructor(
+    private readonly buffer: Buffer,
+    start: number,
+    private readonly end: number,
+    private readonly header: HeaderInfo,
+  ) {
+    this.offset = start;
+  }
+
+  get remaining(): number {
+    return this.end - this.offset;
+  }
+
+  fail(message: string, status: number): never {
+    throw new SmppDecodeError(`${describeCommandId(this.header.commandId)}: ${message}`, status, this.header);
+  }
+
+  int8(name: string): number {
+    if (this.remaining < 1) this.fail(`body ends before ${name}`, S.ESME_RINVCMDLEN);
+    return this.buffer[this.offset++];
+  }
+
+  int16(name: string): number {
+    if (this.remaining < 2) this.fail(`body ends before ${name}`, S.ESME_RINVCMDLEN);
+    const value = this.buffer.readUInt16BE(this.offset);
+    this.offset += 2;
+    return value;
+  }
+
+  int32(name: string): number {
+    if (this.remaining < 4) this.fail(`body ends before ${name}`, S.ESME_RINVCMDLEN);
+    const value = this.buffer.readUInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  /** A C-Octet String: ASCII up to a NUL that must come within `maxSize` octets. */
+  cstring(name: string, maxSize: number, status: number, lengths?: readonly number[]): string {
+    const searchEnd = Math.min(this.end, this.offset + maxSize);
+    const nul = this.buffer.indexOf(0, this.offset);
+    if (nul === -1 || nul >= searchEnd) {
+      if (searchEnd === this.end && this.end - this.offset < maxSize) {
+        this.fail(`${name} has no terminating NUL before the end of the body`, S.ESME_RINVCMDLEN);
+      }
+      this.fail(`${name} is longer than ${maxSize - 1} characters`, status);
+    }
+    const value = this.buffer.toString('latin1', this.offset, nul);
+    if (lengths && !lengths.includes(value.length)) {
+      this.fail(`${name} must be ${lengths.join(' or ')} characters, got ${value.length}`, status);
+    }
+    this.offset = nul + 1;
+    return value;
+  }
+
+  octets(name: string, length: number, status: number): Buffer {
+    if (this.remaining < length) this.fail(`${name} runs past the end of the body`, status);
+    // Copied so a decoded PDU never pins the (possibly large) socket chunk it was read from.
+    const value = Buffer.from(this.buffer.subarray(this.offset, this.offset + length));
+    this.offset += length;
+    return value;
+  }
+}
+
+function readField(reader: BodyReader, field: BodyField): unknown {
+  switch (field.kind) {
+    case 'int8':
+      return reader.int8(field.name);
+    case 'cstring':
+      return reader.cstring(field.name, field.maxSize, field.status, field.lengths);
+    case 'shortMessage': {
+      const smLength = reader.int8('sm_length');
+      if (smLength > MAX_SHORT_MESSAGE_LENGTH) reader.fail(`sm_length ${smLength} exceeds ${MAX_SHORT_MESSAGE_LENGTH}`, S.ESME_RINVMSGLEN);
+      return reader.octets('short_message', smLength, S.ESME_RINVMSGLEN);
+    }
+    case 'destAddresses': {
+      const count = reader.int8('number_of_dests');
+      if (count === 0) reader.fail('number_of_dests is 0', S.ESME_RINVNUMDESTS);
+      const destinations: MultiDestination[] = [];
+      for (let i = 0; i < count; i++) {
+        const destFlag = reader.int8('dest_flag');
+        if (destFlag === DestFlag.SME_ADDRESS) {
+          destinations.push({
+            destFlag,
+            destAddrTon: reader.int8('dest_addr_ton'),
+            destAddrNpi: reader.int8('dest_addr_npi'),
+            destinationAddr: reader.cstring('destination_addr', 21, S.ESME_RINVDSTADR),
+          });
+        } else if (destFlag === DestFlag.DISTRIBUTION_LIST) {
+          destinations.push({ destFlag, dlName: reader.cstring('dl_name', 21, S.ESME_RINVDLNAME) });
+        } else {
+          reader.fail(`dest_flag ${destFlag} is neither 1 nor 2`, S.ESME_RINVDESTFLAG);
+        }
+      }
+      return destinations;
+    }
+    case 'unsuccessSmes': {
+      const count = reader.int8('no_unsuccess');
+      const failures: UnsuccessSme[] = [];
+      for (let i = 0; i < count; i++) {
+        failures.push({
+          destAddrTon: reader.int8('dest_addr_ton'),
+          destAddrNpi: reader.int8('dest_addr_npi'),
+          destinationAddr: reader.cstring('destination_addr', 21, S.ESME_RINVDSTADR),
+          errorStatusCode: reader.int32('error_status_code'),
+        });
+      }
+      return failures;
+    }
+  }
+}
+
+function readTlvs(reader: BodyReader): Tlv[] {
+  const tlvs: Tlv[] = [];
+  while (reader.remaining > 0) {
+    if (reader.remaining < 4) reader.fail(`${reader.remaining} stray octets where a TLV header was expected`, S.ESME_RINVOPTPARSTREAM);
+    const tag = reader.int16('tag');
+    const length = reader.int16('length');
+    if (reader.remaining < length) {
+      reader.fail(`TLV ${tlvTagName(tag)} declares ${length} octets but ${reader.remaining} remain`, S.ESME_RINVOPTPARSTREAM);
+    }
+    const fixed = fixedTlvLength(tag);
+    if (fixed !== undefined && fixed !== length) {
+      reader.fail(`TLV ${tlvTagName(tag)} must be ${fixed} octets, got ${length}`, S.ESME_RINVPARLEN);
+    }
+    tlvs.push({ tag, value: reader.octets(tlvTagName(tag), length, S.ESME_RINVOPTPARSTREAM) });
+  }
+  return tlvs;
+}
+
+/**
+ * Decodes one whole PDU (header included). Anything that does not match the specification exactly,
+ * including trailing octets after the last field, throws an SmppDecodeError carrying the
+ * command_status to answer with and, when readable, the sequence number.
+ */
+export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
+  const maxPduLength = options.maxPduLength ?? DEFAULT_MAX_PDU_LENGTH;
+  if (buffer.length < PDU_HEADER_LENGTH) {
+    throw new SmppDecodeError(`PDU of ${buffer.length} octets is shorter than the 16-octet header`, S.ESME_RINVCMDLEN);
+  }
+  const commandLength = buffer.readUInt32BE(0);
+  const header: HeaderInfo = { commandId: buffer.readUInt32BE(4), sequenceNumber: buffer.readUInt32BE(12) };
+  const commandStatus = buffer.readUInt32BE(8);
+  if (commandLength < PDU_HEADER_LENGTH || commandLength > maxPduLength) {
+    throw new SmppDecodeError(`command_length ${commandLength} outside 16..${maxPduLength}`, S.ESME_RINVCMDLEN, header);
+  }
+  if (commandLength !== buffer.length) {
+    throw new SmppDecodeError(`command_length ${commandLength} but ${buffer.length} octets given`, S.ESME_RINVCMDLEN, header);
+  }
+  const command = commandName(header.commandId);
+  if (command === undefined) {
+    throw new SmppDecodeError(`unknown command_id ${describeCommandId(header.commandId)}`, S.ESME_RINVCMDID, header);
+  }
+
+  const spec = bodySpecs[command];
+  const pdu: Record<string, unknown> = { command, commandId: header.commandId, commandStatus, sequenceNumber: header.sequenceNumber };
+  const emptyBody = (): Pdu => {
+    for (const field of spec.fields) pdu[field.name] = emptyFieldValue(field);
+    if (spec.tlvs) pdu['tlvs'] = [];
+    return pdu as unknown as Pdu;
+  };
+
+  // A failed response may omit its body (the spec says it is not returned when command_status is
+  // non-zero), and some SMSCs send a malformed one; the status is what matters, so keep it.
+  const failedResponse = isResponseCommandId(header.commandId) && commandStatus !== S.ESME_ROK;
+  if (failedResponse && commandLength === PDU_HEADER_LENGTH) return emptyBody();
+
+  const reader = new BodyReader(buffer, PDU_HEADER_LENGTH, commandLength, header);
+  try {
+    for (const field of spec.fields) pdu[field.name] = readField(reader, field);
+    if (spec.tlvs) {
+      pdu['tlvs'] = readTlvs(reader);
+    } else if (reader.remaining > 0) {
+      reader.fail(`${reader.remaining} octets after the last field`, S.ESME_RINVCMDLEN);
+    }
+  } catch (error) {
+    if (failedResponse) return emptyBody();
+    throw error;
+  }
+  return pdu as unknown as Pdu;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+class BodyWriter {
+  readonly parts: Buffer[] = [];
+  length = 0;
+
+  constructor(private readonly command: string) {}
+
+  invalid(message: string): never {
+    throw new SmppError('INVALID_PDU', `${this.command}: ${message}`);
+  }
+
+  private push(part: Buffer): void {
+    this.parts.push(part);
+    this.length += part.length;
+  }
+
+  int(name: string, value: unknown, octets: 1 | 2 | 4): void {
+    const max = octets === 4 ? 0xffffffff : (1 << (octets * 8)) - 1;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+      this.invalid(`${name} must be an integer in 0..${max}, got ${String(value)}`);
+    }
+    const part = Buffer.allocUnsafe(octets);
+    part.writeUIntBE(value, 0, octets);
+    this.push(part);
+  }
+
+  cstring(name: string, value: unknown, maxSize: number, lengths?: readonly number[]): void {
+    if (typeof value !== 'string') this.invalid(`${name} must be a string`);
+    if (value.includes('\0')) this.invalid(`${name} must not contain NUL`);
+    if (value.length > maxSize - 1) this.invalid(`${name} is longer than ${maxSize - 1} characters`);
+    if (lengths && !lengths.includes(value.length)) this.invalid(`${name} must be ${lengths.join(' or ')} characters`);
+    const part = Buffer.alloc(value.length + 1);
+    part.write(value, 0, 'latin1');
+    this.push(part);
+  }
+
+  octets(name: string, value: unknown, maxLength: number): void {
+    if (!Buffer.isBuffer(value)) this.invalid(`${name} must be a Buffer`);
+    if (value.length > maxLength) this.invalid(`${name} is ${value.length} octets, more than ${maxLength}`);
+    this.push(value);
+  }
+}
+
+function writeField(writer: BodyWriter, field: BodyField, value: unknown): void {
+  switch (field.kind) {
+    case 'int8':
+      return writer.int(field.name, value, 1);
+    case 'cstring':
+      return writer.cstring(field.name, value, field.maxSize, field.lengths);
+    case 'shortMessage': {
+      if (!Buffer.isBuffer(value)) writer.invalid('shortMessage must be a Buffer');
+      if (value.length > MAX_SHORT_MESSAGE_LENGTH) {
+        writer.invalid(`shortMessage is ${value.length} octets; above ${MAX_SHORT_MESSAGE_LENGTH} use the message_payload TLV`);
+      }
+      writer.int('sm_length', value.length, 1);
+      return writer.octets('shortMessage', value, MAX_SHORT_MESSAGE_LENGTH);
+    }
+    case 'destAddresses': {
+      const destinations = value as MultiDestination[];
+      if (!Array.isArray(destinations) || destinations.length < 1 || destinations.length > 255) {
+        writer.invalid('destAddresses must list 1..255 destinations');
+      }
+      writer.int('number_of_dests', destinations.length, 1);
+      for (const destination of destinations) {
+        writer.int('dest_flag', destination.destFlag, 1);
+        if (destination.destFlag === DestFlag.SME_ADDRESS) {
+          writer.int('dest_addr_ton', destination.destAddrTon, 1);
+          writer.int('dest_addr_npi', destination.destAddrNpi, 1);
+          writer.cstring('destination_addr', destination.destinationAddr, 21);
+        } else if (destination.destFlag === DestFlag.DISTRIBUTION_LIST) {
+          writer.cstring('dl_name', destination.dlName, 21);
+        } else {
+          writer.invalid('dest_flag must be 1 or 2');
+        }
+      }
+      return;
+    }
+    case 'unsuccessSmes': {
+      const failures = value as UnsuccessSme[];
+      if (!Array.isArray(failures) || failures.length > 255) writer.invalid('unsuccessSmes must list 0..255 entries');
+      writer.int('no_unsuccess', failures.length, 1);
+      for (const failure of failures) {
+        writer.int('dest_addr_ton', failure.destAddrTon, 1);
+        writer.int('dest_addr_npi', failure.destAddrNpi, 1);
+        writer.cstring('destination_addr', failure.destinationAddr, 21);
+        writer.int('error_status_code', failure.errorStatusCode, 4);
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * Encodes a PDU, header included. The command_id follows from `command`. Values that the
+ * specification does not allow (a source_addr over 20 characters, a short_message over 254 octets)
+ * throw SmppError 'INVALID_PDU' rather than being truncated.
+ */
+export function encodePdu(pdu: EncodablePdu): Buffer {
+  const spec = bodySpecs[pdu.command];
+  if (spec === undefined) throw new SmppError('INVALID_PDU', `unknown command ${String(pdu.command)}`);
+  const commandId = commandIdOf(pdu.command);
+  const commandStatus = pdu.commandStatus ?? S.ESME_ROK;
+  const writer = new BodyWriter(pdu.command);
+  writer.int('command_status', commandStatus, 4);
+  writer.int('sequence_number', pdu.sequenceNumber, 4);
+
+  // The spec returns no body with a failed response; peers must not rely on one being there.
+  const omitBody = isResponseCommandId(commandId) && commandStatus !== S.ESME_ROK;
+  if (!omitBody) {
+    const fields = pdu as unknown as Record<string, unknown>;
+    for (const field of spec.fields) writeField(writer, field, fields[field.name]);
+    if (spec.tlvs) {
+      const tlvs = (fields['tlvs'] ?? []) as Tlv[];
+      if (!Array.isArray(tlvs)) writer.invalid('tlvs must be an array');
+      for (const tlv of tlvs) {
+        writer.int('TLV tag', tlv.tag, 2);
+        if (!Buffer.isBuffer(tlv.value)) writer.invalid(`TLV ${tlvTagName(tlv.tag)} value must be a Buffer`);
+        const fixed = fixedTlvLength(tlv.tag);
+        if (fixed !== undefined && fixed !== tlv.value.length) writer.invalid(`TLV ${tlvTagName(tlv.tag)} must be ${fixed} octets`);
+        writer.int(`TLV ${tlvTagName(tlv.tag)} length`, tlv.value.length, 2);
+        writer.octets(`TLV ${tlvTagName(tlv.tag)}`, tlv.value, 0xffff);
+      }
+    }
+  }
+
+  const head = Buffer.allocUnsafe(8);
+  head.writeUInt32BE(8 + writer.length, 0);
+  head.writeUInt32BE(commandId, 4);
+  return Buffer.concat([head, ...writer.parts], 8 + writer.length);
+}
