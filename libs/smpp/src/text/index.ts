@@ -16,7 +16,7 @@ export { DataCoding, alphabetOf, decodeShortMessage } from './data-coding';
 export type { DecodeShortMessageOptions, SmsAlphabet } from './data-coding';
 export { ESM_CLASS_UDHI, UdhIei, buildConcatUdh, parseUdh } from './udh';
 export type { ConcatInfo, ParsedUdh, UdhElement } from './udh';
-export { SegmentTlvTag, SmsLimits, segmentForSms } from './segmenter';
+export { SmsLimits, segmentForSms } from './segmenter';
 export type { SegmentOptions, SegmentationMode, SegmentedSms, SmsSegment } from './segmenter';
 export { ConcatReassembler } from './reassembler';
 export type { ConcatPart, ConcatReassemblerOptions, ExpiredConcat, ReassembledMessage, ReassemblyClock } from './reassembler';

@@ -1,6 +1,7 @@
 import { DataCoding, decodeShortMessage } from './data-coding';
 import { decodeGsm7 } from './gsm7';
-import { segmentForSms, SegmentTlvTag, SmsSegment } from './segmenter';
+import { TlvTag } from '../codec/tlv-tag';
+import { segmentForSms, SmsSegment } from './segmenter';
 import { parseUdh } from './udh';
 import { decodeUcs2 } from './ucs2';
 
@@ -100,9 +101,9 @@ describe('segmentForSms', () => {
     segments.forEach((s, i) => {
       expect(s.esmClass).toBe(0);
       expect(s.tlvs).toEqual([
-        { tag: SegmentTlvTag.SAR_MSG_REF_NUM, value: Buffer.from([0x01, 0x02]) },
-        { tag: SegmentTlvTag.SAR_TOTAL_SEGMENTS, value: Buffer.from([2]) },
-        { tag: SegmentTlvTag.SAR_SEGMENT_SEQNUM, value: Buffer.from([i + 1]) },
+        { tag: TlvTag.sar_msg_ref_num, value: Buffer.from([0x01, 0x02]) },
+        { tag: TlvTag.sar_total_segments, value: Buffer.from([2]) },
+        { tag: TlvTag.sar_segment_seqnum, value: Buffer.from([i + 1]) },
       ]);
     });
     expect(segments.map((s) => decodeUcs2(s.shortMessage)).join('')).toBe('ب'.repeat(100));
@@ -113,7 +114,7 @@ describe('segmentForSms', () => {
     expect(segments).toHaveLength(1);
     expect(segments[0].shortMessage.length).toBe(0);
     expect(segments[0].tlvs).toHaveLength(1);
-    expect(segments[0].tlvs[0].tag).toBe(SegmentTlvTag.MESSAGE_PAYLOAD);
+    expect(segments[0].tlvs[0].tag).toBe(TlvTag.message_payload);
     expect(decodeShortMessage(dataCoding, segments[0].tlvs[0].value)).toBe(URDU_200);
   });
 

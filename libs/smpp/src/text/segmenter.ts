@@ -1,16 +1,9 @@
+import { TlvTag } from '../codec/tlv-tag';
 import { DataCoding } from './data-coding';
 import { encodeGsm7Char, gsm7CharLength } from './gsm7';
 import { SmsTextError, SmsTextErrorCode } from './sms-text-error';
 import { buildConcatUdh, ESM_CLASS_UDHI } from './udh';
 import { encodeUcs2 } from './ucs2';
-
-/** SMPP 3.4 TLV tags the segmenter emits (section 5.3.2). */
-export const SegmentTlvTag = {
-  SAR_MSG_REF_NUM: 0x020c,
-  SAR_TOTAL_SEGMENTS: 0x020e,
-  SAR_SEGMENT_SEQNUM: 0x020f,
-  MESSAGE_PAYLOAD: 0x0424,
-} as const;
 
 /**
  * How a long text travels: a concatenation UDH with an 8-bit or 16-bit reference, SAR TLVs
@@ -117,7 +110,7 @@ export function segmentForSms(text: string, opts: SegmentOptions): SegmentedSms 
     const payload = Buffer.concat(atoms.map((a) => Buffer.from(a.bytes)));
     return {
       dataCoding,
-      segments: [{ shortMessage: Buffer.alloc(0), esmClass: 0, tlvs: [{ tag: SegmentTlvTag.MESSAGE_PAYLOAD, value: payload }] }],
+      segments: [{ shortMessage: Buffer.alloc(0), esmClass: 0, tlvs: [{ tag: TlvTag.message_payload, value: payload }] }],
     };
   }
 
@@ -136,9 +129,9 @@ export function segmentForSms(text: string, opts: SegmentOptions): SegmentedSms 
         shortMessage: payload,
         esmClass: 0,
         tlvs: [
-          { tag: SegmentTlvTag.SAR_MSG_REF_NUM, value: u16(opts.reference & 0xffff) },
-          { tag: SegmentTlvTag.SAR_TOTAL_SEGMENTS, value: Buffer.from([count]) },
-          { tag: SegmentTlvTag.SAR_SEGMENT_SEQNUM, value: Buffer.from([seq]) },
+          { tag: TlvTag.sar_msg_ref_num, value: u16(opts.reference & 0xffff) },
+          { tag: TlvTag.sar_total_segments, value: Buffer.from([count]) },
+          { tag: TlvTag.sar_segment_seqnum, value: Buffer.from([seq]) },
         ],
       };
     }

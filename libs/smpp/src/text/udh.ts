@@ -1,3 +1,4 @@
+import { EsmClass } from '../codec/field-values';
 import { SmsTextError, SmsTextErrorCode } from './sms-text-error';
 
 /** User data header information element identifiers (3GPP TS 23.040 9.2.3.24). */
@@ -7,7 +8,7 @@ export const UdhIei = {
 } as const;
 
 /** `esm_class` bit that says the short message starts with a user data header. */
-export const ESM_CLASS_UDHI = 0x40;
+export const ESM_CLASS_UDHI = EsmClass.UDHI_INDICATOR;
 
 export interface ConcatInfo {
   ref: number;
