@@ -20,4 +20,11 @@ export type { SmppErrorCode, SmppErrorOptions } from './errors/smpp-error';
 export { SmppCommandError } from './errors/smpp-command-error';
 export { SmppDecodeError } from './errors/smpp-decode-error';
 
+export { SmppSession } from './session/smpp-session';
+export type { SmppSocket, OutgoingRequest, ResponseBody, SessionState, SmppSessionEvents } from './session/smpp-session';
+export { DEFAULT_SESSION_OPTIONS, resolveSessionOptions } from './session/smpp-session-options';
+export type { SmppSessionOptions } from './session/smpp-session-options';
+export { silentSmppLogger } from './session/smpp-logger';
+export type { SmppLogger } from './session/smpp-logger';
+
 export * from './text';

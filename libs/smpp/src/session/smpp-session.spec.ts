@@ -1,0 +1,419 @@
+import { Duplex } from 'node:stream';
+import { CommandStatus } from '../codec/command-status';
+import type { DeliverSm, Pdu, RequestPdu } from '../codec/pdu';
+import { encodePdu } from '../codec/pdu-codec';
+import { SmppCommandError } from '../errors/smpp-command-error';
+import { SmppError } from '../errors/smpp-error';
+import { createDuplexPair } from '../testing/duplex-pair';
+import { FakeSmppPeer } from '../testing/fake-smpp-peer';
+import { SmppSession } from './smpp-session';
+import type { SmppSessionOptions } from './smpp-session-options';
+
+const submitFields = {
+  serviceType: '',
+  sourceAddrTon: 5,
+  sourceAddrNpi: 0,
+  sourceAddr: '8300',
+  destAddrTon: 1,
+  destAddrNpi: 1,
+  destinationAddr: '923000000001',
+  esmClass: 0,
+  protocolId: 0,
+  priorityFlag: 0,
+  scheduleDeliveryTime: '',
+  validityPeriod: '',
+  registeredDelivery: 0,
+  replaceIfPresentFlag: 0,
+  dataCoding: 0,
+  smDefaultMsgId: 0,
+  shortMessage: Buffer.from('hi'),
+  tlvs: [],
+};
+
+const submitSm = { command: 'submit_sm' as const, ...submitFields };
+const deliverSm = (sequenceNumber: number): DeliverSm => ({ command: 'deliver_sm', commandId: 5, commandStatus: 0, sequenceNumber, ...submitFields });
+
+function hex(text: string): Buffer {
+  return Buffer.from(text.replace(/\s/g, ''), 'hex');
+}
+
+function setup(options: Partial<SmppSessionOptions> = {}): { session: SmppSession; peer: FakeSmppPeer } {
+  const [local, remote] = createDuplexPair();
+  const session = new SmppSession(local, { enquireLinkIntervalMs: 0, ...options });
+  session.on('error', () => undefined);
+  return { session, peer: new FakeSmppPeer(remote) };
+}
+
+/** Lets stream and nextTick callbacks run without advancing fake clocks. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+function rejectionOf(promise: Promise<unknown>): Promise<SmppError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: SmppError) => error,
+  );
+}
+
+const sessions: SmppSession[] = [];
+afterEach(() => {
+  jest.useRealTimers();
+  sessions.splice(0).forEach((session) => session.close());
+});
+
+describe('SmppSession requests', () => {
+  it('resolves a request with the response carrying its sequence number', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    const first = session.request(submitSm);
+    const second = session.request(submitSm);
+    const [a, b] = [await peer.next(), await peer.next()];
+    expect([a.command, b.command]).toEqual(['submit_sm', 'submit_sm']);
+    expect(b.sequenceNumber).toBe(a.sequenceNumber + 1);
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: b.sequenceNumber, messageId: 'second' });
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: a.sequenceNumber, messageId: 'first' });
+    expect((await first).messageId).toBe('first');
+    expect((await second).messageId).toBe('second');
+  });
+
+  it('rejects with SmppCommandError carrying the status, retriable only for temporary statuses', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    const throttled = session.request(submitSm);
+    const badAddress = session.request(submitSm);
+    const [a, b] = [await peer.next(), await peer.next()];
+    peer.send({ command: 'submit_sm_resp', commandStatus: CommandStatus.ESME_RTHROTTLED, sequenceNumber: a.sequenceNumber, messageId: '' });
+    peer.send({ command: 'submit_sm_resp', commandStatus: CommandStatus.ESME_RINVDSTADR, sequenceNumber: b.sequenceNumber, messageId: '' });
+    const throttledError = await rejectionOf(throttled);
+    expect(throttledError).toBeInstanceOf(SmppCommandError);
+    expect(throttledError).toMatchObject({ code: 'COMMAND_STATUS', commandStatus: CommandStatus.ESME_RTHROTTLED, retriable: true });
+    expect(await rejectionOf(badAddress)).toMatchObject({ code: 'COMMAND_STATUS', commandStatus: CommandStatus.ESME_RINVDSTADR, retriable: false });
+  });
+
+  it('rejects a request the peer answers with generic_nack', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    const pending = session.request(submitSm);
+    const sent = await peer.next();
+    peer.send({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDID, sequenceNumber: sent.sequenceNumber });
+    expect(await rejectionOf(pending)).toMatchObject({ commandStatus: CommandStatus.ESME_RINVCMDID });
+  });
+
+  it('holds requests beyond the window in FIFO order until responses free a slot', async () => {
+    const { session, peer } = setup({ window: 2 });
+    sessions.push(session);
+    const results = [1, 2, 3, 4].map((n) => session.request({ ...submitSm, shortMessage: Buffer.from(`m${n}`) }));
+    const first = await peer.next();
+    const second = await peer.next();
+    await settle();
+    expect(peer.received).toHaveLength(2);
+    expect(session.inFlightCount).toBe(2);
+    expect(session.queuedCount).toBe(2);
+
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: second.sequenceNumber, messageId: 'b' });
+    const third = await peer.next();
+    await settle();
+    expect(peer.received).toHaveLength(3);
+    expect((third as typeof first & { shortMessage: Buffer }).shortMessage.toString()).toBe('m3');
+
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: first.sequenceNumber, messageId: 'a' });
+    const fourth = await peer.next();
+    expect((fourth as typeof first & { shortMessage: Buffer }).shortMessage.toString()).toBe('m4');
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: third.sequenceNumber, messageId: 'c' });
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: fourth.sequenceNumber, messageId: 'd' });
+    expect((await Promise.all(results)).map((r) => r.messageId)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('rejects beyond maxQueued with a retriable QUEUE_FULL', async () => {
+    const { session } = setup({ window: 1, maxQueued: 1 });
+    sessions.push(session);
+    const inFlight = session.request(submitSm);
+    const queued = session.request(submitSm);
+    expect(await rejectionOf(session.request(submitSm))).toMatchObject({ code: 'QUEUE_FULL', retriable: true });
+    session.close();
+    await Promise.allSettled([inFlight, queued]);
+  });
+
+  it('times out a request with a retriable RESPONSE_TIMEOUT and gives its slot to the next one', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const { session, peer } = setup({ window: 1, responseTimeoutMs: 1_000 });
+    sessions.push(session);
+    const first = session.request(submitSm);
+    const second = session.request(submitSm);
+    await peer.next();
+    await settle();
+    expect(peer.received).toHaveLength(1);
+
+    jest.advanceTimersByTime(999);
+    await settle();
+    expect(session.inFlightCount).toBe(1);
+    jest.advanceTimersByTime(1);
+    expect(await rejectionOf(first)).toMatchObject({ code: 'RESPONSE_TIMEOUT', retriable: true });
+    const next = await peer.next();
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: next.sequenceNumber, messageId: 'ok' });
+    expect((await second).messageId).toBe('ok');
+  });
+
+  it('ignores a late response to a request that already timed out', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const { session, peer } = setup({ responseTimeoutMs: 100 });
+    sessions.push(session);
+    const late = session.request(submitSm);
+    const sent = await peer.next();
+    jest.advanceTimersByTime(100);
+    await rejectionOf(late);
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: sent.sequenceNumber, messageId: 'late' });
+    const after = session.request({ command: 'enquire_link' });
+    const probe = await peer.next();
+    peer.send({ command: 'enquire_link_resp', commandStatus: 0, sequenceNumber: probe.sequenceNumber });
+    expect((await after).command).toBe('enquire_link_resp');
+  });
+
+  it('rejects at once a PDU that cannot be encoded, without using a window slot', async () => {
+    const { session } = setup({ window: 1 });
+    sessions.push(session);
+    const error = await rejectionOf(session.request({ ...submitSm, sourceAddr: '1'.repeat(30) }));
+    expect(error).toMatchObject({ code: 'INVALID_PDU', retriable: false });
+    expect(session.inFlightCount).toBe(0);
+  });
+
+  it('rejects a request whose response is garbled instead of letting it time out', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    const pending = session.request(submitSm);
+    const sent = await peer.next();
+    const garbled = hex(`00000013 80000004 00000000 ${sent.sequenceNumber.toString(16).padStart(8, '0')} 616263`);
+    peer.sendRaw(garbled);
+    expect(await rejectionOf(pending)).toMatchObject({ code: 'DECODE_ERROR', commandStatus: CommandStatus.ESME_RINVCMDLEN });
+    await settle();
+    expect(peer.received.filter((pdu) => pdu.command === 'generic_nack')).toHaveLength(0);
+  });
+});
+
+describe('SmppSession on close', () => {
+  it('rejects every in-flight and queued request with a retriable CONNECTION_LOST when the peer drops', async () => {
+    const { session, peer } = setup({ window: 1 });
+    const closed = new Promise<string>((resolve) => session.on('close', resolve));
+    const inFlight = session.request(submitSm);
+    const queued = session.request(submitSm);
+    await peer.next();
+    peer.socket.destroy();
+    await closed;
+    for (const error of await Promise.all([rejectionOf(inFlight), rejectionOf(queued)])) {
+      expect(error).toMatchObject({ code: 'CONNECTION_LOST', retriable: true });
+    }
+    expect(await rejectionOf(session.request(submitSm))).toMatchObject({ code: 'CONNECTION_LOST', retriable: true });
+  });
+
+  it('rejects pending requests when closed locally and emits close once', async () => {
+    const { session } = setup();
+    const reasons: string[] = [];
+    session.on('close', (reason) => reasons.push(reason));
+    const pending = session.request(submitSm);
+    session.close('test over');
+    session.close('again');
+    expect(await rejectionOf(pending)).toMatchObject({ code: 'CONNECTION_LOST' });
+    await settle();
+    expect(reasons).toEqual(['test over']);
+    expect(await session.closed).toBe('test over');
+  });
+});
+
+describe('SmppSession answers on its own', () => {
+  it('answers enquire_link with enquire_link_resp of the same sequence number', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    peer.send({ command: 'enquire_link', commandStatus: 0, sequenceNumber: 77 });
+    expect(await peer.next()).toMatchObject({ command: 'enquire_link_resp', commandStatus: 0, sequenceNumber: 77 });
+  });
+
+  it('answers unbind with unbind_resp and then closes', async () => {
+    const { session, peer } = setup();
+    const pending = session.request(submitSm);
+    await peer.next();
+    peer.send({ command: 'unbind', commandStatus: 0, sequenceNumber: 5 });
+    expect(await peer.next()).toMatchObject({ command: 'unbind_resp', sequenceNumber: 5 });
+    await peer.waitForEnd();
+    peer.socket.end();
+    expect(await session.closed).toBe('peer unbound');
+    expect(await rejectionOf(pending)).toMatchObject({ code: 'CONNECTION_LOST' });
+  });
+
+  it('answers an unknown command_id with generic_nack ESME_RINVCMDID and keeps reading', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    const decodeErrors: unknown[] = [];
+    session.on('decode-error', (error) => decodeErrors.push(error));
+    peer.sendRaw(Buffer.concat([hex('00000014 00001234 00000000 0000002a deadbeef'), encodePdu({ command: 'enquire_link', commandStatus: 0, sequenceNumber: 43 })]));
+    expect(await peer.next()).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDID, sequenceNumber: 42 });
+    expect(await peer.next()).toMatchObject({ command: 'enquire_link_resp', sequenceNumber: 43 });
+    expect(decodeErrors).toHaveLength(1);
+  });
+
+  it('answers a request with a malformed body with generic_nack carrying the status and sequence number', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    const requests: RequestPdu[] = [];
+    session.on('request', (pdu) => requests.push(pdu));
+    // A deliver_sm whose body stops in the middle of source_addr.
+    peer.sendRaw(hex('00000017 00000005 00000000 00000009 00 01 01 3932 3330'));
+    expect(await peer.next()).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDLEN, sequenceNumber: 9 });
+    peer.send(deliverSm(10));
+    await settle();
+    expect(requests.map((pdu) => pdu.sequenceNumber)).toEqual([10]);
+  });
+
+  it('answers an impossible command_length with generic_nack and closes, rejecting what was pending', async () => {
+    const { session, peer } = setup();
+    const pending = session.request(submitSm);
+    await peer.next();
+    peer.sendRaw(hex('00000004 00000015 00000000 00000001'));
+    expect(await peer.next()).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDLEN, sequenceNumber: 0 });
+    await peer.waitForEnd();
+    peer.socket.end();
+    expect(await session.closed).toMatch(/framing/);
+    expect(await rejectionOf(pending)).toMatchObject({ code: 'CONNECTION_LOST' });
+  });
+
+  it('emits other requests and sends the matching response with the sequence number echoed', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    session.on('request', (pdu) => {
+      if (pdu.command === 'deliver_sm') session.respond(pdu, pdu.sequenceNumber === 1 ? CommandStatus.ESME_ROK : CommandStatus.ESME_RX_T_APPN);
+    });
+    peer.send(deliverSm(1));
+    peer.send(deliverSm(2));
+    expect(await peer.next()).toMatchObject({ command: 'deliver_sm_resp', commandStatus: 0, sequenceNumber: 1, messageId: '' });
+    expect(await peer.next()).toMatchObject({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_RX_T_APPN, sequenceNumber: 2 });
+    expect(encodePdu({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_RX_T_APPN, sequenceNumber: 2, messageId: '' })).toHaveLength(16);
+  });
+
+  it('answers a request nobody listens for with ESME_RSYSERR', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    peer.send(deliverSm(3));
+    expect(await peer.next()).toMatchObject({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_RSYSERR, sequenceNumber: 3 });
+  });
+});
+
+describe('SmppSession keepalive', () => {
+  it('sends enquire_link after the idle interval, and not while traffic keeps arriving', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const { session, peer } = setup({ enquireLinkIntervalMs: 1_000 });
+    sessions.push(session);
+    session.on('request', (pdu) => session.respond(pdu as DeliverSm, 0));
+    jest.advanceTimersByTime(600);
+    peer.send(deliverSm(1));
+    await peer.next();
+    jest.advanceTimersByTime(600);
+    await settle();
+    expect(peer.received.map((pdu) => pdu.command)).toEqual(['deliver_sm_resp']);
+    jest.advanceTimersByTime(400);
+    const probe = await peer.next();
+    expect(probe.command).toBe('enquire_link');
+    peer.send({ command: 'enquire_link_resp', commandStatus: 0, sequenceNumber: probe.sequenceNumber });
+    await settle();
+    expect(session.isOpen).toBe(true);
+  });
+
+  it('declares the peer dead and closes when enquire_link_resp does not come in time', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const { session, peer } = setup({ enquireLinkIntervalMs: 1_000, enquireLinkTimeoutMs: 500, window: 1 });
+    const stuck = session.request(submitSm);
+    await peer.next();
+    jest.advanceTimersByTime(1_000);
+    expect((await peer.next()).command).toBe('enquire_link');
+    jest.advanceTimersByTime(500);
+    expect(await session.closed).toMatch(/peer presumed dead/);
+    expect(await rejectionOf(stuck)).toMatchObject({ code: 'CONNECTION_LOST', retriable: true });
+  });
+});
+
+describe('SmppSession writing', () => {
+  it('coalesces PDUs written in the same tick into one socket write', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    for (let i = 0; i < 5; i++) void session.request(submitSm).catch(() => undefined);
+    await peer.waitFor(() => peer.received.length === 5);
+    expect(peer.chunks).toBe(1);
+  });
+
+  it('stops writing when the socket reports back-pressure and resumes on drain', async () => {
+    const writes: Buffer[] = [];
+    const callbacks: Array<() => void> = [];
+    const socket = new Duplex({
+      writableHighWaterMark: 1,
+      read: () => undefined,
+      write: (chunk: Buffer, _encoding, callback) => {
+        writes.push(chunk);
+        callbacks.push(() => callback());
+      },
+    });
+    const session = new SmppSession(socket, { enquireLinkIntervalMs: 0 });
+    sessions.push(session);
+    const first = session.request(submitSm).catch(() => undefined);
+    await settle();
+    expect(writes).toHaveLength(1);
+    const second = session.request(submitSm).catch(() => undefined);
+    await settle();
+    // The socket said "full" after the first write, so nothing else may be written yet.
+    expect(writes).toHaveLength(1);
+    callbacks.shift()?.();
+    await settle();
+    expect(writes).toHaveLength(2);
+    session.close();
+    await Promise.all([first, second]);
+  });
+});
+
+describe('SmppSession unbind', () => {
+  it('waits for in-flight responses, sends unbind, waits for unbind_resp and ends the connection', async () => {
+    const { session, peer } = setup();
+    const inFlight = session.request(submitSm);
+    const submitted = await peer.next();
+    const unbound = session.unbind();
+    expect(await rejectionOf(session.request(submitSm))).toMatchObject({ code: 'CONNECTION_LOST' });
+    await settle();
+    expect(peer.received.map((pdu) => pdu.command)).toEqual(['submit_sm']);
+    peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: submitted.sequenceNumber, messageId: 'done' });
+    expect((await inFlight).messageId).toBe('done');
+    const unbind = await peer.next();
+    expect(unbind.command).toBe('unbind');
+    peer.send({ command: 'unbind_resp', commandStatus: 0, sequenceNumber: unbind.sequenceNumber });
+    await peer.waitForEnd();
+    peer.socket.end();
+    await unbound;
+    expect(session.state).toBe('closed');
+  });
+
+  it('gives up on a silent peer after unbindTimeoutMs and destroys the connection', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const { session, peer } = setup({ unbindTimeoutMs: 200 });
+    const unbound = session.unbind();
+    expect((await peer.next()).command).toBe('unbind');
+    jest.advanceTimersByTime(200);
+    await settle();
+    jest.advanceTimersByTime(200);
+    await unbound;
+    expect(session.state).toBe('closed');
+  });
+
+  it('resolves the outstanding request list as CONNECTION_LOST, never silently', async () => {
+    const { session, peer } = setup({ window: 1 });
+    const settled: Array<PromiseSettledResult<Pdu>> = [];
+    const requests = [session.request(submitSm), session.request(submitSm), session.request(submitSm)];
+    requests.forEach((request, index) =>
+      request.then(
+        (value) => (settled[index] = { status: 'fulfilled', value }),
+        (reason) => (settled[index] = { status: 'rejected', reason }),
+      ),
+    );
+    await peer.next();
+    session.close();
+    await settle();
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  });
+});

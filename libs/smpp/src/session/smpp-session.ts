@@ -1,0 +1,547 @@
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { commandIdOf, commandName, describeCommandId, isResponseCommandId, responseCommandIdFor } from '../codec/command-id';
+import { CommandStatus, commandStatusName } from '../codec/command-status';
+import type {
+  AnsweredRequestCommand,
+  AnsweredRequestPdu,
+  EncodablePdu,
+  OutgoingPdu,
+  Pdu,
+  PduBody,
+  PduCommand,
+  PduOf,
+  RequestPdu,
+  ResponseFor,
+  ResponsePdu,
+} from '../codec/pdu';
+import { bodySpecs, emptyFieldValue } from '../codec/pdu-body';
+import { decodePdu, encodePdu } from '../codec/pdu-codec';
+import { PduFramer } from '../codec/pdu-framer';
+import { SmppCommandError } from '../errors/smpp-command-error';
+import { SmppDecodeError } from '../errors/smpp-decode-error';
+import { SmppError } from '../errors/smpp-error';
+import { resolveSessionOptions, SmppSessionOptions } from './smpp-session-options';
+
+/** A net.Socket, a tls.TLSSocket, or any duplex byte stream (tests use an in-memory pair). */
+export type SmppSocket = Duplex;
+
+/** A request as handed to `SmppSession.request`, keyed by its command so the response type follows. */
+export type OutgoingRequest<C extends AnsweredRequestCommand = AnsweredRequestCommand> = {
+  [K in AnsweredRequestCommand]: OutgoingPdu<PduOf<K>>;
+}[C];
+
+/** The fields of the response to a request, all optional (missing ones take their empty value). */
+export type ResponseBody<P extends AnsweredRequestPdu> = Partial<PduBody<ResponseFor<P['command']>>>;
+
+export type SessionState = 'open' | 'unbinding' | 'closing' | 'closed';
+
+export interface SmppSessionEvents {
+  /** A request from the peer that the session does not answer itself (everything but enquire_link and unbind). */
+  request: [pdu: RequestPdu];
+  /** The connection is gone; every pending request has been rejected. Emitted once. */
+  close: [reason: string];
+  /** A socket error. Only emitted when someone listens, so an unobserved session cannot crash the process. */
+  error: [error: Error];
+  /** A PDU from the peer could not be decoded (it was answered with generic_nack where possible). */
+  'decode-error': [error: SmppDecodeError];
+}
+
+interface PendingRequest {
+  command: PduCommand;
+  expectedResponseId: number;
+  countsAgainstWindow: boolean;
+  timer: NodeJS.Timeout;
+  resolve(pdu: ResponsePdu): void;
+  reject(error: Error): void;
+}
+
+interface QueuedRequest {
+  pdu: OutgoingPdu;
+  resolve(pdu: ResponsePdu): void;
+  reject(error: Error): void;
+}
+
+interface SendOptions {
+  /** Control PDUs (enquire_link, unbind) must get through even when the window is full. */
+  bypassWindow: boolean;
+  timeoutMs: number;
+}
+
+const MAX_SEQUENCE_NUMBER = 0x7fffffff;
+
+/**
+ * One SMPP connection, either side. It owns what every SMPP peer needs regardless of role:
+ * sequence numbers, the send window with its FIFO queue, response timeouts, the enquire_link
+ * keepalive, answering the peer's enquire_link and unbind, generic_nack for undecodable PDUs,
+ * socket back-pressure and write coalescing. Binding and message handling belong to the client
+ * and server built on top.
+ *
+ * No request is ever forgotten: each one settles exactly once, with its response, a command
+ * status error, a timeout, or CONNECTION_LOST when the connection goes away.
+ */
+export class SmppSession extends EventEmitter<SmppSessionEvents> {
+  readonly options: SmppSessionOptions;
+  /** Resolves with the close reason once the connection is gone. */
+  readonly closed: Promise<string>;
+
+  private readonly socket: SmppSocket;
+  private readonly framer: PduFramer;
+  private readonly pending = new Map<number, PendingRequest>();
+  private readonly queue: QueuedRequest[] = [];
+  private windowInUse = 0;
+  private nextSequenceNumber = 1;
+  private currentState: SessionState = 'open';
+  private closeReason?: string;
+  private resolveClosed!: (reason: string) => void;
+
+  private outbox: Buffer[] = [];
+  private flushScheduled = false;
+  private waitingForDrain = false;
+  private endAfterFlush = false;
+  private endTimer?: NodeJS.Timeout;
+
+  private keepaliveTimer?: NodeJS.Timeout;
+  private keepaliveInFlight = false;
+  private readonly inFlightDrainWaiters: Array<() => void> = [];
+
+  constructor(socket: SmppSocket, options: Partial<SmppSessionOptions> = {}) {
+    super();
+    this.options = resolveSessionOptions(options);
+    this.socket = socket;
+    this.framer = new PduFramer({ maxPduLength: this.options.maxPduLength });
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    // The peer half-closed: SMPP has no use for a half-open connection, so finish our side too.
+    socket.on('end', () => {
+      this.closeReason ??= 'peer closed the connection';
+      socket.end();
+    });
+    socket.on('error', (error: Error) => {
+      this.closeReason ??= `socket error: ${error.message}`;
+      this.options.logger.warn({ session: this.options.name, err: error.message }, 'SMPP socket error');
+      if (this.listenerCount('error') > 0) this.emit('error', error);
+    });
+    socket.on('close', () => this.finish(this.closeReason ?? 'socket closed'));
+
+    if (socket.destroyed) {
+      queueMicrotask(() => this.finish('socket already closed'));
+    } else if (this.options.enquireLinkIntervalMs > 0) {
+      this.keepaliveTimer = setTimeout(() => this.onIdle(), this.options.enquireLinkIntervalMs);
+    }
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  /** True until unbind or close starts: requests are accepted. */
+  get isOpen(): boolean {
+    return this.currentState === 'open';
+  }
+
+  /** Requests sent and awaiting a response, control PDUs included. */
+  get inFlightCount(): number {
+    return this.pending.size;
+  }
+
+  /** Requests waiting for a window slot. */
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
+  get remoteAddress(): string {
+    return (this.socket as Duplex & { remoteAddress?: string }).remoteAddress ?? 'unknown';
+  }
+
+  /**
+   * Sends a request and resolves with its response. Waits for a window slot first when the window
+   * is full. Rejects with SmppCommandError when the peer answers with a non-zero command_status or
+   * generic_nack, 'RESPONSE_TIMEOUT' when no answer comes in time, 'CONNECTION_LOST' when the
+   * connection ends first, and 'INVALID_PDU' (at once) when the PDU cannot be encoded.
+   */
+  request<C extends AnsweredRequestCommand>(pdu: OutgoingRequest<C> & { command: C }): Promise<ResponseFor<C>> {
+    const outgoing = pdu as OutgoingPdu;
+    return new Promise<ResponsePdu>((resolve, reject) => {
+      if (this.currentState !== 'open') {
+        reject(this.connectionLost(pdu.command));
+        return;
+      }
+      if (this.windowInUse < this.options.window && this.queue.length === 0) {
+        this.transmit(outgoing, { bypassWindow: false, timeoutMs: this.options.responseTimeoutMs }, resolve, reject);
+        return;
+      }
+      if (this.queue.length >= this.options.maxQueued) {
+        reject(new SmppError('QUEUE_FULL', `${pdu.command}: ${this.queue.length} requests already wait for the window`, { retriable: true }));
+        return;
+      }
+      this.queue.push({ pdu: outgoing, resolve, reject });
+    }) as Promise<ResponseFor<C>>;
+  }
+
+  /**
+   * Sends a PDU that has no response (outbind, alert_notification, or a response built by hand).
+   * Returns the sequence number used.
+   */
+  send(pdu: OutgoingPdu | Pdu): number {
+    const sequenceNumber = 'sequenceNumber' in pdu ? pdu.sequenceNumber : this.allocateSequenceNumber();
+    this.write({ ...pdu, sequenceNumber } as EncodablePdu);
+    return sequenceNumber;
+  }
+
+  /**
+   * Answers a request from the peer with its *_resp, echoing the sequence number. Fields not given
+   * in `body` take their empty value; with a non-zero status the body is left out altogether, as
+   * the spec prescribes. Silently does nothing once the connection is closed: the peer will time
+   * out and resend.
+   */
+  respond<P extends AnsweredRequestPdu>(request: P, commandStatus: number, body?: ResponseBody<P>): void {
+    const responseName = commandName(responseCommandIdFor(commandIdOf(request.command)));
+    if (responseName === undefined) {
+      throw new SmppError('INVALID_PDU', `${request.command} has no response PDU`);
+    }
+    const defaults: Record<string, unknown> = {};
+    for (const field of bodySpecs[responseName].fields) defaults[field.name] = emptyFieldValue(field);
+    if (bodySpecs[responseName].tlvs) defaults['tlvs'] = [];
+    this.write({
+      ...defaults,
+      ...body,
+      command: responseName,
+      commandStatus,
+      sequenceNumber: request.sequenceNumber,
+    } as unknown as EncodablePdu);
+  }
+
+  /** Answers something that could not be decoded (or has no proper response) with generic_nack. */
+  sendGenericNack(commandStatus: number, sequenceNumber = 0): void {
+    this.write({ command: 'generic_nack', commandStatus, sequenceNumber });
+  }
+
+  /**
+   * Graceful shutdown: stops taking requests, rejects queued ones, lets in-flight ones finish (each
+   * is bounded by its response timeout), sends unbind and waits for unbind_resp (bounded by
+   * `unbindTimeoutMs`), then ends the connection. Resolves once the connection is closed.
+   */
+  async unbind(): Promise<void> {
+    if (this.currentState !== 'open') {
+      await this.closed;
+      return;
+    }
+    this.currentState = 'unbinding';
+    this.rejectQueued();
+    await this.inFlightDrained();
+    if (this.currentState === 'unbinding') {
+      try {
+        await new Promise<ResponsePdu>((resolve, reject) =>
+          this.transmit({ command: 'unbind' }, { bypassWindow: true, timeoutMs: this.options.unbindTimeoutMs }, resolve, reject),
+        );
+      } catch (error) {
+        this.options.logger.warn({ session: this.options.name, err: (error as Error).message }, 'unbind not acknowledged; closing anyway');
+      }
+      this.end('unbound');
+    }
+    await this.closed;
+  }
+
+  /**
+   * Ends the connection after flushing what is already queued for writing, and destroys it if the
+   * peer has not closed its side within `unbindTimeoutMs`.
+   */
+  end(reason: string): void {
+    if (this.currentState === 'closed' || this.currentState === 'closing') return;
+    this.closeReason ??= reason;
+    this.currentState = 'closing';
+    this.rejectQueued();
+    this.stopKeepalive();
+    this.endAfterFlush = true;
+    this.scheduleFlush();
+    this.endTimer = setTimeout(() => this.socket.destroy(), this.options.unbindTimeoutMs);
+  }
+
+  /** Drops the connection at once. Every pending request is rejected with CONNECTION_LOST. */
+  close(reason = 'closed locally'): void {
+    if (this.currentState === 'closed') return;
+    this.closeReason ??= reason;
+    this.socket.destroy();
+    this.finish(this.closeReason);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sending
+
+  private allocateSequenceNumber(): number {
+    // Wraps at 2^31-1 as the spec allows; skips numbers still awaiting a response.
+    for (;;) {
+      const sequenceNumber = this.nextSequenceNumber;
+      this.nextSequenceNumber = sequenceNumber >= MAX_SEQUENCE_NUMBER ? 1 : sequenceNumber + 1;
+      if (!this.pending.has(sequenceNumber)) return sequenceNumber;
+    }
+  }
+
+  private transmit(
+    pdu: OutgoingPdu,
+    options: SendOptions,
+    resolve: (pdu: ResponsePdu) => void,
+    reject: (error: Error) => void,
+  ): void {
+    const sequenceNumber = this.allocateSequenceNumber();
+    const commandId = commandIdOf(pdu.command);
+    try {
+      this.write({ ...pdu, sequenceNumber } as EncodablePdu);
+    } catch (error) {
+      reject(error as Error);
+      this.pumpQueue();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.settle(sequenceNumber);
+      this.options.logger.warn(
+        { session: this.options.name, command: pdu.command, seq: sequenceNumber, timeoutMs: options.timeoutMs },
+        'SMPP response timed out',
+      );
+      reject(new SmppError('RESPONSE_TIMEOUT', `${pdu.command} seq ${sequenceNumber}: no response within ${options.timeoutMs} ms`, { retriable: true }));
+    }, options.timeoutMs);
+    this.pending.set(sequenceNumber, {
+      command: pdu.command,
+      expectedResponseId: responseCommandIdFor(commandId),
+      countsAgainstWindow: !options.bypassWindow,
+      timer,
+      resolve,
+      reject,
+    });
+    if (!options.bypassWindow) this.windowInUse++;
+  }
+
+  /** Removes a pending request and frees its window slot; the caller resolves or rejects it. */
+  private settle(sequenceNumber: number): PendingRequest | undefined {
+    const request = this.pending.get(sequenceNumber);
+    if (request === undefined) return undefined;
+    this.pending.delete(sequenceNumber);
+    clearTimeout(request.timer);
+    if (request.countsAgainstWindow) this.windowInUse--;
+    this.pumpQueue();
+    if (this.pending.size === 0) this.inFlightDrainWaiters.splice(0).forEach((wake) => wake());
+    return request;
+  }
+
+  private pumpQueue(): void {
+    while (this.currentState === 'open' && this.windowInUse < this.options.window && this.queue.length > 0) {
+      const next = this.queue.shift() as QueuedRequest;
+      this.transmit(next.pdu, { bypassWindow: false, timeoutMs: this.options.responseTimeoutMs }, next.resolve, next.reject);
+    }
+  }
+
+  private inFlightDrained(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.inFlightDrainWaiters.push(resolve));
+  }
+
+  private rejectQueued(): void {
+    for (const queued of this.queue.splice(0)) queued.reject(this.connectionLost(queued.pdu.command));
+  }
+
+  private connectionLost(command: string): SmppError {
+    const reason = this.closeReason ?? (this.currentState === 'open' ? 'connection lost' : 'session is shutting down');
+    return new SmppError('CONNECTION_LOST', `${command}: ${reason} before a response`, { retriable: true });
+  }
+
+  /** Encodes at once (so a bad PDU fails its caller) and coalesces the bytes into one write per tick. */
+  private write(pdu: EncodablePdu): void {
+    const bytes = encodePdu(pdu);
+    if (this.currentState === 'closed' || this.socket.writableEnded || this.socket.destroyed) return;
+    this.outbox.push(bytes);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.waitingForDrain) return;
+    this.flushScheduled = true;
+    process.nextTick(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.waitingForDrain || this.currentState === 'closed' || this.socket.destroyed || this.socket.writableEnded) return;
+    if (this.outbox.length > 0) {
+      const chunk = this.outbox.length === 1 ? this.outbox[0] : Buffer.concat(this.outbox);
+      this.outbox = [];
+      if (!this.socket.write(chunk)) {
+        // The bytes are buffered by the socket; hold further writes until it has drained.
+        this.waitingForDrain = true;
+        return;
+      }
+    }
+    if (this.endAfterFlush) this.socket.end();
+  }
+
+  private onDrain(): void {
+    if (!this.waitingForDrain) return;
+    this.waitingForDrain = false;
+    this.flush();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Receiving
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.framer.push(chunk);
+    } catch (error) {
+      if (!(error instanceof SmppDecodeError)) throw error;
+      this.reportDecodeError(error);
+      if (this.currentState !== 'closed' && this.currentState !== 'closing') {
+        this.sendGenericNack(error.commandStatus, error.sequenceNumber ?? 0);
+        this.end(`unrecoverable framing error: ${error.message}`);
+      }
+      return;
+    }
+    for (const frame of frames) {
+      if (this.currentState === 'closed') return;
+      this.onFrame(frame);
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    this.keepaliveTimer?.refresh();
+    let pdu: Pdu;
+    try {
+      pdu = decodePdu(frame, { maxPduLength: this.options.maxPduLength });
+    } catch (error) {
+      if (!(error instanceof SmppDecodeError)) throw error;
+      this.onUndecodable(error);
+      return;
+    }
+    if (isResponseCommandId(pdu.commandId)) {
+      this.onResponse(pdu as ResponsePdu);
+    } else {
+      this.onRequest(pdu as RequestPdu);
+    }
+  }
+
+  private onUndecodable(error: SmppDecodeError): void {
+    this.reportDecodeError(error);
+    const { commandId, sequenceNumber } = error;
+    if (commandId !== undefined && sequenceNumber !== undefined && isResponseCommandId(commandId) && commandName(commandId) !== undefined) {
+      // A garbled response: fail the request it answers rather than let it time out. Responses are
+      // never answered, so no generic_nack.
+      const request = this.settle(sequenceNumber);
+      request?.reject(error);
+      return;
+    }
+    this.sendGenericNack(error.commandStatus, sequenceNumber ?? 0);
+  }
+
+  private reportDecodeError(error: SmppDecodeError): void {
+    this.options.logger.warn(
+      { session: this.options.name, seq: error.sequenceNumber, status: commandStatusName(error.commandStatus), err: error.message },
+      'undecodable SMPP PDU',
+    );
+    if (this.listenerCount('decode-error') > 0) this.emit('decode-error', error);
+  }
+
+  private onResponse(pdu: ResponsePdu): void {
+    const request = this.settle(pdu.sequenceNumber);
+    if (request === undefined) {
+      this.options.logger.warn(
+        { session: this.options.name, command: pdu.command, seq: pdu.sequenceNumber, status: commandStatusName(pdu.commandStatus) },
+        'SMPP response matches no pending request (late after a timeout?)',
+      );
+      return;
+    }
+    if (pdu.command === 'generic_nack') {
+      request.reject(new SmppCommandError(request.command, pdu.commandStatus));
+    } else if (pdu.commandId !== request.expectedResponseId) {
+      request.reject(
+        new SmppError('UNEXPECTED_RESPONSE', `${request.command} seq ${pdu.sequenceNumber} answered with ${describeCommandId(pdu.commandId)}`),
+      );
+    } else if (pdu.commandStatus !== CommandStatus.ESME_ROK) {
+      request.reject(new SmppCommandError(request.command, pdu.commandStatus));
+    } else {
+      request.resolve(pdu);
+    }
+  }
+
+  private onRequest(pdu: RequestPdu): void {
+    switch (pdu.command) {
+      case 'enquire_link':
+        this.respond(pdu, CommandStatus.ESME_ROK);
+        return;
+      case 'unbind':
+        this.options.logger.info({ session: this.options.name }, 'peer unbound');
+        this.respond(pdu, CommandStatus.ESME_ROK);
+        this.end('peer unbound');
+        return;
+    }
+    if (this.listenerCount('request') === 0) {
+      this.answerUnhandled(pdu, CommandStatus.ESME_RSYSERR);
+      return;
+    }
+    try {
+      this.emit('request', pdu);
+    } catch (error) {
+      this.options.logger.error({ session: this.options.name, command: pdu.command, err: (error as Error).message }, 'request listener threw');
+      this.answerUnhandled(pdu, CommandStatus.ESME_RSYSERR);
+    }
+  }
+
+  private answerUnhandled(pdu: RequestPdu, commandStatus: number): void {
+    if (pdu.command === 'outbind' || pdu.command === 'alert_notification') return;
+    this.respond(pdu, commandStatus);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Keepalive and teardown
+
+  private onIdle(): void {
+    if (this.currentState !== 'open' && this.currentState !== 'unbinding') return;
+    this.keepaliveTimer?.refresh();
+    if (this.keepaliveInFlight) return;
+    this.keepaliveInFlight = true;
+    const timeoutMs = this.options.enquireLinkTimeoutMs ?? this.options.responseTimeoutMs;
+    new Promise<ResponsePdu>((resolve, reject) =>
+      this.transmit({ command: 'enquire_link' }, { bypassWindow: true, timeoutMs }, resolve, reject),
+    ).then(
+      () => {
+        this.keepaliveInFlight = false;
+      },
+      (error: SmppError) => {
+        this.keepaliveInFlight = false;
+        if (error.code === 'RESPONSE_TIMEOUT') {
+          this.options.logger.warn({ session: this.options.name, timeoutMs }, 'no enquire_link_resp: peer presumed dead');
+          this.close(`no enquire_link_resp within ${timeoutMs} ms; peer presumed dead`);
+        }
+      },
+    );
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepaliveTimer) clearTimeout(this.keepaliveTimer);
+    this.keepaliveTimer = undefined;
+  }
+
+  private finish(reason: string): void {
+    if (this.currentState === 'closed') return;
+    this.closeReason ??= reason;
+    this.currentState = 'closed';
+    this.stopKeepalive();
+    if (this.endTimer) clearTimeout(this.endTimer);
+    this.outbox = [];
+    const inFlight = [...this.pending.entries()];
+    this.pending.clear();
+    this.windowInUse = 0;
+    for (const [, request] of inFlight) {
+      clearTimeout(request.timer);
+      request.reject(new SmppError('CONNECTION_LOST', `${request.command}: ${reason} before a response`, { retriable: true }));
+    }
+    this.rejectQueued();
+    this.inFlightDrainWaiters.splice(0).forEach((wake) => wake());
+    this.options.logger.info({ session: this.options.name, reason, rejected: inFlight.length }, 'SMPP connection closed');
+    this.resolveClosed(reason);
+    this.emit('close', reason);
+  }
+}

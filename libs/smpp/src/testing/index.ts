@@ -1,0 +1,2 @@
+export { createDuplexPair, DuplexPairEnd } from './duplex-pair';
+export { FakeSmppPeer } from './fake-smpp-peer';
