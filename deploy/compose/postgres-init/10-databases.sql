@@ -1,0 +1,2 @@
+-- POSTGRES_DB creates the development database (parchee); the tests use their own.
+CREATE DATABASE parchee_test;
