@@ -36,6 +36,7 @@ function projectJestConfig(projectDir, tier = 'unit') {
     testTimeout: tier === 'unit' ? 5000 : tier === 'int' ? 30000 : 120000,
     // Integration and e2e specs share one broker, cache and database: run them one file at a time.
     maxWorkers: tier === 'unit' ? '50%' : 1,
+    reporters: ['default', path.join(__dirname, 'tools/test/summary-reporter.js')],
   };
 }
 

@@ -85,6 +85,12 @@ describe('LookupPipeline', () => {
     expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['busy', 'help']);
   });
 
+  it('answers "busy", never "not registered", while no roll version is active', async () => {
+    const directory: VoterDirectory = { lookup: async () => ({ version: null, results: new Map() }) };
+    const out = await new LookupPipeline(directory, hasher, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    expect(decodeMt(out[0].value).kind).toBe('busy');
+  });
+
   it('never writes the CNIC into an MT', async () => {
     const out = await new LookupPipeline(new FakeDirectory(roll), hasher).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
     expect(out[0].value.toString()).not.toContain('3520212345671');

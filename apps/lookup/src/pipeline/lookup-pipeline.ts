@@ -116,7 +116,9 @@ export class LookupPipeline {
     let wait = 100;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { results } = await this.directory.lookup(hashes);
+        const { version, results } = await this.directory.lookup(hashes);
+        // No active roll means "we cannot say", never "you are not registered".
+        if (version === null) throw Object.assign(new Error('no roll version is active'), { retriable: true });
         return results;
       } catch (err) {
         const retriable = (err as { retriable?: boolean }).retriable !== false;

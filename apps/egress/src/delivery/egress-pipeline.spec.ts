@@ -1,0 +1,106 @@
+import { Topics, decodeDeadLetter, encodeMessage, type MtMessageV1 } from '@parchee/contracts';
+import type { ConsumedBatch, OutgoingRecord } from '@parchee/messaging';
+import { SmppCommandError, CommandStatus, decodeUcs2, type SegmentationMode } from '@parchee/smpp';
+import { EgressPipeline, DeferredBatchError } from './egress-pipeline';
+import { MtSender, type Transmitter, type TransmitterDirectory } from './mt-sender';
+import type { SentLedger } from './sent-ledger';
+
+class FakeTransmitter implements Transmitter {
+  isBound = true;
+  submitted: Array<{ destinationAddr: string; shortMessage: Buffer; dataCoding: number; esmClass: number }> = [];
+  failures: Error[] = [];
+  async submitSm(fields: Parameters<Transmitter['submitSm']>[0]) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.submitted.push(fields);
+    return { messageId: `m${this.submitted.length}` };
+  }
+}
+
+class FakeDirectory implements TransmitterDirectory {
+  constructor(readonly tx: FakeTransmitter | null) {}
+  pick() { return this.tx?.isBound ? this.tx : null; }
+  segmentation(): SegmentationMode { return 'udh8'; }
+  knows(operator: string) { return operator !== 'unknown'; }
+}
+
+class MemoryLedger implements SentLedger {
+  sent = new Set<string>();
+  async sentAmong(ids: string[]) { return new Set(ids.filter((id) => this.sent.has(id))); }
+  async markSent(id: string) { this.sent.add(id); }
+}
+
+class CollectingPublisher {
+  records: OutgoingRecord[] = [];
+  async publish(records: OutgoingRecord[]) { this.records.push(...records); }
+}
+
+function mt(id: string, text = 'Your polling station is 12', operator = 'jazz', expiresAt = Date.now() + 60_000): MtMessageV1 {
+  return { v: 1, id, moId: id, operator, msisdn: '923001234567', shortCode: '8300', text, lang: 'en', kind: 'found', moReceivedAt: 0, createdAt: 0, expiresAt };
+}
+
+function batch(values: Buffer[]): ConsumedBatch {
+  return {
+    topic: Topics.MT, partition: 0,
+    records: values.map((value, i) => ({ topic: Topics.MT, partition: 0, offset: String(i), key: null, value, timestamp: 0 })),
+    heartbeat: async () => undefined, isRunning: () => true,
+  };
+}
+
+describe('EgressPipeline', () => {
+  it('submits each MT once and refuses an MT id it already sent', async () => {
+    const tx = new FakeTransmitter();
+    const ledger = new MemoryLedger();
+    const pipeline = new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 1000 }), ledger, new CollectingPublisher());
+    await pipeline.process(batch([encodeMessage(mt('a')), encodeMessage(mt('b'))]));
+    await pipeline.process(batch([encodeMessage(mt('a'))]));
+    expect(tx.submitted.map((s) => s.destinationAddr)).toEqual(['923001234567', '923001234567']);
+    expect(ledger.sent).toEqual(new Set(['a', 'b']));
+  });
+
+  it('splits a long Urdu reply into UCS-2 parts with a concatenation header', async () => {
+    const tx = new FakeTransmitter();
+    const text = 'پولنگ اسٹیشن '.repeat(12);
+    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 1000 }), new MemoryLedger(), new CollectingPublisher()).process(batch([encodeMessage(mt('u', text))]));
+    expect(tx.submitted.length).toBeGreaterThanOrEqual(3);
+    expect(tx.submitted.every((s) => s.dataCoding === 8 && (s.esmClass & 0x40) === 0x40)).toBe(true);
+    expect(tx.submitted.map((s) => decodeUcs2(s.shortMessage.subarray(6))).join('')).toBe(text);
+  });
+
+  it('retries a throttled submit and sends it once the operator accepts', async () => {
+    const tx = new FakeTransmitter();
+    tx.failures.push(new SmppCommandError('submit_sm', CommandStatus.ESME_RTHROTTLED));
+    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 5000 }), new MemoryLedger(), new CollectingPublisher()).process(batch([encodeMessage(mt('t'))]));
+    expect(tx.submitted).toHaveLength(1);
+  });
+
+  it('dead-letters an MT the operator rejects permanently, with the reason', async () => {
+    const tx = new FakeTransmitter();
+    tx.failures.push(new SmppCommandError('submit_sm', CommandStatus.ESME_RINVDSTADR));
+    const dlq = new CollectingPublisher();
+    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 5000 }), new MemoryLedger(), dlq).process(batch([encodeMessage(mt('r'))]));
+    expect(decodeDeadLetter(dlq.records[0].value)).toMatchObject({ service: 'egress', code: 'COMMAND_STATUS' });
+    expect(decodeDeadLetter(dlq.records[0].value).reason).toContain('ESME_RINVDSTADR');
+  });
+
+  it('dead-letters an expired reply instead of sending it late', async () => {
+    const tx = new FakeTransmitter();
+    const dlq = new CollectingPublisher();
+    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 1000 }), new MemoryLedger(), dlq).process(batch([encodeMessage(mt('e', 'x', 'jazz', Date.now() - 1))]));
+    expect(tx.submitted).toHaveLength(0);
+    expect(decodeDeadLetter(dlq.records[0].value).code).toBe('EXPIRED');
+  });
+
+  it('dead-letters malformed records and MTs for an operator with no link', async () => {
+    const dlq = new CollectingPublisher();
+    await new EgressPipeline(new MtSender(new FakeDirectory(new FakeTransmitter()), { retryDeadlineMs: 1000 }), new MemoryLedger(), dlq).process(
+      batch([Buffer.from('{nope'), encodeMessage(mt('x', 'hi', 'unknown'))]),
+    );
+    expect(dlq.records.map((r) => decodeDeadLetter(r.value).code).sort()).toEqual(['MALFORMED_MESSAGE', 'UNKNOWN_OPERATOR']);
+  });
+
+  it('leaves the batch uncommitted while no bind to the operator is up', async () => {
+    const pipeline = new EgressPipeline(new MtSender(new FakeDirectory(null), { retryDeadlineMs: 0 }), new MemoryLedger(), new CollectingPublisher());
+    await expect(pipeline.process(batch([encodeMessage(mt('d'))]))).rejects.toBeInstanceOf(DeferredBatchError);
+  });
+});

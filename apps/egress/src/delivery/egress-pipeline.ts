@@ -1,0 +1,74 @@
+import { decodeMt, type MtMessageV1 } from '@parchee/contracts';
+import { deadLetterRecord, type ConsumedBatch, type ConsumedRecord, type OutgoingRecord } from '@parchee/messaging';
+import { silentLogger, type Logger } from '@parchee/observability';
+import type { MtSender, SendResult } from './mt-sender';
+import type { SentLedger } from './sent-ledger';
+
+export interface EgressPipelineOptions {
+  logger?: Logger;
+  now?: () => number;
+  onResult?: (mt: MtMessageV1, result: SendResult | { outcome: 'duplicate' } | { outcome: 'expired' }) => void;
+}
+
+/** Thrown to leave a batch uncommitted: Kafka re-delivers it, and the ledger skips what was sent. */
+export class DeferredBatchError extends Error {
+  readonly code = 'DELIVERY_DEFERRED';
+  readonly retriable = true;
+}
+
+/**
+ * One batch of MTs: skip the ones already sent, dead-letter the malformed, expired and
+ * rejected, submit the rest concurrently (each operator's window paces them). Resolves only
+ * when every MT of the batch is either submitted or dead-lettered, so the offset may be committed.
+ */
+export class EgressPipeline {
+  private readonly logger: Logger;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly sender: MtSender,
+    private readonly ledger: SentLedger,
+    private readonly deadLetters: { publish(records: OutgoingRecord[]): Promise<void> },
+    private readonly options: EgressPipelineOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+  }
+
+  async process(batch: ConsumedBatch): Promise<void> {
+    const letters: OutgoingRecord[] = [];
+    const mts: Array<{ mt: MtMessageV1; record: ConsumedRecord }> = [];
+    for (const record of batch.records) {
+      try {
+        mts.push({ mt: decodeMt(record.value), record });
+      } catch (err) {
+        letters.push(deadLetterRecord('egress', record, 'MALFORMED_MESSAGE', (err as Error).message));
+      }
+    }
+    const already = await this.ledger.sentAmong(mts.map((m) => m.mt.id));
+    let deferred = 0;
+    await Promise.all(
+      mts.map(async ({ mt, record }) => {
+        if (already.has(mt.id)) {
+          this.options.onResult?.(mt, { outcome: 'duplicate' });
+          return;
+        }
+        if (mt.expiresAt <= this.now()) {
+          this.options.onResult?.(mt, { outcome: 'expired' });
+          letters.push(deadLetterRecord('egress', record, 'EXPIRED', `reply expired ${this.now() - mt.expiresAt} ms ago`));
+          return;
+        }
+        const result = await this.sender.send(mt);
+        this.options.onResult?.(mt, result);
+        if (result.outcome === 'sent') await this.ledger.markSent(mt.id);
+        else if (result.outcome === 'rejected') letters.push(deadLetterRecord('egress', record, result.code, result.reason));
+        else deferred++;
+      }),
+    );
+    if (letters.length > 0) await this.deadLetters.publish(letters);
+    if (deferred > 0) {
+      this.logger.warn({ deferred, partition: batch.partition }, 'MTs deferred; the batch will be re-read');
+      throw new DeferredBatchError(`${deferred} MTs could not be submitted yet`);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { TOPIC_SPECS, Topics } from '@parchee/contracts';
+import { BatchConsumer, BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
+import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
+import { TransmitterPool } from './binds/transmitter-pool';
+import type { EgressConfig } from './config/egress-config';
+import { EgressPipeline } from './delivery/egress-pipeline';
+import { MtSender } from './delivery/mt-sender';
+import { RedisSentLedger } from './delivery/sent-ledger';
+
+export const EGRESS_CONFIG = Symbol('egress.config');
+
+/**
+ * Start order: binds and ledger before consuming, so MTs are not read before they can be sent.
+ * Stop order: stop consuming (the batch in hand finishes and commits), then unbind.
+ */
+@Injectable()
+export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer?: BatchConsumer;
+  private deadLetters?: BatchingPublisher;
+  private pool?: TransmitterPool;
+  private redis?: Redis;
+
+  constructor(
+    @Inject(EGRESS_CONFIG) private readonly config: EgressConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: MetricsRegistry,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, logger, metrics } = this;
+    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-egress', logger });
+    await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
+
+    const bindUp = metrics.gauge('parchee_smpp_bind_up', 'SMPP bind state (1 bound, 0 not)', ['operator', 'direction', 'bind']);
+    this.pool = new TransmitterPool(config.links.operators, logger, (operator, bind, up) =>
+      bindUp.set({ operator, direction: 'transmitter', bind: String(bind) }, up ? 1 : 0),
+    );
+    this.pool.start();
+
+    const cacheErrors = metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
+    this.redis = new Redis(config.redis.url, {
+      commandTimeout: config.redis.commandTimeoutMs,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      lazyConnect: false,
+    });
+    this.redis.on('error', () => undefined);
+    const ledger = new RedisSentLedger(this.redis, config.delivery.sentTtlSeconds, () => cacheErrors.inc({ use: 'sent_ledger' }));
+
+    this.deadLetters = new BatchingPublisher(kafka, { logger });
+    await this.deadLetters.connect();
+
+    const submitted = metrics.counter('parchee_mt_submitted_total', 'MTs handled by egress, by operator and outcome', ['operator', 'outcome']);
+    const retries = metrics.counter('parchee_mt_submit_retries_total', 'Temporary submit failures retried, by operator and reason', ['operator', 'reason']);
+    const endToEnd = metrics.histogram('parchee_end_to_end_latency_seconds', 'MO received by ingress to the last submit_sm_resp of its reply', ['operator'], LATENCY_BUCKETS);
+    const sender = new MtSender(this.pool, {
+      retryDeadlineMs: config.delivery.retryDeadlineMs,
+      onRetry: (operator, reason) => retries.inc({ operator, reason }),
+    });
+    const pipeline = new EgressPipeline(sender, ledger, this.deadLetters, {
+      logger,
+      onResult: (mt, result) => {
+        submitted.inc({ operator: mt.operator, outcome: result.outcome });
+        if (result.outcome === 'sent') endToEnd.observe({ operator: mt.operator }, (Date.now() - mt.moReceivedAt) / 1000);
+      },
+    });
+
+    this.consumer = new BatchConsumer(kafka, {
+      groupId: 'parchee-egress',
+      topics: [Topics.MT],
+      partitionsConsumedConcurrently: config.delivery.concurrency,
+      logger,
+    });
+    this.health.register({ name: 'smpp_transmitters', check: () => this.pool?.allBound ?? false });
+    this.health.register({ name: 'kafka', check: () => (this.consumer?.isRunning ?? false) && (this.deadLetters?.isConnected ?? false) });
+    this.health.register({ name: 'redis', check: () => this.redis?.status === 'ready' });
+    await this.consumer.start((batch) => pipeline.process(batch));
+    logger.info({ operators: config.links.operators.map((o) => o.id) }, 'egress started');
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.info({ signal }, 'egress stopping');
+    await this.consumer?.stop();
+    await this.deadLetters?.close();
+    await this.pool?.stop();
+    this.redis?.disconnect();
+  }
+}

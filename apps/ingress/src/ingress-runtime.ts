@@ -1,0 +1,64 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { TOPIC_SPECS } from '@parchee/contracts';
+import { BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
+import { HealthRegistry, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
+import { KeyedHasher } from '@parchee/privacy';
+import { ReceiverBinds } from './binds/receiver-binds';
+import type { IngressConfig } from './config/ingress-config';
+import { MoAcceptor } from './mo/mo-acceptor';
+
+export const INGRESS_CONFIG = Symbol('ingress.config');
+
+/**
+ * Start order: Kafka first, binds last, so no deliver_sm arrives before it can be stored.
+ * Stop order: binds first (the SMSCs keep new MOs), then flush Kafka.
+ */
+@Injectable()
+export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private publisher?: BatchingPublisher;
+  private binds?: ReceiverBinds;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: MetricsRegistry,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const kafka = createKafka({ brokers: this.config.kafka.brokers, clientId: this.config.kafka.clientId ?? 'parchee-ingress', logger: this.logger });
+    await ensureTopics({ brokers: this.config.kafka.brokers, kafka }, TOPIC_SPECS);
+    const publisher = new BatchingPublisher(kafka, { logger: this.logger });
+    await publisher.connect();
+    this.publisher = publisher;
+
+    const received = this.metrics.counter('parchee_mo_received_total', 'deliver_sm handled by ingress, by operator and outcome', ['operator', 'outcome']);
+    const bindUp = this.metrics.gauge('parchee_smpp_bind_up', 'SMPP bind state (1 bound, 0 not)', ['operator', 'direction', 'bind']);
+    const acceptor = new MoAcceptor(publisher, new KeyedHasher(this.config.pepper.pepper), {
+      shortCode: this.config.links.shortCode,
+      logger: this.logger,
+      onOutcome: (operator, outcome) => received.inc({ operator, outcome }),
+    });
+    this.sweeper = setInterval(() => acceptor.sweep(), 5000);
+    this.sweeper.unref();
+
+    this.binds = new ReceiverBinds({
+      links: this.config.links.operators,
+      logger: this.logger,
+      onDeliverSm: (operator, pdu) => acceptor.accept(operator, pdu),
+      onBindState: (operator, bind, up) => bindUp.set({ operator, direction: 'receiver', bind: String(bind) }, up ? 1 : 0),
+    });
+    this.health.register({ name: 'kafka', check: () => publisher.isConnected });
+    this.health.register({ name: 'smpp_receivers', check: () => this.binds?.allBound ?? false });
+    this.binds.start();
+    this.logger.info({ operators: this.config.links.operators.map((o) => o.id), links: this.config.links.source }, 'ingress started');
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.info({ signal }, 'ingress stopping');
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.binds?.stop();
+    await this.publisher?.close();
+  }
+}

@@ -1,0 +1,96 @@
+import { Topics, decodeMo } from '@parchee/contracts';
+import type { OutgoingRecord } from '@parchee/messaging';
+import { KeyedHasher } from '@parchee/privacy';
+import { CommandId, CommandStatus, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
+import { MoAcceptor, type MoPublisher } from './mo-acceptor';
+import { normaliseMsisdn } from './msisdn';
+
+const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
+
+class FakePublisher implements MoPublisher {
+  records: OutgoingRecord[] = [];
+  fail = false;
+  async publish(records: OutgoingRecord[]): Promise<void> {
+    if (this.fail) throw Object.assign(new Error('broker down'), { retriable: true });
+    this.records.push(...records);
+  }
+}
+
+function deliverSm(fields: Partial<DeliverSm>): DeliverSm {
+  return {
+    command: 'deliver_sm', commandId: CommandId.DELIVER_SM, commandStatus: 0, sequenceNumber: 1,
+    serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '923001234567', destAddrTon: 0, destAddrNpi: 0,
+    destinationAddr: '8300', esmClass: 0, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '', validityPeriod: '',
+    registeredDelivery: 0, replaceIfPresentFlag: 0, dataCoding: 0, smDefaultMsgId: 0, shortMessage: Buffer.from('3520212345671'), tlvs: [],
+    ...fields,
+  } as DeliverSm;
+}
+
+describe('MoAcceptor', () => {
+  it('publishes the MO and answers ESME_ROK only after the publish resolved', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', now: () => 42 });
+    const status = await acceptor.accept('jazz', deliverSm({}));
+    expect(status).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records).toHaveLength(1);
+    expect(publisher.records[0].topic).toBe(Topics.MO);
+    expect(decodeMo(publisher.records[0].value)).toMatchObject({ operator: 'jazz', msisdn: '923001234567', text: '3520212345671', receivedAt: 42, shortCode: '8300' });
+  });
+
+  it('keys the record by the keyed hash of the MSISDN, never the MSISDN itself', async () => {
+    const publisher = new FakePublisher();
+    await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({}));
+    expect(publisher.records[0].key).toBe(KeyedHasher.text(hasher.msisdn('923001234567')));
+    expect(publisher.records[0].key).not.toContain('3001234567');
+  });
+
+  it('asks the SMSC to retry with a temporary error when Kafka cannot take the MO', async () => {
+    const publisher = new FakePublisher();
+    publisher.fail = true;
+    const status = await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({}));
+    expect(status).toBe(CommandStatus.ESME_RX_T_APPN);
+  });
+
+  it('decodes a UCS-2 MO written in Urdu digits', async () => {
+    const publisher = new FakePublisher();
+    await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('zong', deliverSm({ dataCoding: 8, shortMessage: encodeUcs2('۳۵۲۰۲۱۲۳۴۵۶۷۱') }));
+    expect(decodeMo(publisher.records[0].value).text).toBe('۳۵۲۰۲۱۲۳۴۵۶۷۱');
+  });
+
+  it('publishes a concatenated MO once, when its last part arrives', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300' });
+    const long = 'میرا شناختی کارڈ نمبر یہ ہے اور میں اپنے پولنگ اسٹیشن کے بارے میں جاننا چاہتا ہوں 3520212345671 شکریہ';
+    const { dataCoding, segments } = segmentForSms(long, { reference: 7 });
+    expect(segments.length).toBeGreaterThan(1);
+    const statuses = [];
+    for (const s of segments) statuses.push(await acceptor.accept('telenor', deliverSm({ dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs })));
+    expect(statuses.every((s) => s === CommandStatus.ESME_ROK)).toBe(true);
+    expect(publisher.records).toHaveLength(1);
+    expect(decodeMo(publisher.records[0].value).text).toBe(long);
+  });
+
+  it('acknowledges a delivery receipt without publishing an MO', async () => {
+    const publisher = new FakePublisher();
+    const status = await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ esmClass: 0x04, shortMessage: Buffer.from('id:1 stat:DELIVRD') }));
+    expect(status).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records).toHaveLength(0);
+  });
+
+  it('turns undecodable binary content into an empty text the lookup answers helpfully', async () => {
+    const publisher = new FakePublisher();
+    await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ dataCoding: 4, shortMessage: Buffer.from([0xde, 0xad]) }));
+    expect(decodeMo(publisher.records[0].value).text).toBe('');
+  });
+
+  it('refuses an MO with no source address', async () => {
+    const publisher = new FakePublisher();
+    expect(await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ sourceAddr: '' }))).toBe(CommandStatus.ESME_RINVSRCADR);
+  });
+});
+
+describe('normaliseMsisdn', () => {
+  it.each([['+923001234567'], ['00923001234567'], ['923001234567'], ['03001234567']])('normalises %p to 923001234567', (a) => {
+    expect(normaliseMsisdn(a)).toBe('923001234567');
+  });
+});

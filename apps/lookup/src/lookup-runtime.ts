@@ -1,0 +1,80 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { TOPIC_SPECS, Topics } from '@parchee/contracts';
+import { TransactionalProcessor, createKafka, ensureTopics } from '@parchee/messaging';
+import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
+import { KeyedHasher } from '@parchee/privacy';
+import { createRollReader, type RollReaderHandle } from '@parchee/roll';
+import type { LookupConfig } from './config/lookup-config';
+import { LookupPipeline } from './pipeline/lookup-pipeline';
+
+export const LOOKUP_CONFIG = Symbol('lookup.config');
+
+@Injectable()
+export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private processor?: TransactionalProcessor;
+  private roll?: RollReaderHandle;
+
+  constructor(
+    @Inject(LOOKUP_CONFIG) private readonly config: LookupConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: MetricsRegistry,
+    private readonly health: HealthRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, logger, metrics } = this;
+    const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-lookup', logger });
+    await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
+
+    const cache = metrics.counter('parchee_roll_cache_total', 'Roll cache results per CNIC', ['result']);
+    const redisErrors = metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
+    this.roll = createRollReader(
+      { postgres: config.postgres, redis: config.redis },
+      {
+        logger,
+        observer: {
+          onCacheHits: (n) => cache.inc({ result: 'hit' }, n),
+          onCacheMisses: (n) => cache.inc({ result: 'miss' }, n),
+          onNegativeHits: (n) => cache.inc({ result: 'negative_hit' }, n),
+          onCacheError: () => redisErrors.inc({ use: 'roll_cache' }),
+        },
+      },
+    );
+
+    const replies = metrics.counter('parchee_replies_total', 'Replies produced, by kind and operator', ['kind', 'operator']);
+    const lookupLatency = metrics.histogram('parchee_lookup_batch_seconds', 'Time to understand and answer one batch of MOs', [], LATENCY_BUCKETS);
+    const deadLetters = metrics.counter('parchee_dead_letters_total', 'Records sent to the dead-letter topic', ['service', 'code']);
+    const pipeline = new LookupPipeline(this.roll.reader, new KeyedHasher(config.pepper.pepper), {
+      replyTtlMs: config.lookup.replyTtlMs,
+      rollRetryDeadlineMs: config.lookup.rollRetryDeadlineMs,
+      logger,
+      onReply: (kind, operator) => replies.inc({ kind, operator }),
+      onDeadLetter: (code) => deadLetters.inc({ service: 'lookup', code }),
+    });
+
+    this.processor = new TransactionalProcessor(kafka, {
+      groupId: 'parchee-lookup',
+      topic: Topics.MO,
+      transactionalIdPrefix: `parchee-lookup-${config.lookup.instanceId}`,
+      concurrency: config.lookup.concurrency,
+      logger,
+    });
+    this.health.register({ name: 'kafka', check: () => this.processor?.isRunning ?? false });
+    this.health.register({ name: 'postgres', check: async () => (await this.roll?.repository.activeVersion()) !== null });
+    await this.processor.start(async (batch) => {
+      const end = lookupLatency.startTimer();
+      try {
+        return await pipeline.process(batch);
+      } finally {
+        end();
+      }
+    });
+    logger.info({ instance: config.lookup.instanceId }, 'lookup started');
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.info({ signal }, 'lookup stopping');
+    await this.processor?.stop();
+    await this.roll?.close();
+  }
+}

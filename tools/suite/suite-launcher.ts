@@ -1,0 +1,170 @@
+/**
+ * Starts the whole suite as real processes: the operator simulator, ingress, lookup and egress,
+ * built into dist/ and talking to the real Kafka, Redis and PostgreSQL. Used by `npm start`, the
+ * e2e tests and the benchmark, so all three run the same thing the same way.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '../..');
+export const OPERATORS = ['jazz', 'zong', 'telenor', 'ufone', 'sco'] as const;
+
+export const PORTS = { sim: 8300, ingress: 9101, lookup: 9102, egress: 9103 } as const;
+
+export interface SuiteSecrets {
+  pepper: string;
+  passwords: Record<string, string>;
+}
+
+/**
+ * Local secrets are generated once per state folder and kept out of the repository. The roll's
+ * hashes depend on the pepper, so it must stay the same between an import and the services.
+ */
+export function ensureSecrets(dir: string): SuiteSecrets {
+  const file = join(dir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SuiteSecrets;
+  mkdirSync(dir, { recursive: true });
+  const secrets: SuiteSecrets = {
+    pepper: randomBytes(32).toString('base64url'),
+    // SMPP 3.4 passwords are at most 8 characters.
+    passwords: Object.fromEntries(OPERATORS.map((op) => [op, randomBytes(6).toString('base64url').slice(0, 8)])),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function suiteEnv(secrets: SuiteSecrets, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PARCHEE_PEPPER: secrets.pepper,
+    PARCHEE_DATABASE_URL: databaseUrl,
+    PARCHEE_REDIS_URL: process.env['PARCHEE_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
+    PARCHEE_OPERATORS_FILE: join(ROOT, 'config/operators.yaml'),
+    ...extra,
+  };
+  for (const op of OPERATORS) {
+    env[`PARCHEE_SMPP_PASSWORD_${op.toUpperCase()}`] = secrets.passwords[op];
+    env[`SMSC_SIM_${op.toUpperCase()}_PASSWORD`] = secrets.passwords[op];
+  }
+  return env;
+}
+
+/** Runs a command to completion, failing with its output on a non-zero exit. */
+export function run(command: string, args: string[], env: Record<string, string>, options: { quiet?: boolean } = {}): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!options.quiet) process.stdout.write(d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!options.quiet) process.stderr.write(d);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${out.slice(-4000)}`))));
+  });
+}
+
+export function rollCli(args: string[], env: Record<string, string>, quiet = true): Promise<string> {
+  return run(process.execPath, ['-r', '@swc-node/register', 'apps/roll-cli/src/main.ts', ...args], env, { quiet });
+}
+
+export interface RunningSuite {
+  processes: Map<string, ChildProcess>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Record<string, string>;
+  /** Folder for one log file per process. */
+  logDir: string;
+  /** Also copy every log line to this process's stdout. */
+  echo?: boolean;
+  readyTimeoutMs?: number;
+}
+
+async function waitHttpOk(url: string, deadline: number, child: ChildProcess, name: string): Promise<void> {
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} not ready at ${url}: ${last}`);
+}
+
+function startProcess(name: string, app: string, options: StartOptions): ChildProcess {
+  mkdirSync(options.logDir, { recursive: true });
+  const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'src/main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.on('data', (d: Buffer) => {
+      log.write(d);
+      if (options.echo) process.stdout.write(d.toString().replace(/^(?=.)/gm, `[${name}] `));
+    });
+  }
+  child.on('exit', () => log.end());
+  return child;
+}
+
+/** Starts the simulator first (the services bind to it), then the three services, and waits until each is ready. */
+export async function startSuite(options: StartOptions): Promise<RunningSuite> {
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  const processes = new Map<string, ChildProcess>();
+  const stop = async () => {
+    const order = ['ingress', 'lookup', 'egress', 'smsc-sim'];
+    for (const name of order) {
+      const child = processes.get(name);
+      if (!child || child.exitCode !== null) continue;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  try {
+    const sim = startProcess('smsc-sim', 'smsc-sim', options);
+    processes.set('smsc-sim', sim);
+    await waitHttpOk(`http://127.0.0.1:${PORTS.sim}/health`, deadline, sim, 'smsc-sim');
+    for (const name of ['lookup', 'egress', 'ingress'] as const) {
+      const child = startProcess(name, name, options);
+      processes.set(name, child);
+    }
+    for (const name of ['lookup', 'egress', 'ingress'] as const) {
+      await waitHttpOk(`http://127.0.0.1:${PORTS[name]}/health/ready`, deadline, processes.get(name)!, name);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { processes, stop };
+}
+
+export interface MoReply {
+  status: number;
+  body: { mo?: { commandStatus: number }; mt?: { text: string; parts: number; dataCoding: number; sourceAddr: string; destinationAddr: string }; latencyMs?: number; error?: string };
+}
+
+export async function sendMo(operator: string, msisdn: string, text: string, timeoutMs = 20_000): Promise<MoReply> {
+  const res = await fetch(`http://127.0.0.1:${PORTS.sim}/mo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ operator, msisdn, text, timeoutMs }),
+  });
+  return { status: res.status, body: (await res.json()) as MoReply['body'] };
+}
