@@ -22,6 +22,8 @@ export class BatchConsumer {
   private readonly consumer: Consumer;
   private readonly logger: Logger;
   private running = false;
+  private stopping = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(kafka: Kafka, private readonly options: BatchConsumerOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -50,12 +52,22 @@ export class BatchConsumer {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
       eachBatch: async (payload) => {
+        // Once stopping, take no new batch: what is not committed is read again after restart.
+        if (this.stopping) return;
         const batch = toConsumedBatch(payload);
         if (batch.records.length === 0) return;
-        await handler(batch);
-        const last = batch.records[batch.records.length - 1].offset;
-        payload.resolveOffset(last);
-        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last) }]);
+        let done: () => void = () => undefined;
+        const tracked = new Promise<void>((r) => (done = r));
+        this.inFlight.add(tracked);
+        try {
+          await handler(batch);
+          const last = batch.records[batch.records.length - 1].offset;
+          payload.resolveOffset(last);
+          await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last) }]);
+        } finally {
+          this.inFlight.delete(tracked);
+          done();
+        }
       },
     });
     this.running = true;
@@ -63,6 +75,8 @@ export class BatchConsumer {
 
   /** Waits for the batch in hand to finish and commit, then leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
     this.running = false;
     await this.consumer.disconnect();
   }

@@ -30,6 +30,8 @@ export class TransactionalProcessor {
   private readonly idle: Producer[] = [];
   private readonly logger: Logger;
   private running = false;
+  private stopping = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly kafka: Kafka, private readonly options: TransactionalProcessorOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -72,23 +74,35 @@ export class TransactionalProcessor {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: concurrency,
       eachBatch: async (payload) => {
+        // Once stopping, take no new batch: what is not committed is read again after restart.
+        if (this.stopping) return;
         const batch = toConsumedBatch(payload);
         if (batch.records.length === 0) return;
-        const output = await process(batch);
-        const producer = this.idle.pop();
-        if (!producer) throw new MessagingError('TRANSACTION_FAILED', 'no idle transactional producer', true);
+        let done: () => void = () => undefined;
+        const tracked = new Promise<void>((r) => (done = r));
+        this.inFlight.add(tracked);
         try {
-          await this.commit(producer, batch, output);
+          const output = await process(batch);
+          const producer = this.idle.pop();
+          if (!producer) throw new MessagingError('TRANSACTION_FAILED', 'no idle transactional producer', true);
+          try {
+            await this.commit(producer, batch, output);
         } finally {
           this.idle.push(producer);
         }
         payload.resolveOffset(batch.records[batch.records.length - 1].offset);
+        } finally {
+          this.inFlight.delete(tracked);
+          done();
+        }
       },
     });
     this.running = true;
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
     this.running = false;
     await this.consumer.disconnect();
     await Promise.allSettled(this.producers.map((p) => p.disconnect()));
