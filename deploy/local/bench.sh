@@ -7,4 +7,4 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 bash deploy/local/ensure-install.sh
 bash deploy/local/infra.sh up
 npx nx run-many -t build -p ingress lookup egress smsc-sim --output-style=stream-without-prefixes >/dev/null
-exec node -r @swc-node/register tools/bench/suite-bench.ts
+exec node -r @swc-node/register apps/e2e/src/bench/suite-bench.ts

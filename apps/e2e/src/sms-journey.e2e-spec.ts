@@ -1,4 +1,4 @@
-import { OPERATORS, sendMo } from '../../../tools/suite/suite-launcher';
+import { OPERATORS, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll, type ExpectedVoter } from './support/expected-roll';
 

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../../../../tools/suite/suite-launcher';
+import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
 import { E2E_STATE, E2E_ROLL_DIR, E2E_VOTERS } from './e2e-paths';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunningSuite } from '../../../../tools/suite/suite-launcher';
+import type { RunningSuite } from '../suite/suite-launcher';
 
 export default async function globalTeardown(): Promise<void> {
   const suite = (globalThis as Record<string, unknown>)['__PARCHEE_SUITE__'] as RunningSuite | undefined;

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureSecrets, OPERATORS, PORTS, ROOT, rollCli, sendMo, startSuite, suiteEnv } from './suite-launcher';
+import { ensureSecrets, OPERATORS, PORTS, ROOT, rollCli, sendMo, startSuite, suiteEnv } from '../suite/suite-launcher';
 
 const STATE = join(ROOT, 'var/dev');
 const DEMO_VOTERS = Number(process.env['PARCHEE_DEMO_VOTERS'] ?? 20_000);
