@@ -13,6 +13,10 @@ export type { PduCodecOptions } from './codec/pdu-codec';
 export { MAX_SHORT_MESSAGE_LENGTH } from './codec/pdu-body';
 export { PduFramer } from './codec/pdu-framer';
 export type { PduFramerOptions } from './codec/pdu-framer';
+export { bindCommandFor, bindTypeOf } from './codec/bind-type';
+export type { BindType, BindCommand } from './codec/bind-type';
+export { SHORT_MESSAGE_DEFAULTS, submitSmBody, deliverSmBody } from './codec/pdu-defaults';
+export type { SubmitSmFields, DeliverSmFields } from './codec/pdu-defaults';
 export { SMPP_INTERFACE_VERSION_34, Ton, Npi, EsmClass, isDeliveryReceipt, RegisteredDelivery, MessageState } from './codec/field-values';
 
 export { SmppError } from './errors/smpp-error';
@@ -26,5 +30,15 @@ export { DEFAULT_SESSION_OPTIONS, resolveSessionOptions } from './session/smpp-s
 export type { SmppSessionOptions } from './session/smpp-session-options';
 export { silentSmppLogger } from './session/smpp-logger';
 export type { SmppLogger } from './session/smpp-logger';
+
+export { EsmeClient } from './client/esme-client';
+export type { EsmeClientOptions, EsmeClientEvents, DeliverSmHandler } from './client/esme-client';
+export { reconnectDelayMs, DEFAULT_RECONNECT_OPTIONS } from './client/reconnect-backoff';
+export type { ReconnectOptions } from './client/reconnect-backoff';
+
+export { SmscServer } from './server/smsc-server';
+export type { SmscServerOptions, SmscServerEvents, BindRequest, BindDecision, BindFailure } from './server/smsc-server';
+export { ServerSession } from './server/server-session';
+export type { ServerSessionEvents, ServerSessionInfo, SubmitSmHandler, SubmitSmResult } from './server/server-session';
 
 export * from './text';

@@ -1,0 +1,345 @@
+import type { EventEmitter } from 'node:events';
+import { CommandStatus } from '../codec/command-status';
+import type { DeliverSm, SubmitSm } from '../codec/pdu';
+import type { BindType } from '../codec/bind-type';
+import { SmppCommandError } from '../errors/smpp-command-error';
+import { SmppError } from '../errors/smpp-error';
+import { ServerSession } from '../server/server-session';
+import { BindDecision, BindRequest, SmscServer, SmscServerOptions } from '../server/smsc-server';
+import { createSelfSignedCertificate } from '../testing/self-signed-cert';
+import { EsmeClient, EsmeClientOptions } from './esme-client';
+
+/** Resolves with the arguments of the next `event` (ignores 'error', unlike events.once). */
+function nextEvent<T extends unknown[] = unknown[]>(emitter: EventEmitter, event: string): Promise<T> {
+  return new Promise((resolve) => emitter.once(event, (...args: unknown[]) => resolve(args as T)));
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+function rejectionOf(promise: Promise<unknown>): Promise<SmppError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: SmppError) => error,
+  );
+}
+
+const PASSWORD = 'secret';
+
+const servers: SmscServer[] = [];
+const clients: EsmeClient[] = [];
+
+async function startServer(overrides: Partial<SmscServerOptions> = {}): Promise<{ server: SmscServer; port: number }> {
+  const server = new SmscServer({
+    host: '127.0.0.1',
+    port: 0,
+    authenticate: (bind: BindRequest): BindDecision =>
+      bind.password === PASSWORD ? { ok: true, systemId: 'TEST-SMSC' } : { ok: false, status: CommandStatus.ESME_RINVPASWD },
+    sessionOptions: { enquireLinkIntervalMs: 0, unbindTimeoutMs: 1_000 },
+    ...overrides,
+  });
+  servers.push(server);
+  const { port } = await server.listen();
+  return { server, port };
+}
+
+function createClient(port: number, overrides: Partial<EsmeClientOptions> = {}): EsmeClient {
+  const client = new EsmeClient({
+    host: '127.0.0.1',
+    port,
+    systemId: 'parchee',
+    password: PASSWORD,
+    bindType: 'transceiver',
+    enquireLinkIntervalMs: 0,
+    responseTimeoutMs: 2_000,
+    reconnect: { initialDelayMs: 10, maxDelayMs: 40, factor: 2, jitter: 0 },
+    sessionOptions: { unbindTimeoutMs: 1_000 },
+    ...overrides,
+  });
+  client.on('error', () => undefined);
+  clients.push(client);
+  return client;
+}
+
+/** Starts the client and resolves with the server-side session once both sides agree the bind is up. */
+async function bindClient(server: SmscServer, client: EsmeClient): Promise<ServerSession> {
+  const serverSession = nextEvent<[ServerSession]>(server, 'session');
+  const bound = nextEvent(client, 'bound');
+  client.start();
+  const [[session]] = await Promise.all([serverSession, bound]);
+  return session;
+}
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.stop()));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+describe('EsmeClient against SmscServer over TCP', () => {
+  it.each<BindType>(['transmitter', 'receiver', 'transceiver'])('binds as %s', async (bindType) => {
+    const { server, port } = await startServer();
+    const client = createClient(port, { bindType });
+    expect(client.isBound).toBe(false);
+    const session = await bindClient(server, client);
+    expect(client.isBound).toBe(true);
+    expect(session.bindType).toBe(bindType);
+    expect(session.systemId).toBe('parchee');
+    expect([...server.sessions]).toEqual([session]);
+  });
+
+  it('rejects submit_sm at once with a retriable NOT_BOUND before the bind', async () => {
+    const client = createClient(1);
+    const error = await rejectionOf(client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from('x') }));
+    expect(error).toMatchObject({ code: 'NOT_BOUND', retriable: true });
+  });
+
+  it('round-trips submit_sm: the SMSC sees the fields and the client gets the message id', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port, { bindType: 'transmitter' });
+    const session = await bindClient(server, client);
+    const received: SubmitSm[] = [];
+    session.setSubmitSmHandler(async (pdu) => {
+      received.push(pdu);
+      return { status: CommandStatus.ESME_ROK, messageId: `msg-${received.length}` };
+    });
+    const response = await client.submitSm({
+      sourceAddr: '8300',
+      sourceAddrTon: 5,
+      destinationAddr: '923000000001',
+      destAddrTon: 1,
+      destAddrNpi: 1,
+      dataCoding: 8,
+      registeredDelivery: 1,
+      shortMessage: Buffer.from('0627', 'hex'),
+    });
+    expect(response.messageId).toBe('msg-1');
+    expect(received[0]).toMatchObject({
+      sourceAddr: '8300',
+      sourceAddrTon: 5,
+      destinationAddr: '923000000001',
+      dataCoding: 8,
+      registeredDelivery: 1,
+      shortMessage: Buffer.from('0627', 'hex'),
+    });
+  });
+
+  it('surfaces a refused submit_sm as SmppCommandError with the SMSC status', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port);
+    const session = await bindClient(server, client);
+    session.setSubmitSmHandler(async () => ({ status: CommandStatus.ESME_RTHROTTLED }));
+    const error = await rejectionOf(client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from('x') }));
+    expect(error).toBeInstanceOf(SmppCommandError);
+    expect(error).toMatchObject({ commandStatus: CommandStatus.ESME_RTHROTTLED, retriable: true });
+  });
+
+  it('acks deliver_sm only after the handler resolves, with the status it returns', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port, { bindType: 'transceiver' });
+    const stored = deferred<number>();
+    const handlerCalled = deferred<DeliverSm>();
+    client.setDeliverSmHandler((pdu) => {
+      handlerCalled.resolve(pdu as DeliverSm);
+      return stored.promise;
+    });
+    const session = await bindClient(server, client);
+    session.setSubmitSmHandler(async () => ({ status: 0, messageId: 'probe' }));
+
+    let acked = false;
+    const delivery = session
+      .deliverSm({ sourceAddr: '923000000001', destinationAddr: '8300', shortMessage: Buffer.from('3520212345671') })
+      .then((response) => {
+        acked = true;
+        return response;
+      });
+    const pdu = await handlerCalled.promise;
+    expect(pdu.shortMessage.toString()).toBe('3520212345671');
+    // A full round trip on the same connection: had the client answered early, that answer would be in by now.
+    await client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from('probe') });
+    expect(acked).toBe(false);
+
+    stored.resolve(CommandStatus.ESME_ROK);
+    expect((await delivery).commandStatus).toBe(CommandStatus.ESME_ROK);
+  });
+
+  it('answers ESME_RX_T_APPN when the handler rejects, and when there is no handler', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port, { bindType: 'receiver' });
+    const session = await bindClient(server, client);
+    const noHandler = await rejectionOf(session.deliverSm({ sourceAddr: '923000000001', destinationAddr: '8300', shortMessage: Buffer.from('a') }));
+    expect(noHandler).toMatchObject({ commandStatus: CommandStatus.ESME_RX_T_APPN });
+
+    client.setDeliverSmHandler(async () => {
+      throw new Error('kafka unavailable');
+    });
+    const failed = await rejectionOf(session.deliverSm({ sourceAddr: '923000000001', destinationAddr: '8300', shortMessage: Buffer.from('b') }));
+    expect(failed).toMatchObject({ code: 'COMMAND_STATUS', commandStatus: CommandStatus.ESME_RX_T_APPN });
+  });
+
+  it('runs many deliver_sm handlers at once', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port);
+    const gates = [deferred<number>(), deferred<number>(), deferred<number>()];
+    let calls = 0;
+    const allCalled = deferred<void>();
+    client.setDeliverSmHandler(() => {
+      const gate = gates[calls++];
+      if (calls === gates.length) allCalled.resolve();
+      return gate.promise;
+    });
+    const session = await bindClient(server, client);
+    const deliveries = gates.map((_, i) => session.deliverSm({ sourceAddr: '923000000001', destinationAddr: '8300', shortMessage: Buffer.from(`m${i}`) }));
+    await allCalled.promise;
+    gates.forEach((gate) => gate.resolve(CommandStatus.ESME_ROK));
+    expect((await Promise.all(deliveries)).map((response) => response.commandStatus)).toEqual([0, 0, 0]);
+  });
+
+  it('keeps retrying a refused bind with growing backoff, then binds once the password is right', async () => {
+    let acceptedPassword = 'not-yet';
+    const { server, port } = await startServer({
+      authenticate: (bind) => (bind.password === acceptedPassword ? { ok: true } : { ok: false, status: CommandStatus.ESME_RINVPASWD }),
+    });
+    const client = createClient(port, { reconnect: { initialDelayMs: 5, factor: 2, maxDelayMs: 1_000, jitter: 0 } });
+    const errors: Error[] = [];
+    const delays: number[] = [];
+    const failures: number[] = [];
+    client.on('error', (error) => errors.push(error));
+    server.on('bind-failed', (failure) => failures.push(failure.status));
+    const thirdAttempt = deferred<void>();
+    client.on('reconnecting', ({ delayMs }) => {
+      delays.push(delayMs);
+      if (delays.length === 3) thirdAttempt.resolve();
+    });
+    client.start();
+    await thirdAttempt.promise;
+    expect(delays).toEqual([5, 10, 20]);
+    expect(failures.slice(0, 3)).toEqual([CommandStatus.ESME_RINVPASWD, CommandStatus.ESME_RINVPASWD, CommandStatus.ESME_RINVPASWD]);
+    const bindError = errors.find((error) => error instanceof SmppCommandError) as SmppCommandError;
+    expect(bindError).toMatchObject({ code: 'BIND_FAILED', commandStatus: CommandStatus.ESME_RINVPASWD });
+    expect(client.isBound).toBe(false);
+
+    acceptedPassword = PASSWORD;
+    await nextEvent(client, 'bound');
+    expect(client.isBound).toBe(true);
+  });
+
+  it('rejects in-flight requests with CONNECTION_LOST when the SMSC drops the connection, then binds again', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port);
+    const firstSession = await bindClient(server, client);
+    const submitArrived = deferred<void>();
+    firstSession.setSubmitSmHandler(() => {
+      submitArrived.resolve();
+      return new Promise(() => undefined);
+    });
+    const inFlight = client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from('lost') });
+    await submitArrived.promise;
+
+    const unbound = nextEvent<[string]>(client, 'unbound');
+    const rebound = nextEvent<[ServerSession]>(server, 'session');
+    const clientRebound = nextEvent(client, 'bound');
+    firstSession.close('operator restart');
+    const error = await rejectionOf(inFlight);
+    expect(error).toMatchObject({ code: 'CONNECTION_LOST', retriable: true });
+    expect((await unbound)[0]).toEqual(expect.any(String));
+    const [secondSession] = await rebound;
+    await clientRebound;
+    expect(secondSession).not.toBe(firstSession);
+    secondSession.setSubmitSmHandler(async () => ({ status: 0, messageId: 'after-rebind' }));
+    expect(client.isBound).toBe(true);
+    expect((await client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from('again') })).messageId).toBe('after-rebind');
+  });
+
+  it('holds the N+1th request until a response frees a slot in a window of N', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port, { window: 2 });
+    const session = await bindClient(server, client);
+    const answers: Array<Deferred<{ status: number; messageId: string }>> = [];
+    const twoArrived = deferred<void>();
+    const thirdArrived = deferred<void>();
+    session.setSubmitSmHandler(() => {
+      const answer = deferred<{ status: number; messageId: string }>();
+      answers.push(answer);
+      if (answers.length === 2) twoArrived.resolve();
+      if (answers.length === 3) thirdArrived.resolve();
+      return answer.promise;
+    });
+    client.setDeliverSmHandler(async () => CommandStatus.ESME_ROK);
+    const submits = [1, 2, 3].map((n) => client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from(`m${n}`) }));
+    await twoArrived.promise;
+    expect(client.pendingRequests).toBe(3);
+    // deliver_sm_resp travels the same socket after anything the client wrote before it.
+    await session.deliverSm({ sourceAddr: '923000000001', destinationAddr: '8300', shortMessage: Buffer.from('sync') });
+    expect(answers).toHaveLength(2);
+
+    answers[0].resolve({ status: 0, messageId: 'a' });
+    await thirdArrived.promise;
+    answers[1].resolve({ status: 0, messageId: 'b' });
+    answers[2].resolve({ status: 0, messageId: 'c' });
+    expect((await Promise.all(submits)).map((response) => response.messageId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('unbinds gracefully on stop() and does not reconnect', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port);
+    const session = await bindClient(server, client);
+    const serverClosed = nextEvent<[string]>(session, 'close');
+    const reconnects: unknown[] = [];
+    client.on('reconnecting', (info) => reconnects.push(info));
+    await client.stop();
+    expect((await serverClosed)[0]).toBe('peer unbound');
+    expect(client.isBound).toBe(false);
+    expect(server.sessions.size).toBe(0);
+    expect(reconnects).toEqual([]);
+  });
+
+  it('is unbound by the server on server.close()', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port);
+    await bindClient(server, client);
+    const unbound = nextEvent<[string]>(client, 'unbound');
+    await server.close();
+    expect((await unbound)[0]).toBe('peer unbound');
+    expect(client.isBound).toBe(false);
+  });
+});
+
+describe('EsmeClient against SmscServer over TLS', () => {
+  it('binds and round-trips submit_sm with TLS on both sides', async () => {
+    const { key, cert } = createSelfSignedCertificate();
+    const { server, port } = await startServer({ tls: { key, cert } });
+    const client = createClient(port, { tls: { ca: cert, servername: 'localhost' } });
+    const session = await bindClient(server, client);
+    session.setSubmitSmHandler(async () => ({ status: 0, messageId: 'over-tls' }));
+    expect((await client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from('x') })).messageId).toBe('over-tls');
+  });
+
+  it('refuses to bind to a server whose certificate it does not trust', async () => {
+    const { key, cert } = createSelfSignedCertificate();
+    const { server, port } = await startServer({ tls: { key, cert } });
+    const client = createClient(port, { tls: { servername: 'localhost' } });
+    const sessions: ServerSession[] = [];
+    server.on('session', (session) => sessions.push(session));
+    const error = nextEvent<[Error]>(client, 'error');
+    client.start();
+    const [tlsError] = await error;
+    expect(tlsError.message).toMatch(/self[- ]signed|certificate/i);
+    expect(client.isBound).toBe(false);
+    expect(sessions).toEqual([]);
+  });
+});

@@ -1,0 +1,36 @@
+/** How the client waits between connection attempts. */
+export interface ReconnectOptions {
+  /** Delay before the first retry after a drop or failed bind. Default 1 000 ms. */
+  initialDelayMs?: number;
+  /** Ceiling on the delay. Default 60 000 ms. */
+  maxDelayMs?: number;
+  /** Growth per consecutive failure. Default 2. */
+  factor?: number;
+  /**
+   * Random spread as a fraction of the delay: 0.2 means ±20 %. It keeps many binds that dropped
+   * together (an SMSC restart) from reconnecting in lockstep. Default 0.2.
+   */
+  jitter?: number;
+}
+
+export const DEFAULT_RECONNECT_OPTIONS: Required<ReconnectOptions> = Object.freeze({
+  initialDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  factor: 2,
+  jitter: 0.2,
+});
+
+/**
+ * Delay before reconnect attempt number `attempt` (0 for the first retry): exponential growth
+ * capped at maxDelayMs, then spread by ±jitter, never above maxDelayMs.
+ */
+export function reconnectDelayMs(attempt: number, options: ReconnectOptions = {}, random: () => number = Math.random): number {
+  const { initialDelayMs, maxDelayMs, factor, jitter } = { ...DEFAULT_RECONNECT_OPTIONS, ...stripUndefined(options) };
+  const base = Math.min(maxDelayMs, initialDelayMs * Math.pow(factor, Math.max(0, attempt)));
+  const spread = base * jitter * (2 * random() - 1);
+  return Math.max(0, Math.min(maxDelayMs, Math.round(base + spread)));
+}
+
+function stripUndefined(options: ReconnectOptions): ReconnectOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}

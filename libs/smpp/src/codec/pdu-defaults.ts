@@ -1,0 +1,45 @@
+import type { DeliverSm, PduBody, SubmitSm } from './pdu';
+
+/**
+ * Values for the submit_sm/deliver_sm fields a caller leaves out. Zero is the spec's "default" or
+ * "unknown" for every integer field; an empty C-string is its NULL (immediate delivery, SMSC
+ * default validity, no service type). TON/NPI 0 lets the SMSC interpret the address; set them
+ * explicitly when the operator requires international format.
+ */
+export const SHORT_MESSAGE_DEFAULTS = Object.freeze({
+  serviceType: '',
+  sourceAddrTon: 0,
+  sourceAddrNpi: 0,
+  sourceAddr: '',
+  destAddrTon: 0,
+  destAddrNpi: 0,
+  esmClass: 0,
+  protocolId: 0,
+  priorityFlag: 0,
+  scheduleDeliveryTime: '',
+  validityPeriod: '',
+  registeredDelivery: 0,
+  replaceIfPresentFlag: 0,
+  dataCoding: 0,
+  smDefaultMsgId: 0,
+});
+
+/** submit_sm body fields; everything but the destination and the message has a default. */
+export type SubmitSmFields = Partial<PduBody<SubmitSm>> & Pick<SubmitSm, 'destinationAddr' | 'shortMessage'>;
+
+/** deliver_sm body fields; the subscriber (source), short code (destination) and message are required. */
+export type DeliverSmFields = Partial<PduBody<DeliverSm>> & Pick<DeliverSm, 'sourceAddr' | 'destinationAddr' | 'shortMessage'>;
+
+/** The whole submit_sm body with defaults filled in. */
+export function submitSmBody(fields: SubmitSmFields): PduBody<SubmitSm> {
+  return { ...SHORT_MESSAGE_DEFAULTS, tlvs: [], ...withoutUndefined(fields) } as PduBody<SubmitSm>;
+}
+
+/** The whole deliver_sm body with defaults filled in. */
+export function deliverSmBody(fields: DeliverSmFields): PduBody<DeliverSm> {
+  return { ...SHORT_MESSAGE_DEFAULTS, tlvs: [], ...withoutUndefined(fields) } as PduBody<DeliverSm>;
+}
+
+function withoutUndefined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
