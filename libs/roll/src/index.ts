@@ -1,0 +1,30 @@
+export { RollError } from './errors/roll-error';
+export type { RollErrorCode } from './errors/roll-error';
+
+export { POSTGRES_DEFAULTS, REDIS_DEFAULTS, silentLogger } from './connection/roll-connection-options';
+export type { PostgresConnectionOptions, RedisConnectionOptions, RollConnectionOptions, RollLogger } from './connection/roll-connection-options';
+export { createRollPool, databaseNameOf, dropDatabaseIfExists, ensureDatabaseExists } from './connection/postgres-pool';
+export { createRollRedis } from './connection/redis-client';
+
+export { createRollDataSource, runRollMigrations, ROLL_MIGRATIONS_TABLE } from './schema/roll-data-source';
+export type { RollMigrationReport, RunRollMigrationsOptions } from './schema/roll-data-source';
+
+export { RollVersionAdmin } from './versions/roll-version-admin';
+export type { RollVersionInfo, RollVersionStatus } from './versions/roll-version-info';
+
+export type { Gender, VoterRecord } from './lookup/voter-record';
+export { decodeVoterRecord, encodeVoterRecord, NEGATIVE_ENTRY } from './lookup/voter-record-codec';
+export { RollRepository } from './lookup/roll-repository';
+export { RollCache, ROLL_CACHE_DEFAULTS } from './lookup/roll-cache';
+export type { CachedVoter, RollCacheOptions } from './lookup/roll-cache';
+export { RollReader, ROLL_READER_DEFAULTS } from './lookup/roll-reader';
+export type { RollLookupResult, RollReaderObserver, RollReaderOptions } from './lookup/roll-reader';
+export { createRollReader } from './lookup/roll-reader-factory';
+export type { RollReaderHandle } from './lookup/roll-reader-factory';
+
+export { generateRoll } from './generator/generate-roll';
+export type { GenerateRollOptions, GenerateRollResult } from './generator/generate-roll';
+
+export { importRoll } from './import/import-roll';
+export type { ImportPhase, ImportProgress, ImportRollOptions, ImportRollResult } from './import/import-roll';
+export type { RollSourceFiles } from './import/roll-source-files';

@@ -1,0 +1,78 @@
+import type Redis from 'ioredis';
+import { decodeVoterRecord, encodeVoterRecord, NEGATIVE_ENTRY } from './voter-record-codec';
+import { VoterRecord } from './voter-record';
+
+export interface RollCacheOptions {
+  /** Key prefix; keys are `<prefix>v<version>:<base64url hash>`. Default 'parchee:roll:'. */
+  keyPrefix?: string;
+  /** TTL of a cached voter. Rolls are immutable per version, so this only bounds memory. Default 21600 s (6 h). */
+  positiveTtlSeconds?: number;
+  /**
+   * TTL of a negative entry (CNIC not in the roll). Shorter, because enumeration attempts fill
+   * these with numbers nobody will ask for again. Default 900 s (15 min).
+   */
+  negativeTtlSeconds?: number;
+}
+
+export const ROLL_CACHE_DEFAULTS = {
+  keyPrefix: 'parchee:roll:',
+  positiveTtlSeconds: 21_600,
+  negativeTtlSeconds: 900,
+} as const;
+
+/**
+ * `undefined` = not cached, `null` = cached as unknown, a record = cached voter. Keys hold only
+ * the roll version and the keyed hash, never a CNIC.
+ */
+export type CachedVoter = VoterRecord | null | undefined;
+
+/** Redis side of lookups: one MGET per batch to read, one pipeline of SET EX to write. Errors throw; the reader decides. */
+export class RollCache {
+  private readonly prefix: string;
+  private readonly positiveTtl: number;
+  private readonly negativeTtl: number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RollCacheOptions = {},
+  ) {
+    this.prefix = options.keyPrefix ?? ROLL_CACHE_DEFAULTS.keyPrefix;
+    this.positiveTtl = options.positiveTtlSeconds ?? ROLL_CACHE_DEFAULTS.positiveTtlSeconds;
+    this.negativeTtl = options.negativeTtlSeconds ?? ROLL_CACHE_DEFAULTS.negativeTtlSeconds;
+  }
+
+  key(version: number, hashText: string): string {
+    return `${this.prefix}v${version}:${hashText}`;
+  }
+
+  async getMany(version: number, hashTexts: string[]): Promise<CachedVoter[]> {
+    if (hashTexts.length === 0) return [];
+    const values = await this.redis.mget(hashTexts.map((h) => this.key(version, h)));
+    return values.map((v) => {
+      if (v === null) return undefined;
+      if (v === NEGATIVE_ENTRY) return null;
+      return decodeVoterRecord(v);
+    });
+  }
+
+  async setMany(version: number, entries: Array<[hashText: string, record: VoterRecord | null]>): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    let queued = 0;
+    for (const [hashText, record] of entries) {
+      if (record === null) {
+        pipeline.set(this.key(version, hashText), NEGATIVE_ENTRY, 'EX', this.negativeTtl);
+        queued++;
+        continue;
+      }
+      const value = encodeVoterRecord(record);
+      if (value === null) continue;
+      pipeline.set(this.key(version, hashText), value, 'EX', this.positiveTtl);
+      queued++;
+    }
+    if (queued === 0) return;
+    const results = await pipeline.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed) throw failed[0];
+  }
+}

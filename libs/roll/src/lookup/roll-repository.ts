@@ -1,0 +1,90 @@
+import { Pool } from 'pg';
+import { RollError } from '../errors/roll-error';
+import { Gender, VoterRecord } from './voter-record';
+
+interface VoterRow {
+  cnic_hash: Buffer;
+  serial_no: number;
+  family_no: number;
+  gender: Gender;
+  block_code: string;
+  area_name_ur: string;
+  area_name_en: string;
+  district_ur: string;
+  district_en: string;
+  tehsil_ur: string;
+  tehsil_en: string;
+  na: string | null;
+  pa: string | null;
+  station_no: number;
+  station_ur: string;
+  station_en: string;
+}
+
+// Partition pruning on roll_version happens at execution time, so the generic plan of this
+// prepared statement still touches only the version's own partition.
+const FIND_VOTERS = {
+  name: 'parchee_roll_find_voters_v1',
+  text: `
+    SELECT v.cnic_hash, v.serial_no, v.family_no, v.gender, v.block_code,
+           a.area_name_ur, a.area_name_en, a.district_ur, a.district_en, a.tehsil_ur, a.tehsil_en, a.na, a.pa,
+           s.station_no, s.name_ur AS station_ur, s.name_en AS station_en
+      FROM voter v
+      JOIN electoral_area a ON a.roll_version = v.roll_version AND a.block_code = v.block_code
+      JOIN polling_station s ON s.roll_version = v.roll_version AND s.block_code = v.block_code AND s.gender = v.gender
+     WHERE v.roll_version = $1 AND v.cnic_hash = ANY($2::bytea[])`,
+};
+
+const ACTIVE_VERSION = {
+  name: 'parchee_roll_active_version_v1',
+  text: `SELECT id FROM roll_version WHERE status = 'active'`,
+};
+
+/**
+ * The PostgreSQL side of lookups: one query per batch, through the pg pool directly. Errors are
+ * RollErrors with `retriable` set, so a service can answer "busy" and try again.
+ */
+export class RollRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async activeVersion(): Promise<number | null> {
+    try {
+      const res = await this.pool.query<{ id: number }>(ACTIVE_VERSION);
+      return res.rows.length ? res.rows[0].id : null;
+    } catch (err) {
+      throw RollError.fromPostgres(err, 'reading the active roll version');
+    }
+  }
+
+  /** Voters of `version` among `hashes`, keyed by base64url hash. Hashes not in the roll are absent. */
+  async findVoters(version: number, hashes: Buffer[]): Promise<Map<string, VoterRecord>> {
+    const found = new Map<string, VoterRecord>();
+    if (hashes.length === 0) return found;
+    let rows: VoterRow[];
+    try {
+      rows = (await this.pool.query<VoterRow>({ ...FIND_VOTERS, values: [version, hashes] })).rows;
+    } catch (err) {
+      throw RollError.fromPostgres(err, 'looking voters up in PostgreSQL');
+    }
+    for (const r of rows) {
+      found.set(r.cnic_hash.toString('base64url'), {
+        serialNo: r.serial_no,
+        familyNo: r.family_no,
+        gender: r.gender,
+        blockCode: r.block_code,
+        areaUr: r.area_name_ur,
+        areaEn: r.area_name_en,
+        districtUr: r.district_ur,
+        districtEn: r.district_en,
+        tehsilUr: r.tehsil_ur,
+        tehsilEn: r.tehsil_en,
+        na: r.na,
+        pa: r.pa,
+        stationNo: r.station_no,
+        stationUr: r.station_ur,
+        stationEn: r.station_en,
+      });
+    }
+    return found;
+  }
+}

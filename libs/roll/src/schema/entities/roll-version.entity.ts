@@ -1,0 +1,43 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const ROLL_VERSION_STATUSES = ['importing', 'ready', 'active', 'retired', 'failed', 'dropping'] as const;
+export type RollVersionStatus = (typeof ROLL_VERSION_STATUSES)[number];
+
+@Entity({ name: 'roll_version' })
+export class RollVersionEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'text' })
+  label!: string;
+
+  @Column({ type: 'text' })
+  status!: RollVersionStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  voters!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  areas!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  stations!: number;
+
+  @Column({ type: 'integer', default: 0 })
+  rejected!: number;
+
+  @Column({ type: 'text', default: '' })
+  source!: string;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'ready_at', type: 'timestamptz', nullable: true })
+  readyAt!: Date | null;
+
+  @Column({ name: 'activated_at', type: 'timestamptz', nullable: true })
+  activatedAt!: Date | null;
+}
