@@ -15,7 +15,7 @@ export { PduFramer } from './codec/pdu-framer';
 export type { PduFramerOptions } from './codec/pdu-framer';
 export { bindCommandFor, bindTypeOf } from './codec/bind-type';
 export type { BindType, BindCommand } from './codec/bind-type';
-export { SHORT_MESSAGE_DEFAULTS, submitSmBody, deliverSmBody } from './codec/pdu-defaults';
+export { SHORT_MESSAGE_DEFAULTS, submitSmBody, deliverSmBody, dataSmAsDeliverSm } from './codec/pdu-defaults';
 export type { SubmitSmFields, DeliverSmFields } from './codec/pdu-defaults';
 export { SMPP_INTERFACE_VERSION_34, Ton, Npi, EsmClass, isDeliveryReceipt, RegisteredDelivery, MessageState } from './codec/field-values';
 

@@ -1,5 +1,8 @@
 import type { EventEmitter } from 'node:events';
+import { CommandId } from '../codec/command-id';
 import { CommandStatus } from '../codec/command-status';
+import { createTlv, getTlvBuffer } from '../codec/tlv';
+import { TlvTag } from '../codec/tlv-tag';
 import type { DeliverSm, SubmitSm } from '../codec/pdu';
 import type { BindType } from '../codec/bind-type';
 import { SmppCommandError } from '../errors/smpp-command-error';
@@ -189,6 +192,34 @@ describe('EsmeClient against SmscServer over TCP', () => {
     });
     const failed = await rejectionOf(session.deliverSm({ sourceAddr: '923000000001', destinationAddr: '8300', shortMessage: Buffer.from('b') }));
     expect(failed).toMatchObject({ code: 'COMMAND_STATUS', commandStatus: CommandStatus.ESME_RX_T_APPN });
+  });
+
+  it('hands data_sm to the same handler as a deliver_sm view and answers with data_sm_resp', async () => {
+    const { server, port } = await startServer();
+    const client = createClient(port);
+    const seen: DeliverSm[] = [];
+    client.setDeliverSmHandler(async (pdu) => {
+      seen.push(pdu);
+      return CommandStatus.ESME_ROK;
+    });
+    const session = await bindClient(server, client);
+    const response = await session.request({
+      command: 'data_sm',
+      serviceType: '',
+      sourceAddrTon: 1,
+      sourceAddrNpi: 1,
+      sourceAddr: '923000000001',
+      destAddrTon: 5,
+      destAddrNpi: 0,
+      destinationAddr: '8300',
+      esmClass: 0,
+      registeredDelivery: 0,
+      dataCoding: 8,
+      tlvs: [createTlv(TlvTag.message_payload, Buffer.from('0627', 'hex'))],
+    });
+    expect(response).toMatchObject({ command: 'data_sm_resp', commandStatus: CommandStatus.ESME_ROK });
+    expect(seen[0]).toMatchObject({ command: 'deliver_sm', commandId: CommandId.DATA_SM, dataCoding: 8, shortMessage: Buffer.alloc(0) });
+    expect(getTlvBuffer(seen[0], TlvTag.message_payload)).toEqual(Buffer.from('0627', 'hex'));
   });
 
   it('runs many deliver_sm handlers at once', async () => {

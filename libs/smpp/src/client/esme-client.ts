@@ -5,7 +5,7 @@ import { bindCommandFor, BindType } from '../codec/bind-type';
 import { CommandStatus, commandStatusName } from '../codec/command-status';
 import { SMPP_INTERFACE_VERSION_34 } from '../codec/field-values';
 import type { AlertNotification, AnsweredRequestCommand, DataSm, DeliverSm, RequestPdu, ResponsePdu, SubmitSmResp } from '../codec/pdu';
-import { submitSmBody, SubmitSmFields } from '../codec/pdu-defaults';
+import { dataSmAsDeliverSm, submitSmBody, SubmitSmFields } from '../codec/pdu-defaults';
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppError } from '../errors/smpp-error';
 import { silentSmppLogger, SmppLogger } from '../session/smpp-logger';
@@ -44,12 +44,14 @@ export interface EsmeClientOptions {
 }
 
 /**
- * Handles one incoming deliver_sm or data_sm (check `pdu.command`) and resolves with the
- * command_status to answer: 0 (ESME_ROK) once the message is safely stored, or an error status.
- * A rejection is answered with ESME_RX_T_APPN so the SMSC redelivers later.
+ * Handles one incoming deliver_sm and resolves with the command_status to answer: 0 (ESME_ROK) once
+ * the message is safely stored, or an error status. A rejection is answered with ESME_RX_T_APPN so
+ * the SMSC redelivers later.
+ *
+ * A data_sm arrives here too, seen as a deliver_sm (see `dataSmAsDeliverSm`): its text is in the
+ * message_payload TLV with an empty shortMessage, and `commandId` stays CommandId.DATA_SM.
  */
-// Declared through a method so a handler written for DeliverSm alone is still accepted.
-export type DeliverSmHandler = { handle(pdu: DeliverSm | DataSm): Promise<number> }['handle'];
+export type DeliverSmHandler = (pdu: DeliverSm) => Promise<number>;
 
 export interface EsmeClientEvents {
   bound: [];
@@ -295,7 +297,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     const task = (async (): Promise<void> => {
       let status: number;
       try {
-        status = await handler(pdu);
+        status = await handler(pdu.command === 'data_sm' ? dataSmAsDeliverSm(pdu) : pdu);
         if (!Number.isInteger(status) || status < 0 || status > 0xffffffff) {
           this.logger.error({ session: this.name, status }, 'deliver_sm handler returned an invalid command_status');
           status = CommandStatus.ESME_RX_T_APPN;

@@ -1,4 +1,4 @@
-import type { DeliverSm, PduBody, SubmitSm } from './pdu';
+import type { DataSm, DeliverSm, PduBody, SubmitSm } from './pdu';
 
 /**
  * Values for the submit_sm/deliver_sm fields a caller leaves out. Zero is the spec's "default" or
@@ -42,4 +42,32 @@ export function deliverSmBody(fields: DeliverSmFields): PduBody<DeliverSm> {
 
 function withoutUndefined<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * A data_sm seen as a deliver_sm, so one handler serves both. data_sm has a subset of the
+ * deliver_sm fields; the rest take their defaults, shortMessage is empty and the text stays in the
+ * message_payload TLV (which the spec says replaces short_message). `commandId` keeps the data_sm
+ * id so a reader can still tell the difference.
+ */
+export function dataSmAsDeliverSm(pdu: DataSm): DeliverSm {
+  return {
+    ...SHORT_MESSAGE_DEFAULTS,
+    command: 'deliver_sm',
+    commandId: pdu.commandId,
+    commandStatus: pdu.commandStatus,
+    sequenceNumber: pdu.sequenceNumber,
+    serviceType: pdu.serviceType,
+    sourceAddrTon: pdu.sourceAddrTon,
+    sourceAddrNpi: pdu.sourceAddrNpi,
+    sourceAddr: pdu.sourceAddr,
+    destAddrTon: pdu.destAddrTon,
+    destAddrNpi: pdu.destAddrNpi,
+    destinationAddr: pdu.destinationAddr,
+    esmClass: pdu.esmClass,
+    registeredDelivery: pdu.registeredDelivery,
+    dataCoding: pdu.dataCoding,
+    shortMessage: Buffer.alloc(0),
+    tlvs: pdu.tlvs,
+  };
 }

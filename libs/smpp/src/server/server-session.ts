@@ -14,8 +14,7 @@ export interface SubmitSmResult {
 }
 
 /** Decides one submit_sm. Calls run concurrently; each is answered when its promise settles. */
-// Declared through a method so handlers typed for a narrower result are still accepted.
-export type SubmitSmHandler = { handle(pdu: SubmitSm): Promise<SubmitSmResult> }['handle'];
+export type SubmitSmHandler = (pdu: SubmitSm) => Promise<SubmitSmResult>;
 
 export interface ServerSessionEvents {
   close: [reason: string];
