@@ -199,11 +199,11 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   }
 
   private async bind(socket: net.Socket): Promise<void> {
+    const { window, responseTimeoutMs, enquireLinkIntervalMs } = this.options;
+    const topLevel = Object.entries({ window, responseTimeoutMs, enquireLinkIntervalMs }).filter(([, value]) => value !== undefined);
     const session = new SmppSession(socket, {
       ...this.options.sessionOptions,
-      window: this.options.window,
-      responseTimeoutMs: this.options.responseTimeoutMs,
-      enquireLinkIntervalMs: this.options.enquireLinkIntervalMs,
+      ...Object.fromEntries(topLevel),
       logger: this.logger,
       name: this.name,
     });

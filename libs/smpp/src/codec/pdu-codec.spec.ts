@@ -504,6 +504,8 @@ describe('PDU codec', () => {
       ['a validity_period of the wrong length', { ...submitSm, validityPeriod: '2501' }],
       ['a standard integer TLV of the wrong length', { ...submitSm, tlvs: [{ tag: TlvTag.sar_total_segments, value: hex('0002') }] }],
       ['a NUL inside a C-string', { ...submitSm, destinationAddr: '92\u00003' }],
+      ['a non-ASCII C-string', { ...submitSm, sourceAddr: 'پرچی' }],
+      ['a sequence_number above 32 bits', { ...submitSm, sequenceNumber: 2 ** 32 }],
     ])('%s', (_name, pdu) => {
       expect(() => encodePdu(pdu)).toThrow(expect.objectContaining({ code: 'INVALID_PDU', retriable: false }));
       expect(() => encodePdu(pdu)).toThrow(SmppError);

@@ -70,8 +70,9 @@ class BodyReader {
   /** A C-Octet String: ASCII up to a NUL that must come within `maxSize` octets. */
   cstring(name: string, maxSize: number, status: number, lengths?: readonly number[]): string {
     const searchEnd = Math.min(this.end, this.offset + maxSize);
-    const nul = this.buffer.indexOf(0, this.offset);
-    if (nul === -1 || nul >= searchEnd) {
+    const found = this.buffer.subarray(this.offset, searchEnd).indexOf(0);
+    const nul = found === -1 ? -1 : this.offset + found;
+    if (nul === -1) {
       if (searchEnd === this.end && this.end - this.offset < maxSize) {
         this.fail(`${name} has no terminating NUL before the end of the body`, S.ESME_RINVCMDLEN);
       }
@@ -215,9 +216,10 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
+/** Writes straight into one growing buffer; a PDU is a few hundred octets, so it rarely grows. */
 class BodyWriter {
-  readonly parts: Buffer[] = [];
-  length = 0;
+  private buffer = Buffer.allocUnsafe(512);
+  length = PDU_HEADER_LENGTH;
 
   constructor(private readonly command: string) {}
 
@@ -225,9 +227,11 @@ class BodyWriter {
     throw new SmppError('INVALID_PDU', `${this.command}: ${message}`);
   }
 
-  private push(part: Buffer): void {
-    this.parts.push(part);
-    this.length += part.length;
+  private reserve(octets: number): void {
+    if (this.length + octets <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + octets));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
   }
 
   int(name: string, value: unknown, octets: 1 | 2 | 4): void {
@@ -235,25 +239,40 @@ class BodyWriter {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
       this.invalid(`${name} must be an integer in 0..${max}, got ${String(value)}`);
     }
-    const part = Buffer.allocUnsafe(octets);
-    part.writeUIntBE(value, 0, octets);
-    this.push(part);
+    this.reserve(octets);
+    this.buffer.writeUIntBE(value, this.length, octets);
+    this.length += octets;
   }
 
   cstring(name: string, value: unknown, maxSize: number, lengths?: readonly number[]): void {
     if (typeof value !== 'string') this.invalid(`${name} must be a string`);
-    if (value.includes('\0')) this.invalid(`${name} must not contain NUL`);
+    // C-Octet Strings are ASCII (3.1); anything wider would be silently mangled on the wire.
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code === 0 || code > 0x7f) this.invalid(`${name} must be ASCII without NUL`);
+    }
     if (value.length > maxSize - 1) this.invalid(`${name} is longer than ${maxSize - 1} characters`);
     if (lengths && !lengths.includes(value.length)) this.invalid(`${name} must be ${lengths.join(' or ')} characters`);
-    const part = Buffer.alloc(value.length + 1);
-    part.write(value, 0, 'latin1');
-    this.push(part);
+    this.reserve(value.length + 1);
+    this.length += this.buffer.write(value, this.length, 'latin1');
+    this.buffer[this.length++] = 0;
   }
 
   octets(name: string, value: unknown, maxLength: number): void {
     if (!Buffer.isBuffer(value)) this.invalid(`${name} must be a Buffer`);
     if (value.length > maxLength) this.invalid(`${name} is ${value.length} octets, more than ${maxLength}`);
-    this.push(value);
+    this.reserve(value.length);
+    value.copy(this.buffer, this.length);
+    this.length += value.length;
+  }
+
+  /** The finished PDU: the header goes in front of the body written so far. */
+  finish(commandId: number, commandStatus: number, sequenceNumber: number): Buffer {
+    this.buffer.writeUInt32BE(this.length, 0);
+    this.buffer.writeUInt32BE(commandId, 4);
+    this.buffer.writeUInt32BE(commandStatus, 8);
+    this.buffer.writeUInt32BE(sequenceNumber, 12);
+    return this.buffer.subarray(0, this.length);
   }
 }
 
@@ -317,8 +336,9 @@ export function encodePdu(pdu: EncodablePdu): Buffer {
   const commandId = commandIdOf(pdu.command);
   const commandStatus = pdu.commandStatus ?? S.ESME_ROK;
   const writer = new BodyWriter(pdu.command);
-  writer.int('command_status', commandStatus, 4);
-  writer.int('sequence_number', pdu.sequenceNumber, 4);
+  const isUint32 = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
+  if (!isUint32(commandStatus)) writer.invalid(`command_status must be an unsigned 32-bit integer, got ${String(commandStatus)}`);
+  if (!isUint32(pdu.sequenceNumber)) writer.invalid(`sequence_number must be an unsigned 32-bit integer, got ${String(pdu.sequenceNumber)}`);
 
   // The spec returns no body with a failed response; peers must not rely on one being there.
   const omitBody = isResponseCommandId(commandId) && commandStatus !== S.ESME_ROK;
@@ -339,8 +359,5 @@ export function encodePdu(pdu: EncodablePdu): Buffer {
     }
   }
 
-  const head = Buffer.allocUnsafe(8);
-  head.writeUInt32BE(8 + writer.length, 0);
-  head.writeUInt32BE(commandId, 4);
-  return Buffer.concat([head, ...writer.parts], 8 + writer.length);
+  return writer.finish(commandId, commandStatus, pdu.sequenceNumber);
 }
