@@ -7,7 +7,7 @@ const toUrduDigits = (s: string) => s.replace(/\d/g, (d) => URDU_DIGITS[Number(d
 
 function expectUrduFields(text: string, v: ExpectedVoter): void {
   for (const field of [v.blockCode, v.serialNo, v.familyNo, v.areaUr, v.tehsilUr, v.districtUr, v.na, v.pa, v.stationNo, v.stationUr]) {
-    expect(text).toContain(field);
+    if (field) expect(text).toContain(field);
   }
 }
 
@@ -37,7 +37,7 @@ describe('a citizen SMS through the whole suite', () => {
     const reply = await sendMo('zong', '923111111111', `E ${v.cnic}`);
     expect(reply.status).toBe(200);
     for (const field of [v.blockCode, v.serialNo, v.familyNo, v.areaEn, v.districtEn, v.na, v.pa, v.stationNo, v.stationEn]) {
-      expect(reply.body.mt!.text).toContain(field);
+      if (field) expect(reply.body.mt!.text).toContain(field);
     }
   });
 

@@ -56,3 +56,11 @@ describe('renderReply', () => {
     }
   });
 });
+
+describe('renderReply for blocks without an assembly seat', () => {
+  it('leaves out a missing provincial assembly instead of printing "null"', () => {
+    const islamabad = { ...voter, pa: null };
+    expect(renderReply({ kind: 'found', voter: islamabad }, 'en').text).not.toContain('null');
+    expect(renderReply({ kind: 'found', voter: islamabad }, 'en').text).toContain('NA-120');
+  });
+});

@@ -12,8 +12,10 @@ export interface VoterDetails {
   districtEn: string;
   tehsilUr: string;
   tehsilEn: string;
-  na: string;
-  pa: string;
+  /** Null where a block elects no National Assembly member (Gilgit-Baltistan). */
+  na: string | null;
+  /** Null where there is no provincial assembly (Islamabad). */
+  pa: string | null;
   stationNo: number;
   stationUr: string;
   stationEn: string;
@@ -45,6 +47,10 @@ const ENGLISH_INVALID: Record<InvalidReason, string> = {
   several_numbers: 'Send one CNIC number per message.',
 };
 
+function constituencies(v: VoterDetails): string {
+  return [v.na, v.pa].filter(Boolean).join(' ');
+}
+
 // Lines are joined with "\n": every handset shows it, and it costs one character.
 function urdu(input: ReplyInput): string {
   switch (input.kind) {
@@ -55,9 +61,10 @@ function urdu(input: ReplyInput): string {
         `سلسلہ نمبر: ${v.serialNo}`,
         `گھرانہ نمبر: ${v.familyNo}`,
         `${v.areaUr}، ${v.tehsilUr}، ${v.districtUr}`,
-        `${v.na} ${v.pa}`,
+        constituencies(v),
         `پولنگ اسٹیشن ${v.stationNo}: ${v.stationUr}`,
-      ].join('\n');
+      ].filter(Boolean)
+        .join('\n');
     }
     case 'not_found':
       return `یہ شناختی کارڈ نمبر انتخابی فہرست میں درج نہیں۔ اندراج کے لیے ضلعی الیکشن کمشنر سے رابطہ کریں۔ ہیلپ لائن ${HELPLINE}`;
@@ -79,9 +86,10 @@ function english(input: ReplyInput): string {
         `Serial no: ${v.serialNo}`,
         `Family no: ${v.familyNo}`,
         `${v.areaEn}, ${v.tehsilEn}, ${v.districtEn}`,
-        `${v.na} ${v.pa}`,
+        constituencies(v),
         `Polling station ${v.stationNo}: ${v.stationEn}`,
-      ].join('\n');
+      ].filter(Boolean)
+        .join('\n');
     }
     case 'not_found':
       return `This CNIC is not on the electoral roll. To register, contact your District Election Commissioner. Helpline ${HELPLINE}`;
