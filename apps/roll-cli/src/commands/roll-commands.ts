@@ -1,0 +1,129 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { RollVersionAdmin, generateRoll, importRoll, runRollMigrations, type ImportProgress, type RollVersionInfo } from '@parchee/roll';
+import { connectionConfig, pepper } from '../cli-config';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function withAdmin<T>(work: (admin: RollVersionAdmin) => Promise<T>): Promise<T> {
+  const admin = await RollVersionAdmin.open(connectionConfig().postgres);
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close();
+  }
+}
+
+function describe(v: RollVersionInfo): string {
+  const when = (v.activatedAt ?? v.readyAt ?? v.createdAt).toISOString();
+  return `${String(v.id).padStart(4)}  ${v.status.padEnd(9)}  ${String(v.voters).padStart(11)} voters  ${String(v.rejected).padStart(7)} rejected  ${when}  ${v.label}`;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('roll')
+    .description('Manage electoral roll versions: schema, synthetic rolls, import, activation.')
+    .showHelpAfterError();
+
+  program
+    .command('migrate')
+    .description('create the database if missing and apply the roll schema migrations')
+    .action(async () => {
+      const report = await runRollMigrations(connectionConfig().postgres, { createDatabase: true });
+      out(`roll: schema up to date${report.databaseCreated ? ' (database created)' : ''}`);
+    });
+
+  program
+    .command('generate')
+    .description('write a deterministic synthetic roll (areas.csv, stations.csv, voters.csv)')
+    .requiredOption('--voters <n>', 'number of voters', positiveInt)
+    .option('--seed <seed>', 'seed: the same seed gives the same files', '1')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--gzip', 'write .csv.gz files')
+    .action(async (opts: { voters: number; seed: string; out: string; gzip?: boolean }) => {
+      const started = Date.now();
+      const result = await generateRoll({ voters: opts.voters, seed: opts.seed, outDir: opts.out, gzip: opts.gzip });
+      const seconds = (Date.now() - started) / 1000;
+      out(`roll: generated ${result.voters} voters, ${result.areas} blocks, ${result.stations} polling stations in ${opts.out} (${Math.round(result.voters / Math.max(seconds, 0.001))} voters/s)`);
+    });
+
+  program
+    .command('import')
+    .description('import areas, stations and voters CSV files (plain or .gz) as a new roll version')
+    .requiredOption('--dir <dir>', 'folder holding areas.csv, stations.csv and voters.csv')
+    .option('--label <label>', 'a name for this version, e.g. the ECP release')
+    .option('--reject-file <file>', 'where bad rows go, with line number and reason')
+    .option('--activate', 'activate the version once imported')
+    .action(async (opts: { dir: string; label?: string; rejectFile?: string; activate?: boolean }) => {
+      const config = connectionConfig();
+      const bar = new SingleBar({
+        format: 'roll import {phase} |{bar}| {percentage}% | {voters} voters | {rate} voters/s | ETA {eta_formatted}',
+        stream: process.stderr,
+        hideCursor: true,
+        noTTYOutput: false,
+        notTTYSchedule: 5000,
+      });
+      const started = Date.now();
+      bar.start(100, 0, { phase: 'areas', voters: 0, rate: 0 });
+      let result;
+      try {
+        result = await importRoll({
+          postgres: config.postgres,
+          dir: opts.dir,
+          pepper: pepper(),
+          label: opts.label,
+          rejectFile: opts.rejectFile,
+          onProgress: (p: ImportProgress) => {
+            const rate = Math.round(p.voters / Math.max((Date.now() - started) / 1000, 0.001));
+            bar.update(p.totalBytes > 0 ? Math.min(100, Math.round((100 * p.bytesRead) / p.totalBytes)) : 0, { phase: p.phase, voters: p.voters, rate });
+          },
+        });
+      } finally {
+        bar.stop();
+      }
+      out(
+        `roll: version ${result.version} (${result.label}) ready: ${result.voters} voters, ${result.areas} blocks, ${result.stations} stations, ` +
+          `${result.rejected} rejected${result.rejectFile ? ` (see ${result.rejectFile})` : ''}, ${Math.round(result.votersPerSecond)} voters/s`,
+      );
+      if (opts.activate) {
+        const active = await withAdmin((admin) => admin.activate(result.version));
+        out(`roll: version ${active.id} is active`);
+      }
+    });
+
+  program
+    .command('activate')
+    .description('make a ready version the one citizens are answered from (atomic)')
+    .argument('<version>', 'version id', positiveInt)
+    .action(async (version: number) => {
+      const active = await withAdmin((admin) => admin.activate(version));
+      out(`roll: version ${active.id} is active (${active.voters} voters)`);
+    });
+
+  program
+    .command('list')
+    .description('list roll versions')
+    .action(async () => {
+      const versions = await withAdmin((admin) => admin.list());
+      if (versions.length === 0) out('roll: no versions; import one with "roll import --dir <dir>"');
+      for (const v of versions) out(describe(v));
+    });
+
+  program
+    .command('drop')
+    .description('delete a roll version (never the active one)')
+    .argument('<version>', 'version id', positiveInt)
+    .action(async (version: number) => {
+      await withAdmin((admin) => admin.drop(version));
+      out(`roll: version ${version} dropped`);
+    });
+
+  return program;
+}
