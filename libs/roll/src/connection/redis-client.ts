@@ -15,6 +15,8 @@ export function createRollRedis(options: RedisConnectionOptions, logger: RollLog
     enableOfflineQueue: false,
     autoResubscribe: false,
     retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+    // How long disconnect() waits for a graceful close; the 2 s default outlives a dead socket for nothing.
+    disconnectTimeout: 200,
   });
   let lastLogged = 0;
   redis.on('error', (err: Error) => {

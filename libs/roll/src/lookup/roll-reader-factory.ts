@@ -9,6 +9,11 @@ export interface RollReaderHandle {
   reader: RollReader;
   repository: RollRepository;
   cache: RollCache;
+  /**
+   * Resolves true once Redis is connected, false after `timeoutMs` (default 2000). Never throws:
+   * lookups work without Redis, this only lets a service start with a warm path.
+   */
+  cacheReady(timeoutMs?: number): Promise<boolean>;
   /** Closes the pool and the Redis connection this handle created. */
   close(): Promise<void>;
 }
@@ -27,6 +32,18 @@ export function createRollReader(
     reader,
     repository,
     cache,
+    cacheReady: (timeoutMs = 2000) =>
+      new Promise<boolean>((resolve) => {
+        if (redis.status === 'ready') return resolve(true);
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          redis.off('ready', onReady);
+          resolve(ok);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        redis.on('ready', onReady);
+      }),
     close: async () => {
       redis.disconnect();
       await pool.end();

@@ -57,8 +57,8 @@ export class RollReader {
   private cacheBypassUntil = 0;
 
   constructor(
-    private readonly repo: RollRepository,
-    private readonly cache: RollCache,
+    private readonly repo: Pick<RollRepository, 'activeVersion' | 'findVoters'>,
+    private readonly cache: Pick<RollCache, 'getMany' | 'setMany'>,
     options: RollReaderOptions = {},
   ) {
     this.refreshMs = options.versionRefreshMs ?? ROLL_READER_DEFAULTS.versionRefreshMs;

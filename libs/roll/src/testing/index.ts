@@ -1,0 +1,3 @@
+export { prepareScratchRoll, readRollFixture, testDatabaseUrl } from './roll-fixture';
+export type { RollFixtureData, ScratchRoll, ScratchRollOptions } from './roll-fixture';
+export { dropDatabaseIfExists } from '../connection/postgres-pool';
