@@ -62,13 +62,14 @@ export function buildProgram(): Command {
     .option('--reject-file <file>', 'where bad rows go, with line number and reason')
     .option('--activate', 'activate the version once imported')
     .action(async (opts: { dir: string; label?: string; rejectFile?: string; activate?: boolean }) => {
+      // Both read before anything starts, so a missing pepper is a one-line error, not a broken progress bar.
       const config = connectionConfig();
+      const secret = pepper();
       const bar = new SingleBar({
         format: 'roll import {phase} |{bar}| {percentage}% | {voters} voters | {rate} voters/s | ETA {eta_formatted}',
         stream: process.stderr,
         hideCursor: true,
-        noTTYOutput: false,
-        notTTYSchedule: 5000,
+        etaBuffer: 50,
       });
       const started = Date.now();
       bar.start(100, 0, { phase: 'areas', voters: 0, rate: 0 });
@@ -77,12 +78,14 @@ export function buildProgram(): Command {
         result = await importRoll({
           postgres: config.postgres,
           dir: opts.dir,
-          pepper: pepper(),
+          pepper: secret,
           label: opts.label,
           rejectFile: opts.rejectFile,
           onProgress: (p: ImportProgress) => {
             const rate = Math.round(p.voters / Math.max((Date.now() - started) / 1000, 0.001));
-            bar.update(p.totalBytes > 0 ? Math.min(100, Math.round((100 * p.bytesRead) / p.totalBytes)) : 0, { phase: p.phase, voters: p.voters, rate });
+            // Areas and stations are small; the bar tracks the voters file, then stays full while the key is built.
+            const percent = p.phase === 'voters' && p.totalBytes > 0 ? Math.min(99, Math.floor((100 * p.bytesRead) / p.totalBytes)) : p.phase === 'areas' || p.phase === 'stations' ? 0 : 100;
+            bar.update(percent, { phase: p.phase.padEnd(13), voters: p.voters, rate });
           },
         });
       } finally {
@@ -90,7 +93,11 @@ export function buildProgram(): Command {
       }
       out(
         `roll: version ${result.version} (${result.label}) ready: ${result.voters} voters, ${result.areas} blocks, ${result.stations} stations, ` +
-          `${result.rejected} rejected${result.rejectFile ? ` (see ${result.rejectFile})` : ''}, ${Math.round(result.votersPerSecond)} voters/s`,
+          `${result.rejected} rejected${result.rejectFile ? ` (see ${result.rejectFile})` : ''}`,
+      );
+      out(
+        `roll: ${result.votersPerSecond} voters/s overall (${result.seconds.total.toFixed(1)} s); load ${result.loadVotersPerSecond} voters/s, ` +
+          `primary key ${result.seconds.index.toFixed(1)} s`,
       );
       if (opts.activate) {
         const active = await withAdmin((admin) => admin.activate(result.version));

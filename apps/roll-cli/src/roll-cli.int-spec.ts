@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { dropDatabaseIfExists } from '@parchee/roll';
+import { testDatabaseUrl } from '@parchee/roll/testing';
+
+const ROOT = resolve(__dirname, '../../..');
+const DB = testDatabaseUrl('parchee_roll_it_cli');
+const PEPPER = 'cli-integration-pepper-0123456789';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function roll(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/roll-cli/src/main.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, PARCHEE_DATABASE_URL: DB, PARCHEE_PEPPER: PEPPER, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('roll CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parchee-roll-cli-'));
+
+  beforeAll(async () => {
+    await dropDatabaseIfExists(DB);
+  });
+
+  afterAll(async () => {
+    await dropDatabaseIfExists(DB);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the database, generates a roll, imports and activates it', async () => {
+    const migrate = await roll(['migrate']);
+    expect(migrate).toMatchObject({ code: 0, stdout: 'roll: schema up to date (database created)\n' });
+
+    const generate = await roll(['generate', '--voters', '1500', '--seed', 'cli', '--out', dir]);
+    expect(generate.code).toBe(0);
+    expect(generate.stdout).toMatch(/^roll: generated 1500 voters, \d+ blocks, \d+ polling stations in /);
+
+    const imported = await roll(['import', '--dir', dir, '--label', 'cli-test', '--activate']);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/roll: version 1 \(cli-test\) ready: 1500 voters, \d+ blocks, \d+ stations, 0 rejected/);
+    expect(imported.stdout).toMatch(/voters\/s overall/);
+    expect(imported.stdout).toContain('roll: version 1 is active');
+
+    const list = await roll(['list']);
+    expect(list.stdout).toMatch(/^\s+1\s+active\s+1500 voters\s+0 rejected\s+\S+\s+cli-test$/m);
+  }, 60_000);
+
+  it('refuses to drop the active version with a one-line error and a non-zero exit', async () => {
+    const drop = await roll(['drop', '1']);
+    expect(drop.code).toBe(1);
+    expect(drop.stderr).toBe('roll: ROLL_VERSION_ACTIVE: roll version 1 is active; activate another version before dropping it\n');
+  }, 30_000);
+
+  it('names the missing pepper variable before importing anything', async () => {
+    const run = await roll(['import', '--dir', dir], { PARCHEE_PEPPER: undefined, PARCHEE_PEPPER_FILE: undefined });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('PARCHEE_PEPPER');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const list = await roll(['list']);
+    expect(list.stdout.trim().split('\n')).toHaveLength(1);
+  }, 30_000);
+
+  it('rejects a database URL that is not postgres://, naming the variable', async () => {
+    const run = await roll(['list'], { PARCHEE_DATABASE_URL: 'mysql://localhost/x' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('PARCHEE_DATABASE_URL');
+  }, 30_000);
+});
