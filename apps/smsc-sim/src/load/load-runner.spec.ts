@@ -1,0 +1,91 @@
+import { MoRefusedError } from '../errors/mo-refused-error';
+import { SimError } from '../errors/sim-error';
+import type { MoExchangeOutcome, MoExchangeRequest } from '../traffic/mo-exchange';
+import type { RecordedMt } from '../traffic/mt-recorder';
+import { loadMsisdn, percentile, runLoad } from './load-runner';
+
+function replied(req: MoExchangeRequest, latencyMs: number): MoExchangeOutcome {
+  const mo = { operator: req.operator, parts: 1, dataCoding: 0, commandStatus: 0, sentAt: 0, ackedAt: 1 };
+  const mt = { text: 'ok', destinationAddr: req.msisdn } as RecordedMt;
+  return { kind: 'replied', mo, mt, latencyMs };
+}
+
+describe('runLoad', () => {
+  it('sends count MOs over the operators and texts in turn from distinct MSISDNs', async () => {
+    const seen: MoExchangeRequest[] = [];
+    const report = await runLoad(
+      { count: 6, concurrency: 2, operators: ['jazz', 'zong'], texts: ['a', 'b', 'c'], timeoutMs: 1_000 },
+      async (req) => {
+        seen.push(req);
+        return replied(req, 10);
+      },
+    );
+    expect(report).toMatchObject({ sent: 6, acked: 6, replied: 6, timedOut: 0 });
+    expect(seen.map((r) => r.operator)).toEqual(['jazz', 'zong', 'jazz', 'zong', 'jazz', 'zong']);
+    expect(seen.map((r) => r.text)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+    expect(new Set(seen.map((r) => r.msisdn)).size).toBe(6);
+    expect(seen.every((r) => /^923\d{9}$/.test(r.msisdn))).toBe(true);
+  });
+
+  it('never has more than concurrency MOs outstanding', async () => {
+    let outstanding = 0;
+    let peak = 0;
+    await runLoad({ count: 50, concurrency: 4, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000 }, async (req) => {
+      outstanding++;
+      peak = Math.max(peak, outstanding);
+      await new Promise((r) => setImmediate(r));
+      outstanding--;
+      return replied(req, 1);
+    });
+    expect(peak).toBe(4);
+  });
+
+  it('separates replies, timeouts, refusals and failures, and takes latency from replies only', async () => {
+    let i = 0;
+    const report = await runLoad({ count: 6, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000 }, async (req) => {
+      i++;
+      if (i === 1) return replied(req, 100);
+      if (i === 2) return replied(req, 300);
+      if (i === 3) return { kind: 'timeout', mo: replied(req, 0).mo };
+      if (i === 4) throw new MoRefusedError(0x58, 'ESME_RTHROTTLED');
+      if (i === 5) throw new SimError('NO_RECEIVER_BIND', 'none', true);
+      throw new Error('boom');
+    });
+    expect(report).toMatchObject({
+      sent: 6,
+      acked: 3,
+      replied: 2,
+      timedOut: 1,
+      refused: { ESME_RTHROTTLED: 1 },
+      failed: { NO_RECEIVER_BIND: 1, UNEXPECTED: 1 },
+      latencyMs: { p50: 100, p95: 300, p99: 300, max: 300 },
+    });
+  });
+
+  it('computes throughput from the run duration', async () => {
+    let t = 0;
+    const clock = { now: () => t };
+    const report = await runLoad({ count: 10, concurrency: 10, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000 }, async (req) => {
+      t += 50;
+      return replied(req, 5);
+    }, clock);
+    expect(report.durationMs).toBe(500);
+    expect(report.throughputPerSec).toBe(20);
+  });
+});
+
+describe('load helpers', () => {
+  it('takes nearest-rank percentiles', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 95)).toBe(95);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBe(0);
+  });
+
+  it('formats MSISDNs as 923 and nine digits', () => {
+    expect(loadMsisdn(0, 5)).toBe('923000000005');
+    expect(loadMsisdn(999_999_999, 1)).toBe('923000000000');
+  });
+});

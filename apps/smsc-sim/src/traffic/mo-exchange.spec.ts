@@ -1,0 +1,81 @@
+import { segmentForSms } from '@parchee/smpp';
+import { MoExchange } from './mo-exchange';
+import { MoInjector, type DeliverSmFields, type MoSession } from './mo-injector';
+import { MtRecorder } from './mt-recorder';
+import { TrafficStats } from './traffic-stats';
+
+class FakeClock {
+  t = 0;
+  now(): number {
+    return this.t;
+  }
+}
+
+/** The "service": answers each deliver_sm through the recorder, as if a submit_sm had arrived. */
+function serviceSession(recorder: MtRecorder, clock: FakeClock, opts: { replyBeforeAck?: boolean; status?: number } = {}): MoSession {
+  return {
+    async deliverSm(f: DeliverSmFields) {
+      const reply = () => {
+        clock.t += 40;
+        const { dataCoding, segments } = segmentForSms(`reply to ${f.shortMessage.toString('latin1')}`, { reference: 1 });
+        for (const s of segments) {
+          recorder.record('jazz', { sourceAddr: '8300', destinationAddr: f.sourceAddr, dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs }, 'id');
+        }
+      };
+      if (opts.replyBeforeAck) reply();
+      else setImmediate(reply);
+      return { commandStatus: opts.status ?? 0 };
+    },
+  };
+}
+
+describe('MoExchange', () => {
+  let clock: FakeClock;
+  let stats: TrafficStats;
+  let recorder: MtRecorder;
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    stats = new TrafficStats(['jazz']);
+    recorder = new MtRecorder({ historyLimit: 100, concatTimeoutMs: 1_000, stats, clock, sweepIntervalMs: 0 });
+  });
+  afterEach(() => recorder.close());
+
+  function exchangeWith(session: MoSession | undefined): MoExchange {
+    const injector = new MoInjector({ routes: new Map([['jazz', { nextReceiver: () => session }]]), shortCode: '8300', stats, clock });
+    return new MoExchange(injector, recorder);
+  }
+
+  it('returns the reply MT and the latency from MO sent to MT complete', async () => {
+    const outcome = await exchangeWith(serviceSession(recorder, clock)).run({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 1_000 });
+    expect(outcome.kind).toBe('replied');
+    if (outcome.kind !== 'replied') return;
+    expect(outcome.mt.text).toBe('reply to HELP');
+    expect(outcome.latencyMs).toBe(40);
+    expect(outcome.mo.commandStatus).toBe(0);
+  });
+
+  it('counts a reply that overtakes the deliver_sm_resp', async () => {
+    const outcome = await exchangeWith(serviceSession(recorder, clock, { replyBeforeAck: true })).run({
+      operator: 'jazz',
+      msisdn: '923001234567',
+      text: 'HELP',
+      timeoutMs: 1_000,
+    });
+    expect(outcome.kind).toBe('replied');
+  });
+
+  it('times out when the service never answers', async () => {
+    const silent: MoSession = { deliverSm: async () => ({ commandStatus: 0 }) };
+    const outcome = await exchangeWith(silent).run({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 20 });
+    expect(outcome).toMatchObject({ kind: 'timeout', mo: { commandStatus: 0 } });
+    expect(recorder.waiting).toBe(0);
+  });
+
+  it('stops waiting for a reply when the MO cannot be delivered', async () => {
+    await expect(exchangeWith(undefined).run({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 60_000 })).rejects.toMatchObject({
+      code: 'NO_RECEIVER_BIND',
+    });
+    expect(recorder.waiting).toBe(0);
+  });
+});

@@ -1,0 +1,41 @@
+import type { MoAck, MoInjector } from './mo-injector';
+import type { MtRecorder, RecordedMt } from './mt-recorder';
+
+export interface MoExchangeRequest {
+  operator: string;
+  msisdn: string;
+  text: string;
+  /** Covers the whole exchange: deliver_sm, its response and the complete reply MT. */
+  timeoutMs: number;
+}
+
+export type MoExchangeOutcome =
+  | { kind: 'replied'; mo: MoAck; mt: RecordedMt; latencyMs: number }
+  | { kind: 'timeout'; mo: MoAck };
+
+/**
+ * One round trip as a subscriber sees it: the MO goes out and the reply is the next complete MT
+ * from the same operator to the same MSISDN. The wait starts before the MO is sent, so a reply
+ * that overtakes the deliver_sm_resp still counts.
+ */
+export class MoExchange {
+  constructor(
+    private readonly injector: MoInjector,
+    private readonly recorder: MtRecorder,
+  ) {}
+
+  /** Rejects with the injector's errors when the MO itself does not get through. */
+  async run(req: MoExchangeRequest): Promise<MoExchangeOutcome> {
+    const waiter = this.recorder.expectMt(req.operator, req.msisdn, req.timeoutMs);
+    let mo: MoAck;
+    try {
+      mo = await this.injector.inject(req.operator, req.msisdn, req.text);
+    } catch (err) {
+      waiter.cancel();
+      throw err;
+    }
+    const mt = await waiter.promise;
+    if (!mt) return { kind: 'timeout', mo };
+    return { kind: 'replied', mo, mt, latencyMs: mt.receivedAt - mo.sentAt };
+  }
+}

@@ -1,0 +1,68 @@
+/** Counters of one operator's traffic, as GET /stats shows them. */
+export interface OperatorTrafficCounters {
+  /** MO messages injected (a multi-part MO counts once). */
+  mosSent: number;
+  /** deliver_sm PDUs sent, every part counted. */
+  moPartsSent: number;
+  /** MO messages whose every part was answered with ESME_ROK. */
+  mosAcked: number;
+  /** MO messages refused, by the command_status name of the refusing deliver_sm_resp. */
+  mosRefused: Record<string, number>;
+  /** MO messages that got no answer (response timeout, connection lost). */
+  mosFailed: number;
+  /** submit_sm PDUs received. */
+  mtParts: number;
+  /** Complete MT messages (concatenated parts joined). */
+  mtMessages: number;
+  /** Complete MTs whose text could not be decoded (binary or unsupported data_coding, bad UDH). */
+  mtUndecodable: number;
+  /** Concatenated MTs dropped because a part never arrived. */
+  mtIncompleteExpired: number;
+  /** Bind attempts refused (wrong system_id or password). */
+  bindsRefused: number;
+}
+
+/** Per-operator counters; plain numbers, cheap enough for the load path. */
+export class TrafficStats {
+  private readonly byOperator = new Map<string, OperatorTrafficCounters>();
+
+  constructor(operatorIds: Iterable<string>) {
+    for (const id of operatorIds) this.byOperator.set(id, TrafficStats.empty());
+  }
+
+  private static empty(): OperatorTrafficCounters {
+    return {
+      mosSent: 0,
+      moPartsSent: 0,
+      mosAcked: 0,
+      mosRefused: {},
+      mosFailed: 0,
+      mtParts: 0,
+      mtMessages: 0,
+      mtUndecodable: 0,
+      mtIncompleteExpired: 0,
+      bindsRefused: 0,
+    };
+  }
+
+  /** Counters of an operator; an unknown id (an MT on a link we do not list) gets its own row. */
+  of(operatorId: string): OperatorTrafficCounters {
+    let counters = this.byOperator.get(operatorId);
+    if (!counters) {
+      counters = TrafficStats.empty();
+      this.byOperator.set(operatorId, counters);
+    }
+    return counters;
+  }
+
+  moRefused(operatorId: string, statusName: string): void {
+    const refused = this.of(operatorId).mosRefused;
+    refused[statusName] = (refused[statusName] ?? 0) + 1;
+  }
+
+  snapshot(): Record<string, OperatorTrafficCounters> {
+    const out: Record<string, OperatorTrafficCounters> = {};
+    for (const [id, c] of this.byOperator) out[id] = { ...c, mosRefused: { ...c.mosRefused } };
+    return out;
+  }
+}
