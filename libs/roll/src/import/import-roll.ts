@@ -407,7 +407,7 @@ class ImportJob {
 
   /** Builds the primary key; if duplicate CNICs stop it, keeps each CNIC's first row, rejects the rest, and builds it again. */
   private async buildPrimaryKey(): Promise<number> {
-    const addPk = `ALTER TABLE ${this.partition} ADD CONSTRAINT ${this.partition}_pkey PRIMARY KEY (roll_version, cnic_hash)`;
+    const addPk = `ALTER TABLE ${this.partition} ADD CONSTRAINT ${this.partition}_pkey PRIMARY KEY (cnic_hash, roll_version)`;
     await this.client.query('SAVEPOINT before_pk');
     try {
       await this.client.query(addPk);

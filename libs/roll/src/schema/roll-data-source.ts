@@ -8,10 +8,11 @@ import { PollingStationEntity } from './entities/polling-station.entity';
 import { RollVersionEntity } from './entities/roll-version.entity';
 import { VoterEntity } from './entities/voter.entity';
 import { CreateRollSchema1730000000000 } from './migrations/1730000000000-create-roll-schema';
+import { VoterKeyHashFirst1730000000001 } from './migrations/1730000000001-voter-key-hash-first';
 import { MIGRATION_LOCK_KEY, ROLL_LOCK_NAMESPACE } from './roll-locks';
 
 export const ROLL_ENTITIES = [RollVersionEntity, ElectoralAreaEntity, PollingStationEntity, VoterEntity];
-export const ROLL_MIGRATIONS = [CreateRollSchema1730000000000];
+export const ROLL_MIGRATIONS = [CreateRollSchema1730000000000, VoterKeyHashFirst1730000000001];
 /** Our own migrations table, so other schemas sharing the database keep theirs apart. */
 export const ROLL_MIGRATIONS_TABLE = 'roll_migrations';
 

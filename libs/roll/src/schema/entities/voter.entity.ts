@@ -7,11 +7,11 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'voter' })
 export class VoterEntity {
-  @PrimaryColumn({ name: 'roll_version', type: 'integer' })
-  rollVersion!: number;
-
   @PrimaryColumn({ name: 'cnic_hash', type: 'bytea' })
   cnicHash!: Buffer;
+
+  @PrimaryColumn({ name: 'roll_version', type: 'integer' })
+  rollVersion!: number;
 
   @Column({ name: 'block_code', type: 'text' })
   blockCode!: string;
