@@ -41,6 +41,9 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
       },
     );
 
+    // A cold cache would send the first batches to PostgreSQL: give Redis a moment to connect.
+    if (!(await this.roll.cacheReady(2000))) logger.warn({}, 'roll cache not reachable at start; reading the roll from PostgreSQL');
+
     const replies = metrics.counter('parchee_replies_total', 'Replies produced, by kind and operator', ['kind', 'operator']);
     const lookupLatency = metrics.histogram('parchee_lookup_batch_seconds', 'Time to understand and answer one batch of MOs', [], LATENCY_BUCKETS);
     const deadLetters = metrics.counter('parchee_dead_letters_total', 'Records sent to the dead-letter topic', ['service', 'code']);
