@@ -1,6 +1,7 @@
-import type { Consumer, Kafka } from 'kafkajs';
-import { silentLogger, type Logger } from '@parchee/observability';
-import { nextOffset, toConsumedBatch, type ConsumedBatch } from './consumed-batch';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from '@parchee/observability';
+import { nextOffset, type ConsumedBatch } from './consumed-batch';
+import { GroupConsumer } from './group-consumer';
 
 export interface BatchConsumerOptions {
   groupId: string;
@@ -19,65 +20,27 @@ export interface BatchConsumerOptions {
  * uncommitted, and kafkajs re-reads it after a backoff.
  */
 export class BatchConsumer {
-  private readonly consumer: Consumer;
-  private readonly logger: Logger;
-  private running = false;
-  private stopping = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly group: GroupConsumer;
 
-  constructor(kafka: Kafka, private readonly options: BatchConsumerOptions) {
-    this.logger = options.logger ?? silentLogger;
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3000,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,
-      allowAutoTopicCreation: false,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
-    });
+  constructor(kafka: Kafka, options: BatchConsumerOptions) {
+    this.group = new GroupConsumer(kafka, { ...options, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4 });
   }
 
   get isRunning(): boolean {
-    return this.running;
+    return this.group.isRunning;
   }
 
-  async start(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      this.logger.error({ err: e.payload.error?.message, restart: e.payload.restart }, 'consumer crashed');
+  start(handler: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
+    return this.group.run(async (batch, payload) => {
+      await handler(batch);
+      const last = batch.records[batch.records.length - 1].offset;
+      payload.resolveOffset(last);
+      await this.group.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last) }]);
     });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
-      eachBatch: async (payload) => {
-        // Once stopping, take no new batch: what is not committed is read again after restart.
-        if (this.stopping) return;
-        const batch = toConsumedBatch(payload);
-        if (batch.records.length === 0) return;
-        let done: () => void = () => undefined;
-        const tracked = new Promise<void>((r) => (done = r));
-        this.inFlight.add(tracked);
-        try {
-          await handler(batch);
-          const last = batch.records[batch.records.length - 1].offset;
-          payload.resolveOffset(last);
-          await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last) }]);
-        } finally {
-          this.inFlight.delete(tracked);
-          done();
-        }
-      },
-    });
-    this.running = true;
   }
 
-  /** Waits for the batch in hand to finish and commit, then leaves the group. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.inFlight]);
-    this.running = false;
-    await this.consumer.disconnect();
+  /** Waits for the batches in hand to finish and commit, then leaves the group. */
+  stop(): Promise<void> {
+    return this.group.stop();
   }
 }

@@ -1,8 +1,9 @@
-import type { Consumer, Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { MessagingError } from '../errors/messaging-error';
 import type { OutgoingRecord } from '../producer/batching-publisher';
-import { nextOffset, toConsumedBatch, type ConsumedBatch } from './consumed-batch';
+import { nextOffset, type ConsumedBatch } from './consumed-batch';
+import { GroupConsumer } from './group-consumer';
 
 export interface TransactionalProcessorOptions {
   groupId: string;
@@ -25,29 +26,25 @@ export interface TransactionalProcessorOptions {
  * with no output visible, or nothing at all. Downstream consumers read committed data only.
  */
 export class TransactionalProcessor {
-  private readonly consumer: Consumer;
+  private readonly group: GroupConsumer;
   private readonly producers: Producer[] = [];
   private readonly idle: Producer[] = [];
   private readonly logger: Logger;
-  private running = false;
-  private stopping = false;
-  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly kafka: Kafka, private readonly options: TransactionalProcessorOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.consumer = kafka.consumer({
+    this.group = new GroupConsumer(kafka, {
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3000,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,
-      allowAutoTopicCreation: false,
-      readUncommitted: false,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
+      topics: [options.topic],
+      partitionsConsumedConcurrently: options.concurrency ?? 4,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      logger: options.logger,
     });
   }
 
   get isRunning(): boolean {
-    return this.running;
+    return this.group.isRunning;
   }
 
   async start(process: (batch: ConsumedBatch) => Promise<OutgoingRecord[]>): Promise<void> {
@@ -64,47 +61,22 @@ export class TransactionalProcessor {
       this.producers.push(producer);
       this.idle.push(producer);
     }
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: true });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      this.logger.error({ err: e.payload.error?.message, restart: e.payload.restart }, 'transactional consumer crashed');
+    await this.group.run(async (batch, payload) => {
+      const output = await process(batch);
+      const producer = this.idle.pop();
+      if (!producer) throw new MessagingError('TRANSACTION_FAILED', 'no idle transactional producer', true);
+      try {
+        await this.commit(producer, batch, output);
+      } finally {
+        this.idle.push(producer);
+      }
+      payload.resolveOffset(batch.records[batch.records.length - 1].offset);
     });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: concurrency,
-      eachBatch: async (payload) => {
-        // Once stopping, take no new batch: what is not committed is read again after restart.
-        if (this.stopping) return;
-        const batch = toConsumedBatch(payload);
-        if (batch.records.length === 0) return;
-        let done: () => void = () => undefined;
-        const tracked = new Promise<void>((r) => (done = r));
-        this.inFlight.add(tracked);
-        try {
-          const output = await process(batch);
-          const producer = this.idle.pop();
-          if (!producer) throw new MessagingError('TRANSACTION_FAILED', 'no idle transactional producer', true);
-          try {
-            await this.commit(producer, batch, output);
-        } finally {
-          this.idle.push(producer);
-        }
-        payload.resolveOffset(batch.records[batch.records.length - 1].offset);
-        } finally {
-          this.inFlight.delete(tracked);
-          done();
-        }
-      },
-    });
-    this.running = true;
   }
 
+  /** Lets the batches in hand commit their transactions, then leaves the group. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.inFlight]);
-    this.running = false;
-    await this.consumer.disconnect();
+    await this.group.stop();
     await Promise.allSettled(this.producers.map((p) => p.disconnect()));
   }
 
