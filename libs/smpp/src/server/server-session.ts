@@ -80,6 +80,15 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
     this.submitSmHandler = handler;
   }
 
+  /**
+   * Test hook (smsc-sim fault injection): writes raw octets to the ESME, in order with queued PDUs,
+   * bypassing the codec, to check that the ESME answers malformed PDUs with generic_nack. Not for
+   * real traffic.
+   */
+  writeRaw(bytes: Buffer): void {
+    this.smpp.writeRaw(bytes);
+  }
+
   /** Graceful: unbind, wait for unbind_resp (bounded), close. */
   unbind(): Promise<void> {
     return this.smpp.unbind();

@@ -216,6 +216,17 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     } as unknown as EncodablePdu);
   }
 
+  /**
+   * Test hook for simulators: queues `bytes` exactly as given, after the PDUs already queued, with no
+   * encoding or validation, so a peer can be fed malformed PDUs. Never use it for real traffic.
+   * Does nothing once the connection is closed.
+   */
+  writeRaw(bytes: Buffer): void {
+    if (this.currentState === 'closed' || this.socket.writableEnded || this.socket.destroyed) return;
+    this.outbox.push(Buffer.from(bytes));
+    this.scheduleFlush();
+  }
+
   /** Answers something that could not be decoded (or has no proper response) with generic_nack. */
   sendGenericNack(commandStatus: number, sequenceNumber = 0): void {
     this.write({ command: 'generic_nack', commandStatus, sequenceNumber });
