@@ -49,6 +49,17 @@ describe('a citizen SMS through the whole suite', () => {
     expectUrduFields(reply.body.mt!.text, v);
   });
 
+  it('reassembles a long MO that arrives in several parts and answers it once', async () => {
+    const v = roll.voters[31];
+    const text = `السلام علیکم، میں اپنے ووٹ کی تفصیل جاننا چاہتا ہوں۔ میرا شناختی کارڈ نمبر ${v.cnic} ہے۔ براہ کرم پولنگ اسٹیشن بتا دیں، شکریہ۔`;
+    expect(text.length).toBeGreaterThan(70);
+    const reply = await sendMo('jazz', '923666666666', text);
+    expect(reply.status).toBe(200);
+    expectUrduFields(reply.body.mt!.text, v);
+    const recent = (await fetch('http://127.0.0.1:8300/mt?msisdn=923666666666').then((r) => r.json())) as { count: number };
+    expect(recent.count).toBe(1);
+  });
+
   it('tells a citizen whose CNIC is not on the roll what to do next', async () => {
     const reply = await sendMo('ufone', '923333333333', unknownCnic());
     expect(reply.status).toBe(200);
