@@ -1,18 +1,19 @@
-import type { OperatorLink } from '@parchee/config';
+import { isClientLink, type ClientOperatorLink, type OperatorLink } from '@parchee/config';
 import type { Logger } from '@parchee/observability';
 import { EsmeClient, type SegmentationMode } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
 
-/** The sending binds egress holds: `transmitterBinds` per operator link, used round-robin. */
+/** The sending binds egress holds: `transmitterBinds` per client-mode operator link, used round-robin. */
 export class TransmitterPool implements TransmitterDirectory {
-  private readonly byOperator = new Map<string, { link: OperatorLink; clients: EsmeClient[]; next: number }>();
+  private readonly byOperator = new Map<string, { link: ClientOperatorLink; clients: EsmeClient[]; next: number }>();
 
   constructor(
     links: OperatorLink[],
     private readonly logger: Logger,
     private readonly onBindState: (operator: string, bind: number, up: boolean) => void,
   ) {
-    for (const link of links) this.byOperator.set(link.id, { link, clients: [], next: 0 });
+    // Server-mode links are served by OperatorServerPool; this pool does not know them.
+    for (const link of links.filter(isClientLink)) this.byOperator.set(link.id, { link, clients: [], next: 0 });
   }
 
   start(): void {
@@ -30,6 +31,7 @@ export class TransmitterPool implements TransmitterDirectory {
           window: link.window,
           responseTimeoutMs: link.responseTimeoutMs,
           enquireLinkIntervalMs: link.enquireLinkIntervalMs,
+          tls: clientTls(link),
           logger: this.logger,
         });
         client.on('bound', () => {
@@ -76,4 +78,10 @@ export class TransmitterPool implements TransmitterDirectory {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.byOperator.values()].flatMap((e) => e.clients.map((c) => c.stop())));
   }
+}
+
+/** TLS settings for EsmeClient: the operator's CA when it is a private one, and the name to verify. */
+function clientTls(link: ClientOperatorLink): { ca?: string; servername?: string } | false {
+  if (!link.tls) return false;
+  return { ...(link.tlsCa ? { ca: link.tlsCa } : {}), ...(link.tlsServername ? { servername: link.tlsServername } : {}) };
 }

@@ -1,5 +1,5 @@
 import { EsmeClient, type DeliverSm } from '@parchee/smpp';
-import type { OperatorLink } from '@parchee/config';
+import { isClientLink, type ClientOperatorLink, type OperatorLink } from '@parchee/config';
 import type { Logger } from '@parchee/observability';
 
 export interface ReceiverBindsOptions {
@@ -9,14 +9,14 @@ export interface ReceiverBindsOptions {
   onBindState(operator: string, bind: number, up: boolean): void;
 }
 
-/** The receiving binds ingress holds to every operator's SMSC: `receiverBinds` per link. */
+/** The receiving binds ingress holds to every client-mode operator's SMSC: `receiverBinds` per link. */
 export class ReceiverBinds {
   private readonly clients: Array<{ operator: string; client: EsmeClient }> = [];
 
   constructor(private readonly options: ReceiverBindsOptions) {}
 
   start(): void {
-    for (const link of this.options.links) {
+    for (const link of this.options.links.filter(isClientLink)) {
       for (let bind = 0; bind < link.receiverBinds; bind++) {
         const client = new EsmeClient({
           name: `${link.id}/rx${bind}`,
@@ -29,6 +29,7 @@ export class ReceiverBinds {
           window: link.window,
           responseTimeoutMs: link.responseTimeoutMs,
           enquireLinkIntervalMs: link.enquireLinkIntervalMs,
+          tls: clientTls(link),
           logger: this.options.logger,
         });
         client.setDeliverSmHandler((pdu) => this.options.onDeliverSm(link.id, pdu as DeliverSm));
@@ -61,4 +62,10 @@ export class ReceiverBinds {
   async stop(): Promise<void> {
     await Promise.allSettled(this.clients.map((c) => c.client.stop()));
   }
+}
+
+/** TLS settings for EsmeClient: the operator's CA when it is a private one, and the name to verify. */
+function clientTls(link: ClientOperatorLink): { ca?: string; servername?: string } | false {
+  if (!link.tls) return false;
+  return { ...(link.tlsCa ? { ca: link.tlsCa } : {}), ...(link.tlsServername ? { servername: link.tlsServername } : {}) };
 }

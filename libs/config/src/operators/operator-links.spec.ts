@@ -45,3 +45,86 @@ describe('loadOperatorLinks', () => {
     expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: '/nonexistent/ops.yaml' })).toThrow(/cannot read \/nonexistent/);
   });
 });
+
+const serverLink = `
+shortCode: "8300"
+operators:
+  - id: acme
+    mode: server
+    systemId: acme-smsc
+    passwordEnv: ACME_PW
+    listen: { ingressPort: 3775, egressPort: 3776, host: 0.0.0.0 }
+    allowedIps: [203.0.113.7, 198.51.100.0/24, "2001:db8::/32"]
+`;
+
+describe('loadOperatorLinks link modes', () => {
+  it('reads a link without a mode as a client link without TLS, so existing files keep working', () => {
+    const links = loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(valid), JAZZ_PW: 'secret1' });
+    expect(links.operators[0]).toMatchObject({ mode: 'client', tls: false, host: '127.0.0.1', port: 2775 });
+  });
+
+  it('reads the CA file of a TLS client link', () => {
+    const ca = file('-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n');
+    const path = file(valid.replace('tps: 200', `tps: 200\n    tls: true\n    tlsCaFile: ${ca}\n    tlsServername: smsc.jazz.example`));
+    const [link] = loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' }).operators;
+    expect(link).toMatchObject({ mode: 'client', tls: true, tlsServername: 'smsc.jazz.example' });
+    expect(link.mode === 'client' && link.tlsCa).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('refuses tlsCaFile on a client link without tls: true', () => {
+    const path = file(valid.replace('tps: 200', 'tps: 200\n    tlsCaFile: /etc/ca.pem'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' })).toThrow(/operators\.0\.tls: tlsCaFile and tlsServername need tls: true/);
+  });
+
+  it('reads a server link with its listen ports, allowlist and the password the operator must present', () => {
+    const links = loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink), ACME_PW: 'acme1' });
+    expect(links.operators[0]).toMatchObject({
+      mode: 'server',
+      systemId: 'acme-smsc',
+      password: 'acme1',
+      listen: { ingressPort: 3775, egressPort: 3776, host: '0.0.0.0' },
+      allowedIps: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'],
+    });
+    expect(links.operators[0]).not.toHaveProperty('host');
+  });
+
+  it('names each allowlist entry that is not an address or CIDR range', () => {
+    const path = file(serverLink.replace('203.0.113.7', '203.0.113.300').replace('198.51.100.0/24', '198.51.100.0/33'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(/operators\.0\.allowedIps: "203\.0\.113\.300" is not[\s\S]*prefix length must be 0-32/);
+  });
+
+  it('refuses a server link without an allowlist', () => {
+    const path = file(serverLink.replace(/\n\s+allowedIps:.*\n/, '\n'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(/operators\.0\.allowedIps/);
+  });
+
+  it('refuses client-only fields on a server link and an unknown mode', () => {
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('mode: server', 'mode: server\n    host: 10.0.0.1')), ACME_PW: 'x' })).toThrow(/host/);
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('mode: server', 'mode: both')), ACME_PW: 'x' })).toThrow(/mode must be client or server/);
+  });
+
+  it('refuses a TLS certificate without its key', () => {
+    const path = file(serverLink.replace('mode: server', 'mode: server\n    tlsCertFile: /etc/cert.pem'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(/operators\.0\.tlsKeyFile: give both tlsCertFile and tlsKeyFile/);
+  });
+
+  it('names an unreadable TLS key file', () => {
+    const path = file(serverLink.replace('mode: server', 'mode: server\n    tlsCertFile: /nonexistent/cert.pem\n    tlsKeyFile: /nonexistent/key.pem'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(/operators\.acme\.tlsKeyFile: cannot read \/nonexistent\/key\.pem/);
+  });
+
+  it('refuses the same port for ingress and egress, and two server links on one port', () => {
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('egressPort: 3776', 'egressPort: 3775')), ACME_PW: 'x' })).toThrow(/listen\.egressPort: ingressPort and egressPort must differ/);
+    const twice = `${serverLink}  - id: other\n    mode: server\n    systemId: other\n    passwordEnv: ACME_PW\n    listen: { ingressPort: 3776, egressPort: 3777 }\n    allowedIps: [10.0.0.1]\n`;
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(twice), ACME_PW: 'x' })).toThrow(/same port/);
+  });
+
+  it('serves client and server links side by side', () => {
+    const both = `${valid}  - id: acme\n    mode: server\n    systemId: acme\n    passwordFile: ${file('pw\n')}\n    listen: { ingressPort: 3775, egressPort: 3776 }\n    allowedIps: [10.0.0.0/8]\n`;
+    const links = loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(both), JAZZ_PW: 'x' });
+    expect(links.operators.map((o) => [o.id, o.mode, o.password])).toEqual([
+      ['jazz', 'client', 'x'],
+      ['acme', 'server', 'pw'],
+    ]);
+  });
+});

@@ -4,35 +4,95 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../env/config-error';
 import type { Env } from '../env/read-config';
+import { allowlistProblems } from './peer-allowlist';
 
-const operatorLinkSchema = z
+/** Settings every link has, whichever side binds. */
+const commonLinkFields = {
+  /** Stable id used in metrics, Kafka messages and logs, e.g. "jazz". */
+  id: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'lower-case letters, digits and dashes'),
+  name: z.string().optional(),
+  /** client mode: the system_id we bind with. server mode: the system_id the operator must bind with. */
+  systemId: z.string().min(1).max(15),
+  /** Name of the environment variable holding the bind password (secrets never live in this file). */
+  passwordEnv: z.string().optional(),
+  /** Or a file holding it, e.g. a mounted secret. */
+  passwordFile: z.string().optional(),
+  systemType: z.string().max(12).default(''),
+  /** Requests outstanding per bind before the next waits. */
+  window: z.number().int().min(1).max(1000).default(10),
+  /** The operator's cap on our MT rate, all binds and replicas together. */
+  tps: z.number().int().min(1).max(100_000).default(100),
+  responseTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  enquireLinkIntervalMs: z.number().int().min(1000).max(600_000).default(30_000),
+  /** How long replies are split: 8-bit or 16-bit UDH references, SAR TLVs, or message_payload. */
+  segmentation: z.enum(['udh8', 'udh16', 'sar', 'payload']).default('udh8'),
+};
+
+const port = z.number().int().min(1).max(65535);
+
+/** We bind to the operator's SMSC (the default, and the only mode before links had one). */
+const clientLinkSchema = z
   .object({
-    /** Stable id used in metrics, Kafka messages and logs, e.g. "jazz". */
-    id: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'lower-case letters, digits and dashes'),
-    name: z.string().optional(),
+    mode: z.literal('client'),
+    ...commonLinkFields,
     host: z.string().min(1),
-    port: z.number().int().min(1).max(65535),
-    systemId: z.string().min(1).max(15),
-    /** Name of the environment variable holding the bind password (secrets never live in this file). */
-    passwordEnv: z.string().optional(),
-    /** Or a file holding it, e.g. a mounted secret. */
-    passwordFile: z.string().optional(),
-    systemType: z.string().max(12).default(''),
+    port,
     /** Receiving binds that ingress holds (bind_receiver). */
     receiverBinds: z.number().int().min(0).max(16).default(1),
     /** Sending binds that egress holds (bind_transmitter). */
     transmitterBinds: z.number().int().min(0).max(16).default(1),
-    /** Requests outstanding per bind before the next waits. */
-    window: z.number().int().min(1).max(1000).default(10),
-    /** The operator's cap on our submit_sm rate, all binds and replicas together. */
-    tps: z.number().int().min(1).max(100_000).default(100),
-    responseTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-    enquireLinkIntervalMs: z.number().int().min(1000).max(600_000).default(30_000),
-    /** How long replies are split: 8-bit or 16-bit UDH references, SAR TLVs, or message_payload. */
-    segmentation: z.enum(['udh8', 'udh16', 'sar', 'payload']).default('udh8'),
+    /** Connect with TLS, verifying the SMSC's certificate. */
     tls: z.boolean().default(false),
+    /** PEM file of the CA that signed the operator's certificate, when it is not a public one. */
+    tlsCaFile: z.string().min(1).optional(),
+    /** Name to verify the certificate against when it differs from `host` (e.g. host is an IP). */
+    tlsServername: z.string().min(1).optional(),
   })
   .strict()
+  .refine((o) => o.tls || (o.tlsCaFile === undefined && o.tlsServername === undefined), {
+    message: 'tlsCaFile and tlsServername need tls: true',
+    path: ['tls'],
+  });
+
+/** The operator binds to us: ingress and egress each listen for its ESME. */
+const serverLinkSchema = z
+  .object({
+    mode: z.literal('server'),
+    ...commonLinkFields,
+    listen: z
+      .object({
+        /** ingress listens here; the operator binds a transmitter and submits MOs as submit_sm. */
+        ingressPort: port,
+        /** egress listens here; the operator binds a receiver and gets our MTs as deliver_sm. */
+        egressPort: port,
+        /** Interface to listen on. Default: all interfaces. */
+        host: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((l) => l.ingressPort !== l.egressPort, { message: 'ingressPort and egressPort must differ', path: ['egressPort'] }),
+    /** Peer addresses or CIDR ranges allowed to bind; any other peer is refused. */
+    allowedIps: z
+      .array(z.string())
+      .min(1, 'list at least one peer address or CIDR range')
+      .superRefine((entries, ctx) => {
+        for (const problem of allowlistProblems(entries)) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    /** PEM certificate and key to serve SMPP over TLS; both or neither. */
+    tlsCertFile: z.string().min(1).optional(),
+    tlsKeyFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((o) => (o.tlsCertFile === undefined) === (o.tlsKeyFile === undefined), {
+    message: 'give both tlsCertFile and tlsKeyFile, or neither',
+    path: ['tlsKeyFile'],
+  });
+
+const operatorLinkSchema = z
+  .preprocess(
+    // Links written before modes existed have none: they are client links.
+    (value) => (value !== null && typeof value === 'object' && !('mode' in value) ? { ...value, mode: 'client' } : value),
+    z.discriminatedUnion('mode', [clientLinkSchema, serverLinkSchema], { error: 'mode must be client or server' }),
+  )
   .refine((o) => Boolean(o.passwordEnv) !== Boolean(o.passwordFile), {
     message: 'give exactly one of passwordEnv or passwordFile',
   });
@@ -47,12 +107,39 @@ const operatorFileSchema = z
   .refine((f) => new Set(f.operators.map((o) => o.id)).size === f.operators.length, {
     message: 'operator ids must be unique',
     path: ['operators'],
-  });
+  })
+  .refine(
+    (f) => {
+      const ports = f.operators.flatMap((o) => (o.mode === 'server' ? [o.listen.ingressPort, o.listen.egressPort] : []));
+      return new Set(ports).size === ports.length;
+    },
+    { message: 'two server-mode links listen on the same port', path: ['operators'] },
+  );
 
 export type OperatorLinkSettings = z.output<typeof operatorLinkSchema>;
 
-export interface OperatorLink extends Omit<OperatorLinkSettings, 'passwordEnv' | 'passwordFile'> {
+type WithPassword<T> = Omit<T, 'passwordEnv' | 'passwordFile'> & {
+  /** client mode: the password we bind with. server mode: the one the operator must present. */
   password: string;
+};
+
+export type ClientOperatorLink = WithPassword<z.output<typeof clientLinkSchema>> & {
+  /** PEM read from tlsCaFile at load time. */
+  tlsCa?: string;
+};
+export type ServerOperatorLink = WithPassword<z.output<typeof serverLinkSchema>> & {
+  /** PEM read from tlsCertFile and tlsKeyFile at load time; both set or neither. */
+  tlsCert?: string;
+  tlsKey?: string;
+};
+export type OperatorLink = ClientOperatorLink | ServerOperatorLink;
+
+export function isClientLink(link: OperatorLink): link is ClientOperatorLink {
+  return link.mode === 'client';
+}
+
+export function isServerLink(link: OperatorLink): link is ServerOperatorLink {
+  return link.mode === 'server';
 }
 
 export interface OperatorLinks {
@@ -94,7 +181,19 @@ export function loadOperatorLinks(env: Env = process.env): OperatorLinks {
       }
     }
     if (password.length > 8) problems.push(`operators.${link.id}: SMPP 3.4 passwords are at most 8 characters`);
-    return { ...link, password };
+    const pem = (key: string, file: string | undefined): string | undefined => {
+      if (file === undefined) return undefined;
+      try {
+        return readFileSync(file, 'utf8');
+      } catch (err) {
+        problems.push(`operators.${link.id}.${key}: cannot read ${file}: ${(err as Error).message}`);
+        return undefined;
+      }
+    };
+    if (link.mode === 'client') {
+      return { ...link, password, tlsCa: pem('tlsCaFile', link.tlsCaFile) } as OperatorLink;
+    }
+    return { ...link, password, tlsCert: pem('tlsCertFile', link.tlsCertFile), tlsKey: pem('tlsKeyFile', link.tlsKeyFile) } as OperatorLink;
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return { shortCode: parsed.data.shortCode, operators, source: path };
