@@ -43,3 +43,4 @@ export { ServerSession } from './server/server-session';
 export type { ServerSessionEvents, ServerSessionInfo, SubmitSmHandler, SubmitSmResult } from './server/server-session';
 
 export * from './text';
+export * from './receipts';

@@ -1,0 +1,113 @@
+import { CommandId } from '../codec/command-id';
+import { EsmClass, MessageState } from '../codec/field-values';
+import type { DeliverSm, Tlv } from '../codec/pdu';
+import { createTlv } from '../codec/tlv';
+import { TlvTag } from '../codec/tlv-tag';
+import { encodeUcs2 } from '../text/ucs2';
+import { parseDeliveryReceipt, parseReceiptText } from './delivery-receipt';
+
+function receipt(text: string | Buffer, tlvs: Tlv[] = [], dataCoding = 0): DeliverSm {
+  return {
+    command: 'deliver_sm', commandId: CommandId.DELIVER_SM, commandStatus: 0, sequenceNumber: 1,
+    serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '923001234567', destAddrTon: 0, destAddrNpi: 0,
+    destinationAddr: '8300', esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '',
+    validityPeriod: '', registeredDelivery: 0, replaceIfPresentFlag: 0, dataCoding, smDefaultMsgId: 0,
+    shortMessage: typeof text === 'string' ? Buffer.from(text, 'latin1') : text, tlvs,
+  };
+}
+
+describe('parseDeliveryReceipt', () => {
+  it('reads a Kannel-style text receipt', () => {
+    const r = parseDeliveryReceipt(receipt('id:1384216093 sub:001 dlvrd:001 submit date:2311301012 done date:2311301013 stat:DELIVRD err:000 text:Aap ka polling'));
+    expect(r).toEqual({
+      messageId: '1384216093',
+      normalisedIds: ['1384216093', String(0x1384216093), (1384216093).toString(16)],
+      state: 'DELIVERED',
+      final: true,
+      errorCode: '000',
+      submitDate: '2311301012',
+      doneDate: '2311301013',
+    });
+  });
+
+  it('reads a Jasmin-style receipt with a UUID id, upper-case keys and doubled spaces', () => {
+    const r = parseDeliveryReceipt(receipt('ID:7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c  SUB:001  DLVRD:000  SUBMIT DATE:231130101200  DONE DATE:231130101500  STAT:UNDELIV  ERR:011  TEXT:'));
+    expect(r).toMatchObject({ messageId: '7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c', state: 'UNDELIVERABLE', final: true, errorCode: '011', submitDate: '231130101200', doneDate: '231130101500' });
+    expect(r?.normalisedIds).toEqual(['7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c']);
+  });
+
+  it('prefers the receipted_message_id and message_state TLVs and keeps the text id as another candidate', () => {
+    const r = parseDeliveryReceipt(
+      receipt(`id:${0x5f3a9c} sub:001 dlvrd:000 submit date:2311301012 done date:2311301112 stat:EXPIRED err:000`, [
+        createTlv(TlvTag.receipted_message_id, '005F3A9C'),
+        createTlv(TlvTag.message_state, MessageState.DELIVERED),
+      ]),
+    );
+    expect(r?.messageId).toBe('005F3A9C');
+    expect(r?.state).toBe('DELIVERED');
+    expect(r?.normalisedIds[0]).toBe('5f3a9c');
+    expect(r?.normalisedIds).toContain(String(0x5f3a9c));
+  });
+
+  it('reads a receipt that carries only TLVs, with the network error code', () => {
+    const r = parseDeliveryReceipt(
+      receipt('', [
+        createTlv(TlvTag.receipted_message_id, 'abc123'),
+        createTlv(TlvTag.message_state, MessageState.UNDELIVERABLE),
+        createTlv(TlvTag.network_error_code, Buffer.from([0x03, 0x00, 0x1b])),
+      ]),
+    );
+    expect(r).toEqual({ messageId: 'abc123', normalisedIds: ['abc123', String(0xabc123)], state: 'UNDELIVERABLE', final: true, errorCode: '3:27' });
+  });
+
+  it('reads the text from message_payload when short_message is empty', () => {
+    const r = parseDeliveryReceipt(receipt('', [createTlv(TlvTag.message_payload, Buffer.from('id:77 stat:REJECTD err:003'))]));
+    expect(r).toMatchObject({ messageId: '77', state: 'REJECTED', final: true, errorCode: '003' });
+  });
+
+  it('reads a receipt sent as UCS-2 text', () => {
+    const r = parseDeliveryReceipt(receipt(encodeUcs2('id:42 stat:DELIVRD'), [], 0x08));
+    expect(r).toMatchObject({ messageId: '42', state: 'DELIVERED' });
+  });
+
+  it('marks an en-route receipt as not final', () => {
+    expect(parseDeliveryReceipt(receipt('id:9 sub:001 dlvrd:000 stat:ENROUTE err:000'))).toMatchObject({ state: 'ENROUTE', final: false });
+  });
+
+  it('maps every stat word of the text format', () => {
+    const words: Record<string, string> = {
+      DELIVRD: 'DELIVERED', EXPIRED: 'EXPIRED', DELETED: 'DELETED', UNDELIV: 'UNDELIVERABLE', ACCEPTD: 'ACCEPTED', UNKNOWN: 'UNKNOWN', REJECTD: 'REJECTED', delivrd: 'DELIVERED',
+    };
+    for (const [word, state] of Object.entries(words)) {
+      expect(parseDeliveryReceipt(receipt(`id:1 stat:${word}`))?.state).toBe(state);
+    }
+  });
+
+  it('tolerates missing fields: an id and a stat are enough', () => {
+    expect(parseDeliveryReceipt(receipt('id:0042 stat:DELIVRD'))).toEqual({ messageId: '0042', normalisedIds: ['42', String(0x42), (42).toString(16)], state: 'DELIVERED', final: true });
+  });
+
+  it('reports a receipt without a state it understands as UNKNOWN and not final', () => {
+    expect(parseDeliveryReceipt(receipt('id:5 sub:001 dlvrd:001'))).toMatchObject({ state: 'UNKNOWN', final: false });
+    expect(parseDeliveryReceipt(receipt('id:5 stat:WHATEVER'))).toMatchObject({ state: 'UNKNOWN', final: false });
+  });
+
+  it('does not read keys out of the free text after text:', () => {
+    const r = parseDeliveryReceipt(receipt('id:100 stat:DELIVRD err:000 text:id:999 stat:UNDELIV'));
+    expect(r).toMatchObject({ messageId: '100', state: 'DELIVERED' });
+  });
+
+  it('gives null for text that is not a receipt', () => {
+    expect(parseDeliveryReceipt(receipt('3520212345671'))).toBeNull();
+    expect(parseDeliveryReceipt(receipt(''))).toBeNull();
+    expect(parseDeliveryReceipt(receipt('id: stat:DELIVRD'))).toBeNull();
+    expect(parseDeliveryReceipt(receipt(Buffer.from([0xff, 0x00, 0x13, 0x3a])))).toBeNull();
+  });
+});
+
+describe('parseReceiptText', () => {
+  it('splits the fields with case-insensitive keys and spaces around the colon', () => {
+    const fields = parseReceiptText('id : 12  Sub:001 DLVRD:001 Submit Date: 2311301012 done  date:2311301013 stat:DELIVRD');
+    expect(Object.fromEntries(fields)).toEqual({ id: '12', sub: '001', dlvrd: '001', 'submit date': '2311301012', 'done date': '2311301013', stat: 'DELIVRD' });
+  });
+});

@@ -1,0 +1,119 @@
+import { MessageState } from '../codec/field-values';
+import type { DeliverSm } from '../codec/pdu';
+import { getTlvBuffer, getTlvNumber, getTlvString } from '../codec/tlv';
+import { TlvTag } from '../codec/tlv-tag';
+import { alphabetOf } from '../text/data-coding';
+import { decodeUcs2 } from '../text/ucs2';
+import { normaliseMessageId } from './message-id';
+
+/** The message_state names of SMPP 3.4 (5.2.28), which is what a receipt reports. */
+export type DeliveryState = 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED' | 'ENROUTE';
+
+export interface DeliveryReceipt {
+  /** The SMSC message id exactly as the receipt carried it (the TLV when present, else the text). */
+  messageId: string;
+  /** Candidate keys of that id (and of the text id when it differs), canonical first: see normaliseMessageId. */
+  normalisedIds: string[];
+  state: DeliveryState;
+  /** True when the state will not change any more. An unrecognised or missing state is not final. */
+  final: boolean;
+  /** The text `err:` field, else the network_error_code TLV as `<network type>:<code>`. */
+  errorCode?: string;
+  /** `submit date:` as written (YYMMDDhhmm[ss], SMSC local time: no zone is given). */
+  submitDate?: string;
+  /** `done date:` as written. */
+  doneDate?: string;
+}
+
+const STATE_BY_NUMBER: ReadonlyMap<number, DeliveryState> = new Map(
+  (Object.entries(MessageState) as Array<[DeliveryState, number]>).map(([name, value]) => [value, name]),
+);
+
+/** The seven-letter stat words of the de-facto text format (SMPP 3.4 appendix B), and spelled-out variants seen in the field. */
+const STATE_BY_WORD: ReadonlyMap<string, DeliveryState> = new Map([
+  ['DELIVRD', 'DELIVERED'],
+  ['DELIVERED', 'DELIVERED'],
+  ['EXPIRED', 'EXPIRED'],
+  ['DELETED', 'DELETED'],
+  ['UNDELIV', 'UNDELIVERABLE'],
+  ['UNDELIVERABLE', 'UNDELIVERABLE'],
+  ['FAILED', 'UNDELIVERABLE'],
+  ['ACCEPTD', 'ACCEPTED'],
+  ['ACCEPTED', 'ACCEPTED'],
+  ['UNKNOWN', 'UNKNOWN'],
+  ['REJECTD', 'REJECTED'],
+  ['REJECTED', 'REJECTED'],
+  ['ENROUTE', 'ENROUTE'],
+]);
+
+const KEY = /(?:^|\s)(id|sub|dlvrd|submit\s*date|done\s*date|stat|err|text)\s*:/gi;
+
+/** Splits `id:... sub:... stat:... text:...` into lower-cased keys; `text:` takes the rest, whatever it holds. */
+export function parseReceiptText(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  const matches = [...text.matchAll(KEY)];
+  for (let i = 0; i < matches.length; i++) {
+    const key = matches[i][1].toLowerCase().replace(/\s+/g, ' ');
+    const start = (matches[i].index ?? 0) + matches[i][0].length;
+    if (key === 'text') {
+      fields.set(key, text.slice(start).trim());
+      break;
+    }
+    const end = i + 1 < matches.length ? (matches[i + 1].index ?? text.length) : text.length;
+    if (!fields.has(key)) fields.set(key, text.slice(start, end).trim());
+  }
+  return fields;
+}
+
+function receiptText(pdu: DeliverSm): string {
+  const bytes = getTlvBuffer(pdu, TlvTag.message_payload) ?? pdu.shortMessage;
+  if (alphabetOf(pdu.dataCoding) === 'ucs2' && bytes.length % 2 === 0) return decodeUcs2(bytes);
+  // The receipt text is ASCII in practice; latin1 reads it byte for byte whatever the data_coding says.
+  return bytes.toString('latin1');
+}
+
+function networkErrorCode(pdu: DeliverSm): string | undefined {
+  const value = getTlvBuffer(pdu, TlvTag.network_error_code);
+  if (value === undefined || value.length !== 3) return undefined;
+  return `${value.readUInt8(0)}:${value.readUInt16BE(1)}`;
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads an SMSC delivery receipt from a deliver_sm (or a data_sm seen as one). The TLVs
+ * (receipted_message_id, message_state, network_error_code) win over the text form when both
+ * are present, since they are typed; the text fills whatever the TLVs leave out. Returns null
+ * when no message id can be found, which is the one thing a receipt cannot do without.
+ * The caller decides that the PDU is a receipt (esm_class, see isDeliveryReceipt).
+ */
+export function parseDeliveryReceipt(pdu: DeliverSm): DeliveryReceipt | null {
+  const fields = parseReceiptText(receiptText(pdu));
+  const tlvId = safely(() => getTlvString(pdu, TlvTag.receipted_message_id))?.trim();
+  const textId = fields.get('id')?.split(/\s+/)[0];
+  const messageId = tlvId || textId;
+  if (!messageId) return null;
+  const normalisedIds = [...new Set([...normaliseMessageId(messageId), ...(textId && textId !== messageId ? normaliseMessageId(textId) : [])])];
+  if (normalisedIds.length === 0) return null;
+
+  const stateNumber = safely(() => getTlvNumber(pdu, TlvTag.message_state));
+  const stateWord = fields.get('stat')?.split(/\s+/)[0]?.toUpperCase();
+  const known = (stateNumber !== undefined ? STATE_BY_NUMBER.get(stateNumber) : undefined) ?? (stateWord ? STATE_BY_WORD.get(stateWord) : undefined);
+  const state: DeliveryState = known ?? 'UNKNOWN';
+
+  const receipt: DeliveryReceipt = { messageId, normalisedIds, state, final: known !== undefined && state !== 'ENROUTE' };
+  const err = fields.get('err')?.split(/\s+/)[0];
+  const errorCode = err || networkErrorCode(pdu);
+  if (errorCode) receipt.errorCode = errorCode;
+  const submitDate = fields.get('submit date')?.split(/\s+/)[0];
+  if (submitDate) receipt.submitDate = submitDate;
+  const doneDate = fields.get('done date')?.split(/\s+/)[0];
+  if (doneDate) receipt.doneDate = doneDate;
+  return receipt;
+}

@@ -1,0 +1,3 @@
+export { parseDeliveryReceipt, parseReceiptText } from './delivery-receipt';
+export type { DeliveryReceipt, DeliveryState } from './delivery-receipt';
+export { normaliseMessageId } from './message-id';
