@@ -1,5 +1,6 @@
 import { ContractError } from './contract-error';
 import type { DeadLetterV1 } from '../messages/dead-letter';
+import type { DlrMessageV1, DlrState } from '../messages/dlr-message';
 import type { MoMessageV1 } from '../messages/mo-message';
 import type { MtMessageV1, ReplyKind, ReplyLanguage } from '../messages/mt-message';
 
@@ -34,6 +35,24 @@ function num(o: Json, key: string, what: string): number {
   return v;
 }
 
+function bool(o: Json, key: string, what: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') throw new ContractError(`${what}: ${key} must be a boolean`);
+  return v;
+}
+
+function optionalStr(o: Json, key: string, what: string): string | undefined {
+  return o[key] === undefined ? undefined : str(o, key, what);
+}
+
+function strings(o: Json, key: string, what: string): string[] {
+  const v = o[key];
+  if (!Array.isArray(v) || v.length === 0 || !v.every((s) => typeof s === 'string')) {
+    throw new ContractError(`${what}: ${key} must be a non-empty array of strings`);
+  }
+  return v as string[];
+}
+
 function version(o: Json, what: string): 1 {
   if (o['v'] !== 1) throw new ContractError(`${what}: unsupported version ${String(o['v'])}`);
   return 1;
@@ -41,8 +60,9 @@ function version(o: Json, what: string): 1 {
 
 const REPLY_KINDS: ReadonlySet<string> = new Set<ReplyKind>(['found', 'not_found', 'invalid', 'help', 'busy']);
 const LANGUAGES: ReadonlySet<string> = new Set<ReplyLanguage>(['ur', 'en']);
+const DLR_STATES: ReadonlySet<string> = new Set<DlrState>(['DELIVERED', 'EXPIRED', 'DELETED', 'UNDELIVERABLE', 'ACCEPTED', 'UNKNOWN', 'REJECTED', 'ENROUTE']);
 
-export function encodeMessage(message: MoMessageV1 | MtMessageV1 | DeadLetterV1): Buffer {
+export function encodeMessage(message: MoMessageV1 | MtMessageV1 | DlrMessageV1 | DeadLetterV1): Buffer {
   return Buffer.from(JSON.stringify(message), 'utf8');
 }
 
@@ -82,6 +102,26 @@ export function decodeMt(value: Buffer | string | null): MtMessageV1 {
     createdAt: num(o, 'createdAt', w),
     expiresAt: num(o, 'expiresAt', w),
   };
+}
+
+export function decodeDlr(value: Buffer | string | null): DlrMessageV1 {
+  const w = 'sms.dlr.v1';
+  const o = parse(value, w);
+  const state = str(o, 'state', w);
+  if (!DLR_STATES.has(state)) throw new ContractError(`${w}: unknown state ${state}`);
+  const dlr: DlrMessageV1 = {
+    v: version(o, w),
+    id: str(o, 'id', w),
+    operator: str(o, 'operator', w),
+    messageId: str(o, 'messageId', w),
+    normalisedIds: strings(o, 'normalisedIds', w),
+    state: state as DlrState,
+    final: bool(o, 'final', w),
+    receivedAt: num(o, 'receivedAt', w),
+  };
+  const errorCode = optionalStr(o, 'errorCode', w);
+  if (errorCode !== undefined) dlr.errorCode = errorCode;
+  return dlr;
 }
 
 export function decodeDeadLetter(value: Buffer | string | null): DeadLetterV1 {
