@@ -70,11 +70,11 @@ describe('MoAcceptor', () => {
     expect(decodeMo(publisher.records[0].value).text).toBe(long);
   });
 
-  it('acknowledges a delivery receipt without publishing an MO', async () => {
+  it('hands a delivery receipt to sms.dlr.v1 instead of publishing an MO', async () => {
     const publisher = new FakePublisher();
     const status = await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ esmClass: 0x04, shortMessage: Buffer.from('id:1 stat:DELIVRD') }));
     expect(status).toBe(CommandStatus.ESME_ROK);
-    expect(publisher.records).toHaveLength(0);
+    expect(publisher.records.map((r) => r.topic)).toEqual([Topics.DLR]);
   });
 
   it('turns undecodable binary content into an empty text the lookup answers helpfully', async () => {

@@ -15,13 +15,14 @@ import {
   parseUdh,
   type DeliverSm,
 } from '@parchee/smpp';
+import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
 import { normaliseMsisdn } from './msisdn';
 
 export interface MoPublisher {
   publish(records: OutgoingRecord[]): Promise<void>;
 }
 
-export type MoOutcome = 'accepted' | 'part_buffered' | 'receipt' | 'publish_failed' | 'empty_source';
+export type MoOutcome = 'accepted' | 'part_buffered' | 'publish_failed' | 'empty_source' | ReceiptOutcome;
 
 export interface MoAcceptorOptions {
   shortCode: string;
@@ -39,6 +40,7 @@ export interface MoAcceptorOptions {
  */
 export class MoAcceptor {
   private readonly reassembler: ConcatReassembler;
+  private readonly receipts: ReceiptAcceptor;
   private readonly logger: Logger;
   private readonly now: () => number;
 
@@ -49,6 +51,7 @@ export class MoAcceptor {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.receipts = new ReceiptAcceptor(publisher, { logger: this.logger, onOutcome: options.onOutcome, now: this.now });
     this.reassembler = new ConcatReassembler({
       timeoutMs: options.reassemblyTimeoutMs ?? 60_000,
       onExpired: (e) => this.logger.warn({ received: e.received, total: e.total }, 'concatenated MO never completed'),
@@ -58,8 +61,7 @@ export class MoAcceptor {
   async accept(operator: string, pdu: DeliverSm): Promise<number> {
     if (isDeliveryReceipt(pdu.esmClass)) {
       // Receipts come on receiver binds too; correlating them is egress's job (sms.dlr.v1).
-      this.options.onOutcome?.(operator, 'receipt');
-      return CommandStatus.ESME_ROK;
+      return this.receipts.accept(operator, pdu);
     }
     const msisdn = normaliseMsisdn(pdu.sourceAddr);
     if (msisdn === '') {
