@@ -3,6 +3,7 @@ import { TOPIC_SPECS } from '@parchee/contracts';
 import { BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
+import { OperatorServers } from './binds/operator-server';
 import { ReceiverBinds } from './binds/receiver-binds';
 import type { IngressConfig } from './config/ingress-config';
 import { MoAcceptor } from './mo/mo-acceptor';
@@ -17,6 +18,7 @@ export const INGRESS_CONFIG = Symbol('ingress.config');
 export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private publisher?: BatchingPublisher;
   private binds?: ReceiverBinds;
+  private operatorServers?: OperatorServers;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -52,13 +54,21 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     this.health.register({ name: 'kafka', check: () => publisher.isConnected });
     this.health.register({ name: 'smpp_receivers', check: () => this.binds?.allBound ?? false });
     this.binds.start();
+    // Server-mode links: operators bind to us and submit MOs; listening starts only now that Kafka is up.
+    this.operatorServers = new OperatorServers({
+      links: this.config.links.operators,
+      logger: this.logger,
+      metrics: this.metrics,
+      onMo: (operator, pdu) => acceptor.accept(operator, pdu),
+    });
+    await this.operatorServers.start();
     this.logger.info({ operators: this.config.links.operators.map((o) => o.id), links: this.config.links.source }, 'ingress started');
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'ingress stopping');
     if (this.sweeper) clearInterval(this.sweeper);
-    await this.binds?.stop();
+    await Promise.all([this.binds?.stop(), this.operatorServers?.stop()]);
     await this.publisher?.close();
   }
 }

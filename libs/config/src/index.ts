@@ -5,3 +5,5 @@ export { kafkaConfig, redisConfig, postgresConfig, pepperConfig, serviceConfig }
 export { loadOperatorLinks, DEFAULT_OPERATORS_FILE, isClientLink, isServerLink } from './operators/operator-links';
 export type { OperatorLink, OperatorLinks, OperatorLinkSettings, ClientOperatorLink, ServerOperatorLink } from './operators/operator-links';
 export { PeerAllowlist, parseIpAddress, allowlistProblems } from './operators/peer-allowlist';
+export { OperatorBindGuard } from './operators/operator-bind-guard';
+export type { BindRefusalReason, OperatorBindVerdict, OperatorBindAttempt } from './operators/operator-bind-guard';
