@@ -16,6 +16,8 @@ export type { Gender, VoterRecord } from './lookup/voter-record';
 export { decodeVoterRecord, encodeVoterRecord, NEGATIVE_ENTRY } from './lookup/voter-record-codec';
 export { RollRepository } from './lookup/roll-repository';
 export { RollCache, ROLL_CACHE_DEFAULTS } from './lookup/roll-cache';
+export { rollCacheNamespace } from './lookup/roll-version-ref';
+export type { RollVersionRef } from './lookup/roll-version-ref';
 export type { CachedVoter, RollCacheOptions } from './lookup/roll-cache';
 export { RollReader, ROLL_READER_DEFAULTS } from './lookup/roll-reader';
 export type { RollLookupResult, RollReaderObserver, RollReaderOptions } from './lookup/roll-reader';

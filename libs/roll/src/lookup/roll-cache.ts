@@ -1,9 +1,10 @@
 import type Redis from 'ioredis';
 import { decodeVoterRecord, encodeVoterRecord, NEGATIVE_ENTRY } from './voter-record-codec';
 import { VoterRecord } from './voter-record';
+import { rollCacheNamespace, RollVersionRef } from './roll-version-ref';
 
 export interface RollCacheOptions {
-  /** Key prefix; keys are `<prefix>v<version>:<base64url hash>`. Default 'parchee:roll:'. */
+  /** Key prefix; keys are `<prefix>v<version id>-<cache id>:<base64url hash>` (see `rollCacheNamespace`). Default 'parchee:roll:'. */
   keyPrefix?: string;
   /** TTL of a cached voter. Rolls are immutable per version, so this only bounds memory. Default 21600 s (6 h). */
   positiveTtlSeconds?: number;
@@ -22,7 +23,7 @@ export const ROLL_CACHE_DEFAULTS = {
 
 /**
  * `undefined` = not cached, `null` = cached as unknown, a record = cached voter. Keys hold only
- * the roll version and the keyed hash, never a CNIC.
+ * the roll version's identity and the keyed hash, never a CNIC.
  */
 export type CachedVoter = VoterRecord | null | undefined;
 
@@ -41,11 +42,16 @@ export class RollCache {
     this.negativeTtl = options.negativeTtlSeconds ?? ROLL_CACHE_DEFAULTS.negativeTtlSeconds;
   }
 
-  key(version: number, hashText: string): string {
-    return `${this.prefix}v${version}:${hashText}`;
+  key(version: RollVersionRef, hashText: string): string {
+    return `${this.prefix}${rollCacheNamespace(version)}:${hashText}`;
   }
 
-  async getMany(version: number, hashTexts: string[]): Promise<CachedVoter[]> {
+  /** TTL a cached voter gets; the warmer uses it too, so warmed and read-through entries age alike. */
+  get positiveTtlSeconds(): number {
+    return this.positiveTtl;
+  }
+
+  async getMany(version: RollVersionRef, hashTexts: string[]): Promise<CachedVoter[]> {
     if (hashTexts.length === 0) return [];
     const values = await this.redis.mget(hashTexts.map((h) => this.key(version, h)));
     return values.map((v) => {
@@ -55,7 +61,7 @@ export class RollCache {
     });
   }
 
-  async setMany(version: number, entries: Array<[hashText: string, record: VoterRecord | null]>): Promise<void> {
+  async setMany(version: RollVersionRef, entries: Array<[hashText: string, record: VoterRecord | null]>): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
     let queued = 0;

@@ -98,10 +98,12 @@ describe('RollReader against PostgreSQL and Redis', () => {
     expect(res.results.get(KeyedHasher.text(hasher.cnic(sample[7])))).toEqual(roll.expected.get(sample[7]));
   });
 
-  it('keys the cache by version and hash only, with the shorter TTL on negative entries', async () => {
+  it('keys the cache by version identity and hash only, with the shorter TTL on negative entries', async () => {
+    const info = await admin.get(roll.import.version);
+    const namespace = `v${roll.import.version}-${info?.cacheId.replace(/-/g, '').slice(0, 12)}`;
     const known = [...roll.expected.keys()][0];
-    const knownKey = `${PREFIX}v${roll.import.version}:${KeyedHasher.text(hasher.cnic(known))}`;
-    const negativeKey = `${PREFIX}v${roll.import.version}:${KeyedHasher.text(hasher.cnic(unknownCnic(1)))}`;
+    const knownKey = `${PREFIX}${namespace}:${KeyedHasher.text(hasher.cnic(known))}`;
+    const negativeKey = `${PREFIX}${namespace}:${KeyedHasher.text(hasher.cnic(unknownCnic(1)))}`;
     expect(await redis.get(negativeKey)).toBe('-');
     const ttlNegative = await redis.ttl(negativeKey);
     const ttlKnown = await redis.ttl(knownKey);
@@ -110,11 +112,30 @@ describe('RollReader against PostgreSQL and Redis', () => {
     expect(ttlKnown).toBeGreaterThan(60);
     const keys = await redis.keys(`${PREFIX}*`);
     expect(keys.length).toBeGreaterThan(2000);
-    const shape = new RegExp(`^${PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}v\\d+:[A-Za-z0-9_-]{43}$`);
+    const shape = new RegExp(`^${PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}v\\d+-[0-9a-f]{12}:[A-Za-z0-9_-]{43}$`);
     const cnics = [...roll.expected.keys()];
     for (const key of keys) {
       expect(key).toMatch(shape);
       expect(cnics.some((c) => key.includes(c))).toBe(false);
+    }
+  });
+
+  it('does not answer from entries a dropped and re-created database left under the same version id', async () => {
+    const recreatedDb = testDatabaseUrl('parchee_roll_it_reader_recreated');
+    const again = await prepareScratchRoll({ databaseUrl: recreatedDb, voters: 200, seed: 'reader-it', pepper: PEPPER });
+    workDirs.push(again.dir);
+    expect(again.import.version).toBe(roll.import.version);
+    const { counts: fresh, observer: freshObserver } = counting();
+    const other = createRollReader({ postgres: { url: recreatedDb, poolSize: 1 }, redis: { url: REDIS } }, { observer: freshObserver, cache: { keyPrefix: PREFIX } });
+    try {
+      expect(await other.cacheReady()).toBe(true);
+      const sample = [...again.expected.keys()].slice(0, 50);
+      const res = await other.reader.lookup(sample.map((c) => hasher.cnic(c)));
+      expect(res.version).toBe(roll.import.version);
+      expect(fresh).toMatchObject({ hits: 0, negatives: 0, misses: 50, errors: [] });
+    } finally {
+      await other.close();
+      await dropDatabaseIfExists(recreatedDb);
     }
   });
 

@@ -1,6 +1,7 @@
 import { RollError } from '../errors/roll-error';
 import { CachedVoter } from './roll-cache';
 import { RollReader, RollReaderObserver } from './roll-reader';
+import { RollVersionRef } from './roll-version-ref';
 import { VoterRecord } from './voter-record';
 
 const hashOf = (n: number) => Buffer.alloc(32, n);
@@ -23,15 +24,17 @@ const voter = (serialNo: number): VoterRecord => ({
   stationEn: 'School',
 });
 
+const ref = (id: number, cacheId = `0000000${id}-aaaa-4bbb-8ccc-dddddddddddd`): RollVersionRef => ({ id, cacheId });
+
 class FakeRoll {
-  active: number | null = 1;
+  active: RollVersionRef | null = ref(1);
   voters = new Map<number, Map<string, VoterRecord>>([[1, new Map([[textOf(1), voter(1)], [textOf(2), voter(2)]])]]);
   failFind: Error | null = null;
   failActive: Error | null = null;
   finds: Array<{ version: number; hashes: string[] }> = [];
   activeReads = 0;
 
-  async activeVersion(): Promise<number | null> {
+  async activeVersion(): Promise<RollVersionRef | null> {
     this.activeReads++;
     if (this.failActive) throw this.failActive;
     return this.active;
@@ -55,19 +58,19 @@ class FakeCache {
   gets = 0;
   sets = 0;
 
-  async getMany(version: number, hashTexts: string[]): Promise<CachedVoter[]> {
+  async getMany(version: RollVersionRef, hashTexts: string[]): Promise<CachedVoter[]> {
     this.gets++;
     if (this.down) throw new Error('Connection is closed.');
     return hashTexts.map((h) => {
-      const k = `${version}:${h}`;
+      const k = `${version.id}:${version.cacheId}:${h}`;
       return this.store.has(k) ? this.store.get(k) : undefined;
     });
   }
 
-  async setMany(version: number, entries: Array<[string, VoterRecord | null]>): Promise<void> {
+  async setMany(version: RollVersionRef, entries: Array<[string, VoterRecord | null]>): Promise<void> {
     this.sets++;
     if (this.down) throw new Error('Connection is closed.');
-    for (const [h, r] of entries) this.store.set(`${version}:${h}`, r);
+    for (const [h, r] of entries) this.store.set(`${version.id}:${version.cacheId}:${h}`, r);
   }
 }
 
@@ -99,7 +102,7 @@ describe('RollReader', () => {
     expect(res.results.get(textOf(1))).toEqual(voter(1));
     expect(res.results.get(textOf(9))).toBeNull();
     expect(roll.finds).toEqual([{ version: 1, hashes: [textOf(1), textOf(2), textOf(9)] }]);
-    expect(cache.store.get(`1:${textOf(9)}`)).toBeNull();
+    expect(cache.store.get(`1:${ref(1).cacheId}:${textOf(9)}`)).toBeNull();
     expect(counts).toMatchObject({ hits: 0, misses: 3, negatives: 0 });
   });
 
@@ -140,7 +143,49 @@ describe('RollReader', () => {
     cache.down = false;
     await reader.lookup([hashOf(2)]);
     expect(cache.gets).toBe(2);
-    expect(cache.store.get(`1:${textOf(2)}`)).toEqual(voter(2));
+    expect(cache.store.get(`1:${ref(1).cacheId}:${textOf(2)}`)).toEqual(voter(2));
+  });
+
+  it('reports Redis failing under several batches in flight once, and skips it for the window', async () => {
+    const roll = new FakeRoll();
+    const cache = new FakeCache();
+    let fail: (err: Error) => void = () => undefined;
+    const silent = new Promise<never>((_resolve, reject) => (fail = reject));
+    silent.catch(() => undefined);
+    cache.getMany = () => {
+      cache.gets++;
+      return silent;
+    };
+    const { counts, observer } = counting();
+    const reader = new RollReader(roll, cache, { observer, now, cacheBypassMs: 500 });
+    await reader.currentVersion();
+    const inFlight = [reader.lookup([hashOf(1)]), reader.lookup([hashOf(2)]), reader.lookup([hashOf(9)])];
+    fail(new Error('Command timed out'));
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((a) => a.results.size)).toEqual([1, 1, 1]);
+    expect(cache.gets).toBe(3);
+    expect(counts.errors).toHaveLength(1);
+    await reader.lookup([hashOf(1)]);
+    expect(cache.gets).toBe(3);
+    clock += 500;
+    await reader.lookup([hashOf(1)]);
+    expect(cache.gets).toBe(4);
+    expect(counts.errors).toHaveLength(2);
+  });
+
+  it('does not read entries of another roll that reused the same version id', async () => {
+    const roll = new FakeRoll();
+    const cache = new FakeCache();
+    const reader = new RollReader(roll, cache, { now, versionRefreshMs: 1000 });
+    await reader.lookup([hashOf(1)]);
+    // The database was re-created: version 1 again, other voters, a new cache identity.
+    roll.active = ref(1, 'ffffffff-ffff-4fff-8fff-ffffffffffff');
+    roll.voters.set(1, new Map([[textOf(1), voter(777)]]));
+    clock += 1000;
+    const res = await reader.lookup([hashOf(1)]);
+    expect(res.version).toBe(1);
+    expect(res.results.get(textOf(1))?.serialNo).toBe(777);
+    expect(roll.finds).toHaveLength(2);
   });
 
   it('still answers when the write-back fails', async () => {
@@ -168,7 +213,7 @@ describe('RollReader', () => {
     const cache = new FakeCache();
     const reader = new RollReader(roll, cache, { now, versionRefreshMs: 2000 });
     expect((await reader.lookup([hashOf(1)])).results.get(textOf(1))?.serialNo).toBe(1);
-    roll.active = 2;
+    roll.active = ref(2);
     clock += 1999;
     expect((await reader.lookup([hashOf(1)])).version).toBe(1);
     expect(roll.activeReads).toBe(1);

@@ -2,6 +2,7 @@ import { RollLogger, silentLogger } from '../connection/roll-connection-options'
 import { CachedVoter, RollCache } from './roll-cache';
 import { RollRepository } from './roll-repository';
 import { VoterRecord } from './voter-record';
+import { RollVersionRef } from './roll-version-ref';
 
 /** Counters for the integrator's metrics. Every method is optional; a throwing observer is ignored. */
 export interface RollReaderObserver {
@@ -11,7 +12,7 @@ export interface RollReaderObserver {
   onCacheMisses?(n: number): void;
   /** Unknown CNICs answered from a negative cache entry. */
   onNegativeHits?(n: number): void;
-  /** A Redis read or write failed or timed out; the batch was still answered. */
+  /** A Redis read or write failed or timed out; the batch was still answered. Once per `cacheBypassMs` window at most. */
   onCacheError?(err: Error): void;
 }
 
@@ -51,9 +52,9 @@ export class RollReader {
   private readonly now: () => number;
 
   private versionKnown = false;
-  private activeVersion: number | null = null;
+  private activeVersion: RollVersionRef | null = null;
   private versionFetchedAt = 0;
-  private refreshing: Promise<number | null> | null = null;
+  private refreshing: Promise<RollVersionRef | null> | null = null;
   private cacheBypassUntil = 0;
 
   constructor(
@@ -78,14 +79,15 @@ export class RollReader {
         results.set(text, null);
       }
     }
-    const version = await this.currentVersion();
-    if (version === null || byText.size === 0) return { version, results };
+    const active = await this.currentVersion();
+    const version = active?.id ?? null;
+    if (active === null || byText.size === 0) return { version, results };
 
     const texts = [...byText.keys()];
     let cached: CachedVoter[] | null = null;
     if (this.now() >= this.cacheBypassUntil) {
       try {
-        cached = await this.cache.getMany(version, texts);
+        cached = await this.cache.getMany(active, texts);
       } catch (err) {
         this.cacheFailed(err);
       }
@@ -109,7 +111,7 @@ export class RollReader {
     this.notify('onCacheMisses', misses.length);
 
     const found = await this.repo.findVoters(
-      version,
+      active.id,
       misses.map((t) => byText.get(t) as Buffer),
     );
     const writeBack: Array<[string, VoterRecord | null]> = [];
@@ -120,7 +122,7 @@ export class RollReader {
     }
     if (cached !== null && this.now() >= this.cacheBypassUntil) {
       try {
-        await this.cache.setMany(version, writeBack);
+        await this.cache.setMany(active, writeBack);
       } catch (err) {
         this.cacheFailed(err);
       }
@@ -133,7 +135,7 @@ export class RollReader {
    * have known a version, we keep answering from it (cache hits still work with PostgreSQL down)
    * and try again one interval later.
    */
-  async currentVersion(): Promise<number | null> {
+  async currentVersion(): Promise<RollVersionRef | null> {
     if (this.versionKnown && this.now() - this.versionFetchedAt < this.refreshMs) return this.activeVersion;
     if (!this.refreshing) {
       this.refreshing = this.refreshVersion().finally(() => {
@@ -143,11 +145,11 @@ export class RollReader {
     return this.refreshing;
   }
 
-  private async refreshVersion(): Promise<number | null> {
+  private async refreshVersion(): Promise<RollVersionRef | null> {
     try {
       const version = await this.repo.activeVersion();
-      if (this.versionKnown && version !== this.activeVersion) {
-        this.logger.info({ from: this.activeVersion, to: version }, 'active roll version changed');
+      if (this.versionKnown && (version?.id !== this.activeVersion?.id || version?.cacheId !== this.activeVersion?.cacheId)) {
+        this.logger.info({ from: this.activeVersion?.id ?? null, to: version?.id ?? null }, 'active roll version changed');
       }
       this.activeVersion = version;
       this.versionKnown = true;
@@ -156,13 +158,20 @@ export class RollReader {
     } catch (err) {
       if (!this.versionKnown) throw err;
       this.versionFetchedAt = this.now();
-      this.logger.warn({ err: (err as Error).message, version: this.activeVersion }, 'could not refresh the active roll version; keeping the last one');
+      this.logger.warn({ err: (err as Error).message, version: this.activeVersion?.id ?? null }, 'could not refresh the active roll version; keeping the last one');
       return this.activeVersion;
     }
   }
 
+  /**
+   * Batches already waiting on Redis when it went quiet all time out together; the first opens
+   * the bypass window and is reported, the others fall inside it and are not: one error per
+   * window, however many batches were in flight.
+   */
   private cacheFailed(err: unknown): void {
-    this.cacheBypassUntil = this.now() + this.bypassMs;
+    const now = this.now();
+    if (now < this.cacheBypassUntil) return;
+    this.cacheBypassUntil = now + this.bypassMs;
     const error = err instanceof Error ? err : new Error(String(err));
     this.notify('onCacheError', error);
   }

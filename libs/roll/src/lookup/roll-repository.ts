@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import { RollError } from '../errors/roll-error';
 import { Gender, VoterRecord } from './voter-record';
+import { RollVersionRef } from './roll-version-ref';
 
 interface VoterRow {
   cnic_hash: Buffer;
@@ -36,8 +37,8 @@ const FIND_VOTERS = {
 };
 
 const ACTIVE_VERSION = {
-  name: 'parchee_roll_active_version_v1',
-  text: `SELECT id FROM roll_version WHERE status = 'active'`,
+  name: 'parchee_roll_active_version_v2',
+  text: `SELECT id, cache_id FROM roll_version WHERE status = 'active'`,
 };
 
 /**
@@ -47,10 +48,10 @@ const ACTIVE_VERSION = {
 export class RollRepository {
   constructor(private readonly pool: Pool) {}
 
-  async activeVersion(): Promise<number | null> {
+  async activeVersion(): Promise<RollVersionRef | null> {
     try {
-      const res = await this.pool.query<{ id: number }>(ACTIVE_VERSION);
-      return res.rows.length ? res.rows[0].id : null;
+      const res = await this.pool.query<{ id: number; cache_id: string }>(ACTIVE_VERSION);
+      return res.rows.length ? { id: res.rows[0].id, cacheId: res.rows[0].cache_id } : null;
     } catch (err) {
       throw RollError.fromPostgres(err, 'reading the active roll version');
     }

@@ -17,6 +17,7 @@ function toInfo(e: RollVersionEntity): RollVersionInfo {
     rejected: e.rejected,
     source: e.source,
     error: e.error,
+    cacheId: e.cacheId,
     createdAt: e.createdAt,
     readyAt: e.readyAt,
     activatedAt: e.activatedAt,

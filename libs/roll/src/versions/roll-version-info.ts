@@ -13,6 +13,8 @@ export interface RollVersionInfo {
   rejected: number;
   source: string;
   error: string | null;
+  /** Random identity set at import; cache keys carry it with the id (see `rollCacheNamespace`). */
+  cacheId: string;
   createdAt: Date;
   readyAt: Date | null;
   activatedAt: Date | null;

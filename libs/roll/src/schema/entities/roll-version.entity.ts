@@ -32,6 +32,10 @@ export class RollVersionEntity {
   @Column({ type: 'text', nullable: true })
   error!: string | null;
 
+  /** Random identity of this version in cache keys; ids restart when a database is re-created. */
+  @Column({ name: 'cache_id', type: 'uuid', default: () => 'gen_random_uuid()' })
+  cacheId!: string;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
