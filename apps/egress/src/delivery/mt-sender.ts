@@ -36,6 +36,8 @@ export interface MtSenderOptions {
   /** Give up retrying temporary failures after this long; the MT is then deferred (batch not committed). */
   retryDeadlineMs: number;
   onRetry?: (operator: string, reason: string) => void;
+  /** Each part's submit_sm_resp, as it arrives (part is 1-based); egress maps the message id for receipts. */
+  onSubmitted?: (mt: MtMessageV1, messageId: string, part: number, parts: number) => void;
 }
 
 /** Source address: the short code as a network-specific number; destination in international E.164. */
@@ -85,6 +87,7 @@ export class MtSender {
           tlvs: segment.tlvs,
         });
         messageIds.push(resp.messageId);
+        this.options.onSubmitted?.(mt, resp.messageId, part + 1, segments.length);
         part++;
         wait = 50;
       } catch (err) {
