@@ -2,8 +2,10 @@ import type { Logger } from '@parchee/observability';
 import { silentLogger } from '@parchee/observability';
 import { maskDigitsInText, maskMsisdn } from '@parchee/privacy';
 import type { SimConfig } from './config/sim-config';
-import { ControlApi, type SimulatorControl } from './control/control-api';
+import { ControlApi, type FaultControl, type SimulatorControl } from './control/control-api';
+import type { FaultCounters } from './faults/fault-counters';
 import { runLoad, type LoadReport, type LoadRequest } from './load/load-runner';
+import { SimError } from './errors/sim-error';
 import { MessageIds } from './operators/message-ids';
 import { OperatorSmsc, type BindType } from './operators/operator-smsc';
 import { MoExchange, type MoExchangeOutcome, type MoExchangeRequest } from './traffic/mo-exchange';
@@ -11,7 +13,7 @@ import { MoInjector } from './traffic/mo-injector';
 import { MtRecorder, type RecordedMt } from './traffic/mt-recorder';
 import { TrafficStats, type OperatorTrafficCounters } from './traffic/traffic-stats';
 
-export interface OperatorStats extends OperatorTrafficCounters {
+export interface OperatorStats extends OperatorTrafficCounters, FaultCounters {
   port: number;
   binds: Record<BindType, number>;
 }
@@ -75,9 +77,22 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
   const operatorIds = config.operators.map((o) => o.id);
 
   const smppPorts: Record<string, number> = {};
+  const operator = (id: string): OperatorSmsc => {
+    const smsc = operators.get(id);
+    if (!smsc) throw new SimError('UNKNOWN_OPERATOR', `no simulated operator "${id}"`, false);
+    return smsc;
+  };
+  const faults: FaultControl = {
+    get: (id) => operator(id).faults,
+    set: (id, plan) => operator(id).setFaults(plan),
+    reset: (id) => operator(id).resetFaults(),
+    disconnect: (id) => operator(id).disconnectAll('dropped over the control API'),
+    injectGarbage: (id, kinds) => operator(id).injectGarbage(kinds),
+  };
   const api = new ControlApi(
     {
       operatorIds,
+      faults,
       defaultMoTimeoutMs: config.moTimeoutMs,
       exchange: (req) => exchange.run(req),
       recentMts: (q) => recorder.recent(q),
@@ -91,7 +106,7 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
     const traffic = stats.snapshot();
     const out: Record<string, OperatorStats> = {};
     for (const [id, smsc] of operators) {
-      out[id] = { port: smppPorts[id], binds: smsc.bindCounts(), ...traffic[id] };
+      out[id] = { port: smppPorts[id], binds: smsc.bindCounts(), ...traffic[id], ...smsc.faultCounters() };
     }
     return { operators: out, pendingConcatenations: recorder.pendingConcatenations, awaitingReplies: recorder.waiting };
   };
@@ -123,6 +138,7 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
     smppPorts,
     operators,
     operatorIds,
+    faults,
     defaultMoTimeoutMs: config.moTimeoutMs,
     exchange: (req: MoExchangeRequest): Promise<MoExchangeOutcome> => exchange.run(req),
     recentMts: (q): RecordedMt[] => recorder.recent(q),

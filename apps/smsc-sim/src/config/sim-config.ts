@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError, type Env } from '@parchee/config';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { faultPlanSchema, type FaultPlan } from '../faults/fault-plan';
 
 /** One simulated operator SMSC: where it listens and which credentials it accepts. */
 export interface OperatorSimConfig {
@@ -14,6 +15,8 @@ export interface OperatorSimConfig {
   systemId: string;
   /** Bind password (SMPP 3.4: at most 8 characters). */
   password: string;
+  /** Misbehaviour at boot (see faults/fault-plan.ts); absent: a well-behaved SMSC. */
+  faults?: FaultPlan;
 }
 
 export interface SimConfig {
@@ -73,6 +76,7 @@ const operatorSchema = z
     port: int(0, 65535).optional(),
     systemId: z.string().min(1).max(15).optional(),
     password: z.string().max(8).optional(),
+    faults: faultPlanSchema.optional(),
   })
   .strict();
 
@@ -123,7 +127,7 @@ function resolveOperators(
     if (password.length > 8) problems.push(`${passwordEnvName(entry.id)}: SMPP 3.4 passwords are at most 8 characters`);
     const systemId = entry.systemId ?? defaults.systemId;
     if (systemId.length > 15) problems.push(`${source}: operators.${i}.systemId: "${systemId}" is longer than 15 characters`);
-    return { id: entry.id, port: port ?? 0, systemId, password };
+    return { id: entry.id, port: port ?? 0, systemId, password, ...(entry.faults ? { faults: entry.faults } : {}) };
   });
   const ids = new Set<string>();
   const ports = new Map<number, string>();

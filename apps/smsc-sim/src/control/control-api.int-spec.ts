@@ -1,9 +1,11 @@
 import { MoRefusedError } from '../errors/mo-refused-error';
 import { SimError } from '../errors/sim-error';
+import type { FaultPlan } from '../faults/fault-plan';
+import type { GarbageKind } from '../faults/garbage-pdus';
 import type { LoadRequest } from '../load/load-runner';
 import type { MoExchangeOutcome, MoExchangeRequest } from '../traffic/mo-exchange';
 import type { RecordedMt } from '../traffic/mt-recorder';
-import { ControlApi, type SimulatorControl } from './control-api';
+import { ControlApi, type FaultControl, type SimulatorControl } from './control-api';
 
 const ack = { operator: 'jazz', parts: 1, dataCoding: 0, commandStatus: 0, sentAt: 1_000, ackedAt: 1_010 };
 const mt: RecordedMt = {
@@ -19,8 +21,32 @@ const mt: RecordedMt = {
   receivedAt: 1_050,
 };
 
+class FakeFaults implements FaultControl {
+  readonly plans = new Map<string, FaultPlan>();
+  readonly garbage: Array<{ operator: string; kinds: readonly GarbageKind[] }> = [];
+  boundSessions = 2;
+  get(operator: string): FaultPlan {
+    return this.plans.get(operator) ?? {};
+  }
+  set(operator: string, plan: FaultPlan): void {
+    this.plans.set(operator, plan);
+  }
+  reset(operator: string): FaultPlan {
+    this.plans.delete(operator);
+    return {};
+  }
+  disconnect(): number {
+    return this.boundSessions;
+  }
+  injectGarbage(operator: string, kinds: readonly GarbageKind[]): number {
+    this.garbage.push({ operator, kinds });
+    return this.boundSessions;
+  }
+}
+
 class FakeControl implements SimulatorControl {
   readonly operatorIds = ['jazz', 'zong'];
+  readonly faults = new FakeFaults();
   readonly defaultMoTimeoutMs = 15_000;
   readonly exchanges: MoExchangeRequest[] = [];
   readonly loads: LoadRequest[] = [];
@@ -131,5 +157,51 @@ describe('control API over HTTP', () => {
   it('serves /stats and answers unknown routes with 404', async () => {
     expect(await (await fetch(`${base}/stats`)).json()).toEqual({ operators: { jazz: { mosSent: 3 } } });
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+
+  const send = (method: string, path: string, body?: unknown) =>
+    fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  it('sets, shows and resets an operator fault plan', async () => {
+    const plan = { seed: 7, tpsCap: 20, submitErrors: [{ status: 'ESME_RTHROTTLED', every: 3 }], deliveryReceipts: { idForm: 'decimal' } };
+    const put = await send('PUT', '/operators/jazz/faults', plan);
+    expect(put.status).toBe(200);
+    expect(await put.json()).toEqual({ operator: 'jazz', faults: plan });
+    expect(control.faults.get('jazz')).toEqual(plan);
+    expect(await (await fetch(`${base}/operators/jazz/faults`)).json()).toEqual({ operator: 'jazz', faults: plan });
+    const reset = await send('DELETE', '/operators/jazz/faults');
+    expect(await reset.json()).toEqual({ operator: 'jazz', faults: {} });
+    expect(control.faults.plans.has('jazz')).toBe(false);
+  });
+
+  it('refuses a bad fault plan with 400 naming the field, and an unknown operator with 404', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ submitErrors: [{ status: 'ESME_RNOPE' }] }, 'submitErrors.0.status'],
+      [{ submitNoResponse: { every: 2, fraction: 0.5 } }, 'not both'],
+      [{ submitDelay: { every: 2 } }, 'submitDelay.ms'],
+      [{ deliveryReceipts: { outcomes: [{ stat: 'LOST' }] } }, 'deliveryReceipts.outcomes.0.stat'],
+      [{ tpsCap: 0 }, 'tpsCap'],
+      [{ throttle: true }, 'throttle'],
+    ];
+    for (const [body, mention] of cases) {
+      const res = await send('PUT', '/operators/zong/faults', body);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(await res.json())).toContain(mention);
+    }
+    expect(control.faults.plans.has('zong')).toBe(false);
+    const unknown = await send('PUT', '/operators/warid/faults', {});
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: 'unknown-operator', operator: 'warid' });
+  });
+
+  it('drops binds and injects garbage on request, 503 when no session is bound', async () => {
+    expect(await (await send('POST', '/operators/jazz/disconnect')).json()).toEqual({ operator: 'jazz', disconnected: 2 });
+    const garbage = await send('POST', '/operators/zong/inject-garbage', { kinds: ['bad-length', 'truncated-body'] });
+    expect(await garbage.json()).toEqual({ operator: 'zong', sessions: 2, kinds: ['bad-length', 'truncated-body'] });
+    expect(control.faults.garbage).toEqual([{ operator: 'zong', kinds: ['bad-length', 'truncated-body'] }]);
+    expect((await send('POST', '/operators/zong/inject-garbage', { kinds: ['zeros'] })).status).toBe(400);
+    control.faults.boundSessions = 0;
+    expect((await send('POST', '/operators/zong/inject-garbage', { kinds: ['unknown-command'] })).status).toBe(503);
+    expect((await send('PATCH', '/operators/zong/faults', {})).status).toBe(405);
   });
 });

@@ -4,14 +4,30 @@ import { silentLogger } from '@parchee/observability';
 import { z } from 'zod';
 import { MoRefusedError } from '../errors/mo-refused-error';
 import { SimError } from '../errors/sim-error';
+import { faultPlanSchema, type FaultPlan } from '../faults/fault-plan';
+import { GARBAGE_KINDS, type GarbageKind } from '../faults/garbage-pdus';
 import type { LoadReport, LoadRequest } from '../load/load-runner';
 import type { MoExchangeOutcome, MoExchangeRequest } from '../traffic/mo-exchange';
 import type { MoAck } from '../traffic/mo-injector';
 import type { RecordedMt } from '../traffic/mt-recorder';
 
+/** Run-time fault scripting of one operator at a time; the operator id is known to be valid. */
+export interface FaultControl {
+  get(operator: string): FaultPlan;
+  /** Replaces the plan; its counters and PRNGs start afresh. */
+  set(operator: string, plan: FaultPlan): void;
+  /** Back to the plan from the configuration; returns it. */
+  reset(operator: string): FaultPlan;
+  /** Drops every bind of the operator; returns how many. */
+  disconnect(operator: string): number;
+  /** Writes the malformed PDUs to every bound session; returns how many sessions. */
+  injectGarbage(operator: string, kinds: readonly GarbageKind[]): number;
+}
+
 /** What the control API drives; the simulator implements it, tests may fake it. */
 export interface SimulatorControl {
   readonly operatorIds: readonly string[];
+  readonly faults: FaultControl;
   readonly defaultMoTimeoutMs: number;
   exchange(req: MoExchangeRequest): Promise<MoExchangeOutcome>;
   recentMts(query: { msisdn?: string; operator?: string; limit?: number }): RecordedMt[];
@@ -37,6 +53,11 @@ const loadBody = z
     msisdnStart: z.number().int().min(0).max(999_999_999).optional(),
   })
   .strict();
+
+const garbageBody = z.object({ kinds: z.array(z.enum(GARBAGE_KINDS)).min(1).max(16) }).strict();
+
+/** /operators/<id>/<action> */
+const OPERATOR_ROUTE = /^\/operators\/([^/]+)\/(faults|disconnect|inject-garbage)$/;
 
 const mtQuery = z.object({
   msisdn: msisdn.optional(),
@@ -147,8 +168,11 @@ export class ControlApi {
           return send(res, 200, this.sim.stats());
         case 'POST /load':
           return await this.postLoad(req, res);
-        default:
+        default: {
+          const operatorRoute = OPERATOR_ROUTE.exec(url.pathname);
+          if (operatorRoute) return await this.operatorRoute(req, res, decodeURIComponent(operatorRoute[1]), operatorRoute[2]);
           return send(res, 404, { error: 'not-found', route });
+        }
       }
     } catch (err) {
       if (err instanceof HttpProblem) return send(res, err.status, err.body);
@@ -184,6 +208,36 @@ export class ControlApi {
     }
     if (outcome.kind === 'timeout') return send(res, 504, { error: 'timeout', mo: moView(outcome.mo) });
     return send(res, 200, { mo: moView(outcome.mo), mt: mtView(outcome.mt), latencyMs: outcome.latencyMs });
+  }
+
+  private async operatorRoute(req: IncomingMessage, res: ServerResponse, operator: string, action: string): Promise<void> {
+    const route = `${req.method} /operators/:id/${action}`;
+    if (!this.sim.operatorIds.includes(operator)) throw new HttpProblem(404, { error: 'unknown-operator', operator });
+    const faults = this.sim.faults;
+    switch (route) {
+      case 'GET /operators/:id/faults':
+        return send(res, 200, { operator, faults: faults.get(operator) });
+      case 'PUT /operators/:id/faults': {
+        const parsed = faultPlanSchema.safeParse(await readJson(req));
+        if (!parsed.success) throw zodProblem(parsed.error);
+        faults.set(operator, parsed.data);
+        this.logger.info({ operator, faults: parsed.data }, 'faults set over the control API');
+        return send(res, 200, { operator, faults: parsed.data });
+      }
+      case 'DELETE /operators/:id/faults':
+        return send(res, 200, { operator, faults: faults.reset(operator) });
+      case 'POST /operators/:id/disconnect':
+        return send(res, 200, { operator, disconnected: faults.disconnect(operator) });
+      case 'POST /operators/:id/inject-garbage': {
+        const parsed = garbageBody.safeParse(await readJson(req));
+        if (!parsed.success) throw zodProblem(parsed.error);
+        const sessions = faults.injectGarbage(operator, parsed.data.kinds);
+        if (sessions === 0) throw new HttpProblem(503, { error: 'no-bind', operator });
+        return send(res, 200, { operator, sessions, kinds: parsed.data.kinds });
+      }
+      default:
+        return send(res, 405, { error: 'method-not-allowed', route: `${req.method} ${req.url ?? ''}` });
+    }
   }
 
   private getMt(url: URL, res: ServerResponse): void {

@@ -1,7 +1,21 @@
-import { CommandStatus, commandStatusName, SmscServer, type BindDecision, type BindRequest, type ServerSession } from '@parchee/smpp';
+import {
+  CommandStatus,
+  commandStatusName,
+  SmscServer,
+  type BindDecision,
+  type BindRequest,
+  type ServerSession,
+  type SubmitSm,
+  type SubmitSmResult,
+} from '@parchee/smpp';
 import type { Logger } from '@parchee/observability';
 import { silentLogger } from '@parchee/observability';
 import type { OperatorSimConfig, SimConfig } from '../config/sim-config';
+import { receiptDeliverSm } from '../faults/delivery-receipt';
+import { copyFaultCounters, emptyFaultCounters, type FaultCounters } from '../faults/fault-counters';
+import type { FaultPlan } from '../faults/fault-plan';
+import { garbagePdu, type GarbageKind } from '../faults/garbage-pdus';
+import { SubmitFaultPolicy, type ReceiptDecision } from '../faults/submit-fault-policy';
 import type { MoRoute, MoSession } from '../traffic/mo-injector';
 import type { SubmittedSm } from '../traffic/mt-recorder';
 
@@ -16,15 +30,21 @@ export interface OperatorSmscOptions {
   onBindRefused(operator: string): void;
   nextMessageId(): string;
   logger?: Logger;
+  /** Time source of the TPS cap and receipt dates (tests inject one). */
+  clock?: { now(): number };
 }
 
 /** How long shutdown waits for each ESME to answer our unbind before dropping the connection. */
 const UNBIND_GRACE_MS = 2_000;
 
+/** Sequence numbers of injected garbage sit far above the session's own, so a generic_nack for one never settles a real request. */
+const GARBAGE_SEQUENCE_BASE = 0x7fff0000;
+
 /**
  * One operator's SMSC: an SMPP listener with its own credentials. Receiving binds (receiver and
- * transceiver) take MOs in turn; every submit_sm is answered ESME_ROK with a fresh message_id.
- * Fault behaviour (throttling, slow or missing responses, disconnects) belongs here when it comes.
+ * transceiver) take MOs and delivery receipts in turn. submit_sm is answered as the operator's
+ * fault plan says (by default ESME_ROK with a fresh message_id at once); the plan can be replaced
+ * at run time.
  */
 export class OperatorSmsc implements MoRoute {
   readonly id: string;
@@ -34,10 +54,17 @@ export class OperatorSmsc implements MoRoute {
   private readonly bound = new Set<ServerSession>();
   private turn = 0;
   private listeningPort?: number;
+  private readonly clock: { now(): number };
+  private policy: SubmitFaultPolicy;
+  private readonly counters: FaultCounters = emptyFaultCounters();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private garbageSeq = 0;
 
   constructor(private readonly opts: OperatorSmscOptions) {
     this.id = opts.config.id;
     this.logger = (opts.logger ?? silentLogger).child({ operator: this.id });
+    this.clock = opts.clock ?? { now: () => Date.now() };
+    this.policy = new SubmitFaultPolicy(opts.config.faults ?? {}, this.clock);
     this.server = new SmscServer({
       host: opts.host,
       port: opts.config.port,
@@ -64,6 +91,10 @@ export class OperatorSmsc implements MoRoute {
 
   /** Receiving binds in turn, so MOs spread over every receiver the ESME holds. */
   nextReceiver(): MoSession | undefined {
+    return this.nextReceivingSession();
+  }
+
+  private nextReceivingSession(): ServerSession | undefined {
     if (this.receivers.length === 0) return undefined;
     const session = this.receivers[this.turn % this.receivers.length];
     this.turn = (this.turn + 1) % this.receivers.length;
@@ -76,8 +107,54 @@ export class OperatorSmsc implements MoRoute {
     return counts;
   }
 
+  /** The fault plan in force. */
+  get faults(): FaultPlan {
+    return this.policy.plan;
+  }
+
+  /** Replaces the fault plan; its every-Nth counts, PRNGs and TPS bucket start afresh. */
+  setFaults(plan: FaultPlan): void {
+    this.policy = new SubmitFaultPolicy(plan, this.clock);
+    this.logger.info({ faults: plan }, 'fault plan set');
+  }
+
+  /** Back to the plan from the configuration (none unless the config file gave one). */
+  resetFaults(): FaultPlan {
+    this.setFaults(this.opts.config.faults ?? {});
+    return this.policy.plan;
+  }
+
+  faultCounters(): FaultCounters {
+    return copyFaultCounters(this.counters);
+  }
+
+  /** Drops every bind of this operator at once, as a network failure would; returns how many. */
+  disconnectAll(reason: string): number {
+    const sessions = [...this.bound];
+    this.counters.disconnects++;
+    for (const session of sessions) session.close(reason);
+    this.logger.info({ sessions: sessions.length, reason }, 'dropped every bind');
+    return sessions.length;
+  }
+
+  /** Writes one malformed PDU of each kind, in order, to every bound session; returns how many sessions got them. */
+  injectGarbage(kinds: readonly GarbageKind[]): number {
+    const sessions = [...this.bound].filter((s) => s.isOpen);
+    for (const session of sessions) {
+      for (const kind of kinds) {
+        session.writeRaw(garbagePdu(kind, GARBAGE_SEQUENCE_BASE + (this.garbageSeq++ % 0xffff)));
+        this.counters.garbageSent++;
+      }
+    }
+    this.logger.info({ sessions: sessions.length, kinds }, 'malformed PDUs sent');
+    return sessions.length;
+  }
+
   /** Stops listening and unbinds every ESME, waiting at most UNBIND_GRACE_MS for each to answer. */
   async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.counters.receiptsPending = 0;
     await this.server.close();
   }
 
@@ -98,11 +175,7 @@ export class OperatorSmsc implements MoRoute {
   private onSession(session: ServerSession): void {
     this.bound.add(session);
     if (session.bindType === 'receiver' || session.bindType === 'transceiver') this.receivers.push(session);
-    session.setSubmitSmHandler(async (pdu) => {
-      const messageId = this.opts.nextMessageId();
-      this.opts.onSubmitSm(this.id, pdu, messageId);
-      return { status: CommandStatus.ESME_ROK, messageId };
-    });
+    session.setSubmitSmHandler((pdu) => this.answerSubmitSm(session, pdu));
     session.once('close', () => {
       this.bound.delete(session);
       const i = this.receivers.indexOf(session);
@@ -113,5 +186,83 @@ export class OperatorSmsc implements MoRoute {
       { bindType: session.bindType, systemId: session.systemId, remoteAddress: session.remoteAddress },
       'ESME bound',
     );
+  }
+
+  private answerSubmitSm(session: ServerSession, pdu: SubmitSm): Promise<SubmitSmResult> {
+    const decision = this.policy.decideSubmit();
+    switch (decision.kind) {
+      case 'disconnect':
+        this.disconnectAll('scripted disconnect');
+        return this.never(session);
+      case 'no-response':
+        this.counters.submitsUnanswered++;
+        return this.never(session);
+      case 'throttled':
+        this.counters.submitsThrottled++;
+        return this.answerAfter(session, decision.delayMs, { status: decision.status });
+      case 'refused': {
+        const name = commandStatusName(decision.status);
+        this.counters.submitsRefused[name] = (this.counters.submitsRefused[name] ?? 0) + 1;
+        return this.answerAfter(session, decision.delayMs, { status: decision.status });
+      }
+      case 'accepted': {
+        const messageId = this.opts.nextMessageId();
+        const submittedAt = this.clock.now();
+        this.opts.onSubmitSm(this.id, pdu, messageId);
+        const receipt = this.policy.decideReceipt(pdu.registeredDelivery);
+        if (receipt) this.scheduleReceipt(pdu, messageId, receipt, submittedAt, decision.delayMs + receipt.delayMs);
+        return this.answerAfter(session, decision.delayMs, { status: CommandStatus.ESME_ROK, messageId });
+      }
+    }
+  }
+
+  /** An answer that never goes out: it settles only when the session is gone, when responding is a no-op. */
+  private never(session: ServerSession): Promise<SubmitSmResult> {
+    return session.closed.then(() => ({ status: CommandStatus.ESME_RSYSERR }));
+  }
+
+  private answerAfter(session: ServerSession, delayMs: number, result: SubmitSmResult): Promise<SubmitSmResult> {
+    if (delayMs <= 0) return Promise.resolve(result);
+    this.counters.submitsDelayed++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve(result);
+      }, delayMs);
+      this.timers.add(timer);
+      // A dropped session cannot be answered; settle so nothing waits on a dead timer.
+      void session.closed.then(() => {
+        if (!this.timers.delete(timer)) return;
+        clearTimeout(timer);
+        resolve(result);
+      });
+    });
+  }
+
+  private scheduleReceipt(sm: SubmitSm, messageId: string, decision: ReceiptDecision, submittedAt: number, delayMs: number): void {
+    this.counters.receiptsPending++;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.counters.receiptsPending--;
+      void this.sendReceipt(sm, messageId, decision, submittedAt);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private async sendReceipt(sm: SubmitSm, messageId: string, decision: ReceiptDecision, submittedAt: number): Promise<void> {
+    const receiver = this.nextReceivingSession();
+    if (!receiver) {
+      this.counters.receiptsNoBind++;
+      this.logger.debug({ messageId, stat: decision.stat }, 'delivery receipt dropped: no receiving bind');
+      return;
+    }
+    const fields = receiptDeliverSm({ sm, messageId, decision, submittedAt: new Date(submittedAt), doneAt: new Date(this.clock.now()) });
+    try {
+      await receiver.deliverSm(fields);
+      this.counters.receiptsSent[decision.stat] = (this.counters.receiptsSent[decision.stat] ?? 0) + 1;
+    } catch (err) {
+      this.counters.receiptsFailed++;
+      this.logger.debug({ messageId, stat: decision.stat, err: (err as Error).message }, 'delivery receipt not acknowledged');
+    }
   }
 }

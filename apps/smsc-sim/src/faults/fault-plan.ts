@@ -1,0 +1,79 @@
+import { CommandStatus } from '@parchee/smpp';
+import { z } from 'zod';
+
+/** Delivery receipt outcomes as they appear in the receipt text's `stat:` field. */
+export const RECEIPT_STATS = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD'] as const;
+export type ReceiptStat = (typeof RECEIPT_STATS)[number];
+
+/** Where a "late" receipt goes when the plan does not say: long after any test's patience. */
+export const DEFAULT_LATE_RECEIPT_MS = 120_000;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const selectionShape = {
+  every: int(1, 1_000_000).optional(),
+  fraction: z.number().min(0).max(1).optional(),
+};
+
+const oneSelection = (s: { every?: number; fraction?: number }): boolean => s.every === undefined || s.fraction === undefined;
+const oneSelectionMessage = { message: 'give "every" or "fraction", not both' };
+
+const statusNames = Object.keys(CommandStatus);
+
+/** A command_status by number (88 or 0x58 in YAML) or by spec name ("ESME_RTHROTTLED"). */
+const commandStatus = z.union([
+  int(1, 0xffffffff),
+  z.string().refine((name) => statusNames.includes(name), { message: `unknown command_status name; one of ${statusNames.join(', ')}` }),
+]);
+
+const selection = z.object(selectionShape).strict().refine(oneSelection, oneSelectionMessage);
+
+/**
+ * How one simulated operator misbehaves, as the config file (`operators[].faults`) and
+ * `PUT /operators/:id/faults` give it. Every key is optional; an empty plan is a well-behaved
+ * SMSC. Each rule selects submit_sm PDUs with `every` (the Nth, 2Nth... since the plan was set),
+ * `fraction` (seeded), or, with neither, all of them.
+ */
+export const faultPlanSchema = z
+  .object({
+    /** Seed of the PRNG behind every `fraction`. Default 1. */
+    seed: int(0, 0xffffffff).optional(),
+    /** Most submit_sm per second (token bucket, one second of burst); beyond it ESME_RTHROTTLED. */
+    tpsCap: z.number().positive().max(1_000_000).optional(),
+    /** Answer the selected submit_sm with this command_status instead of ESME_ROK; the first rule that hits wins. */
+    submitErrors: z
+      .array(z.object({ status: commandStatus, ...selectionShape }).strict().refine(oneSelection, oneSelectionMessage))
+      .max(32)
+      .optional(),
+    /** Hold the selected submit_sm_resp (whatever its status) this long. */
+    submitDelay: z.object({ ms: int(0, 600_000), ...selectionShape }).strict().refine(oneSelection, oneSelectionMessage).optional(),
+    /** Never answer the selected submit_sm. */
+    submitNoResponse: selection.optional(),
+    /** Drop every bind of the operator when a selected submit_sm arrives (it is not answered). */
+    disconnect: selection.optional(),
+    /** Send a delivery receipt for accepted submit_sm that ask for one (registered_delivery bits 1-0). */
+    deliveryReceipts: z
+      .object({
+        /** Outcomes other than DELIVRD; the first rule that hits wins, DELIVRD otherwise. */
+        outcomes: z
+          .array(z.object({ stat: z.enum(RECEIPT_STATS), ...selectionShape }).strict().refine(oneSelection, oneSelectionMessage))
+          .max(8)
+          .optional(),
+        /** After the submit_sm_resp: "immediate" (default), a number of ms, or "late" (lateMs). */
+        delay: z.union([z.literal('immediate'), z.literal('late'), int(0, 3_600_000)]).optional(),
+        /** How long "late" is. Default 120 000 ms. */
+        lateMs: int(1, 86_400_000).optional(),
+        /** Form of the id in the receipt text: "hex" as submit_sm_resp gave it (default), or "decimal" (the same number). */
+        idForm: z.enum(['hex', 'decimal']).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type FaultPlan = z.output<typeof faultPlanSchema>;
+
+/** The numeric command_status of a plan's status (number or spec name). */
+export function statusValue(status: number | string): number {
+  return typeof status === 'number' ? status >>> 0 : CommandStatus[status as keyof typeof CommandStatus];
+}
