@@ -1,0 +1,77 @@
+import type Redis from 'ioredis';
+import { normaliseMessageId } from '@parchee/smpp';
+
+/** What egress remembers of one submitted part, to recognise its delivery receipt. No MSISDN. */
+export interface SubmittedPart {
+  mtId: string;
+  operator: string;
+  /** 1-based part number within the MT. */
+  part: number;
+  parts: number;
+  /** Epoch ms of the submit_sm_resp. */
+  submittedAt: number;
+}
+
+/** The map from SMSC message id to MT part that delivery receipts are correlated through. */
+export interface MessageIdLookup {
+  /** The part a receipt with these candidate ids reports on, or null. Throws when the store cannot answer. */
+  lookup(operator: string, candidates: readonly string[]): Promise<SubmittedPart | null>;
+}
+
+const PREFIX = 'parchee:dlr:';
+
+export function messageIdKey(operator: string, normalisedId: string): string {
+  return `${PREFIX}${operator}:${normalisedId}`;
+}
+
+/**
+ * One key per submitted part, under the canonical form of the id the submit_sm_resp returned
+ * (lower case, no leading zeros). A receipt carries every reading of its own id (hex and
+ * decimal), and the lookup tries them in order, so one write per part is enough to match
+ * whichever form the SMSC uses in its receipts. Keys are per operator, not per bind: a receipt
+ * may arrive on any bind of the operator.
+ */
+export class RedisMessageIdMap implements MessageIdLookup {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly ttlSeconds: number,
+    private readonly onError: (err: Error) => void = () => undefined,
+  ) {}
+
+  /**
+   * Stores the mapping; never rejects. Called right after a submit_sm_resp without being awaited,
+   * so the next part is not held back by a Redis round trip. A lost write costs one unmatched
+   * receipt, never an SMS.
+   */
+  remember(messageId: string, part: SubmittedPart): Promise<void> {
+    const canonical = normaliseMessageId(messageId)[0];
+    if (canonical === undefined) return Promise.resolve();
+    const write = this.redis
+      .set(messageIdKey(part.operator, canonical), JSON.stringify(part), 'EX', this.ttlSeconds)
+      .then(
+        () => undefined,
+        (err: Error) => {
+          this.onError(err);
+        },
+      );
+    this.inFlight.add(write);
+    void write.finally(() => this.inFlight.delete(write));
+    return write;
+  }
+
+  /** Resolves when every write issued so far has settled: before shutdown, and in tests. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  async lookup(operator: string, candidates: readonly string[]): Promise<SubmittedPart | null> {
+    if (candidates.length === 0) return null;
+    const values = await this.redis.mget(candidates.map((id) => messageIdKey(operator, id)));
+    // Candidates are ordered exact form first, so an id that exists as received wins over a
+    // different message whose id happens to be its reading in the other base.
+    const hit = values.find((v): v is string => v !== null);
+    return hit === undefined ? null : (JSON.parse(hit) as SubmittedPart);
+  }
+}
