@@ -3,11 +3,16 @@ import Redis from 'ioredis';
 import { TOPIC_SPECS, Topics } from '@parchee/contracts';
 import { BatchConsumer, BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
+import { LinkDirectory } from './binds/link-directory';
+import { OperatorServerPool } from './binds/operator-server-pool';
 import { TransmitterPool } from './binds/transmitter-pool';
 import type { EgressConfig } from './config/egress-config';
 import { EgressPipeline } from './delivery/egress-pipeline';
 import { MtSender } from './delivery/mt-sender';
 import { RedisSentLedger } from './delivery/sent-ledger';
+import { DlrCorrelator } from './receipts/dlr-correlator';
+import { RedisMessageIdMap } from './receipts/message-id-map';
+import { RedisMtStatusStore } from './receipts/mt-status-store';
 
 export const EGRESS_CONFIG = Symbol('egress.config');
 
@@ -18,8 +23,11 @@ export const EGRESS_CONFIG = Symbol('egress.config');
 @Injectable()
 export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer?: BatchConsumer;
+  private receiptConsumer?: BatchConsumer;
+  private messageIds?: RedisMessageIdMap;
   private deadLetters?: BatchingPublisher;
   private pool?: TransmitterPool;
+  private operatorServers?: OperatorServerPool;
   private redis?: Redis;
 
   constructor(
@@ -39,6 +47,9 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
       bindUp.set({ operator, direction: 'transmitter', bind: String(bind) }, up ? 1 : 0),
     );
     this.pool.start();
+    // Server-mode links: the operator binds a receiver to us and gets our MTs as deliver_sm.
+    this.operatorServers = new OperatorServerPool({ links: config.links.operators, logger, metrics });
+    await this.operatorServers.start();
 
     const cacheErrors = metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
     this.redis = new Redis(config.redis.url, {
@@ -56,9 +67,12 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const submitted = metrics.counter('parchee_mt_submitted_total', 'MTs handled by egress, by operator and outcome', ['operator', 'outcome']);
     const retries = metrics.counter('parchee_mt_submit_retries_total', 'Temporary submit failures retried, by operator and reason', ['operator', 'reason']);
     const endToEnd = metrics.histogram('parchee_end_to_end_latency_seconds', 'MO received by ingress to the last submit_sm_resp of its reply', ['operator'], LATENCY_BUCKETS);
-    const sender = new MtSender(this.pool, {
+    const messageIds = new RedisMessageIdMap(this.redis, config.receipts.mapTtlSeconds, () => cacheErrors.inc({ use: 'dlr_map' }));
+    this.messageIds = messageIds;
+    const sender = new MtSender(new LinkDirectory([this.pool, this.operatorServers]), {
       retryDeadlineMs: config.delivery.retryDeadlineMs,
       onRetry: (operator, reason) => retries.inc({ operator, reason }),
+      onSubmitted: (mt, messageId, part, parts) => void messageIds.remember(messageId, { mtId: mt.id, operator: mt.operator, part, parts, submittedAt: Date.now() }),
     });
     const pipeline = new EgressPipeline(sender, ledger, this.deadLetters, {
       logger,
@@ -78,14 +92,30 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.health.register({ name: 'kafka', check: () => (this.consumer?.isRunning ?? false) && (this.deadLetters?.isConnected ?? false) });
     this.health.register({ name: 'redis', check: () => this.redis?.status === 'ready' });
     await this.consumer.start((batch) => pipeline.process(batch));
+
+    const receipts = metrics.counter('parchee_dlr_total', 'Delivery receipts read by egress, by operator and state', ['operator', 'state']);
+    const unmatched = metrics.counter('parchee_dlr_unmatched_total', 'Delivery receipts for a message id egress has not mapped', ['operator']);
+    const correlator = new DlrCorrelator(messageIds, new RedisMtStatusStore(this.redis, config.receipts.statusTtlSeconds), this.deadLetters, {
+      retryDelayMs: config.receipts.retryDelayMs,
+      logger,
+      onResult: (dlr, outcome) => {
+        receipts.inc({ operator: dlr.operator, state: dlr.state });
+        if (outcome === 'unmatched') unmatched.inc({ operator: dlr.operator });
+      },
+    });
+    // Its own group: a slow receipt never holds back a reply, and receipts are read from their own offsets.
+    this.receiptConsumer = new BatchConsumer(kafka, { groupId: 'parchee-egress-dlr', topics: [Topics.DLR], logger });
+    await this.receiptConsumer.start((batch) => correlator.process(batch));
     logger.info({ operators: config.links.operators.map((o) => o.id) }, 'egress started');
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'egress stopping');
+    await this.receiptConsumer?.stop();
     await this.consumer?.stop();
+    await this.messageIds?.idle();
     await this.deadLetters?.close();
-    await this.pool?.stop();
+    await Promise.all([this.pool?.stop(), this.operatorServers?.stop()]);
     this.redis?.disconnect();
   }
 }

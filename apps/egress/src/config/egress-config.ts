@@ -12,15 +12,27 @@ const deliveryConfig = z
   })
   .transform((e) => ({ retryDeadlineMs: e.EGRESS_RETRY_DEADLINE_MS, sentTtlSeconds: e.EGRESS_SENT_TTL_SECONDS, concurrency: e.EGRESS_CONCURRENCY }));
 
+const receiptsConfig = z
+  .object({
+    /** How long a submitted part's message id stays mapped to its MT for receipts, seconds. Receipts later than that count as unmatched. */
+    EGRESS_DLR_MAP_TTL_SECONDS: intVar(3 * 24 * 3600, 60),
+    /** How long an MT's delivery status (parchee:mt:status:<id>) is kept, seconds. */
+    EGRESS_DLR_STATUS_TTL_SECONDS: intVar(3 * 24 * 3600, 60),
+    /** Delay before the one re-lookup of a receipt whose id is not mapped yet, ms. */
+    EGRESS_DLR_RETRY_DELAY_MS: intVar(500, 0, 60_000),
+  })
+  .transform((e) => ({ mapTtlSeconds: e.EGRESS_DLR_MAP_TTL_SECONDS, statusTtlSeconds: e.EGRESS_DLR_STATUS_TTL_SECONDS, retryDelayMs: e.EGRESS_DLR_RETRY_DELAY_MS }));
+
 export interface EgressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
   kafka: { brokers: string[]; clientId?: string };
   redis: { url: string; commandTimeoutMs: number };
   delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number };
+  receipts: { mapTtlSeconds: number; statusTtlSeconds: number; retryDelayMs: number };
   links: OperatorLinks;
 }
 
 export function loadEgressConfig(env: Env = process.env): EgressConfig {
-  const base = readConfig({ service: serviceConfig(9103), kafka: kafkaConfig, redis: redisConfig, delivery: deliveryConfig }, env);
+  const base = readConfig({ service: serviceConfig(9103), kafka: kafkaConfig, redis: redisConfig, delivery: deliveryConfig, receipts: receiptsConfig }, env);
   return { ...base, links: loadOperatorLinks(env) };
 }
