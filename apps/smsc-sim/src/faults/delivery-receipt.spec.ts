@@ -1,0 +1,65 @@
+import { EsmClass, getTlvNumber, getTlvString, MessageState, submitSmBody, TlvTag, type SubmitSm } from '@parchee/smpp';
+import { receiptDate, receiptDeliverSm, receiptId, receiptText, receiptTextSample } from './delivery-receipt';
+
+const sm = {
+  command: 'submit_sm',
+  commandId: 4,
+  commandStatus: 0,
+  sequenceNumber: 9,
+  ...submitSmBody({
+    sourceAddr: '8300',
+    sourceAddrTon: 0,
+    sourceAddrNpi: 0,
+    destinationAddr: '923001234567',
+    destAddrTon: 1,
+    destAddrNpi: 1,
+    registeredDelivery: 1,
+    shortMessage: Buffer.from('Your polling station is GBPS No 1 Lahore'),
+  }),
+} as SubmitSm;
+
+const submittedAt = new Date(Date.UTC(2026, 1, 8, 9, 5, 30));
+const doneAt = new Date(Date.UTC(2026, 1, 8, 9, 7, 1));
+
+describe('delivery receipts', () => {
+  it('formats dates as YYMMDDhhmm in UTC', () => {
+    expect(receiptDate(submittedAt)).toBe('2602080905');
+  });
+
+  it('shows the id as given or as the decimal value of the same hex number', () => {
+    expect(receiptId('00000000000000ff', 'hex')).toBe('00000000000000ff');
+    expect(receiptId('00000000000000ff', 'decimal')).toBe('255');
+    expect(receiptId('ffffffffffffffff', 'decimal')).toBe('18446744073709551615');
+  });
+
+  it('writes the standard receipt text', () => {
+    const text = receiptText({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex' }, submittedAt, doneAt });
+    expect(text).toBe('id:1a2b3c4d00000001 sub:001 dlvrd:001 submit date:2602080905 done date:2602080907 stat:DELIVRD err:000 text:Your polling station');
+    const undelivered = receiptText({ sm, messageId: '0000000000000010', decision: { stat: 'UNDELIV', delayMs: 0, idForm: 'decimal' }, submittedAt, doneAt });
+    expect(undelivered).toMatch(/^id:16 sub:001 dlvrd:000 .* stat:UNDELIV err:001 text:/);
+  });
+
+  it('samples the text after a UDH and replaces what is not printable ASCII', () => {
+    const udh = Buffer.from([0x05, 0x00, 0x03, 0x01, 0x02, 0x01]);
+    expect(receiptTextSample({ esmClass: EsmClass.UDHI_INDICATOR, dataCoding: 0, shortMessage: Buffer.concat([udh, Buffer.from('part one')]) })).toBe('part one');
+    const urdu = Buffer.from('ووٹ 12', 'utf16le').swap16();
+    expect(receiptTextSample({ esmClass: 0, dataCoding: 8, shortMessage: urdu })).toBe('??? 12');
+  });
+
+  it('goes back from the subscriber to the sender as an SMSC delivery receipt with both TLVs', () => {
+    const fields = receiptDeliverSm({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'EXPIRED', delayMs: 0, idForm: 'decimal' }, submittedAt, doneAt });
+    expect(fields).toMatchObject({
+      sourceAddr: '923001234567',
+      sourceAddrTon: 1,
+      sourceAddrNpi: 1,
+      destinationAddr: '8300',
+      destAddrTon: 0,
+      esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+      dataCoding: 0,
+    });
+    const withTlvs = { tlvs: fields.tlvs ?? [] };
+    expect(getTlvString(withTlvs, TlvTag.receipted_message_id)).toBe('1a2b3c4d00000001');
+    expect(getTlvNumber(withTlvs, TlvTag.message_state)).toBe(MessageState.EXPIRED);
+    expect(fields.shortMessage.toString('latin1')).toContain(`id:${BigInt('0x1a2b3c4d00000001').toString(10)} `);
+  });
+});
