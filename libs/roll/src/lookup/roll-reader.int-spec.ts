@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -25,6 +25,57 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+interface QuietRedis {
+  port: number;
+  /** Command names received, lower case, in order. */
+  commands: string[];
+  /** Resolves when a client has opened a TCP connection. */
+  connected: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP server on a free port that reads and never answers: a Redis that is up but stuck. With
+ * `answerHandshake` it answers ioredis's handshake (CLIENT SETINFO, INFO) and nothing after it, so commands are
+ * really sent and time out, as against a Redis that accepted the connection and hung.
+ */
+async function quietRedis(answerHandshake: boolean): Promise<QuietRedis> {
+  const sockets = new Set<Socket>();
+  const commands: string[] = [];
+  let markConnected: () => void = () => undefined;
+  const connected = new Promise<void>((resolve) => (markConnected = resolve));
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    markConnected();
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1');
+      // Each RESP command is `*<argc>\r\n$<len>\r\n<name>\r\n...`; the name is all we need.
+      for (const m of pending.matchAll(/\*\d+\r\n\$\d+\r\n([A-Za-z]+)\r\n/g)) {
+        const name = m[1].toLowerCase();
+        commands.push(name);
+        // Replies go in command order: the CLIENT SETINFO calls ioredis opens with need theirs too.
+        if (answerHandshake && name === 'client') socket.write('+OK\r\n');
+        if (answerHandshake && name === 'info') socket.write('$11\r\nloading:0\r\n\r\n');
+      }
+      pending = pending.slice(pending.lastIndexOf('\r\n') + 2);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    commands,
+    connected,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.forEach((s) => s.destroy());
+        server.close(() => resolve());
+      }),
+  };
 }
 
 function counting() {
@@ -186,6 +237,85 @@ describe('RollReader against PostgreSQL and Redis', () => {
       expect(deadCounts.misses).toBe(2);
     } finally {
       await dead.close();
+    }
+  });
+
+  it('answers from PostgreSQL in bounded time when Redis accepts the connection but never answers, reporting it once per bypass window', async () => {
+    const quiet = await quietRedis(false);
+    const { counts: c, observer: o } = counting();
+    let now = 0;
+    const stuck = createRollReader(
+      { postgres: { url: DB, poolSize: 2 }, redis: { url: `redis://127.0.0.1:${quiet.port}`, commandTimeoutMs: 200, connectTimeoutMs: 200 } },
+      { observer: o, now: () => now, cacheBypassMs: 1000, cache: { keyPrefix: PREFIX } },
+    );
+    try {
+      await quiet.connected;
+      const cnics = [...roll.expected.keys()].slice(10, 16);
+      const truth = (await handle.reader.lookup(cnics.map((c) => hasher.cnic(c)))).results;
+      const started = Date.now();
+      const answers = await Promise.all(cnics.map((cnic) => stuck.reader.lookup([hasher.cnic(cnic)])));
+      expect(Date.now() - started).toBeLessThan(1000);
+      cnics.forEach((cnic, i) => {
+        const text = KeyedHasher.text(hasher.cnic(cnic));
+        expect(answers[i].results.get(text)?.blockCode).toBe(roll.expected.get(cnic)?.blockCode);
+        expect(answers[i].results.get(text)).toEqual(truth.get(text));
+      });
+      expect(c.errors).toHaveLength(1);
+      expect(c.misses).toBe(6);
+      now += 999;
+      await stuck.reader.lookup([hasher.cnic(cnics[0])]);
+      expect(c.errors).toHaveLength(1);
+      now += 1;
+      await stuck.reader.lookup([hasher.cnic(cnics[0])]);
+      expect(c.errors).toHaveLength(2);
+      // The client never got past its handshake, so no lookup ever waited on it.
+      expect(quiet.commands).not.toContain('mget');
+      expect(quiet.commands.length).toBeGreaterThan(0);
+    } finally {
+      await stuck.close();
+      await quiet.close();
+    }
+  });
+
+  it('answers from PostgreSQL within the command timeout when Redis hangs after the handshake, and leaves it alone for the bypass window', async () => {
+    const quiet = await quietRedis(true);
+    const { counts: c, observer: o } = counting();
+    let now = 0;
+    const slow = createRollReader(
+      { postgres: { url: DB, poolSize: 2 }, redis: { url: `redis://127.0.0.1:${quiet.port}`, commandTimeoutMs: 200, connectTimeoutMs: 200 } },
+      { observer: o, now: () => now, cacheBypassMs: 1000, cache: { keyPrefix: PREFIX } },
+    );
+    try {
+      expect(await slow.cacheReady()).toBe(true);
+      const cnics = [...roll.expected.keys()].slice(20, 24);
+      const truth = (await handle.reader.lookup(cnics.map((c) => hasher.cnic(c)))).results;
+      const started = Date.now();
+      const answers = await Promise.all(cnics.map((cnic) => slow.reader.lookup([hasher.cnic(cnic)])));
+      const elapsed = Date.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(190);
+      expect(elapsed).toBeLessThan(1200);
+      cnics.forEach((cnic, i) => {
+        const text = KeyedHasher.text(hasher.cnic(cnic));
+        expect(answers[i].results.get(text)?.blockCode).toBe(roll.expected.get(cnic)?.blockCode);
+        expect(answers[i].results.get(text)).toEqual(truth.get(text));
+      });
+      expect(quiet.commands.filter((name) => name === 'mget')).toHaveLength(4);
+      expect(c.errors).toHaveLength(1);
+      expect(c.errors[0].message).toMatch(/timed out/i);
+
+      const quick = Date.now();
+      await slow.reader.lookup([hasher.cnic(cnics[0])]);
+      expect(Date.now() - quick).toBeLessThan(150);
+      expect(quiet.commands.filter((name) => name === 'mget')).toHaveLength(4);
+      expect(c.errors).toHaveLength(1);
+
+      now += 1000;
+      await slow.reader.lookup([hasher.cnic(cnics[0])]);
+      expect(quiet.commands.filter((name) => name === 'mget')).toHaveLength(5);
+      expect(c.errors).toHaveLength(2);
+    } finally {
+      await slow.close();
+      await quiet.close();
     }
   });
 
