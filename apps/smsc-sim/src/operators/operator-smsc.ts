@@ -260,6 +260,7 @@ export class OperatorSmsc implements MoRoute {
     try {
       await receiver.deliverSm(fields);
       this.counters.receiptsSent[decision.stat] = (this.counters.receiptsSent[decision.stat] ?? 0) + 1;
+      this.logger.debug({ messageId, stat: decision.stat }, 'delivery receipt acknowledged');
     } catch (err) {
       this.counters.receiptsFailed++;
       this.logger.debug({ messageId, stat: decision.stat, err: (err as Error).message }, 'delivery receipt not acknowledged');

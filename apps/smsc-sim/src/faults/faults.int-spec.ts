@@ -1,0 +1,275 @@
+import { CommandStatus, EsmeClient, getTlvNumber, getTlvString, MessageState, SmppCommandError, SmppError, TlvTag, type BindType, type DeliverSm } from '@parchee/smpp';
+import type { Logger } from '@parchee/observability';
+import { parseSimConfig } from '../config/sim-config';
+import type { LoadReport } from '../load/load-runner';
+import { startSimulator, type SimStats, type Simulator } from '../simulator';
+
+/** Keeps every log line of the simulator, so a test can wait for what the SMPP layer saw. */
+class CapturingLogger implements Logger {
+  readonly lines: Array<{ level: string; obj: Record<string, unknown>; msg?: string }> = [];
+  private readonly waiters: Array<() => void> = [];
+  debug = (obj: object, msg?: string): void => this.add('debug', obj, msg);
+  info = (obj: object, msg?: string): void => this.add('info', obj, msg);
+  warn = (obj: object, msg?: string): void => this.add('warn', obj, msg);
+  error = (obj: object, msg?: string): void => this.add('error', obj, msg);
+  child(): Logger {
+    return this;
+  }
+  private add(level: string, obj: object, msg?: string): void {
+    this.lines.push({ level, obj: obj as Record<string, unknown>, msg });
+    this.waiters.splice(0).forEach((wake) => wake());
+  }
+  async until<T>(read: () => T | undefined): Promise<T> {
+    for (;;) {
+      const value = read();
+      if (value !== undefined) return value;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+}
+
+/** Short operator ids: system_id is parchee-<id> (at most 15 characters), password <id>-sim. */
+const OPERATORS = ['thr', 'dly', 'mute', 'drop', 'junk', 'dlr', 'tps', 'load', 'idle'] as const;
+type Op = (typeof OPERATORS)[number];
+
+const MO_MSISDN = '923001112233';
+
+function nextEvent<T extends unknown[]>(client: EsmeClient, event: 'bound' | 'unbound'): Promise<T> {
+  return new Promise((resolve) => client.once(event, (...args: unknown[]) => resolve(args as T)));
+}
+
+function rejectionOf(promise: Promise<unknown>): Promise<SmppError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: SmppError) => error,
+  );
+}
+
+describe('smsc-sim faults against a real EsmeClient', () => {
+  let sim: Simulator;
+  let base: string;
+  const logger = new CapturingLogger();
+  const clients: EsmeClient[] = [];
+
+  beforeAll(async () => {
+    sim = await startSimulator(
+      parseSimConfig({ http: { port: 0 }, smpp: { enquireLinkIntervalMs: 60_000 }, operators: OPERATORS.map((id) => ({ id, port: 0 })) }, {}),
+      { logger },
+    );
+    base = `http://127.0.0.1:${sim.http.port}`;
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.stop()));
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  async function bind(op: Op, bindType: BindType, extra: { responseTimeoutMs?: number; onDeliverSm?: (pdu: DeliverSm) => Promise<number> } = {}): Promise<EsmeClient> {
+    const client = new EsmeClient({
+      host: '127.0.0.1',
+      port: sim.smppPorts[op],
+      systemId: `parchee-${op}`,
+      password: `${op.slice(0, 4)}-sim`,
+      bindType,
+      responseTimeoutMs: extra.responseTimeoutMs ?? 5_000,
+      enquireLinkIntervalMs: 0,
+      reconnect: { initialDelayMs: 20, jitter: 0 },
+    });
+    client.setDeliverSmHandler(extra.onDeliverSm ?? (async () => CommandStatus.ESME_ROK));
+    clients.push(client);
+    const isBound = nextEvent(client, 'bound');
+    client.start();
+    await isBound;
+    return client;
+  }
+
+  const http = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const putFaults = async (op: Op, plan: unknown): Promise<void> => {
+    const { status, body } = await http('PUT', `/operators/${op}/faults`, plan);
+    expect({ status, body }).toEqual({ status: 200, body: { operator: op, faults: plan } });
+  };
+  const stats = async (op: Op): Promise<SimStats['operators'][string]> => (await http<SimStats>('GET', '/stats')).body.operators[op];
+  const submit = (client: EsmeClient, text = 'reply', registeredDelivery = 0, to = MO_MSISDN) =>
+    client.submitSm({ sourceAddr: '8300', destinationAddr: to, destAddrTon: 1, destAddrNpi: 1, shortMessage: Buffer.from(text), registeredDelivery });
+
+  it('answers the scripted submit_sm with ESME_RTHROTTLED (retriable) or a permanent error', async () => {
+    const client = await bind('thr', 'transmitter');
+    await putFaults('thr', { submitErrors: [{ status: 'ESME_RTHROTTLED', every: 2 }, { status: 'ESME_RINVDSTADR', every: 3 }] });
+
+    const first = await submit(client);
+    expect(first.messageId).toMatch(/^[0-9a-f]{16}$/);
+    const throttled = await rejectionOf(submit(client));
+    expect(throttled).toBeInstanceOf(SmppCommandError);
+    expect(throttled).toMatchObject({ commandStatus: 0x58, retriable: true });
+    const permanent = await rejectionOf(submit(client));
+    expect(permanent).toMatchObject({ commandStatus: CommandStatus.ESME_RINVDSTADR, retriable: false });
+
+    await http('DELETE', '/operators/thr/faults');
+    await expect(submit(client)).resolves.toMatchObject({ commandStatus: 0 });
+    expect((await stats('thr')).submitsRefused).toEqual({ ESME_RTHROTTLED: 1, ESME_RINVDSTADR: 1 });
+  });
+
+  it('holds submit_sm_resp back for the scripted delay', async () => {
+    const client = await bind('dly', 'transmitter');
+    await putFaults('dly', { submitDelay: { ms: 300, every: 2 } });
+    const t0 = Date.now();
+    await submit(client);
+    const prompt = Date.now() - t0;
+    const t1 = Date.now();
+    await submit(client);
+    const late = Date.now() - t1;
+    expect(prompt).toBeLessThan(250);
+    expect(late).toBeGreaterThanOrEqual(290);
+    expect((await stats('dly')).submitsDelayed).toBe(1);
+  });
+
+  it('never answers the scripted submit_sm, so the client times out, and the bind stays usable', async () => {
+    const client = await bind('mute', 'transmitter', { responseTimeoutMs: 300 });
+    await putFaults('mute', { submitNoResponse: {} });
+    const timedOut = await rejectionOf(submit(client));
+    expect(timedOut).toMatchObject({ code: 'RESPONSE_TIMEOUT', retriable: true });
+    expect((await stats('mute')).submitsUnanswered).toBe(1);
+
+    await http('DELETE', '/operators/mute/faults');
+    await expect(submit(client)).resolves.toMatchObject({ commandStatus: 0 });
+    expect(client.isBound).toBe(true);
+  });
+
+  it('drops every bind on request and after every Nth submit_sm; the client binds again', async () => {
+    const client = await bind('drop', 'transceiver');
+    const unbound = nextEvent<[string]>(client, 'unbound');
+    const rebound = nextEvent(client, 'bound');
+    const { body } = await http('POST', '/operators/drop/disconnect');
+    expect(body).toEqual({ operator: 'drop', disconnected: 1 });
+    await unbound;
+    await rebound;
+    expect(client.isBound).toBe(true);
+
+    await putFaults('drop', { disconnect: { every: 2 } });
+    await submit(client);
+    const reboundAgain = nextEvent(client, 'bound');
+    expect(await rejectionOf(submit(client))).toMatchObject({ code: 'CONNECTION_LOST' });
+    await reboundAgain;
+    await expect(submit(client)).resolves.toMatchObject({ commandStatus: 0 });
+    expect((await stats('drop')).disconnects).toBe(2);
+  });
+
+  it('sends malformed PDUs the client answers with generic_nack, and the session keeps working', async () => {
+    const received: string[] = [];
+    const client = await bind('junk', 'transceiver', {
+      onDeliverSm: async (pdu) => {
+        received.push(pdu.shortMessage.toString('latin1'));
+        setImmediate(() => void submit(client, 'pong').catch(() => undefined));
+        return CommandStatus.ESME_ROK;
+      },
+    });
+    const { status, body } = await http('POST', '/operators/junk/inject-garbage', { kinds: ['bad-length', 'unknown-command', 'truncated-body'] });
+    expect({ status, body }).toEqual({ status: 200, body: { operator: 'junk', sessions: 1, kinds: ['bad-length', 'unknown-command', 'truncated-body'] } });
+
+    const nacks = await logger.until(() => {
+      const found = logger.lines.filter((l) => l.obj['command'] === 'generic_nack' && Number(l.obj['seq']) >= 0x7fff0000);
+      return found.length >= 3 ? found : undefined;
+    });
+    expect(nacks.map((n) => n.obj['status']).sort()).toEqual(['ESME_RINVCMDID', 'ESME_RINVCMDLEN', 'ESME_RINVCMDLEN']);
+
+    const mo = await http<{ mo: { commandStatus: number }; mt: { text: string } }>('POST', '/mo', { operator: 'junk', msisdn: MO_MSISDN, text: 'HELP', timeoutMs: 5_000 });
+    expect(mo.status).toBe(200);
+    expect(mo.body.mo.commandStatus).toBe(0);
+    expect(mo.body.mt.text).toBe('pong');
+    expect(received).toEqual(['HELP']);
+    expect(client.isBound).toBe(true);
+    expect((await stats('junk')).garbageSent).toBe(3);
+  });
+
+  it('sends delivery receipts to the receiver bind with the id in the configured form', async () => {
+    const receipts: DeliverSm[] = [];
+    let wake: () => void = () => undefined;
+    await bind('dlr', 'receiver', {
+      onDeliverSm: async (pdu) => {
+        receipts.push(pdu);
+        wake();
+        return CommandStatus.ESME_ROK;
+      },
+    });
+    const receiptCount = (n: number) => new Promise<void>((resolve) => (wake = () => receipts.length >= n && resolve()));
+    const transmitter = await bind('dlr', 'transmitter');
+
+    await putFaults('dlr', { deliveryReceipts: { idForm: 'decimal', outcomes: [{ stat: 'UNDELIV', every: 2 }] } });
+    let arrived = receiptCount(2);
+    const a = await submit(transmitter, 'first reply', 1);
+    const b = await submit(transmitter, 'second reply', 1);
+    await submit(transmitter, 'no receipt asked', 0);
+    await arrived;
+
+    const [ra, rb] = receipts;
+    expect(ra.esmClass).toBe(0x04);
+    expect(ra.sourceAddr).toBe(MO_MSISDN);
+    expect(ra.destinationAddr).toBe('8300');
+    expect(getTlvString(ra, TlvTag.receipted_message_id)).toBe(a.messageId);
+    expect(getTlvNumber(ra, TlvTag.message_state)).toBe(MessageState.DELIVERED);
+    const decimalA = BigInt(`0x${a.messageId}`).toString(10);
+    expect(ra.shortMessage.toString('latin1')).toMatch(
+      new RegExp(`^id:${decimalA} sub:001 dlvrd:001 submit date:\\d{10} done date:\\d{10} stat:DELIVRD err:000 text:first reply$`),
+    );
+    expect(getTlvString(rb, TlvTag.receipted_message_id)).toBe(b.messageId);
+    expect(getTlvNumber(rb, TlvTag.message_state)).toBe(MessageState.UNDELIVERABLE);
+    expect(rb.shortMessage.toString('latin1')).toContain(`id:${BigInt(`0x${b.messageId}`).toString(10)} sub:001 dlvrd:000`);
+    expect(rb.shortMessage.toString('latin1')).toContain('stat:UNDELIV');
+
+    await putFaults('dlr', { deliveryReceipts: { idForm: 'hex' } });
+    arrived = receiptCount(3);
+    const c = await submit(transmitter, 'third', 1);
+    await arrived;
+    expect(receipts[2].shortMessage.toString('latin1')).toMatch(new RegExp(`^id:${c.messageId} `));
+    expect(receipts).toHaveLength(3);
+
+    // The counters move when the deliver_sm_resp is back, a little after the handler ran.
+    await logger.until(() => (logger.lines.filter((l) => l.msg === 'delivery receipt acknowledged').length >= 3 ? true : undefined));
+    const counters = await stats('dlr');
+    expect(counters.receiptsSent).toEqual({ DELIVRD: 2, UNDELIV: 1 });
+    expect(counters.receiptsPending).toBe(0);
+
+    // A late receipt waits (stop() cancels it); nothing more arrives meanwhile.
+    await putFaults('dlr', { deliveryReceipts: { delay: 'late' } });
+    await submit(transmitter, 'late one', 1);
+    expect((await stats('dlr')).receiptsPending).toBe(1);
+    expect(receipts).toHaveLength(3);
+  });
+
+  it('throttles submit_sm beyond the TPS cap with ESME_RTHROTTLED and counts them', async () => {
+    const client = await bind('tps', 'transmitter');
+    await putFaults('tps', { tpsCap: 5 });
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => submit(client, `burst ${i}`)));
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+    expect(refused.map((r) => (r.reason as SmppCommandError).commandStatus)).toEqual([0x58, 0x58, 0x58]);
+    expect((await stats('tps')).submitsThrottled).toBe(3);
+  });
+
+  it('reports refused, timed-out and failed MOs of a load run under faults', async () => {
+    const service = await bind('load', 'transceiver', {
+      onDeliverSm: async (pdu) => {
+        const text = pdu.shortMessage.toString('latin1');
+        if (text === 'REFUSE') return CommandStatus.ESME_RX_T_APPN;
+        // The reply is refused by every 2nd submit_sm fault and not retried: that MO times out.
+        setImmediate(() => void submit(service, `re ${text}`, 0, pdu.sourceAddr).then(undefined, () => undefined));
+        return CommandStatus.ESME_ROK;
+      },
+    });
+    // Each MO's reply goes to its own MSISDN, so submit_sm order follows MO order with concurrency 1.
+    await putFaults('load', { submitErrors: [{ status: 'ESME_RMSGQFUL', every: 2 }] });
+    const { body: report } = await http<LoadReport>('POST', '/load', { count: 6, concurrency: 1, operators: ['load'], texts: ['HELP', 'REFUSE'], timeoutMs: 500 });
+    expect(report).toMatchObject({ sent: 6, acked: 3, replied: 2, timedOut: 1, refused: { ESME_RX_T_APPN: 3 }, failed: {} });
+
+    const { body: unbound } = await http<LoadReport>('POST', '/load', { count: 2, concurrency: 2, operators: ['idle'], texts: ['HELP'], timeoutMs: 500 });
+    expect(unbound).toMatchObject({ sent: 2, acked: 0, replied: 0, refused: {}, failed: { NO_RECEIVER_BIND: 2 } });
+  });
+});
