@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
 import { dropDatabaseIfExists } from '@parchee/roll';
 import { testDatabaseUrl } from '@parchee/roll/testing';
 
@@ -54,6 +55,39 @@ describe('roll CLI', () => {
 
     const list = await roll(['list']);
     expect(list.stdout).toMatch(/^\s+1\s+active\s+1500 voters\s+0 rejected\s+\S+\s+cli-test$/m);
+  }, 60_000);
+
+  it('warms the cache for the active version, whole or one district, and reports keys, rate and Redis memory', async () => {
+    const whole = await roll(['warm', '--batch-size', '400']);
+    expect(whole.code).toBe(0);
+    const summary = /^roll: warmed 1500 keys for version 1 \((v1-[0-9a-f]{12})\) in \d+\.\d s \(\d+ keys\/s\)\nroll: Redis memory [+-]\d+\.\d MB \(\d+\.\d MB -> \d+\.\d MB\)\n$/.exec(whole.stdout);
+    expect(summary).not.toBeNull();
+    expect(whole.stderr).toContain('1500/1500 voters');
+
+    const [header, ...areas] = readFileSync(join(dir, 'areas.csv'), 'utf8').trim().split('\n');
+    const column = header.split(',').indexOf('district_en');
+    const districts = new Set(areas.map((line) => line.split(',')[column]));
+    expect(districts.size).toBeGreaterThan(1);
+    const name = [...districts][0];
+    const district = await roll(['warm', '--district', name.toLowerCase()]);
+    expect(district.code).toBe(0);
+    const warmed = new RegExp(`^roll: warmed (\\d+) keys for version 1 \\(v1-[0-9a-f]{12}\\), district ${name} in `).exec(district.stdout);
+    expect(Number(warmed?.[1])).toBeGreaterThan(0);
+    expect(Number(warmed?.[1])).toBeLessThan(1500);
+
+    const nowhere = await roll(['warm', '--district', 'Atlantis']);
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toBe('roll: ROLL_DISTRICT_NOT_FOUND: roll version 1 has no district "Atlantis"\n');
+
+    // The CLI writes under the lookup service's own prefix; this version's namespace is ours alone.
+    const redis = new Redis(process.env.PARCHEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const keys = await redis.keys(`parchee:roll:${summary?.[1]}:*`);
+      expect(keys).toHaveLength(1500);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
   }, 60_000);
 
   it('refuses to drop the active version with a one-line error and a non-zero exit', async () => {

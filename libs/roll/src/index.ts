@@ -24,6 +24,9 @@ export type { RollLookupResult, RollReaderObserver, RollReaderOptions } from './
 export { createRollReader } from './lookup/roll-reader-factory';
 export type { RollReaderHandle } from './lookup/roll-reader-factory';
 
+export { warmRollCache, WARM_DEFAULTS } from './warm/warm-roll-cache';
+export type { WarmProgress, WarmRollCacheOptions, WarmRollCacheResult } from './warm/warm-roll-cache';
+
 export { generateRoll } from './generator/generate-roll';
 export type { GenerateRollOptions, GenerateRollResult } from './generator/generate-roll';
 

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { RollVersionAdmin, generateRoll, importRoll, runRollMigrations, type ImportProgress, type RollVersionInfo } from '@parchee/roll';
+import { RollVersionAdmin, WARM_DEFAULTS, generateRoll, importRoll, runRollMigrations, warmRollCache, type ImportProgress, type RollVersionInfo, type WarmProgress } from '@parchee/roll';
 import { connectionConfig, pepper } from '../cli-config';
 
 function positiveInt(value: string): number {
@@ -20,6 +20,10 @@ async function withAdmin<T>(work: (admin: RollVersionAdmin) => Promise<T>): Prom
   } finally {
     await admin.close();
   }
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
 function describe(v: RollVersionInfo): string {
@@ -121,6 +125,54 @@ export function buildProgram(): Command {
       const versions = await withAdmin((admin) => admin.list());
       if (versions.length === 0) out('roll: no versions; import one with "roll import --dir <dir>"');
       for (const v of versions) out(describe(v));
+    });
+
+  program
+    .command('warm')
+    .description('preload the lookup cache (Redis) with the active or given version, whole or one district')
+    .option('--district <name>', 'only voters of this district (English name, any case)')
+    .option('--version <version>', 'version id (default: the active version)', positiveInt)
+    .option('--batch-size <n>', 'rows per cursor fetch and per Redis pipeline', positiveInt, WARM_DEFAULTS.batchSize)
+    .action(async (opts: { district?: string; version?: number; batchSize: number }) => {
+      const config = connectionConfig();
+      const bar = new SingleBar({
+        format: 'roll warm |{bar}| {percentage}% | {value}/{total} voters | {rate} keys/s | ETA {eta_formatted}',
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 20,
+        // A warm is often run from a scheduled job: without a terminal, a line every 5 s still shows it moving.
+        noTTYOutput: true,
+        notTTYSchedule: 5000,
+      });
+      const started = Date.now();
+      let barStarted = false;
+      let result;
+      try {
+        result = await warmRollCache({
+          postgres: config.postgres,
+          // The warmer's own command timeout, not the lookup reader's 250 ms: see WarmRollCacheOptions.
+          redis: { url: config.redis.url },
+          version: opts.version,
+          district: opts.district,
+          batchSize: opts.batchSize,
+          onProgress: (p: WarmProgress) => {
+            const rate = Math.round(p.written / Math.max((Date.now() - started) / 1000, 0.001));
+            if (!barStarted) {
+              bar.start(p.total, 0, { rate: 0 });
+              barStarted = true;
+            }
+            bar.update(p.written, { rate });
+          },
+        });
+      } finally {
+        if (barStarted) bar.stop();
+      }
+      const { before, after, delta } = result.redisMemory;
+      out(
+        `roll: warmed ${result.keys} keys for version ${result.version} (${result.cacheNamespace})${result.district ? `, district ${result.district}` : ''} ` +
+          `in ${result.seconds.toFixed(1)} s (${result.keysPerSecond} keys/s)`,
+      );
+      out(`roll: Redis memory ${delta >= 0 ? '+' : '-'}${megabytes(Math.abs(delta))} (${megabytes(before)} -> ${megabytes(after)})`);
     });
 
   program

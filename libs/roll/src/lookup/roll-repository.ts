@@ -3,7 +3,8 @@ import { RollError } from '../errors/roll-error';
 import { Gender, VoterRecord } from './voter-record';
 import { RollVersionRef } from './roll-version-ref';
 
-interface VoterRow {
+/** One voter joined to its area and station, as both the lookup query and the cache warmer select it. */
+export interface VoterRow {
   cnic_hash: Buffer;
   serial_no: number;
   family_no: number;
@@ -22,19 +23,44 @@ interface VoterRow {
   station_en: string;
 }
 
+/** Columns of `VoterRow`, from `voter v` joined to `electoral_area a` and `polling_station s` (see `VOTER_JOIN_SQL`). */
+export const VOTER_ROW_SQL = `v.cnic_hash, v.serial_no, v.family_no, v.gender, v.block_code,
+           a.area_name_ur, a.area_name_en, a.district_ur, a.district_en, a.tehsil_ur, a.tehsil_en, a.na, a.pa,
+           s.station_no, s.name_ur AS station_ur, s.name_en AS station_en`;
+
+export const VOTER_JOIN_SQL = `voter v
+      JOIN electoral_area a ON a.roll_version = v.roll_version AND a.block_code = v.block_code
+      JOIN polling_station s ON s.roll_version = v.roll_version AND s.block_code = v.block_code AND s.gender = v.gender`;
+
 // Partition pruning on roll_version happens at execution time, so the generic plan of this
 // prepared statement still touches only the version's own partition.
 const FIND_VOTERS = {
   name: 'parchee_roll_find_voters_v1',
   text: `
-    SELECT v.cnic_hash, v.serial_no, v.family_no, v.gender, v.block_code,
-           a.area_name_ur, a.area_name_en, a.district_ur, a.district_en, a.tehsil_ur, a.tehsil_en, a.na, a.pa,
-           s.station_no, s.name_ur AS station_ur, s.name_en AS station_en
-      FROM voter v
-      JOIN electoral_area a ON a.roll_version = v.roll_version AND a.block_code = v.block_code
-      JOIN polling_station s ON s.roll_version = v.roll_version AND s.block_code = v.block_code AND s.gender = v.gender
+    SELECT ${VOTER_ROW_SQL}
+      FROM ${VOTER_JOIN_SQL}
      WHERE v.roll_version = $1 AND v.cnic_hash = ANY($2::bytea[])`,
 };
+
+export function voterRecordOf(r: VoterRow): VoterRecord {
+  return {
+    serialNo: r.serial_no,
+    familyNo: r.family_no,
+    gender: r.gender,
+    blockCode: r.block_code,
+    areaUr: r.area_name_ur,
+    areaEn: r.area_name_en,
+    districtUr: r.district_ur,
+    districtEn: r.district_en,
+    tehsilUr: r.tehsil_ur,
+    tehsilEn: r.tehsil_en,
+    na: r.na,
+    pa: r.pa,
+    stationNo: r.station_no,
+    stationUr: r.station_ur,
+    stationEn: r.station_en,
+  };
+}
 
 const ACTIVE_VERSION = {
   name: 'parchee_roll_active_version_v2',
@@ -67,25 +93,7 @@ export class RollRepository {
     } catch (err) {
       throw RollError.fromPostgres(err, 'looking voters up in PostgreSQL');
     }
-    for (const r of rows) {
-      found.set(r.cnic_hash.toString('base64url'), {
-        serialNo: r.serial_no,
-        familyNo: r.family_no,
-        gender: r.gender,
-        blockCode: r.block_code,
-        areaUr: r.area_name_ur,
-        areaEn: r.area_name_en,
-        districtUr: r.district_ur,
-        districtEn: r.district_en,
-        tehsilUr: r.tehsil_ur,
-        tehsilEn: r.tehsil_en,
-        na: r.na,
-        pa: r.pa,
-        stationNo: r.station_no,
-        stationUr: r.station_ur,
-        stationEn: r.station_en,
-      });
-    }
+    for (const r of rows) found.set(r.cnic_hash.toString('base64url'), voterRecordOf(r));
     return found;
   }
 }
