@@ -29,6 +29,8 @@ export type { WarmProgress, WarmRollCacheOptions, WarmRollCacheResult } from './
 
 export { generateRoll } from './generator/generate-roll';
 export type { GenerateRollOptions, GenerateRollResult } from './generator/generate-roll';
+export { longestGeographyValues } from './generator/longest-geography';
+export type { LongestGeographyValues } from './generator/longest-geography';
 
 export { importRoll } from './import/import-roll';
 export type { ImportPhase, ImportProgress, ImportRollOptions, ImportRollResult } from './import/import-roll';

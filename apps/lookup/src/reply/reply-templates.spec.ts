@@ -1,4 +1,12 @@
-import { renderReply, type VoterDetails } from './reply-templates';
+import { longestGeographyValues } from '@parchee/roll';
+import { gsm7SeptetCount } from '@parchee/smpp';
+import { renderReply, type ReplyInput, type VoterDetails } from './reply-templates';
+import type { InvalidReason } from '../request/citizen-request';
+
+/** Three concatenated parts: 3 x 67 UCS-2 characters, 3 x 153 GSM 7-bit septets (after the UDH). */
+const UCS2_THREE_PARTS = 201;
+const GSM7_THREE_PARTS = 459;
+const INVALID_REASONS: InvalidReason[] = ['empty', 'no_number', 'wrong_length', 'bad_region', 'several_numbers'];
 
 const voter: VoterDetails = {
   blockCode: '123456789',
@@ -54,6 +62,76 @@ describe('renderReply', () => {
     for (const input of [{ kind: 'found', voter } as const, { kind: 'not_found' } as const, { kind: 'help' } as const, { kind: 'busy' } as const]) {
       expect(renderReply(input, 'ur').text.length).toBeLessThanOrEqual(201);
     }
+  });
+});
+
+describe('renderReply with the longest real values', () => {
+  const longest = longestGeographyValues();
+  // Widest numbers: a 9-digit census block, serials and families far past any real block, and a
+  // station number as wide as the generator's per-tehsil numbering reaches for a full roll.
+  const widest: VoterDetails = {
+    blockCode: '999999999',
+    serialNo: 999_999,
+    familyNo: 99_999,
+    areaUr: longest.areaUr,
+    areaEn: longest.areaEn,
+    districtUr: longest.districtUr,
+    districtEn: longest.districtEn,
+    tehsilUr: longest.tehsilUr,
+    tehsilEn: longest.tehsilEn,
+    na: longest.na,
+    pa: longest.pa,
+    stationNo: 9999,
+    stationUr: longest.stationUr,
+    stationEn: longest.stationEn,
+  };
+  // The same, with a station whose name does not repeat the area, so the area line is said in full.
+  const stationWithoutArea: VoterDetails = {
+    ...widest,
+    stationUr: longest.stationUr.slice(0, longest.stationUr.indexOf('، ')),
+    stationEn: longest.stationEn.slice(0, longest.stationEn.indexOf(', ')),
+  };
+  const inputs: Array<[string, ReplyInput]> = [
+    ['found', { kind: 'found', voter: widest }],
+    ['found, station not named after the area', { kind: 'found', voter: stationWithoutArea }],
+    ['not_found', { kind: 'not_found' }],
+    ...INVALID_REASONS.map((reason): [string, ReplyInput] => [`invalid ${reason}`, { kind: 'invalid', reason }]),
+    ['help', { kind: 'help' }],
+    ['busy', { kind: 'busy' }],
+  ];
+
+  it('takes the longest names and seat codes from the generator tables', () => {
+    expect(longest).toMatchObject({ na: 'NA-266', pa: 'PP-297', districtEn: 'Shaheed Benazirabad' });
+    expect(longest.stationUr.length).toBeGreaterThan(60);
+  });
+
+  it.each(inputs)('fits %s in three UCS-2 parts in Urdu', (_name, input) => {
+    expect(renderReply(input, 'ur').text.length).toBeLessThanOrEqual(UCS2_THREE_PARTS);
+  });
+
+  it.each(inputs)('fits %s in three parts in English', (_name, input) => {
+    const text = renderReply(input, 'en').text;
+    const septets = gsm7SeptetCount(text);
+    if (septets < 0) expect(text.length).toBeLessThanOrEqual(UCS2_THREE_PARTS);
+    else expect(septets).toBeLessThanOrEqual(GSM7_THREE_PARTS);
+  });
+
+  it('keeps every field of the longest voter in both languages', () => {
+    const ur = renderReply({ kind: 'found', voter: widest }, 'ur').text;
+    const en = renderReply({ kind: 'found', voter: widest }, 'en').text;
+    for (const field of ['999999999', '999999', '99999', '9999', widest.areaUr, widest.tehsilUr, widest.districtUr, 'NA-266', 'PP-297', widest.stationUr]) {
+      expect(ur).toContain(field);
+    }
+    for (const field of ['999999999', '999999', '99999', '9999', widest.areaEn, widest.tehsilEn, widest.districtEn, 'NA-266', 'PP-297', widest.stationEn]) {
+      expect(en).toContain(field);
+    }
+  });
+
+  it('says the area once when the polling station is named after it, and in full when it is not', () => {
+    const once = renderReply({ kind: 'found', voter: widest }, 'ur').text;
+    expect(once.split(widest.areaUr)).toHaveLength(2);
+    const apart = renderReply({ kind: 'found', voter: stationWithoutArea }, 'en').text;
+    expect(apart).toContain(`${widest.areaEn}, ${widest.tehsilEn}, ${widest.districtEn}`);
   });
 });
 

@@ -51,6 +51,15 @@ function constituencies(v: VoterDetails): string {
   return [v.na, v.pa].filter(Boolean).join(' ');
 }
 
+/**
+ * Area, tehsil and district. A polling station is usually named after its locality; when the
+ * station's name already says the area, the area is not said twice: it would cost a third of an
+ * Urdu part and push the longest real replies past three.
+ */
+function place(area: string, tehsil: string, district: string, station: string, separator: string): string {
+  return (station.includes(area) ? [tehsil, district] : [area, tehsil, district]).join(separator);
+}
+
 // Lines are joined with "\n": every handset shows it, and it costs one character.
 function urdu(input: ReplyInput): string {
   switch (input.kind) {
@@ -60,7 +69,7 @@ function urdu(input: ReplyInput): string {
         `بلاک کوڈ: ${v.blockCode}`,
         `سلسلہ نمبر: ${v.serialNo}`,
         `گھرانہ نمبر: ${v.familyNo}`,
-        `${v.areaUr}، ${v.tehsilUr}، ${v.districtUr}`,
+        place(v.areaUr, v.tehsilUr, v.districtUr, v.stationUr, '، '),
         constituencies(v),
         `پولنگ اسٹیشن ${v.stationNo}: ${v.stationUr}`,
       ].filter(Boolean)
@@ -85,7 +94,7 @@ function english(input: ReplyInput): string {
         `Block code: ${v.blockCode}`,
         `Serial no: ${v.serialNo}`,
         `Family no: ${v.familyNo}`,
-        `${v.areaEn}, ${v.tehsilEn}, ${v.districtEn}`,
+        place(v.areaEn, v.tehsilEn, v.districtEn, v.stationEn, ', '),
         constituencies(v),
         `Polling station ${v.stationNo}: ${v.stationEn}`,
       ].filter(Boolean)

@@ -119,24 +119,42 @@ function issueCnic(plan: TehsilPlan, female: 0 | 1): string {
   return `${plan.cnicPrefix}${String(seq).padStart(7, '0')}${last}`;
 }
 
-function areaName(rng: SeededRandom): { en: string; ur: string } {
-  const kind = rng.int(AREA_KINDS.length);
-  const place = rng.pick(LOCALITIES);
-  if (kind === 2) {
-    const ward = rng.between(1, 40);
-    return { en: `Ward No. ${ward}, ${place.en}`, ur: `وارڈ نمبر ${ward}، ${place.ur}` };
-  }
+/** Ranges of the numbers inside generated names; `longestGeographyValues` reads them too. */
+export const WARD_RANGE: [number, number] = [1, 40];
+export const SCHOOL_NO_RANGE: [number, number] = [1, 6];
+/** Index in AREA_KINDS of the municipal ward, whose name carries a number. */
+export const WARD_KIND = 2;
+
+export interface BilingualName {
+  en: string;
+  ur: string;
+}
+
+export function formatAreaName(kind: number, place: BilingualName, ward: number): BilingualName {
+  if (kind === WARD_KIND) return { en: `Ward No. ${ward}, ${place.en}`, ur: `وارڈ نمبر ${ward}، ${place.ur}` };
   return { en: `${AREA_KINDS[kind].en} ${place.en}`, ur: `${AREA_KINDS[kind].ur} ${place.ur}` };
 }
 
-function stationName(rng: SeededRandom, female: boolean, area: { en: string; ur: string }): { en: string; ur: string } {
-  const level = rng.pick(SCHOOL_LEVELS);
-  const no = rng.between(1, 6);
+export function formatStationName(female: boolean, level: BilingualName, no: number, area: BilingualName): BilingualName {
   const who = female ? { en: 'Girls', ur: 'گرلز' } : { en: 'Boys', ur: 'بوائز' };
   return {
     en: `Govt. ${who.en} ${level.en} School No. ${no}, ${area.en}`,
     ur: `گورنمنٹ ${who.ur} ${level.ur} سکول نمبر ${no}، ${area.ur}`,
   };
+}
+
+function areaName(rng: SeededRandom): BilingualName {
+  const kind = rng.int(AREA_KINDS.length);
+  const place = rng.pick(LOCALITIES);
+  // Only a ward draws its number: the draw order is part of what makes a seed reproducible.
+  const ward = kind === WARD_KIND ? rng.between(...WARD_RANGE) : 0;
+  return formatAreaName(kind, place, ward);
+}
+
+function stationName(rng: SeededRandom, female: boolean, area: BilingualName): BilingualName {
+  const level = rng.pick(SCHOOL_LEVELS);
+  const no = rng.between(...SCHOOL_NO_RANGE);
+  return formatStationName(female, level, no, area);
 }
 
 /**
