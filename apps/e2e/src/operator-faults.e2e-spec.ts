@@ -1,0 +1,89 @@
+import { PORTS, sendMo } from './suite/suite-launcher';
+import { E2E_ROLL_DIR } from './support/e2e-paths';
+import { loadExpectedRoll } from './support/expected-roll';
+
+const SIM = `http://127.0.0.1:${PORTS.sim}`;
+
+async function sim(method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${SIM}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Polls a condition with a deadline: waits for a state, never for a fixed time. */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function repliesTo(msisdn: string): Promise<number> {
+  return ((await sim('GET', `/mt?msisdn=${msisdn}`)) as { count: number }).count;
+}
+
+async function bindsOf(operator: string): Promise<{ receiver: number; transmitter: number }> {
+  const stats = (await sim('GET', '/stats')) as { operators: Record<string, { binds: { receiver: number; transmitter: number } }> };
+  return stats.operators[operator].binds;
+}
+
+describe('the suite against a misbehaving operator SMSC', () => {
+  const roll = loadExpectedRoll(E2E_ROLL_DIR);
+  const cnic = (i: number) => roll.voters[100 + i].cnic;
+
+  afterEach(async () => {
+    for (const op of ['jazz', 'zong', 'telenor', 'ufone']) await sim('DELETE', `/operators/${op}/faults`);
+  });
+
+  it('retries submits the operator throttles and still answers every citizen exactly once', async () => {
+    await sim('PUT', '/operators/jazz/faults', { submitErrors: [{ status: 'ESME_RTHROTTLED', every: 2 }] });
+    const msisdns = Array.from({ length: 6 }, (_, i) => `92300777000${i}`);
+    const replies = await Promise.all(msisdns.map((m, i) => sendMo('jazz', m, cnic(i), 30_000)));
+    expect(replies.map((r) => r.status)).toEqual(msisdns.map(() => 200));
+    const stats = (await sim('GET', '/stats')) as { operators: { jazz: { submitsRefused: Record<string, number> } } };
+    expect(stats.operators.jazz.submitsRefused['ESME_RTHROTTLED']).toBeGreaterThan(0);
+    for (const m of msisdns) expect(await repliesTo(m)).toBe(1);
+  });
+
+  it('re-binds after the operator drops every bind and answers the next SMS', async () => {
+    await sim('POST', '/operators/zong/disconnect');
+    await eventually('zong binds back up', async () => {
+      const binds = await bindsOf('zong');
+      return binds.receiver >= 1 && binds.transmitter >= 1 ? binds : undefined;
+    });
+    const reply = await sendMo('zong', '923007770010', cnic(10));
+    expect(reply.status).toBe(200);
+    expect(reply.body.mt!.text).toContain(roll.voters[110].blockCode);
+  });
+
+  it('answers malformed PDUs with generic_nack and keeps the session serving citizens', async () => {
+    const injected = (await sim('POST', '/operators/telenor/inject-garbage', { kinds: ['bad-length', 'unknown-command', 'truncated-body'] })) as { sessions: number };
+    expect(injected.sessions).toBeGreaterThan(0);
+    const reply = await sendMo('telenor', '923007770020', cnic(20));
+    expect(reply.status).toBe(200);
+    expect(reply.body.mt!.text).toContain(roll.voters[120].blockCode);
+    expect(await repliesTo('923007770020')).toBe(1);
+  });
+
+  it('correlates the delivery receipt of a reply even when the SMSC writes the id in decimal', async () => {
+    await sim('PUT', '/operators/ufone/faults', { deliveryReceipts: { idForm: 'decimal' } });
+    const reply = await sendMo('ufone', '923007770030', cnic(30));
+    expect(reply.status).toBe(200);
+    const delivered = await eventually('a DELIVERED receipt counted by egress', async () => {
+      const metrics = await fetch(`http://127.0.0.1:${PORTS.egress}/metrics`).then((r) => r.text());
+      const line = metrics.split('\n').find((l) => l.startsWith('parchee_dlr_total{') && l.includes('operator="ufone"') && l.includes('DELIVERED'));
+      return line ? Number(line.split(' ').pop()) : undefined;
+    });
+    expect(delivered).toBeGreaterThanOrEqual(1);
+    const metrics = await fetch(`http://127.0.0.1:${PORTS.egress}/metrics`).then((r) => r.text());
+    const unmatched = metrics.split('\n').find((l) => l.startsWith('parchee_dlr_unmatched_total{') && l.includes('operator="ufone"'));
+    expect(unmatched ? Number(unmatched.split(' ').pop()) : 0).toBe(0);
+  });
+});
