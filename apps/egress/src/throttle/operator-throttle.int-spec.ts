@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import { MetricsRegistry } from '@parchee/observability';
 import { OperatorThrottle } from './operator-throttle';
 import { rateWindowKeys } from './redis-rate-window';
@@ -9,7 +9,7 @@ const REDIS = process.env.PARCHEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 describe('OperatorThrottle against Redis', () => {
   const clients: Redis[] = [];
   const throttles: OperatorThrottle[] = [];
-  const connect = (url = REDIS, options: ConstructorParameters<typeof Redis>[1] = {}) => {
+  const connect = (url = REDIS, options: RedisOptions = {}) => {
     const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...options });
     redis.on('error', () => undefined);
     clients.push(redis);
