@@ -70,8 +70,11 @@ describe('EgressPipeline', () => {
   it('retries a throttled submit and sends it once the operator accepts', async () => {
     const tx = new FakeTransmitter();
     tx.failures.push(new SmppCommandError('submit_sm', CommandStatus.ESME_RTHROTTLED));
-    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 5000 }), new MemoryLedger(), new CollectingPublisher()).process(batch([encodeMessage(mt('t'))]));
+    const sleeps: number[] = [];
+    const sender = new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 5000, sleep: async (ms) => sleeps.push(ms) });
+    await new EgressPipeline(sender, new MemoryLedger(), new CollectingPublisher()).process(batch([encodeMessage(mt('t'))]));
     expect(tx.submitted).toHaveLength(1);
+    expect(sleeps).toHaveLength(1);
   });
 
   it('dead-letters an MT the operator rejects permanently, with the reason', async () => {

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MtMessageV1 } from '@parchee/contracts';
-import { segmentForSms, type SegmentationMode } from '@parchee/smpp';
+import { CommandStatus, commandStatusName, formatRelativeTime, segmentForSms, type SegmentationMode } from '@parchee/smpp';
+import { submitRetryDelayMs } from './submit-backoff';
 
 /** What egress needs of a sending bind. EsmeClient implements it. */
 export interface Transmitter {
@@ -17,6 +18,8 @@ export interface Transmitter {
     registeredDelivery: number;
     shortMessage: Buffer;
     tlvs: Array<{ tag: number; value: Buffer }>;
+    /** SMPP relative time after which the SMSC drops the message undelivered. */
+    validityPeriod?: string;
   }): Promise<{ messageId: string }>;
 }
 
@@ -38,7 +41,18 @@ export interface MtSenderOptions {
   onRetry?: (operator: string, reason: string) => void;
   /** Each part's submit_sm_resp, as it arrives (part is 1-based); egress maps the message id for receipts. */
   onSubmitted?: (mt: MtMessageV1, messageId: string, part: number, parts: number) => void;
+  /** Paces submit_sm to the operator's TPS: one token per part, taken before it is sent. */
+  throttle?: { take(operator: string): Promise<void> };
+  /** Shortest pause after ESME_RTHROTTLED, ms. Default 1000. */
+  throttledBackoffMs?: number;
+  /** Injectable for tests: the pause between retries, the clock and the jitter source. */
+  sleep?: (ms: number) => Promise<unknown>;
+  now?: () => number;
+  random?: () => number;
 }
+
+/** The SMSC is asked to keep a part at least this long, even when the reply is about to expire. */
+const MIN_VALIDITY_MS = 1000;
 
 /** Source address: the short code as a network-specific number; destination in international E.164. */
 const TON_NETWORK_SPECIFIC = 3;
@@ -65,13 +79,17 @@ export class MtSender {
     const mode = this.transmitters.segmentation(mt.operator);
     const { dataCoding, segments } = segmentForSms(mt.text, { reference: this.nextReference(mt.operator, mode), mode });
     const messageIds: string[] = [];
-    const deadline = Date.now() + this.options.retryDeadlineMs;
-    let wait = 50;
+    const now = this.options.now ?? Date.now;
+    const deadline = now() + this.options.retryDeadlineMs;
+    let attempt = 0;
     let part = 0;
     while (part < segments.length) {
       const transmitter = this.transmitters.pick(mt.operator);
       try {
         if (!transmitter) throw Object.assign(new Error(`no bound transmitter for ${mt.operator}`), { retriable: true, code: 'NOT_BOUND' });
+        // Retries can outlive the reply; a reply not started by then is dead-lettered, not sent late.
+        if (part === 0 && mt.expiresAt <= now()) return { outcome: 'rejected', code: 'EXPIRED', reason: 'reply expired while retrying' };
+        await this.options.throttle?.take(mt.operator);
         const segment = segments[part];
         const resp = await transmitter.submitSm({
           sourceAddr: mt.shortCode,
@@ -85,20 +103,24 @@ export class MtSender {
           registeredDelivery: 1,
           shortMessage: segment.shortMessage,
           tlvs: segment.tlvs,
+          validityPeriod: formatRelativeTime(Math.max(MIN_VALIDITY_MS, mt.expiresAt - now())),
         });
         messageIds.push(resp.messageId);
         this.options.onSubmitted?.(mt, resp.messageId, part + 1, segments.length);
         part++;
-        wait = 50;
+        attempt = 0;
       } catch (err) {
-        const e = err as { retriable?: boolean; code?: string; message: string };
+        const e = err as { retriable?: boolean; code?: string; message: string; commandStatus?: number };
         if (e.retriable === false) {
           return { outcome: 'rejected', code: e.code ?? 'SUBMIT_REJECTED', reason: e.message };
         }
-        this.options.onRetry?.(mt.operator, e.code ?? 'ERROR');
-        if (Date.now() + wait > deadline) return { outcome: 'deferred', reason: e.message };
-        await delay(wait);
-        wait = Math.min(wait * 2, 2000);
+        this.options.onRetry?.(mt.operator, e.commandStatus === undefined ? (e.code ?? 'ERROR') : commandStatusName(e.commandStatus));
+        const wait = submitRetryDelayMs(attempt++, e.commandStatus === CommandStatus.ESME_RTHROTTLED, {
+          throttledMinMs: this.options.throttledBackoffMs ?? 1000,
+          random: this.options.random ?? Math.random,
+        });
+        if (now() + wait > deadline) return { outcome: 'deferred', reason: e.message };
+        await (this.options.sleep ?? delay)(wait);
       }
     }
     return { outcome: 'sent', messageIds, parts: segments.length };
