@@ -13,6 +13,7 @@ import { RedisSentLedger } from './delivery/sent-ledger';
 import { DlrCorrelator } from './receipts/dlr-correlator';
 import { RedisMessageIdMap } from './receipts/message-id-map';
 import { RedisMtStatusStore } from './receipts/mt-status-store';
+import { OperatorThrottle } from './throttle/operator-throttle';
 
 export const EGRESS_CONFIG = Symbol('egress.config');
 
@@ -29,6 +30,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private pool?: TransmitterPool;
   private operatorServers?: OperatorServerPool;
   private redis?: Redis;
+  private throttle?: OperatorThrottle;
 
   constructor(
     @Inject(EGRESS_CONFIG) private readonly config: EgressConfig,
@@ -69,9 +71,24 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const endToEnd = metrics.histogram('parchee_end_to_end_latency_seconds', 'MO received by ingress to the last submit_sm_resp of its reply', ['operator'], LATENCY_BUCKETS);
     const messageIds = new RedisMessageIdMap(this.redis, config.receipts.mapTtlSeconds, () => cacheErrors.inc({ use: 'dlr_map' }));
     this.messageIds = messageIds;
+    const throttleWait = metrics.histogram('parchee_throttle_wait_seconds', 'Time a submit_sm part waited for a token of its operator TPS', ['operator'], LATENCY_BUCKETS);
+    const throttleFallbacks = metrics.counter('parchee_throttle_fallback_total', 'TPS tokens asked of the local share because Redis could not answer', ['operator']);
+    const smscThrottled = metrics.counter('parchee_smpp_throttled_total', 'submit_sm answered ESME_RTHROTTLED by the operator', ['operator']);
+    this.throttle = OperatorThrottle.withRedis(this.redis, {
+      tps: Object.fromEntries(config.links.operators.map((o) => [o.id, o.tps])),
+      replicasHint: config.throttle.replicasHint,
+      logger,
+      onWait: (operator, seconds) => throttleWait.observe({ operator }, seconds),
+      onFallback: (operator) => throttleFallbacks.inc({ operator }),
+    });
     const sender = new MtSender(new LinkDirectory([this.pool, this.operatorServers]), {
       retryDeadlineMs: config.delivery.retryDeadlineMs,
-      onRetry: (operator, reason) => retries.inc({ operator, reason }),
+      throttle: this.throttle,
+      throttledBackoffMs: config.throttle.throttledBackoffMs,
+      onRetry: (operator, reason) => {
+        retries.inc({ operator, reason });
+        if (reason === 'ESME_RTHROTTLED') smscThrottled.inc({ operator });
+      },
       onSubmitted: (mt, messageId, part, parts) => void messageIds.remember(messageId, { mtId: mt.id, operator: mt.operator, part, parts, submittedAt: Date.now() }),
     });
     const pipeline = new EgressPipeline(sender, ledger, this.deadLetters, {
@@ -113,6 +130,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.info({ signal }, 'egress stopping');
     await this.receiptConsumer?.stop();
     await this.consumer?.stop();
+    this.throttle?.close();
     await this.messageIds?.idle();
     await this.deadLetters?.close();
     await Promise.all([this.pool?.stop(), this.operatorServers?.stop()]);

@@ -23,16 +23,26 @@ const receiptsConfig = z
   })
   .transform((e) => ({ mapTtlSeconds: e.EGRESS_DLR_MAP_TTL_SECONDS, statusTtlSeconds: e.EGRESS_DLR_STATUS_TTL_SECONDS, retryDelayMs: e.EGRESS_DLR_RETRY_DELAY_MS }));
 
+const throttleConfig = z
+  .object({
+    /** Egress replicas sharing each operator's TPS: while Redis is unreachable each allows tps / this. */
+    EGRESS_REPLICAS_HINT: intVar(1, 1, 1000),
+    /** Shortest pause before retrying a submit_sm the operator answered ESME_RTHROTTLED, ms. */
+    EGRESS_THROTTLED_BACKOFF_MS: intVar(1000, 0, 60_000),
+  })
+  .transform((e) => ({ replicasHint: e.EGRESS_REPLICAS_HINT, throttledBackoffMs: e.EGRESS_THROTTLED_BACKOFF_MS }));
+
 export interface EgressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
   kafka: { brokers: string[]; clientId?: string };
   redis: { url: string; commandTimeoutMs: number };
   delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number };
   receipts: { mapTtlSeconds: number; statusTtlSeconds: number; retryDelayMs: number };
+  throttle: { replicasHint: number; throttledBackoffMs: number };
   links: OperatorLinks;
 }
 
 export function loadEgressConfig(env: Env = process.env): EgressConfig {
-  const base = readConfig({ service: serviceConfig(9103), kafka: kafkaConfig, redis: redisConfig, delivery: deliveryConfig, receipts: receiptsConfig }, env);
+  const base = readConfig({ service: serviceConfig(9103), kafka: kafkaConfig, redis: redisConfig, delivery: deliveryConfig, receipts: receiptsConfig, throttle: throttleConfig }, env);
   return { ...base, links: loadOperatorLinks(env) };
 }
