@@ -1,5 +1,6 @@
-// Compiles one app and every lib into dist/, mirroring the source tree so that the
-// @parchee/* path aliases, which swc rewrites into relative imports, still resolve.
+// Compiles one app and every lib into dist/<app>/, mirroring the source tree inside it so that
+// the @parchee/* path aliases, which swc rewrites into relative imports, still resolve. Each app's
+// output is self-contained, so Nx can cache and restore it as one folder.
 import { transformFile } from '@swc/core';
 import { readFileSync, mkdirSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -33,11 +34,11 @@ for (const dir of dirs) {
       sourceFileName: relative(root, file),
       swcrc: false,
     });
-    const target = join(root, 'dist', relative(root, file)).replace(/\.ts$/, '.js');
+    const target = join(root, 'dist', project, relative(root, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, out.code + `\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
     if (out.map) writeFileSync(`${target}.map`, out.map);
     count++;
   }
 }
-process.stdout.write(`compiled ${count} files of ${project} and libs into dist/\n`);
+process.stdout.write(`compiled ${count} files of ${project} and libs into dist/${project}/\n`);

@@ -106,7 +106,7 @@ async function waitHttpOk(url: string, deadline: number, child: ChildProcess, na
 function startProcess(name: string, app: string, options: StartOptions): ChildProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'src/main.js')], {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
