@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TOPIC_SPECS, Topics } from '@parchee/contracts';
 import { TransactionalProcessor, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
 import { createRollReader, type RollReaderHandle } from '@parchee/roll';
 import type { LookupConfig } from './config/lookup-config';
 import { LookupPipeline } from './pipeline/lookup-pipeline';
+import { lookupTopicSpecs } from './config/lookup-topics';
 
 export const LOOKUP_CONFIG = Symbol('lookup.config');
 
@@ -24,7 +24,7 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     const { config, logger, metrics } = this;
     const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-lookup', logger });
-    await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
+    await ensureTopics({ brokers: config.kafka.brokers, kafka }, lookupTopicSpecs(config.lookup));
 
     const cache = metrics.counter('parchee_roll_cache_total', 'Roll cache results per CNIC', ['result']);
     const redisErrors = metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
@@ -53,11 +53,13 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
       logger,
       onReply: (kind, operator) => replies.inc({ kind, operator }),
       onDeadLetter: (code) => deadLetters.inc({ service: 'lookup', code }),
+      mtTopic: config.lookup.mtTopic,
     });
 
     this.processor = new TransactionalProcessor(kafka, {
-      groupId: 'parchee-lookup',
-      topic: Topics.MO,
+      groupId: config.lookup.groupId,
+      topic: config.lookup.moTopic,
+      maxBytesPerPartition: config.lookup.maxBytesPerPartition,
       transactionalIdPrefix: `parchee-lookup-${config.lookup.instanceId}`,
       concurrency: config.lookup.concurrency,
       logger,

@@ -1,4 +1,5 @@
 import { intVar, kafkaConfig, pepperConfig, postgresConfig, readConfig, redisConfig, serviceConfig, type Env } from '@parchee/config';
+import { Topics } from '@parchee/contracts';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -12,12 +13,22 @@ const lookupSettings = z
     LOOKUP_REPLY_TTL_MS: intVar(3600_000, 1000),
     /** Unique per replica: Kafka fences transactional ids, two replicas must not share one. */
     LOOKUP_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+    /** Upper bound of one fetch per MO partition, bytes: bigger fetches mean fewer, larger transactions. */
+    LOOKUP_MAX_BYTES_PER_PARTITION: intVar(1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
+    /** Consumer group and topics; overridden only to isolate a benchmark from the live suite. */
+    LOOKUP_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default('parchee-lookup'),
+    LOOKUP_MO_TOPIC: z.string().regex(/^[A-Za-z0-9._-]+$/).default(Topics.MO),
+    LOOKUP_MT_TOPIC: z.string().regex(/^[A-Za-z0-9._-]+$/).default(Topics.MT),
   })
   .transform((e) => ({
     concurrency: e.LOOKUP_CONCURRENCY,
     rollRetryDeadlineMs: e.LOOKUP_ROLL_RETRY_DEADLINE_MS,
     replyTtlMs: e.LOOKUP_REPLY_TTL_MS,
     instanceId: e.LOOKUP_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    maxBytesPerPartition: e.LOOKUP_MAX_BYTES_PER_PARTITION,
+    groupId: e.LOOKUP_GROUP_ID,
+    moTopic: e.LOOKUP_MO_TOPIC,
+    mtTopic: e.LOOKUP_MT_TOPIC,
   }));
 
 export function loadLookupConfig(env: Env = process.env) {

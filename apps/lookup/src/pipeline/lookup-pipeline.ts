@@ -21,6 +21,8 @@ export interface LookupPipelineOptions {
   /** Called once per reply with its kind and the MO-to-reply delay, for metrics. */
   onReply?: (kind: MtMessageV1['kind'], operator: string, lookupSeconds: number) => void;
   onDeadLetter?: (code: string) => void;
+  /** Topic the replies go to. Default sms.mt.v1; a benchmark points it elsewhere. */
+  mtTopic?: string;
 }
 
 interface Parsed {
@@ -90,7 +92,7 @@ export class LookupPipeline {
         createdAt: now,
         expiresAt: p.mo.receivedAt + this.replyTtlMs,
       };
-      out.push({ topic: Topics.MT, key: p.key, value: encodeMessage(mt) });
+      out.push({ topic: this.options.mtTopic ?? Topics.MT, key: p.key, value: encodeMessage(mt) });
       this.options.onReply?.(kind, p.mo.operator, lookupSeconds);
     }
     return out;
