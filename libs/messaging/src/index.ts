@@ -2,6 +2,8 @@ export { createKafka } from './client/kafka-client';
 export type { KafkaClientOptions } from './client/kafka-client';
 export { ensureTopics } from './admin/ensure-topics';
 export type { TopicDefinition } from './admin/ensure-topics';
+export { ConsumerLagMonitor, partitionLag } from './admin/consumer-lag-monitor';
+export type { ConsumerLagMonitorOptions, PartitionLag } from './admin/consumer-lag-monitor';
 export { BatchingPublisher } from './producer/batching-publisher';
 export type { BatchingPublisherOptions, OutgoingRecord } from './producer/batching-publisher';
 export { BatchConsumer } from './consumer/batch-consumer';

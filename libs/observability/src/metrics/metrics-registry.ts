@@ -16,8 +16,20 @@ export class MetricsRegistry {
     return this.existing(name) ?? new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
-    return this.existing(name) ?? new Gauge({ name, help, labelNames, registers: [this.registry] });
+  /**
+   * `collect` runs at each scrape (it may be async) to sample a value that lives elsewhere, such as
+   * the requests in an SMPP window; it is only attached when this call creates the gauge.
+   */
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = [], collect?: (gauge: Gauge<L>) => void | Promise<void>): Gauge<L> {
+    const existing = this.existing<Gauge<L>>(name);
+    if (existing) return existing;
+    return new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      ...(collect ? { collect(this: Gauge<L>) { return collect(this); } } : {}),
+    });
   }
 
   histogram<L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets?: number[]): Histogram<L> {
