@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { TransactionalProcessor, createKafka, ensureTopics } from '@parchee/messaging';
+import { ConsumerLagMonitor, TransactionalProcessor, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
 import { createRollReader, type RollReaderHandle } from '@parchee/roll';
 import type { LookupConfig } from './config/lookup-config';
+import { registerRollVersionGauge } from './observability/roll-version-gauge';
 import { LookupPipeline } from './pipeline/lookup-pipeline';
 import { lookupTopicSpecs } from './config/lookup-topics';
 
@@ -13,6 +14,7 @@ export const LOOKUP_CONFIG = Symbol('lookup.config');
 export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private processor?: TransactionalProcessor;
   private roll?: RollReaderHandle;
+  private lag?: ConsumerLagMonitor;
 
   constructor(
     @Inject(LOOKUP_CONFIG) private readonly config: LookupConfig,
@@ -66,6 +68,10 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     });
     this.health.register({ name: 'kafka', check: () => this.processor?.isRunning ?? false });
     this.health.register({ name: 'postgres', check: async () => (await this.roll?.repository.activeVersion()) !== null });
+    // Lookups still answer from PostgreSQL without Redis, but slower than the roll can bear at peak.
+    this.health.register({ name: 'redis', check: () => this.roll?.cacheReady(0) ?? false });
+    const roll = this.roll;
+    registerRollVersionGauge(metrics, () => roll.repository.activeVersion());
     await this.processor.start(async (batch) => {
       const end = lookupLatency.startTimer();
       try {
@@ -74,11 +80,21 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
         end();
       }
     });
+    const lag = metrics.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', ['group', 'topic', 'partition']);
+    const lagErrors = metrics.counter('parchee_kafka_lag_refresh_errors_total', 'Consumer lag refreshes that failed', ['group']);
+    this.lag = new ConsumerLagMonitor(kafka, {
+      groups: [{ groupId: config.lookup.groupId, topics: [config.lookup.moTopic] }],
+      logger,
+      onLag: (l) => lag.set({ group: l.group, topic: l.topic, partition: String(l.partition) }, l.lag),
+      onError: (group) => lagErrors.inc({ group }),
+    });
+    await this.lag.start();
     logger.info({ instance: config.lookup.instanceId }, 'lookup started');
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'lookup stopping');
+    await this.lag?.stop();
     await this.processor?.stop();
     await this.roll?.close();
   }
