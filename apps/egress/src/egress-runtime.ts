@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { TOPIC_SPECS, Topics } from '@parchee/contracts';
-import { BatchConsumer, BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
+import { BatchConsumer, BatchingPublisher, ConsumerLagMonitor, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
 import { LinkDirectory } from './binds/link-directory';
 import { OperatorServerPool } from './binds/operator-server-pool';
@@ -10,6 +10,7 @@ import type { EgressConfig } from './config/egress-config';
 import { EgressPipeline } from './delivery/egress-pipeline';
 import { MtSender } from './delivery/mt-sender';
 import { RedisSentLedger } from './delivery/sent-ledger';
+import { countedDeadLetters } from './observability/counted-dead-letters';
 import { DlrCorrelator } from './receipts/dlr-correlator';
 import { RedisMessageIdMap } from './receipts/message-id-map';
 import { RedisMtStatusStore } from './receipts/mt-status-store';
@@ -31,6 +32,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private operatorServers?: OperatorServerPool;
   private redis?: Redis;
   private throttle?: OperatorThrottle;
+  private lag?: ConsumerLagMonitor;
 
   constructor(
     @Inject(EGRESS_CONFIG) private readonly config: EgressConfig,
@@ -49,6 +51,12 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
       bindUp.set({ operator, direction: 'transmitter', bind: String(bind) }, up ? 1 : 0),
     );
     this.pool.start();
+    const pool = this.pool;
+    metrics.gauge('parchee_smpp_in_flight', 'Requests in the SMPP window or queued for it, per operator and direction', ['operator', 'direction'], (gauge) => {
+      for (const [operator, n] of pool.inFlightByOperator()) gauge.set({ operator, direction: 'transmitter' }, n);
+    });
+    const tpsLimit = metrics.gauge('parchee_operator_tps_limit', 'Configured submit TPS of each operator link', ['operator']);
+    for (const link of config.links.operators) tpsLimit.set({ operator: link.id }, link.tps);
     // Server-mode links: the operator binds a receiver to us and gets our MTs as deliver_sm.
     this.operatorServers = new OperatorServerPool({ links: config.links.operators, logger, metrics });
     await this.operatorServers.start();
@@ -65,6 +73,8 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
     this.deadLetters = new BatchingPublisher(kafka, { logger });
     await this.deadLetters.connect();
+    const deadLetterCount = metrics.counter('parchee_dead_letters_total', 'Records sent to the dead-letter topic', ['service', 'code']);
+    const deadLetters = countedDeadLetters(this.deadLetters, (code) => deadLetterCount.inc({ service: 'egress', code }));
 
     const submitted = metrics.counter('parchee_mt_submitted_total', 'MTs handled by egress, by operator and outcome', ['operator', 'outcome']);
     const retries = metrics.counter('parchee_mt_submit_retries_total', 'Temporary submit failures retried, by operator and reason', ['operator', 'reason']);
@@ -91,7 +101,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
       },
       onSubmitted: (mt, messageId, part, parts) => void messageIds.remember(messageId, { mtId: mt.id, operator: mt.operator, part, parts, submittedAt: Date.now() }),
     });
-    const pipeline = new EgressPipeline(sender, ledger, this.deadLetters, {
+    const pipeline = new EgressPipeline(sender, ledger, deadLetters, {
       logger,
       onResult: (mt, result) => {
         submitted.inc({ operator: mt.operator, outcome: result.outcome });
@@ -112,7 +122,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
     const receipts = metrics.counter('parchee_dlr_total', 'Delivery receipts read by egress, by operator and state', ['operator', 'state']);
     const unmatched = metrics.counter('parchee_dlr_unmatched_total', 'Delivery receipts for a message id egress has not mapped', ['operator']);
-    const correlator = new DlrCorrelator(messageIds, new RedisMtStatusStore(this.redis, config.receipts.statusTtlSeconds), this.deadLetters, {
+    const correlator = new DlrCorrelator(messageIds, new RedisMtStatusStore(this.redis, config.receipts.statusTtlSeconds), deadLetters, {
       retryDelayMs: config.receipts.retryDelayMs,
       logger,
       onResult: (dlr, outcome) => {
@@ -128,6 +138,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'egress stopping');
+    await this.lag?.stop();
     await this.receiptConsumer?.stop();
     await this.consumer?.stop();
     this.throttle?.close();

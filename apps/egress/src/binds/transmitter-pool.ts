@@ -75,6 +75,11 @@ export class TransmitterPool implements TransmitterDirectory {
     return [...this.byOperator.values()].every((e) => e.clients.every((c) => c.isBound));
   }
 
+  /** Requests in each operator's SMPP windows plus those queued for them, summed over its binds. */
+  inFlightByOperator(): Map<string, number> {
+    return new Map([...this.byOperator].map(([operator, e]) => [operator, e.clients.reduce((n, c) => n + c.pendingRequests, 0)]));
+  }
+
   async stop(): Promise<void> {
     await Promise.allSettled([...this.byOperator.values()].flatMap((e) => e.clients.map((c) => c.stop())));
   }
