@@ -134,6 +134,18 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.receiptConsumer = new BatchConsumer(kafka, { groupId: 'parchee-egress-dlr', topics: [Topics.DLR], logger });
     await this.receiptConsumer.start((batch) => correlator.process(batch));
     logger.info({ operators: config.links.operators.map((o) => o.id) }, 'egress started');
+    const lag = metrics.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', ['group', 'topic', 'partition']);
+    const lagErrors = metrics.counter('parchee_kafka_lag_refresh_errors_total', 'Consumer lag refreshes that failed', ['group']);
+    this.lag = new ConsumerLagMonitor(kafka, {
+      groups: [
+        { groupId: 'parchee-egress', topics: [Topics.MT] },
+        { groupId: 'parchee-egress-dlr', topics: [Topics.DLR] },
+      ],
+      logger,
+      onLag: (l) => lag.set({ group: l.group, topic: l.topic, partition: String(l.partition) }, l.lag),
+      onError: (group) => lagErrors.inc({ group }),
+    });
+    await this.lag.start();
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
