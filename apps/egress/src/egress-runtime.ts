@@ -133,7 +133,6 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     // Its own group: a slow receipt never holds back a reply, and receipts are read from their own offsets.
     this.receiptConsumer = new BatchConsumer(kafka, { groupId: 'parchee-egress-dlr', topics: [Topics.DLR], logger });
     await this.receiptConsumer.start((batch) => correlator.process(batch));
-    logger.info({ operators: config.links.operators.map((o) => o.id) }, 'egress started');
     const lag = metrics.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', ['group', 'topic', 'partition']);
     const lagErrors = metrics.counter('parchee_kafka_lag_refresh_errors_total', 'Consumer lag refreshes that failed', ['group']);
     this.lag = new ConsumerLagMonitor(kafka, {
@@ -146,6 +145,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
       onError: (group) => lagErrors.inc({ group }),
     });
     await this.lag.start();
+    logger.info({ operators: config.links.operators.map((o) => o.id) }, 'egress started');
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
