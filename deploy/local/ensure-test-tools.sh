@@ -1,35 +1,51 @@
 #!/usr/bin/env bash
-# Installs the tools the integration tests need beyond npm packages: Perl's Net::SMPP
-# (libnet-smpp-perl), the SMPP implementation libs/smpp is tested against for interop.
-# Idempotent and quiet when everything is already there; fails loudly rather than letting CI skip.
+# Installs the tools the tests need beyond npm packages: Perl's Net::SMPP (libnet-smpp-perl), the
+# SMPP implementation libs/smpp is tested against for interop, and Prometheus (the Debian
+# `prometheus` package: promtool checks deploy/prometheus, the observability e2e test runs the
+# server). Idempotent and quiet when everything is already there; fails loudly rather than letting
+# CI skip.
 set -euo pipefail
 
-if perl -MNet::SMPP -e1 >/dev/null 2>&1; then
+have_prometheus() { command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; }
+
+if perl -MNet::SMPP -e1 >/dev/null 2>&1 && have_prometheus; then
   exit 0
 fi
 
 fail() {
   echo "parchee: $1" >&2
-  echo "parchee: the SMPP interop tests (libs/smpp/src/interop) need Perl's Net::SMPP: install the Debian/Ubuntu package libnet-smpp-perl." >&2
+  echo "parchee: the SMPP interop tests (libs/smpp/src/interop) need Perl's Net::SMPP (Debian/Ubuntu package libnet-smpp-perl); the observability checks need prometheus and promtool (package prometheus)." >&2
   exit 1
 }
 
-command -v apt-get >/dev/null 2>&1 || fail "Net::SMPP is missing and apt-get is not available to install it."
+command -v apt-get >/dev/null 2>&1 || fail "a test tool is missing and apt-get is not available to install it."
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
     sudo=(sudo -n)
   else
-    fail "Net::SMPP is missing and installing it needs root (no passwordless sudo)."
+    fail "a test tool is missing and installing it needs root (no passwordless sudo)."
   fi
 fi
 
-echo "parchee: installing libnet-smpp-perl (Net::SMPP) for the SMPP interop tests"
+packages=()
+perl -MNet::SMPP -e1 >/dev/null 2>&1 || packages+=(libnet-smpp-perl)
+have_prometheus || packages+=(prometheus)
+echo "parchee: installing ${packages[*]} for the interop and observability tests"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libnet-smpp-perl; } >"$log" 2>&1; then
-  cat "$log" >&2
-  fail "apt-get could not install libnet-smpp-perl."
+# policy-rc.d 101: the package must not start a Prometheus service; the tests run their own.
+policy=/usr/sbin/policy-rc.d
+added_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null && "${sudo[@]}" chmod +x "$policy" && added_policy=1
 fi
+if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then
+  [ -n "$added_policy" ] && "${sudo[@]}" rm -f "$policy"
+  cat "$log" >&2
+  fail "apt-get could not install ${packages[*]}."
+fi
+[ -n "$added_policy" ] && "${sudo[@]}" rm -f "$policy"
 perl -MNet::SMPP -e1 >/dev/null 2>&1 || fail "libnet-smpp-perl is installed but perl cannot load Net::SMPP."
+have_prometheus || fail "the prometheus package is installed but prometheus or promtool is not on PATH."

@@ -17,6 +17,8 @@ trap summary EXIT
 echo "== lint, unit tests, type checks and builds"
 npx nx run-many -t lint,test,build --skip-nx-cache --output-style=stream
 bash deploy/local/ensure-test-tools.sh
+echo "== Prometheus config and alert rules (promtool check config, check rules, test rules)"
+bash deploy/prometheus/check.sh
 echo "== integration tests (real Kafka, Redis, PostgreSQL, TCP)"
 npx nx run-many -t int-test --parallel=1 --skip-nx-cache --output-style=stream
 echo "== end-to-end tests (the whole suite as processes)"
