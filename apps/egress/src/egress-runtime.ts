@@ -113,6 +113,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
       groupId: 'parchee-egress',
       topics: [Topics.MT],
       partitionsConsumedConcurrently: config.delivery.concurrency,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       logger,
     });
     this.health.register({ name: 'smpp_transmitters', check: () => this.pool?.allBound ?? false });
@@ -131,7 +132,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
       },
     });
     // Its own group: a slow receipt never holds back a reply, and receipts are read from their own offsets.
-    this.receiptConsumer = new BatchConsumer(kafka, { groupId: 'parchee-egress-dlr', topics: [Topics.DLR], logger });
+    this.receiptConsumer = new BatchConsumer(kafka, { groupId: 'parchee-egress-dlr', topics: [Topics.DLR], sessionTimeoutMs: config.kafka.sessionTimeoutMs, logger });
     await this.receiptConsumer.start((batch) => correlator.process(batch));
     const lag = metrics.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', ['group', 'topic', 'partition']);
     const lagErrors = metrics.counter('parchee_kafka_lag_refresh_errors_total', 'Consumer lag refreshes that failed', ['group']);

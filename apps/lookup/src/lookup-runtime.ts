@@ -64,6 +64,7 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
       maxBytesPerPartition: config.lookup.maxBytesPerPartition,
       transactionalIdPrefix: `parchee-lookup-${config.lookup.instanceId}`,
       concurrency: config.lookup.concurrency,
+      sessionTimeoutMs: config.kafka.sessionTimeoutMs,
       logger,
     });
     this.health.register({ name: 'kafka', check: () => this.processor?.isRunning ?? false });

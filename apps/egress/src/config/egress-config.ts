@@ -34,7 +34,7 @@ const throttleConfig = z
 
 export interface EgressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
-  kafka: { brokers: string[]; clientId?: string };
+  kafka: { brokers: string[]; clientId?: string; sessionTimeoutMs: number };
   redis: { url: string; commandTimeoutMs: number };
   delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number };
   receipts: { mapTtlSeconds: number; statusTtlSeconds: number; retryDelayMs: number };

@@ -15,6 +15,12 @@ describe('readConfig', () => {
     expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);
   });
 
+  it('keeps the consumer session timeout at 30 s unless set, and refuses one below the broker minimum', () => {
+    expect(readConfig({ kafka: kafkaConfig }, {}).kafka.sessionTimeoutMs).toBe(30_000);
+    expect(readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '6000' }).kafka.sessionTimeoutMs).toBe(6000);
+    expect(() => readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '1000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
+  });
+
   it('names every bad variable in one error', () => {
     let error: unknown;
     try {

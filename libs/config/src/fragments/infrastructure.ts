@@ -7,10 +7,17 @@ export const kafkaConfig = z
   .object({
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
     KAFKA_CLIENT_ID: z.string().optional(),
+    /**
+     * How long the group coordinator waits for a silent consumer before giving its partitions to
+     * another member: after a crash (kill -9) the partitions stay unread this long. 6 s is the
+     * broker's default minimum.
+     */
+    KAFKA_SESSION_TIMEOUT_MS: intVar(30_000, 6_000, 300_000),
   })
   .transform((e) => ({
     brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
     clientId: e.KAFKA_CLIENT_ID,
+    sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
   }))
   .refine((c) => c.brokers.every((b) => /^[^:\s]+:\d+$/.test(b)), {
     message: 'KAFKA_BROKERS must be a comma-separated list of host:port',

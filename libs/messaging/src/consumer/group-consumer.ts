@@ -30,7 +30,8 @@ export class GroupConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3000,
+      // A third of the session at most, so two lost heartbeats do not yet cost the partitions.
+      heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
       maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,
       allowAutoTopicCreation: false,
       readUncommitted: false,
