@@ -7,12 +7,14 @@ import { OperatorServers } from './binds/operator-server';
 import { ReceiverBinds } from './binds/receiver-binds';
 import type { IngressConfig } from './config/ingress-config';
 import { MoAcceptor } from './mo/mo-acceptor';
+import { IntakeGate } from './shutdown/intake-gate';
 
 export const INGRESS_CONFIG = Symbol('ingress.config');
 
 /**
  * Start order: Kafka first, binds last, so no deliver_sm arrives before it can be stored.
- * Stop order: binds first (the SMSCs keep new MOs), then flush Kafka.
+ * Stop order: refuse new MOs (the SMSCs keep them), let the MOs in hand be stored and answered,
+ * unbind, then flush Kafka.
  */
 @Injectable()
 export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +22,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
   private binds?: ReceiverBinds;
   private operatorServers?: OperatorServers;
   private sweeper?: NodeJS.Timeout;
+  private readonly intake = new IntakeGate();
 
   constructor(
     @Inject(INGRESS_CONFIG) private readonly config: IngressConfig,
@@ -44,11 +47,13 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     });
     this.sweeper = setInterval(() => acceptor.sweep(), 5000);
     this.sweeper.unref();
+    const refusedWhileStopping = (operator: string) => received.inc({ operator, outcome: 'refused_stopping' });
+    const acceptMo = this.intake.guard((operator: string, pdu: Parameters<MoAcceptor['accept']>[1]) => acceptor.accept(operator, pdu), refusedWhileStopping);
 
     this.binds = new ReceiverBinds({
       links: this.config.links.operators,
       logger: this.logger,
-      onDeliverSm: (operator, pdu) => acceptor.accept(operator, pdu),
+      onDeliverSm: acceptMo,
       onBindState: (operator, bind, up) => bindUp.set({ operator, direction: 'receiver', bind: String(bind) }, up ? 1 : 0),
     });
     this.health.register({ name: 'kafka', check: () => publisher.isConnected });
@@ -59,7 +64,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
       links: this.config.links.operators,
       logger: this.logger,
       metrics: this.metrics,
-      onMo: (operator, pdu) => acceptor.accept(operator, pdu),
+      onMo: acceptMo,
     });
     await this.operatorServers.start();
     this.logger.info({ operators: this.config.links.operators.map((o) => o.id), links: this.config.links.source }, 'ingress started');
@@ -67,6 +72,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'ingress stopping');
+    this.intake.close();
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([this.binds?.stop(), this.operatorServers?.stop()]);
     await this.publisher?.close();

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@parchee/config';
+import { armShutdownDeadline } from '@parchee/observability';
 import { loadIngressConfig } from './config/ingress-config';
 import { IngressModule } from './ingress.module';
 
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const config = loadIngressConfig();
   const app = await NestFactory.create(IngressModule.forRoot(config), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
+  armShutdownDeadline({ service: 'ingress' });
   await app.listen(config.service.port, config.service.host);
 }
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@parchee/config';
+import { armShutdownDeadline } from '@parchee/observability';
 import { loadLookupConfig } from './config/lookup-config';
 import { LookupModule } from './lookup.module';
 
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const config = loadLookupConfig();
   const app = await NestFactory.create(LookupModule.forRoot(config), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
+  armShutdownDeadline({ service: 'lookup' });
   await app.listen(config.service.port, config.service.host);
 }
 

@@ -7,3 +7,5 @@ export type { HealthCheck, HealthReport } from './health/health-registry';
 export { ObservabilityModule } from './nest/observability.module';
 export type { ObservabilityModuleOptions } from './nest/observability.module';
 export { LOGGER } from './nest/observability.tokens';
+export { armShutdownDeadline, SHUTDOWN_DEADLINE_MS } from './shutdown/shutdown-deadline';
+export type { ShutdownDeadlineOptions } from './shutdown/shutdown-deadline';
