@@ -58,7 +58,7 @@ function version(o: Json, what: string): 1 {
   return 1;
 }
 
-const REPLY_KINDS: ReadonlySet<string> = new Set<ReplyKind>(['found', 'not_found', 'invalid', 'help', 'busy']);
+const REPLY_KINDS: ReadonlySet<string> = new Set<ReplyKind>(['found', 'not_found', 'invalid', 'help', 'busy', 'refused']);
 const LANGUAGES: ReadonlySet<string> = new Set<ReplyLanguage>(['ur', 'en']);
 const DLR_STATES: ReadonlySet<string> = new Set<DlrState>(['DELIVERED', 'EXPIRED', 'DELETED', 'UNDELIVERABLE', 'ACCEPTED', 'UNKNOWN', 'REJECTED', 'ENROUTE']);
 

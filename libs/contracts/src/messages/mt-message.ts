@@ -1,5 +1,5 @@
 /** What the reply says, for metrics, audit and tests; the text is what the citizen reads. */
-export type ReplyKind = 'found' | 'not_found' | 'invalid' | 'help' | 'busy';
+export type ReplyKind = 'found' | 'not_found' | 'invalid' | 'help' | 'busy' | 'refused';
 
 export type ReplyLanguage = 'ur' | 'en';
 
