@@ -6,6 +6,7 @@ import { createRollReader, type RollReaderHandle } from '@parchee/roll';
 import type { LookupConfig } from './config/lookup-config';
 import { registerRollVersionGauge } from './observability/roll-version-gauge';
 import { LookupPipeline } from './pipeline/lookup-pipeline';
+import { createRequestGuard, type RequestGuardHandle } from './protection/request-guard-factory';
 import { lookupTopicSpecs } from './config/lookup-topics';
 
 export const LOOKUP_CONFIG = Symbol('lookup.config');
@@ -14,6 +15,7 @@ export const LOOKUP_CONFIG = Symbol('lookup.config');
 export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
   private processor?: TransactionalProcessor;
   private roll?: RollReaderHandle;
+  private guard?: RequestGuardHandle | null;
   private lag?: ConsumerLagMonitor;
 
   constructor(
@@ -49,7 +51,11 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const replies = metrics.counter('parchee_replies_total', 'Replies produced, by kind and operator', ['kind', 'operator']);
     const lookupLatency = metrics.histogram('parchee_lookup_batch_seconds', 'Time to understand and answer one batch of MOs', [], LATENCY_BUCKETS);
     const deadLetters = metrics.counter('parchee_dead_letters_total', 'Records sent to the dead-letter topic', ['service', 'code']);
+    this.guard = createRequestGuard(config, { logger, metrics });
+    const refused = metrics.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']);
     const pipeline = new LookupPipeline(this.roll.reader, new KeyedHasher(config.pepper.pepper), {
+      guard: this.guard?.guard,
+      onRefused: (reason, operator) => refused.inc({ operator, reason }),
       replyTtlMs: config.lookup.replyTtlMs,
       rollRetryDeadlineMs: config.lookup.rollRetryDeadlineMs,
       logger,
@@ -98,5 +104,6 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.lag?.stop();
     await this.processor?.stop();
     await this.roll?.close();
+    await this.guard?.close();
   }
 }

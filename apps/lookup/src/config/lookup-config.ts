@@ -2,6 +2,7 @@ import { intVar, kafkaConfig, pepperConfig, postgresConfig, readConfig, redisCon
 import { Topics } from '@parchee/contracts';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { protectionConfig } from '../protection/protection-config';
 
 const lookupSettings = z
   .object({
@@ -33,7 +34,7 @@ const lookupSettings = z
 
 export function loadLookupConfig(env: Env = process.env) {
   return readConfig(
-    { service: serviceConfig(9102), kafka: kafkaConfig, redis: redisConfig, postgres: postgresConfig, pepper: pepperConfig, lookup: lookupSettings },
+    { service: serviceConfig(9102), kafka: kafkaConfig, redis: redisConfig, postgres: postgresConfig, pepper: pepperConfig, lookup: lookupSettings, protection: protectionConfig },
     env,
   );
 }

@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '@parchee/observability';
 import { parseRequest } from '../request/request-parser';
 import type { CitizenRequest } from '../request/citizen-request';
 import { renderReply, type ReplyInput, type VoterDetails } from '../reply/reply-templates';
+import type { GuardVerdict, RequestGuard } from '../protection/request-guard';
 
 /** The roll as lookup sees it: batched, keyed by CNIC hashes. RollReader implements it. */
 export interface VoterDirectory {
@@ -21,6 +22,10 @@ export interface LookupPipelineOptions {
   /** Called once per reply with its kind and the MO-to-reply delay, for metrics. */
   onReply?: (kind: MtMessageV1['kind'], operator: string, lookupSeconds: number) => void;
   onDeadLetter?: (code: string) => void;
+  /** Rate limits and anti-enumeration: a refused lookup gets a polite reply and never reads the roll. */
+  guard?: RequestGuard;
+  /** Called once per refused lookup, for metrics. */
+  onRefused?: (reason: Exclude<GuardVerdict, 'allow'>, operator: string) => void;
   /** Topic the replies go to. Default sms.mt.v1; a benchmark points it elsewhere. */
   mtTopic?: string;
 }
@@ -30,6 +35,7 @@ interface Parsed {
   key: string | null;
   request: CitizenRequest;
   hash?: Buffer;
+  refused?: Exclude<GuardVerdict, 'allow'>;
 }
 
 /**
@@ -70,7 +76,8 @@ export class LookupPipeline {
       }
     }
 
-    const hashes = parsed.flatMap((p) => (p.hash ? [p.hash] : []));
+    await this.guard(parsed);
+    const hashes = parsed.flatMap((p) => (p.hash && !p.refused ? [p.hash] : []));
     const found = hashes.length > 0 ? await this.readRoll(hashes, batch) : new Map<string, VoterDetails | null>();
 
     const now = Date.now();
@@ -105,11 +112,25 @@ export class LookupPipeline {
       case 'invalid':
         return { kind: 'invalid', reason: p.request.reason };
       case 'lookup': {
+        if (p.refused) return { kind: p.refused };
         if (found === null) return { kind: 'busy' };
         const voter = found.get(KeyedHasher.text(p.hash!));
         return voter ? { kind: 'found', voter } : { kind: 'not_found' };
       }
     }
+  }
+
+  private async guard(parsed: Parsed[]): Promise<void> {
+    const guard = this.options.guard;
+    const lookups = parsed.flatMap((p) => (p.hash && p.request.kind === 'lookup' ? [{ p, cnic: p.request.cnic, cnicHash: p.hash }] : []));
+    if (!guard || lookups.length === 0) return;
+    const verdicts = await guard.check(lookups.map(({ p, cnic, cnicHash }) => ({ msisdn: p.mo.msisdn, operator: p.mo.operator, cnic, cnicHash })));
+    lookups.forEach(({ p }, i) => {
+      const verdict = verdicts[i];
+      if (verdict === undefined || verdict === 'allow') return;
+      p.refused = verdict;
+      this.options.onRefused?.(verdict, p.mo.operator);
+    });
   }
 
   /** Null when the roll stayed unavailable past the deadline: those citizens get "busy". */

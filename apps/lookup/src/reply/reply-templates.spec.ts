@@ -98,6 +98,8 @@ describe('renderReply with the longest real values', () => {
     ...INVALID_REASONS.map((reason): [string, ReplyInput] => [`invalid ${reason}`, { kind: 'invalid', reason }]),
     ['help', { kind: 'help' }],
     ['busy', { kind: 'busy' }],
+    ['rate_limited', { kind: 'rate_limited' }],
+    ['enumeration', { kind: 'enumeration' }],
   ];
 
   it('takes the longest names and seat codes from the generator tables', () => {
@@ -132,6 +134,17 @@ describe('renderReply with the longest real values', () => {
     expect(once.split(widest.areaUr)).toHaveLength(2);
     const apart = renderReply({ kind: 'found', voter: stationWithoutArea }, 'en').text;
     expect(apart).toContain(`${widest.areaEn}, ${widest.tehsilEn}, ${widest.districtEn}`);
+  });
+});
+
+describe('renderReply for refused lookups', () => {
+  it.each([['rate_limited'], ['enumeration']] as const)('answers %s politely, with the helpline and no roll field, as kind "refused"', (reason) => {
+    for (const lang of ['ur', 'en'] as const) {
+      const { text, kind } = renderReply({ kind: reason }, lang);
+      expect(kind).toBe('refused');
+      expect(text).toContain('051-111-327-111');
+      expect(text).not.toMatch(/NA-|PP-|\d{13}/);
+    }
   });
 });
 

@@ -29,7 +29,11 @@ export type ReplyInput =
   | { kind: 'not_found' }
   | { kind: 'invalid'; reason: InvalidReason }
   | { kind: 'help' }
-  | { kind: 'busy' };
+  | { kind: 'busy' }
+  /** Past the per-number hourly or daily limit. */
+  | { kind: 'rate_limited' }
+  /** Blocked for asking about too many different CNICs, or walking a range of them. */
+  | { kind: 'enumeration' };
 
 const URDU_INVALID: Record<InvalidReason, string> = {
   empty: 'آپ کا پیغام خالی تھا۔',
@@ -83,6 +87,10 @@ function urdu(input: ReplyInput): string {
       return `ووٹ کی معلومات کے لیے اپنا 13 ہندسوں کا شناختی کارڈ نمبر 8300 پر بھیجیں، مثال: ${EXAMPLE_CNIC}۔ انگریزی کے لیے: E ${EXAMPLE_CNIC}`;
     case 'busy':
       return 'سروس اس وقت مصروف ہے۔ براہ کرم کچھ دیر بعد دوبارہ کوشش کریں۔';
+    case 'rate_limited':
+      return `اس نمبر سے درخواستوں کی حد پوری ہو گئی ہے۔ براہ کرم چند گھنٹے بعد دوبارہ کوشش کریں۔ ہیلپ لائن ${HELPLINE}`;
+    case 'enumeration':
+      return `اس نمبر سے بہت سے مختلف شناختی کارڈ نمبر پوچھے گئے ہیں، اس لیے فی الحال جواب نہیں دیا جا سکتا۔ اپنے ووٹ کی معلومات کے لیے ہیلپ لائن ${HELPLINE} پر رابطہ کریں۔`;
   }
 }
 
@@ -108,9 +116,14 @@ function english(input: ReplyInput): string {
       return `For your voting details send your 13-digit CNIC to 8300, e.g. ${EXAMPLE_CNIC}. For English: E ${EXAMPLE_CNIC}`;
     case 'busy':
       return 'The service is busy. Please try again in a few minutes.';
+    case 'rate_limited':
+      return `This number has reached its limit of requests. Please try again in a few hours. Helpline ${HELPLINE}`;
+    case 'enumeration':
+      return `This number has asked about too many different CNICs, so we cannot answer it for now. For your voting details call the helpline ${HELPLINE}.`;
   }
 }
 
 export function renderReply(input: ReplyInput, lang: ReplyLanguage): { text: string; kind: ReplyKind } {
-  return { text: lang === 'en' ? english(input) : urdu(input), kind: input.kind };
+  const kind: ReplyKind = input.kind === 'rate_limited' || input.kind === 'enumeration' ? 'refused' : input.kind;
+  return { text: lang === 'en' ? english(input) : urdu(input), kind };
 }

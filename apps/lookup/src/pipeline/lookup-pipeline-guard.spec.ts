@@ -1,0 +1,74 @@
+import { Topics, decodeMt, encodeMessage, type MoMessageV1 } from '@parchee/contracts';
+import type { ConsumedBatch } from '@parchee/messaging';
+import { KeyedHasher } from '@parchee/privacy';
+import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
+import type { GuardedLookup, GuardVerdict, RequestGuard } from '../protection/request-guard';
+
+const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
+
+class RecordingDirectory implements VoterDirectory {
+  asked: string[] = [];
+  async lookup(hashes: Buffer[]) {
+    this.asked.push(...hashes.map((h) => KeyedHasher.text(h)));
+    return { version: 1, results: new Map(hashes.map((h) => [KeyedHasher.text(h), null])) };
+  }
+}
+
+/** Answers from a table keyed by CNIC, and records what it was asked. */
+class TableGuard implements RequestGuard {
+  seen: GuardedLookup[][] = [];
+  constructor(private readonly verdicts: Record<string, GuardVerdict>) {}
+  async check(requests: readonly GuardedLookup[]): Promise<GuardVerdict[]> {
+    this.seen.push([...requests]);
+    return requests.map((r) => this.verdicts[r.cnic] ?? 'allow');
+  }
+}
+
+function mo(id: string, text: string, msisdn = '923001234567'): MoMessageV1 {
+  return { v: 1, id, operator: 'jazz', msisdn, shortCode: '8300', text, dataCoding: 0, receivedAt: 1_700_000_000_000 };
+}
+
+function batchOf(mos: MoMessageV1[]): ConsumedBatch {
+  return {
+    topic: Topics.MO,
+    partition: 0,
+    records: mos.map((m, i) => ({ topic: Topics.MO, partition: 0, offset: String(i), key: Buffer.from('k'), value: encodeMessage(m), timestamp: 0 })),
+    heartbeat: async () => undefined,
+    isRunning: () => true,
+  };
+}
+
+describe('LookupPipeline with a request guard', () => {
+  it('answers a refused lookup politely and never asks the roll for its CNIC', async () => {
+    const directory = new RecordingDirectory();
+    const guard = new TableGuard({ '3520212345672': 'rate_limited', '3520212345673': 'enumeration' });
+    const refused: Array<[string, string]> = [];
+    const pipeline = new LookupPipeline(directory, hasher, { guard, onRefused: (reason, operator) => refused.push([reason, operator]) });
+    const out = await pipeline.process(batchOf([mo('a', '3520212345671'), mo('b', 'E 3520212345672'), mo('c', '3520212345673')]));
+    const mts = out.map((r) => decodeMt(r.value));
+    expect(mts.map((m) => m.kind)).toEqual(['not_found', 'refused', 'refused']);
+    expect(mts[1].text).toContain('limit');
+    expect(directory.asked).toEqual([KeyedHasher.text(hasher.cnic('3520212345671'))]);
+    expect(refused).toEqual([['rate_limited', 'jazz'], ['enumeration', 'jazz']]);
+  });
+
+  it('does not read the roll at all when every lookup of the batch is refused', async () => {
+    const directory = new RecordingDirectory();
+    const out = await new LookupPipeline(directory, hasher, { guard: new TableGuard({ '3520212345671': 'enumeration' }) }).process(batchOf([mo('a', '3520212345671')]));
+    expect(decodeMt(out[0].value).kind).toBe('refused');
+    expect(directory.asked).toEqual([]);
+  });
+
+  it('asks the guard about lookups only: help and invalid texts do not count', async () => {
+    const guard = new TableGuard({});
+    await new LookupPipeline(new RecordingDirectory(), hasher, { guard }).process(batchOf([mo('a', 'HELP'), mo('b', 'hello'), mo('c', '3520212345671', '923009999999')]));
+    expect(guard.seen).toHaveLength(1);
+    expect(guard.seen[0]).toEqual([{ msisdn: '923009999999', operator: 'jazz', cnic: '3520212345671', cnicHash: hasher.cnic('3520212345671') }]);
+  });
+
+  it('does not call the guard for a batch without lookups', async () => {
+    const guard = new TableGuard({});
+    await new LookupPipeline(new RecordingDirectory(), hasher, { guard }).process(batchOf([mo('a', 'HELP')]));
+    expect(guard.seen).toHaveLength(0);
+  });
+});

@@ -1,0 +1,53 @@
+import { boolVar, intVar } from '@parchee/config';
+import { z } from 'zod';
+
+const HOUR_S = 3600;
+
+/**
+ * Rate limits and anti-enumeration (docs/protection.md). Every limit is per MSISDN, counted in
+ * Redis and so shared by every lookup replica.
+ */
+export const protectionConfig = z
+  .object({
+    /** Off only for benchmarks that replay one number; never in production. */
+    PROTECTION_ENABLED: boolVar(true),
+    /** Lookups one number may make in any hour. */
+    PROTECTION_LOOKUPS_PER_HOUR: intVar(5, 1, 1_000_000),
+    /** Lookups one number may make in any 24 hours. */
+    PROTECTION_LOOKUPS_PER_DAY: intVar(20, 1, 10_000_000),
+    /** Distinct CNICs one number may ask about in the distinct window; one more blocks it. */
+    PROTECTION_MAX_DISTINCT_CNICS: intVar(3, 1, 1_000_000),
+    PROTECTION_DISTINCT_WINDOW_SECONDS: intVar(24 * HOUR_S, 60, 30 * 24 * HOUR_S),
+    /** Two CNICs this close (as 13-digit numbers) are one step of a scan. */
+    PROTECTION_SCAN_DISTANCE: intVar(1000, 0, 1_000_000_000),
+    /** Close steps in a row that make a scan. */
+    PROTECTION_SCAN_STRIKES: intVar(3, 1, 1000),
+    /** How long the previous CNIC is remembered (sealed) for the distance test; long enough for slow scans. */
+    PROTECTION_SCAN_MEMORY_SECONDS: intVar(7 * 24 * HOUR_S, 60, 90 * 24 * HOUR_S),
+    /** How long a number found enumerating is refused. */
+    PROTECTION_BLOCK_SECONDS: intVar(24 * HOUR_S, 1, 365 * 24 * HOUR_S),
+    /** Distinct CNICs per operator per minute above which parchee_enumeration_alerts_total counts a spike. */
+    PROTECTION_OPERATOR_DISTINCT_PER_MINUTE: intVar(600, 1, 100_000_000),
+    /** ECP test numbers that are never limited: comma-separated MSISDNs or hmac:<hash>. */
+    PROTECTION_ALLOWLIST: z.string().optional(),
+    /** The same, one entry a line, from a file (a mounted secret). */
+    PROTECTION_ALLOWLIST_FILE: z.string().optional(),
+  })
+  .transform((e) => ({
+    enabled: e.PROTECTION_ENABLED,
+    limits: {
+      perHour: e.PROTECTION_LOOKUPS_PER_HOUR,
+      perDay: e.PROTECTION_LOOKUPS_PER_DAY,
+      maxDistinctCnics: e.PROTECTION_MAX_DISTINCT_CNICS,
+      distinctWindowMs: e.PROTECTION_DISTINCT_WINDOW_SECONDS * 1000,
+      scanDistance: e.PROTECTION_SCAN_DISTANCE,
+      scanStrikes: e.PROTECTION_SCAN_STRIKES,
+      scanMemoryMs: e.PROTECTION_SCAN_MEMORY_SECONDS * 1000,
+      blockMs: e.PROTECTION_BLOCK_SECONDS * 1000,
+      operatorDistinctPerMinute: e.PROTECTION_OPERATOR_DISTINCT_PER_MINUTE,
+    },
+    allowlist: e.PROTECTION_ALLOWLIST,
+    allowlistFile: e.PROTECTION_ALLOWLIST_FILE,
+  }));
+
+export type ProtectionConfig = z.output<typeof protectionConfig>;

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { KeyedHasher } from '@parchee/privacy';
+import { GuardAllowlist } from './guard-allowlist';
+import { GuardSecrets } from './guard-secrets';
+import { RedisRequestGuard, type RedisRequestGuardOptions } from './redis-request-guard';
+import type { GuardedLookup } from './request-guard';
+
+const pepper = 'int-test-pepper-0123456789abcdef';
+const hasher = new KeyedHasher(pepper);
+const secrets = new GuardSecrets(pepper);
+
+function lookup(msisdn: string, cnic: string, operator = 'jazz'): GuardedLookup {
+  return { msisdn, operator, cnic, cnicHash: hasher.cnic(cnic) };
+}
+
+/** CNICs far apart, so only the counters under test can refuse them. */
+function farCnic(i: number): string {
+  return String(3520200000001 + i * 10_000_000);
+}
+
+describe('RedisRequestGuard against real Redis', () => {
+  const clients: Redis[] = [];
+  let prefix: string;
+
+  function replica(options: RedisRequestGuardOptions = {}): RedisRequestGuard {
+    const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 0, commandTimeout: 1000 });
+    clients.push(redis);
+    return new RedisRequestGuard(redis, hasher, secrets, { keyPrefix: prefix, ...options });
+  }
+
+  beforeEach(() => {
+    prefix = `parchee:test:guard:${randomBytes(6).toString('hex')}:`;
+  });
+
+  afterEach(async () => {
+    const redis = clients[0];
+    if (redis) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+    await Promise.all(clients.splice(0).map((c) => c.quit()));
+  });
+
+  it('shares the hourly limit between two replicas', async () => {
+    const limits = { perHour: 5, maxDistinctCnics: 100 };
+    const a = replica({ limits });
+    const b = replica({ limits });
+    const verdicts = [];
+    for (let i = 0; i < 7; i++) verdicts.push(...(await (i % 2 === 0 ? a : b).check([lookup('923339900001', farCnic(i))])));
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'allow', 'allow', 'rate_limited', 'rate_limited']);
+    expect(await b.check([lookup('923339900002', farCnic(0))])).toEqual(['allow']);
+  });
+
+  it('decides a whole batch in order, each request seeing the ones before it', async () => {
+    const guard = replica({ limits: { perHour: 2, maxDistinctCnics: 100 } });
+    const verdicts = await guard.check([lookup('923339900003', farCnic(0)), lookup('923339900004', farCnic(1)), lookup('923339900003', farCnic(2)), lookup('923339900003', farCnic(3))]);
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'rate_limited']);
+  });
+
+  it('applies the daily limit across hours and lets a number ask again once its window has slid past', async () => {
+    const guard = replica({ limits: { perHour: 100, perDay: 2, dayWindowMs: 400, maxDistinctCnics: 100 } });
+    expect(await guard.check([lookup('923339900005', farCnic(0)), lookup('923339900005', farCnic(1)), lookup('923339900005', farCnic(2))])).toEqual(['allow', 'allow', 'rate_limited']);
+    // The window is time itself: waiting it out is the behaviour under test.
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await guard.check([lookup('923339900005', farCnic(3))])).toEqual(['allow']);
+  });
+
+  it('blocks a number past its distinct CNICs, on every replica, while repeats of one CNIC stay allowed', async () => {
+    const a = replica({ limits: { perHour: 100, maxDistinctCnics: 3 } });
+    const b = replica({ limits: { perHour: 100, maxDistinctCnics: 3 } });
+    const blocked: string[] = [];
+    const c = replica({ limits: { perHour: 100, maxDistinctCnics: 3 }, onBlocked: (_op, cause) => blocked.push(cause) });
+    expect(await a.check([lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(1))])).toEqual(['allow', 'allow', 'allow']);
+    expect(await b.check([lookup('923339900006', farCnic(2)), lookup('923339900006', farCnic(2))])).toEqual(['allow', 'allow']);
+    expect(await c.check([lookup('923339900006', farCnic(3))])).toEqual(['enumeration']);
+    expect(await a.check([lookup('923339900006', farCnic(0))])).toEqual(['enumeration']);
+    expect(blocked).toEqual(['distinct']);
+  });
+
+  it('blocks a sequential scan across replicas from the sealed previous CNIC, and the block outlives the scan', async () => {
+    const limits = { perHour: 100, maxDistinctCnics: 100, scanDistance: 1000, scanStrikes: 3 };
+    const blocked: string[] = [];
+    const a = replica({ limits, onBlocked: (_op, cause) => blocked.push(cause) });
+    const b = replica({ limits, onBlocked: (_op, cause) => blocked.push(cause) });
+    const verdicts = [];
+    for (let i = 0; i < 5; i++) verdicts.push(...(await (i % 2 === 0 ? a : b).check([lookup('923339900007', String(3520212345671 + i))])));
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'enumeration', 'enumeration']);
+    expect(await a.check([lookup('923339900007', farCnic(9))])).toEqual(['enumeration']);
+    expect(blocked).toEqual(['scan']);
+  });
+
+  it('decides a batch of many numbers in one script call and stores scan state in one pipeline', async () => {
+    const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 0 });
+    clients.push(redis);
+    const calls = { script: 0, pipeline: 0 };
+    const counted = {
+      evalsha: (...args: Parameters<Redis['evalsha']>) => (calls.script++, redis.evalsha(...args)),
+      eval: (...args: Parameters<Redis['eval']>) => (calls.script++, redis.eval(...args)),
+      pipeline: () => (calls.pipeline++, redis.pipeline()),
+    } as unknown as Redis;
+    await redis.script('LOAD', (await import('./redis-request-guard')).GUARD_SCRIPT);
+    const guard = new RedisRequestGuard(counted, hasher, secrets, { keyPrefix: prefix });
+    const verdicts = await guard.check(Array.from({ length: 50 }, (_, i) => lookup(`9233399${String(50000 + i)}`, farCnic(i))));
+    expect(verdicts.filter((v) => v === 'allow')).toHaveLength(50);
+    expect(calls).toEqual({ script: 1, pipeline: 1 });
+  });
+
+  it('writes no clear MSISDN or CNIC into a key or a value', async () => {
+    const guard = replica({ limits: { perHour: 100, maxDistinctCnics: 100 } });
+    await guard.check([lookup('923339900008', '3520212345671'), lookup('923339900008', '3520212345672')]);
+    const redis = clients[0];
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.length).toBeGreaterThan(3);
+    const dump: string[] = [...keys];
+    for (const key of keys) {
+      const type = await redis.type(key);
+      if (type === 'string') dump.push((await redis.getBuffer(key))?.toString('latin1') ?? '');
+      if (type === 'zset') dump.push(...(await redis.zrange(key, 0, -1)));
+    }
+    const all = dump.join('\n');
+    expect(all).not.toContain('923339900008');
+    expect(all).not.toContain('3520212345671');
+    expect(all).not.toContain(KeyedHasher.text(hasher.cnic('3520212345671')));
+  });
+
+  it('never limits an allowlisted number', async () => {
+    const allowlist = new GuardAllowlist(['923339900009'], hasher);
+    const guard = replica({ limits: { perHour: 1, maxDistinctCnics: 1 }, allowlist });
+    const verdicts = await guard.check(Array.from({ length: 6 }, (_, i) => lookup('923339900009', String(3520212345671 + i))));
+    expect(verdicts.every((v) => v === 'allow')).toBe(true);
+    expect(await guard.check([lookup('923339900010', farCnic(0)), lookup('923339900010', farCnic(1))])).toEqual(['allow', 'rate_limited']);
+  });
+
+  it('raises an operator spike when one operator sees more distinct CNICs in a minute than the threshold', async () => {
+    const spikes: Array<[string, number]> = [];
+    const guard = replica({ limits: { operatorDistinctPerMinute: 3 }, onOperatorSpike: (op, n) => spikes.push([op, n]) });
+    await guard.check(Array.from({ length: 5 }, (_, i) => lookup(`92333991${String(i).padStart(4, '0')}`, farCnic(i), 'zong')).concat([lookup('923339920000', farCnic(0), 'ufone')]));
+    expect(spikes).toEqual([['zong', 5]]);
+  });
+
+  it('fails open, and says so, when Redis does not answer', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    dead.on('error', () => undefined);
+    let failedOpen = 0;
+    const guard = new RedisRequestGuard(dead, hasher, secrets, { keyPrefix: prefix, limits: { perHour: 1 }, onFailOpen: (n) => (failedOpen += n) });
+    expect(await guard.check([lookup('923339900011', farCnic(0)), lookup('923339900011', farCnic(1))])).toEqual(['allow', 'allow']);
+    expect(failedOpen).toBe(2);
+    dead.disconnect();
+  });
+});

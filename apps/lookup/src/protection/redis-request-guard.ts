@@ -1,0 +1,243 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
+import { KeyedHasher } from '@parchee/privacy';
+import { silentLogger, type Logger } from '@parchee/observability';
+import type { GuardAllowlist } from './guard-allowlist';
+import type { GuardSecrets } from './guard-secrets';
+import type { GuardedLookup, GuardVerdict, RequestGuard } from './request-guard';
+import { decodeScanState, encodeScanState, nextScanState, type ScanState } from './scan-detector';
+
+/**
+ * Rate windows and distinct-CNIC counting for a whole batch in one atomic script. Redis's own
+ * clock (TIME) dates the entries: replicas' clocks may disagree, the server's is one.
+ *
+ * Per request i, KEYS[4i-3..4i]: lookups (sorted set, scored by ms), distinct CNICs (sorted set of
+ * salted members scored by last ask), the block flag, the sealed scan state.
+ * Then one HyperLogLog per operator in the batch (distinct CNICs this minute).
+ * ARGV: hourMs, dayMs, perHour, perDay, maxDistinct, distinctMs, blockMs, opTtlMs, nonce, n, m,
+ *       then per request: member, operator member, operator index (1-based into the HLL keys).
+ * Returns {verdicts (0 allow, 1 rate limited, 2 blocked before, 3 blocked now)..., scan states..., operator counts...}.
+ */
+export const GUARD_SCRIPT = `
+local hourMs, dayMs = tonumber(ARGV[1]), tonumber(ARGV[2])
+local perHour, perDay = tonumber(ARGV[3]), tonumber(ARGV[4])
+local maxDistinct, distinctMs = tonumber(ARGV[5]), tonumber(ARGV[6])
+local blockMs, opTtlMs = tonumber(ARGV[7]), tonumber(ARGV[8])
+local nonce = ARGV[9]
+local n, m = tonumber(ARGV[10]), tonumber(ARGV[11])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local verdicts, states, counts = {}, {}, {}
+for i = 1, n do
+  local lookups, distinct, block, scan = KEYS[4 * i - 3], KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i]
+  local member, opMember, op = ARGV[9 + 3 * i], ARGV[10 + 3 * i], tonumber(ARGV[11 + 3 * i])
+  local verdict = 0
+  if redis.call('EXISTS', block) == 1 then
+    verdict = 2
+  else
+    redis.call('ZREMRANGEBYSCORE', lookups, '-inf', now - dayMs)
+    local day = redis.call('ZCARD', lookups)
+    local hour = redis.call('ZCOUNT', lookups, '(' .. (now - hourMs), '+inf')
+    if hour >= perHour or day >= perDay then
+      verdict = 1
+    else
+      redis.call('ZADD', lookups, now, now .. ':' .. nonce .. ':' .. i)
+      redis.call('PEXPIRE', lookups, dayMs)
+      redis.call('ZREMRANGEBYSCORE', distinct, '-inf', now - distinctMs)
+      redis.call('ZADD', distinct, now, member)
+      redis.call('PEXPIRE', distinct, distinctMs)
+      if redis.call('ZCARD', distinct) > maxDistinct then
+        redis.call('SET', block, '1', 'PX', blockMs)
+        verdict = 3
+      end
+    end
+  end
+  verdicts[i] = verdict
+  states[i] = redis.call('GET', scan) or ''
+  local opKey = KEYS[4 * n + op]
+  redis.call('PFADD', opKey, opMember)
+end
+for j = 1, m do
+  redis.call('PEXPIRE', KEYS[4 * n + j], opTtlMs)
+  counts[j] = redis.call('PFCOUNT', KEYS[4 * n + j])
+end
+local out = {}
+for i = 1, n do out[#out + 1] = verdicts[i] end
+for i = 1, n do out[#out + 1] = states[i] end
+for j = 1, m do out[#out + 1] = counts[j] end
+return out
+`;
+
+const SCRIPT_SHA = createHash('sha1').update(GUARD_SCRIPT).digest('hex');
+const VERDICTS: GuardVerdict[] = ['allow', 'rate_limited', 'enumeration', 'enumeration'];
+
+export interface RequestLimits {
+  /** Lookups one MSISDN may make in any hour. Default 5. */
+  perHour: number;
+  /** Lookups one MSISDN may make in any 24 hours. Default 20. */
+  perDay: number;
+  /** Distinct CNICs one MSISDN may ask about in `distinctWindowMs`; one more blocks it. Default 3. */
+  maxDistinctCnics: number;
+  /** Default 24 h. */
+  distinctWindowMs: number;
+  /** A CNIC this close to the previous one (as a number) is a scan step. Default 1000. */
+  scanDistance: number;
+  /** Close steps in a row that make a scan. Default 3. */
+  scanStrikes: number;
+  /** How long the previous CNIC is remembered (sealed) for the distance test, ms. Default 7 days: slow scans too. */
+  scanMemoryMs: number;
+  /** How long a number found enumerating stays blocked, ms. Default 24 h. */
+  blockMs: number;
+  /** Distinct CNICs per operator per minute above which an alert fires (no one is refused for it). Default 600. */
+  operatorDistinctPerMinute: number;
+  /** The windows perHour and perDay apply to, ms; shorter only in tests. */
+  hourWindowMs: number;
+  dayWindowMs: number;
+}
+
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
+  perHour: 5,
+  perDay: 20,
+  maxDistinctCnics: 3,
+  distinctWindowMs: 24 * 3600_000,
+  scanDistance: 1000,
+  scanStrikes: 3,
+  scanMemoryMs: 7 * 24 * 3600_000,
+  blockMs: 24 * 3600_000,
+  operatorDistinctPerMinute: 600,
+  hourWindowMs: 3600_000,
+  dayWindowMs: 24 * 3600_000,
+};
+
+export interface RedisRequestGuardOptions {
+  limits?: Partial<RequestLimits>;
+  allowlist?: GuardAllowlist;
+  keyPrefix?: string;
+  logger?: Logger;
+  /** Redis could not answer: the batch was allowed (fail open). */
+  onFailOpen?: (requests: number) => void;
+  /** An operator's distinct CNICs this minute crossed the alert threshold. */
+  onOperatorSpike?: (operator: string, distinctCnics: number) => void;
+  /** A number was found scanning (distance test) or asking too many CNICs. */
+  onBlocked?: (operator: string, cause: 'distinct' | 'scan') => void;
+  now?: () => number;
+}
+
+/** The part of ioredis this needs, so a unit test can stand in for it. */
+export type GuardRedis = Pick<Redis, 'evalsha' | 'eval' | 'pipeline'>;
+
+/**
+ * The lookup replicas' shared memory of who asked what. Keys carry only keyed hashes of MSISDNs
+ * (`parchee:guard:<kind>:<hash>`); members are salted HMACs of CNIC hashes; the previous CNIC,
+ * needed for the distance test, is kept sealed with a pepper-derived key. See docs/protection.md.
+ *
+ * One MSISDN's MOs share a Kafka key and so a partition: one replica handles them at a time,
+ * which is what makes the read-then-write of the scan state safe without a lock.
+ */
+export class RedisRequestGuard implements RequestGuard {
+  private readonly limits: RequestLimits;
+  private readonly prefix: string;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly nonce = randomBytes(6).toString('base64url');
+  private sequence = 0;
+
+  constructor(
+    private readonly redis: GuardRedis,
+    private readonly hasher: KeyedHasher,
+    private readonly secrets: GuardSecrets,
+    private readonly options: RedisRequestGuardOptions = {},
+  ) {
+    this.limits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
+    this.prefix = options.keyPrefix ?? 'parchee:guard:';
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+  }
+
+  async check(requests: readonly GuardedLookup[]): Promise<GuardVerdict[]> {
+    const verdicts: GuardVerdict[] = requests.map(() => 'allow');
+    const hashes = requests.map((r) => this.hasher.msisdn(r.msisdn));
+    const guarded = requests.flatMap((_r, i) => (this.options.allowlist?.has(hashes[i]) ? [] : [i]));
+    if (guarded.length === 0) return verdicts;
+
+    const operators = [...new Set(guarded.map((i) => requests[i].operator))];
+    const minute = Math.floor(this.now() / 60_000);
+    const keys: string[] = [];
+    const perRequest: Array<string | number> = [];
+    for (const i of guarded) {
+      const h = KeyedHasher.text(hashes[i]);
+      keys.push(`${this.prefix}lookups:${h}`, `${this.prefix}cnics:${h}`, `${this.prefix}block:${h}`, `${this.prefix}scan:${h}`);
+      perRequest.push(this.secrets.cnicMember(hashes[i], requests[i].cnicHash), this.secrets.operatorMember(requests[i].cnicHash), operators.indexOf(requests[i].operator) + 1);
+    }
+    // Operator ids come from our own configuration, never from a citizen.
+    for (const op of operators) keys.push(`${this.prefix}operator:${op}:${minute}`);
+    const l = this.limits;
+    const args = [l.hourWindowMs, l.dayWindowMs, l.perHour, l.perDay, l.maxDistinctCnics, l.distinctWindowMs, l.blockMs, 120_000, `${this.nonce}.${++this.sequence}`, guarded.length, operators.length, ...perRequest];
+
+    let reply: Array<number | string>;
+    try {
+      reply = (await this.run(keys, args)) as Array<number | string>;
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, requests: guarded.length }, 'request guard unavailable; allowing the batch');
+      this.options.onFailOpen?.(guarded.length);
+      return verdicts;
+    }
+
+    const n = guarded.length;
+    operators.forEach((op, j) => {
+      const count = Number(reply[2 * n + j]);
+      if (count > l.operatorDistinctPerMinute) this.options.onOperatorSpike?.(op, count);
+    });
+
+    // The distance test: the script returned each number's sealed previous CNIC.
+    const writes: Array<[key: string, value: string, ttlMs: number]> = [];
+    const states = new Map<string, ScanState | null>();
+    const blockedHere = new Set<string>();
+    guarded.forEach((i, k) => {
+      const verdict = VERDICTS[Number(reply[k])] ?? 'allow';
+      verdicts[i] = verdict;
+      if (Number(reply[k]) === 3) this.options.onBlocked?.(requests[i].operator, 'distinct');
+      const h = KeyedHasher.text(hashes[i]);
+      if (verdict === 'allow' && blockedHere.has(h)) verdicts[i] = 'enumeration';
+      if (verdicts[i] !== 'allow') return;
+      const previous = states.has(h) ? (states.get(h) ?? null) : this.openState(String(reply[n + k]), hashes[i]);
+      const { state, scan } = nextScanState(previous, requests[i].cnic, { maxDistance: l.scanDistance, strikes: l.scanStrikes });
+      states.set(h, state);
+      writes.push([keys[4 * k + 3], this.secrets.seal(encodeScanState(state), hashes[i]), l.scanMemoryMs]);
+      if (scan) {
+        verdicts[i] = 'enumeration';
+        blockedHere.add(h);
+        writes.push([keys[4 * k + 2], '1', l.blockMs]);
+        this.options.onBlocked?.(requests[i].operator, 'scan');
+      }
+    });
+    if (writes.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const [key, value, ttl] of writes) pipeline.set(key, value, 'PX', ttl);
+      try {
+        const results = await pipeline.exec();
+        const failed = results?.find(([err]) => err)?.[0];
+        if (failed) throw failed;
+      } catch (err) {
+        // The verdicts stand; only the memory for the next request is lost.
+        this.logger.warn({ err: (err as Error).message }, 'request guard could not store scan state');
+        this.options.onFailOpen?.(0);
+      }
+    }
+    return verdicts;
+  }
+
+  private openState(sealed: string, msisdnHash: Buffer): ScanState | null {
+    if (sealed === '') return null;
+    return decodeScanState(this.secrets.open(sealed, msisdnHash));
+  }
+
+  private async run(keys: string[], args: Array<string | number>): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!/NOSCRIPT/.test((err as Error).message)) throw err;
+      return this.redis.eval(GUARD_SCRIPT, keys.length, ...keys, ...args);
+    }
+  }
+}

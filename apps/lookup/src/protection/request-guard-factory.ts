@@ -1,0 +1,54 @@
+import Redis from 'ioredis';
+import { KeyedHasher } from '@parchee/privacy';
+import type { Logger, MetricsRegistry } from '@parchee/observability';
+import { GuardAllowlist, readAllowlistEntries } from './guard-allowlist';
+import { GuardSecrets } from './guard-secrets';
+import type { ProtectionConfig } from './protection-config';
+import { RedisRequestGuard } from './redis-request-guard';
+import type { RequestGuard } from './request-guard';
+
+export interface RequestGuardHandle {
+  guard: RequestGuard;
+  close(): Promise<void>;
+}
+
+/** The guard the lookup runtime wires in, with its own Redis client and metrics; null when disabled. */
+export function createRequestGuard(
+  config: { protection: ProtectionConfig; redis: { url: string; commandTimeoutMs: number }; pepper: { pepper: string } },
+  deps: { logger: Logger; metrics: MetricsRegistry },
+): RequestGuardHandle | null {
+  const { protection } = config;
+  if (!protection.enabled) {
+    deps.logger.warn({}, 'request protection is disabled: no rate limits, no anti-enumeration');
+    return null;
+  }
+  const hasher = new KeyedHasher(config.pepper.pepper);
+  const allowlist = new GuardAllowlist(readAllowlistEntries(protection.allowlist, protection.allowlistFile), hasher);
+  const failOpen = deps.metrics.counter('parchee_guard_fail_open_total', 'Lookups allowed unchecked because Redis could not answer the request guard', []);
+  const redisErrors = deps.metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
+  const alerts = deps.metrics.counter('parchee_enumeration_alerts_total', 'Enumeration detected: numbers blocked (distinct, scan) and operator-wide spikes of distinct CNICs', ['operator', 'kind']);
+  const redis = new Redis(config.redis.url, {
+    commandTimeout: config.redis.commandTimeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
+  redis.on('error', () => undefined);
+  const guard = new RedisRequestGuard(redis, hasher, new GuardSecrets(config.pepper.pepper), {
+    limits: protection.limits,
+    allowlist,
+    logger: deps.logger,
+    onFailOpen: (requests) => {
+      redisErrors.inc({ use: 'request_guard' });
+      if (requests > 0) failOpen.inc(requests);
+    },
+    onBlocked: (operator, cause) => alerts.inc({ operator, kind: cause }),
+    onOperatorSpike: (operator) => alerts.inc({ operator, kind: 'operator_spike' }),
+  });
+  deps.logger.info({ limits: protection.limits, allowlisted: allowlist.size }, 'request protection on');
+  return {
+    guard,
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { decodeScanState, encodeScanState, nextScanState, type ScanState } from './scan-detector';
+
+const policy = { maxDistance: 1000, strikes: 3 };
+
+function walk(cnics: string[]): boolean[] {
+  let state: ScanState | null = null;
+  return cnics.map((cnic) => {
+    const next = nextScanState(state, cnic, policy);
+    state = next.state;
+    return next.scan;
+  });
+}
+
+describe('nextScanState', () => {
+  it('flags a sequential walk once it has made the configured number of close steps', () => {
+    expect(walk(['3520212345671', '3520212345672', '3520212345673', '3520212345674', '3520212345675'])).toEqual([false, false, false, true, true]);
+  });
+
+  it('flags a patterned walk with a stride inside the distance', () => {
+    expect(walk(['3520212340001', '3520212340501', '3520212341001', '3520212341501'])).toEqual([false, false, false, true]);
+  });
+
+  it('lets a household through: a few close CNICs and then a far one start over', () => {
+    expect(walk(['3520212345671', '3520212345690', '3520212345702', '4210198765431', '4210198765499'])).toEqual([false, false, false, false, false]);
+  });
+
+  it('does not count asking the same CNIC again as a step', () => {
+    expect(walk(['3520212345671', '3520212345671', '3520212345671', '3520212345671'])).toEqual([false, false, false, false]);
+  });
+
+  it('ignores steps wider than the distance', () => {
+    expect(walk(['3520212345671', '3520212355671', '3520212365671', '3520212375671'])).toEqual([false, false, false, false]);
+  });
+});
+
+describe('scan state encoding', () => {
+  it('round-trips and rejects anything that is not a state', () => {
+    expect(decodeScanState(encodeScanState({ last: '3520212345671', strikes: 2 }))).toEqual({ last: '3520212345671', strikes: 2 });
+    expect(decodeScanState(null)).toBeNull();
+    expect(decodeScanState('35202:1')).toBeNull();
+    expect(decodeScanState('3520212345671:x')).toBeNull();
+  });
+});
