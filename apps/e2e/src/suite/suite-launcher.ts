@@ -87,7 +87,8 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
-async function waitHttpOk(url: string, deadline: number, child: ChildProcess, name: string): Promise<void> {
+/** Polls `url` until it answers 2xx, failing early if the child exits. */
+export async function waitHttpOk(url: string, deadline: number, child: ChildProcess, name: string): Promise<void> {
   let last = '';
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
@@ -103,7 +104,8 @@ async function waitHttpOk(url: string, deadline: number, child: ChildProcess, na
   throw new Error(`${name} not ready at ${url}: ${last}`);
 }
 
-function startProcess(name: string, app: string, options: StartOptions): ChildProcess {
+/** Starts one app from dist/, its output going to `<logDir>/<name>.log`. */
+export function startProcess(name: string, app: string, options: StartOptions): ChildProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')], {
