@@ -39,11 +39,13 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     this.publisher = publisher;
 
     const received = this.metrics.counter('parchee_mo_received_total', 'deliver_sm handled by ingress, by operator and outcome', ['operator', 'outcome']);
+    const refused = this.metrics.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']);
     const bindUp = this.metrics.gauge('parchee_smpp_bind_up', 'SMPP bind state (1 bound, 0 not)', ['operator', 'direction', 'bind']);
     const acceptor = new MoAcceptor(publisher, new KeyedHasher(this.config.pepper.pepper), {
       shortCode: this.config.links.shortCode,
       logger: this.logger,
       onOutcome: (operator, outcome) => received.inc({ operator, outcome }),
+      onRefused: (operator, reason) => refused.inc({ operator, reason }),
     });
     this.sweeper = setInterval(() => acceptor.sweep(), 5000);
     this.sweeper.unref();

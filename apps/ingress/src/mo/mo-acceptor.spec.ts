@@ -94,3 +94,32 @@ describe('normaliseMsisdn', () => {
     expect(normaliseMsisdn(a)).toBe('923001234567');
   });
 });
+
+describe('MoAcceptor territorial restriction', () => {
+  it.each([
+    ['a UK number', '447700900123'],
+    ['a Pakistani landline', '924235761234'],
+    ['a short code', '8300'],
+    ['a number one digit too long', '9230012345678'],
+    ['a huge number', '9'.repeat(20)],
+  ])('acks %s without publishing it, and counts it', async (_name, sourceAddr) => {
+    const publisher = new FakePublisher();
+    const outcomes: string[] = [];
+    const refused: Array<[string, string]> = [];
+    const acceptor = new MoAcceptor(publisher, hasher, {
+      shortCode: '8300',
+      onOutcome: (_op, outcome) => outcomes.push(outcome),
+      onRefused: (op, reason) => refused.push([op, reason]),
+    });
+    expect(await acceptor.accept('jazz', deliverSm({ sourceAddr }))).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records).toHaveLength(0);
+    expect(outcomes).toEqual(['not_pakistani']);
+    expect(refused).toEqual([['jazz', 'not_pakistani']]);
+  });
+
+  it.each([['+923001234567'], ['00923001234567'], ['03001234567']])('accepts the Pakistani mobile number written as %p', async (sourceAddr) => {
+    const publisher = new FakePublisher();
+    await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ sourceAddr }));
+    expect(decodeMo(publisher.records[0].value).msisdn).toBe('923001234567');
+  });
+});

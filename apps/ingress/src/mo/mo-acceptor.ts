@@ -17,12 +17,13 @@ import {
 } from '@parchee/smpp';
 import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
 import { normaliseMsisdn } from './msisdn';
+import { isPakistaniMobile } from './territorial-filter';
 
 export interface MoPublisher {
   publish(records: OutgoingRecord[]): Promise<void>;
 }
 
-export type MoOutcome = 'accepted' | 'part_buffered' | 'publish_failed' | 'empty_source' | ReceiptOutcome;
+export type MoOutcome = 'accepted' | 'part_buffered' | 'publish_failed' | 'empty_source' | 'not_pakistani' | ReceiptOutcome;
 
 export interface MoAcceptorOptions {
   shortCode: string;
@@ -30,6 +31,8 @@ export interface MoAcceptorOptions {
   reassemblyTimeoutMs?: number;
   logger?: Logger;
   onOutcome?: (operator: string, outcome: MoOutcome) => void;
+  /** An MO refused at the edge (acked, never published), for parchee_requests_refused_total. */
+  onRefused?: (operator: string, reason: 'not_pakistani') => void;
   now?: () => number;
 }
 
@@ -67,6 +70,12 @@ export class MoAcceptor {
     if (msisdn === '') {
       this.options.onOutcome?.(operator, 'empty_source');
       return CommandStatus.ESME_RINVSRCADR;
+    }
+    if (!isPakistaniMobile(msisdn)) {
+      // Acked, so the SMSC does not retry it; dropped, so it costs no lookup and no reply.
+      this.options.onOutcome?.(operator, 'not_pakistani');
+      this.options.onRefused?.(operator, 'not_pakistani');
+      return CommandStatus.ESME_ROK;
     }
     const key = KeyedHasher.text(this.hasher.msisdn(msisdn));
     const text = this.textOf(operator, key, pdu);
