@@ -32,6 +32,8 @@ export const protectionConfig = z
     PROTECTION_ALLOWLIST: z.string().optional(),
     /** The same, one entry a line, from a file (a mounted secret). */
     PROTECTION_ALLOWLIST_FILE: z.string().optional(),
+    /** Prefix of every guard key; the e2e suite gives each run its own so runs do not limit each other. */
+    PROTECTION_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default('parchee:guard:'),
   })
   .transform((e) => ({
     enabled: e.PROTECTION_ENABLED,
@@ -48,6 +50,7 @@ export const protectionConfig = z
     },
     allowlist: e.PROTECTION_ALLOWLIST,
     allowlistFile: e.PROTECTION_ALLOWLIST_FILE,
+    keyPrefix: e.PROTECTION_KEY_PREFIX,
   }));
 
 export type ProtectionConfig = z.output<typeof protectionConfig>;

@@ -90,6 +90,17 @@ describe('RedisRequestGuard against real Redis', () => {
     expect(blocked).toEqual(['scan']);
   });
 
+  it('catches a slow scan the distinct-CNIC window has already forgotten', async () => {
+    // A 1 ms distinct window: by the next request the distinct counter has nothing, as after days.
+    const guard = replica({ limits: { perHour: 100, maxDistinctCnics: 1, distinctWindowMs: 1, scanStrikes: 3 } });
+    const verdicts = [];
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      verdicts.push(...(await guard.check([lookup('923339900012', String(3520212345671 + i * 7))])));
+    }
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'enumeration']);
+  });
+
   it('decides a batch of many numbers in one script call and stores scan state in one pipeline', async () => {
     const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 0 });
     clients.push(redis);

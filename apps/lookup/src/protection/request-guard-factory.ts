@@ -35,6 +35,7 @@ export function createRequestGuard(
   redis.on('error', () => undefined);
   const guard = new RedisRequestGuard(redis, hasher, new GuardSecrets(config.pepper.pepper), {
     limits: protection.limits,
+    keyPrefix: protection.keyPrefix,
     allowlist,
     logger: deps.logger,
     onFailOpen: (requests) => {
