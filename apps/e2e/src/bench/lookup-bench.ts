@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
 import { decodeMt, encodeMessage, type MoMessageV1 } from '@parchee/contracts';
 import { createKafka, ensureTopics } from '@parchee/messaging';
-import { ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '../suite/suite-launcher';
+import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '../suite/suite-launcher';
 
 const VOTERS = Number(process.env['BENCH_LOOKUP_VOTERS'] ?? 10_000_000);
 const COUNT = Number(process.env['BENCH_LOOKUP_COUNT'] ?? 200_000);
@@ -341,7 +341,7 @@ function table(results: PassResult[]): string {
 async function main(): Promise<void> {
   mkdirSync(STATE, { recursive: true });
   const secrets = ensureSecrets(STATE);
-  const env = suiteEnv(secrets, DATABASE_URL, { LOG_LEVEL: 'warn' });
+  const env = suiteEnv(secrets, DATABASE_URL, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV });
   await ensureRoll(env);
 
   const known = await sampleCnics(Math.ceil(COUNT * 0.8));

@@ -42,6 +42,7 @@ export function suiteEnv(secrets: SuiteSecrets, databaseUrl: string, extra: Reco
     PARCHEE_REDIS_URL: process.env['PARCHEE_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
     PARCHEE_OPERATORS_FILE: join(ROOT, 'config/operators.yaml'),
+    ...protectionEnv(),
     ...extra,
   };
   for (const op of OPERATORS) {
@@ -49,6 +50,33 @@ export function suiteEnv(secrets: SuiteSecrets, databaseUrl: string, extra: Reco
     env[`SMSC_SIM_${op.toUpperCase()}_PASSWORD`] = secrets.passwords[op];
   }
   return env;
+}
+
+/**
+ * Request protection as in production (5 lookups an hour, 20 a day, 3 distinct CNICs a day, scans
+ * of 3 close steps), so the e2e specs prove the real limits; only the scan memory and blocks are
+ * shortened to an hour. Each run gets its own key prefix (kept in the environment, so spec workers
+ * and restarted services share it): Redis outlives a run, and earlier runs' lookups from the same
+ * test numbers must not limit this one. Benchmarks pass higher limits in `extra`.
+ */
+/** Benchmarks measure throughput with protection on (its Redis script costs what it costs) but limits nobody reaches. */
+export const BENCH_PROTECTION_ENV: Record<string, string> = {
+  PROTECTION_LOOKUPS_PER_HOUR: '1000000',
+  PROTECTION_LOOKUPS_PER_DAY: '10000000',
+  PROTECTION_MAX_DISTINCT_CNICS: '1000000',
+  PROTECTION_SCAN_STRIKES: '1000',
+};
+
+function protectionEnv(): Record<string, string> {
+  const prefix = (process.env['PROTECTION_KEY_PREFIX'] ??= `parchee:guard:suite-${randomBytes(4).toString('hex')}:`);
+  return {
+    PROTECTION_LOOKUPS_PER_HOUR: '5',
+    PROTECTION_LOOKUPS_PER_DAY: '20',
+    PROTECTION_MAX_DISTINCT_CNICS: '3',
+    PROTECTION_SCAN_MEMORY_SECONDS: '3600',
+    PROTECTION_BLOCK_SECONDS: '3600',
+    PROTECTION_KEY_PREFIX: prefix,
+  };
 }
 
 /** Runs a command to completion, failing with its output on a non-zero exit. */
