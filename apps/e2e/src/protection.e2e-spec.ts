@@ -1,0 +1,81 @@
+import { PORTS, sendMo } from './suite/suite-launcher';
+import { E2E_ROLL_DIR } from './support/e2e-paths';
+import { loadExpectedRoll } from './support/expected-roll';
+
+const ENUMERATION_EN = 'This number has asked about too many different CNICs';
+const USAGE_EN = 'Send your 13-digit CNIC';
+
+/** The value of one counter series, 0 when it does not exist yet. */
+async function counter(port: number, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelText = line.slice(name.length + 1, line.lastIndexOf('}'));
+    if (wanted.every((w) => labelText.split(',').includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
+async function repliesTo(msisdn: string): Promise<number> {
+  return ((await (await fetch(`http://127.0.0.1:${PORTS.sim}/mt?msisdn=${msisdn}`)).json()) as { count: number }).count;
+}
+
+// Numbers of this spec's own (923339 9xxxxx): limits are per number, and other specs must not spend them.
+describe('protecting the roll from abuse', () => {
+  const roll = loadExpectedRoll(E2E_ROLL_DIR);
+
+  it('blocks an enumeration burst of sequential CNICs with a polite reply and no roll data after the threshold', async () => {
+    const msisdn = '923339900101';
+    const before = await counter(PORTS.lookup, 'parchee_requests_refused_total', { operator: 'jazz', reason: 'enumeration' });
+    const texts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const reply = await sendMo('jazz', msisdn, `E ${3520299990001 + i}`);
+      expect(reply.status).toBe(200);
+      texts.push(reply.body.mt!.text);
+    }
+    expect(texts.slice(0, 3).map((t) => t.includes(ENUMERATION_EN))).toEqual([false, false, false]);
+    expect(texts[3]).toContain(ENUMERATION_EN);
+
+    // A registered voter's CNIC after the block: refused before the roll is even read.
+    const voter = roll.voters[777];
+    const after = await sendMo('jazz', msisdn, `E ${voter.cnic}`);
+    expect(after.body.mt!.text).toContain(ENUMERATION_EN);
+    for (const field of [voter.blockCode, voter.stationEn, voter.na]) if (field) expect(after.body.mt!.text).not.toContain(field);
+    expect(await counter(PORTS.lookup, 'parchee_requests_refused_total', { operator: 'jazz', reason: 'enumeration' })).toBe(before + 2);
+
+    // Another number asking for the same voter is answered: the block is the number's, not the CNIC's.
+    const other = await sendMo('jazz', '923339900102', `E ${voter.cnic}`);
+    expect(other.body.mt!.text).toContain(voter.blockCode);
+  });
+
+  it.each([
+    ['a foreign number', '447700900123'],
+    ['a 15-digit number, the longest the operator can send', '923001234567890'],
+  ])('acks an MO from %s without answering it, and counts it', async (_name, msisdn) => {
+    const before = await counter(PORTS.ingress, 'parchee_requests_refused_total', { operator: 'zong', reason: 'not_pakistani' });
+    const reply = await sendMo('zong', msisdn, 'E 3520212345671', 2000);
+    // 504: the simulator waited for a reply that never came; the MO itself was acknowledged.
+    expect(reply.status).toBe(504);
+    expect(reply.body.mo?.commandStatus).toBe(0);
+    expect(await counter(PORTS.ingress, 'parchee_requests_refused_total', { operator: 'zong', reason: 'not_pakistani' })).toBe(before + 1);
+    expect(await repliesTo(msisdn)).toBe(0);
+  });
+
+  it('answers an SQL-injection text as the plain lookup it contains, and the roll keeps answering', async () => {
+    const voter = roll.voters[801];
+    const injected = await sendMo('ufone', '923339900103', `E ${voter.cnic}'; DROP TABLE voter;--`);
+    expect(injected.status).toBe(200);
+    expect(injected.body.mt!.text).toContain(voter.blockCode);
+    const next = roll.voters[802];
+    expect((await sendMo('ufone', '923339900104', `E ${next.cnic}`)).body.mt!.text).toContain(next.blockCode);
+  });
+
+  it.each([['%s%s%n'], ["E %s%s%n%x%p' OR '1'='1"]])('answers the format-string text %p with the usage reply, echoing nothing', async (text) => {
+    const reply = await sendMo('telenor', '923339900105', text);
+    expect(reply.status).toBe(200);
+    expect(reply.body.mt!.text).not.toMatch(/%[snxp]/);
+    if (text.startsWith('E ')) expect(reply.body.mt!.text).toContain(USAGE_EN);
+    else expect(reply.body.mt!.text).toContain('3520212345671');
+  });
+});
