@@ -112,6 +112,8 @@ export interface StartOptions {
   logDir: string;
   /** Also copy every log line to this process's stdout. */
   echo?: boolean;
+  /** Extra environment for one process, over `env` (e.g. lookup reaching PostgreSQL through a proxy). */
+  envFor?: Partial<Record<string, Record<string, string>>>;
   readyTimeoutMs?: number;
 }
 
@@ -138,7 +140,7 @@ export function startProcess(name: string, app: string, options: StartOptions): 
   const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...options.env, ...options.envFor?.[name] },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout!, child.stderr!]) {

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
-import { E2E_STATE, E2E_ROLL_DIR, E2E_VOTERS } from './e2e-paths';
+import { E2E_LOGS, E2E_PG_PROXY_FILE, E2E_ROLL_DIR, E2E_ROLL_RETRY_DEADLINE_MS, E2E_STATE, E2E_VOTERS, e2eDatabaseUrl } from './e2e-paths';
+import { SwitchableTcpProxy, writeProxyHandle } from './switchable-tcp-proxy';
 
 /**
  * A fresh test database, a fresh synthetic roll imported and activated, and the suite started
@@ -11,7 +11,7 @@ import { E2E_STATE, E2E_ROLL_DIR, E2E_VOTERS } from './e2e-paths';
 export default async function globalSetup(): Promise<void> {
   rmSync(E2E_STATE, { recursive: true, force: true });
   const secrets = ensureSecrets(E2E_STATE);
-  const databaseUrl = process.env['PARCHEE_E2E_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/parchee_e2e';
+  const databaseUrl = e2eDatabaseUrl();
   const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'info' });
   const dbName = new URL(databaseUrl).pathname.slice(1);
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`], {}, { quiet: true });
@@ -25,7 +25,25 @@ export default async function globalSetup(): Promise<void> {
   await rollCli(['generate', '--voters', String(E2E_VOTERS), '--seed', '2024', '--out', E2E_ROLL_DIR], env);
   await rollCli(['import', '--dir', E2E_ROLL_DIR, '--label', 'e2e', '--activate'], env);
 
-  const suite = await startSuite({ env, logDir: join(E2E_STATE, 'logs'), readyTimeoutMs: 90_000 });
+  // Lookup reaches PostgreSQL through a proxy the outage spec can switch off, so that spec never
+  // has to stop the machine's PostgreSQL, which other suites share.
+  const target = new URL(databaseUrl);
+  const proxy = new SwitchableTcpProxy(target.hostname, Number(target.port || 5432));
+  const handle = await proxy.listen();
+  writeProxyHandle(E2E_PG_PROXY_FILE, handle);
+  (globalThis as Record<string, unknown>)['__PARCHEE_PG_PROXY__'] = proxy;
+  const proxied = new URL(databaseUrl);
+  proxied.port = String(handle.port);
+
+  const suite = await startSuite({
+    env,
+    envFor: { lookup: { PARCHEE_DATABASE_URL: proxied.toString(), LOOKUP_ROLL_RETRY_DEADLINE_MS: String(E2E_ROLL_RETRY_DEADLINE_MS) } },
+    logDir: E2E_LOGS,
+    readyTimeoutMs: 90_000,
+  }).catch(async (err: unknown) => {
+    await proxy.close();
+    throw err;
+  });
   (globalThis as Record<string, unknown>)['__PARCHEE_SUITE__'] = suite;
   process.env['PARCHEE_E2E_ROOT'] = ROOT;
 }

@@ -1,6 +1,10 @@
 import type { RunningSuite } from '../suite/suite-launcher';
+import type { SwitchableTcpProxy } from './switchable-tcp-proxy';
 
 export default async function globalTeardown(): Promise<void> {
-  const suite = (globalThis as Record<string, unknown>)['__PARCHEE_SUITE__'] as RunningSuite | undefined;
+  const globals = globalThis as Record<string, unknown>;
+  const suite = globals['__PARCHEE_SUITE__'] as RunningSuite | undefined;
   await suite?.stop();
+  const proxy = globals['__PARCHEE_PG_PROXY__'] as SwitchableTcpProxy | undefined;
+  await proxy?.close();
 }
