@@ -22,7 +22,7 @@ export interface ExpectedVoter {
 }
 
 /** RFC 4180 fields: quoted fields may hold commas and doubled quotes. */
-function parseCsvLine(line: string): string[] {
+export function parseCsvLine(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;
