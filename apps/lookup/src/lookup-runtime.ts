@@ -52,6 +52,7 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const lookupLatency = metrics.histogram('parchee_lookup_batch_seconds', 'Time to understand and answer one batch of MOs', [], LATENCY_BUCKETS);
     const deadLetters = metrics.counter('parchee_dead_letters_total', 'Records sent to the dead-letter topic', ['service', 'code']);
     this.guard = createRequestGuard(config, { logger, metrics });
+    if (this.guard && !(await this.guard.ready(2000))) logger.warn({}, 'request guard Redis not reachable at start; allowing lookups unchecked until it is');
     const refused = metrics.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']);
     const pipeline = new LookupPipeline(this.roll.reader, new KeyedHasher(config.pepper.pepper), {
       guard: this.guard?.guard,

@@ -9,6 +9,8 @@ import type { RequestGuard } from './request-guard';
 
 export interface RequestGuardHandle {
   guard: RequestGuard;
+  /** Resolves true once Redis is connected, false after `timeoutMs`; until then lookups are allowed unchecked. */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -46,8 +48,33 @@ export function createRequestGuard(
     onOperatorSpike: (operator) => alerts.inc({ operator, kind: 'operator_spike' }),
   });
   deps.logger.info({ limits: protection.limits, allowlisted: allowlist.size }, 'request protection on');
+  // Each operator's alert series start at 0 when it is first seen, so "any increase" alerts and
+  // dashboards have a series to watch before the first block, and after a restart.
+  const seen = new Set<string>();
+  const initialised: RequestGuard = {
+    check: (requests) => {
+      for (const { operator } of requests) {
+        if (seen.has(operator)) continue;
+        seen.add(operator);
+        for (const kind of ['distinct', 'scan', 'operator_spike']) alerts.inc({ operator, kind }, 0);
+      }
+      return guard.check(requests);
+    },
+  };
   return {
-    guard,
+    guard: initialised,
+    ready: (timeoutMs) =>
+      new Promise<boolean>((resolve) => {
+        if (redis.status === 'ready') return resolve(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        const onReady = () => done(true);
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          redis.off('ready', onReady);
+          resolve(ok);
+        };
+        redis.once('ready', onReady);
+      }),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },
