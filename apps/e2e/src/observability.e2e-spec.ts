@@ -161,6 +161,9 @@ describe('dashboards and alerts against a real Prometheus scraping the suite und
     // One number asking again and again: the protection refuses it after its hourly allowance.
     const abuser = '923820000001';
     for (let i = 0; i < 8; i++) await sendMo('jazz', abuser, roll.voters[450].cnic, 10_000);
+    // Another asks about one CNIC after another: blocked as enumeration.
+    const scraper = '923820000002';
+    for (let i = 0; i < 5; i++) await sendMo('zong', scraper, roll.voters[460 + i * 37].cnic, 10_000);
     await load;
 
     const panels = panelQueries();
