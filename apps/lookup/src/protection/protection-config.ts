@@ -32,6 +32,11 @@ export const protectionConfig = z
     PROTECTION_ALLOWLIST: z.string().optional(),
     /** The same, one entry a line, from a file (a mounted secret). */
     PROTECTION_ALLOWLIST_FILE: z.string().optional(),
+    /**
+     * Command timeout of the guard's own Redis client, ms. Longer than the roll cache's: a batch of
+     * thousands runs as several scripts, and a timeout lets the whole batch through unchecked.
+     */
+    PROTECTION_REDIS_TIMEOUT_MS: intVar(1000, 10, 60_000),
     /** Prefix of every guard key; the e2e suite gives each run its own so runs do not limit each other. */
     PROTECTION_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default('parchee:guard:'),
   })
@@ -51,6 +56,7 @@ export const protectionConfig = z
     allowlist: e.PROTECTION_ALLOWLIST,
     allowlistFile: e.PROTECTION_ALLOWLIST_FILE,
     keyPrefix: e.PROTECTION_KEY_PREFIX,
+    redisTimeoutMs: e.PROTECTION_REDIS_TIMEOUT_MS,
   }));
 
 export type ProtectionConfig = z.output<typeof protectionConfig>;

@@ -69,6 +69,8 @@ return out
 `;
 
 const SCRIPT_SHA = createHash('sha1').update(GUARD_SCRIPT).digest('hex');
+/** Requests per script call: a batch of thousands runs as several short scripts, never one long one. */
+const SCRIPT_CHUNK = 200;
 const VERDICTS: GuardVerdict[] = ['allow', 'rate_limited', 'enumeration', 'enumeration'];
 
 export interface RequestLimits {
@@ -162,30 +164,48 @@ export class RedisRequestGuard implements RequestGuard {
 
     const operators = [...new Set(guarded.map((i) => requests[i].operator))];
     const minute = Math.floor(this.now() / 60_000);
-    const keys: string[] = [];
-    const perRequest: Array<string | number> = [];
-    for (const i of guarded) {
-      const h = KeyedHasher.text(hashes[i]);
-      keys.push(`${this.prefix}lookups:${h}`, `${this.prefix}cnics:${h}`, `${this.prefix}block:${h}`, `${this.prefix}scan:${h}`);
-      perRequest.push(this.secrets.cnicMember(hashes[i], requests[i].cnicHash), this.secrets.operatorMember(requests[i].cnicHash), operators.indexOf(requests[i].operator) + 1);
-    }
     // Operator ids come from our own configuration, never from a citizen.
-    for (const op of operators) keys.push(`${this.prefix}operator:${op}:${minute}`);
+    const operatorKeys = operators.map((op) => `${this.prefix}operator:${op}:${minute}`);
+    const requestKeys = guarded.map((i) => {
+      const h = KeyedHasher.text(hashes[i]);
+      return [`${this.prefix}lookups:${h}`, `${this.prefix}cnics:${h}`, `${this.prefix}block:${h}`, `${this.prefix}scan:${h}`];
+    });
     const l = this.limits;
-    const args = [l.hourWindowMs, l.dayWindowMs, l.perHour, l.perDay, l.maxDistinctCnics, l.distinctWindowMs, l.blockMs, 120_000, `${this.nonce}.${++this.sequence}`, guarded.length, operators.length, ...perRequest];
+    const calls: Array<{ keys: string[]; args: Array<string | number> }> = [];
+    for (let from = 0; from < guarded.length; from += SCRIPT_CHUNK) {
+      const chunk = guarded.slice(from, from + SCRIPT_CHUNK);
+      const chunkOperators = [...new Set(chunk.map((i) => requests[i].operator))];
+      const keys = [...requestKeys.slice(from, from + chunk.length).flat(), ...chunkOperators.map((op) => operatorKeys[operators.indexOf(op)])];
+      const perRequest = chunk.flatMap((i) => [
+        this.secrets.cnicMember(hashes[i], requests[i].cnicHash),
+        this.secrets.operatorMember(requests[i].cnicHash),
+        chunkOperators.indexOf(requests[i].operator) + 1,
+      ]);
+      const head = [l.hourWindowMs, l.dayWindowMs, l.perHour, l.perDay, l.maxDistinctCnics, l.distinctWindowMs, l.blockMs, 120_000, `${this.nonce}.${++this.sequence}`, chunk.length, chunkOperators.length];
+      calls.push({ keys, args: [...head, ...perRequest] });
+    }
 
-    let reply: Array<number | string>;
+    const codes: number[] = [];
+    const sealedStates: string[] = [];
+    const operatorCounts = new Map<string, number>();
     try {
-      reply = (await this.run(keys, args)) as Array<number | string>;
+      const replies = await this.run(calls);
+      replies.forEach((reply, c) => {
+        const n = Number(calls[c].args[9]);
+        const m = Number(calls[c].args[10]);
+        for (let k = 0; k < n; k++) codes.push(Number(reply[k]));
+        for (let k = 0; k < n; k++) sealedStates.push(String(reply[n + k]));
+        // HyperLogLogs are shared by the chunks: the last count an operator got is its total.
+        for (let j = 0; j < m; j++) operatorCounts.set(calls[c].keys[4 * n + j], Number(reply[2 * n + j]));
+      });
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, requests: guarded.length }, 'request guard unavailable; allowing the batch');
       this.options.onFailOpen?.(guarded.length);
       return verdicts;
     }
 
-    const n = guarded.length;
     operators.forEach((op, j) => {
-      const count = Number(reply[2 * n + j]);
+      const count = operatorCounts.get(operatorKeys[j]) ?? 0;
       if (count > l.operatorDistinctPerMinute) this.options.onOperatorSpike?.(op, count);
     });
 
@@ -194,20 +214,20 @@ export class RedisRequestGuard implements RequestGuard {
     const states = new Map<string, ScanState | null>();
     const blockedHere = new Set<string>();
     guarded.forEach((i, k) => {
-      const verdict = VERDICTS[Number(reply[k])] ?? 'allow';
+      const verdict = VERDICTS[codes[k]] ?? 'allow';
       verdicts[i] = verdict;
-      if (Number(reply[k]) === 3) this.options.onBlocked?.(requests[i].operator, 'distinct');
+      if (codes[k] === 3) this.options.onBlocked?.(requests[i].operator, 'distinct');
       const h = KeyedHasher.text(hashes[i]);
       if (verdict === 'allow' && blockedHere.has(h)) verdicts[i] = 'enumeration';
       if (verdicts[i] !== 'allow') return;
-      const previous = states.has(h) ? (states.get(h) ?? null) : this.openState(String(reply[n + k]), hashes[i]);
+      const previous = states.has(h) ? (states.get(h) ?? null) : this.openState(sealedStates[k], hashes[i]);
       const { state, scan } = nextScanState(previous, requests[i].cnic, { maxDistance: l.scanDistance, strikes: l.scanStrikes });
       states.set(h, state);
-      writes.push([keys[4 * k + 3], this.secrets.seal(encodeScanState(state), hashes[i]), l.scanMemoryMs]);
+      writes.push([requestKeys[k][3], this.secrets.seal(encodeScanState(state), hashes[i]), l.scanMemoryMs]);
       if (scan) {
         verdicts[i] = 'enumeration';
         blockedHere.add(h);
-        writes.push([keys[4 * k + 2], '1', l.blockMs]);
+        writes.push([requestKeys[k][2], '1', l.blockMs]);
         this.options.onBlocked?.(requests[i].operator, 'scan');
       }
     });
@@ -232,12 +252,25 @@ export class RedisRequestGuard implements RequestGuard {
     return decodeScanState(this.secrets.open(sealed, msisdnHash));
   }
 
-  private async run(keys: string[], args: Array<string | number>): Promise<unknown> {
-    try {
-      return await this.redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!/NOSCRIPT/.test((err as Error).message)) throw err;
-      return this.redis.eval(GUARD_SCRIPT, keys.length, ...keys, ...args);
+  /** Every chunk in one pipeline: one round trip, and Redis serves other clients between chunks. */
+  private async run(calls: Array<{ keys: string[]; args: Array<string | number> }>): Promise<Array<Array<number | string>>> {
+    const pipeline = this.redis.pipeline();
+    for (const { keys, args } of calls) pipeline.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
+    const results = (await pipeline.exec()) ?? [];
+    if (results.length !== calls.length) throw new Error('request guard pipeline returned no results');
+    const replies: Array<Array<number | string>> = [];
+    for (let c = 0; c < calls.length; c++) {
+      const [err, reply] = results[c];
+      if (err && /NOSCRIPT/.test(err.message)) {
+        // First use on this Redis: the script is loaded by running it once in full.
+        const { keys, args } = calls[c];
+        replies.push((await this.redis.eval(GUARD_SCRIPT, keys.length, ...keys, ...args)) as Array<number | string>);
+      } else if (err) {
+        throw err;
+      } else {
+        replies.push(reply as Array<number | string>);
+      }
     }
+    return replies;
   }
 }

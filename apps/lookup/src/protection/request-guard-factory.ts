@@ -16,7 +16,7 @@ export interface RequestGuardHandle {
 
 /** The guard the lookup runtime wires in, with its own Redis client and metrics; null when disabled. */
 export function createRequestGuard(
-  config: { protection: ProtectionConfig; redis: { url: string; commandTimeoutMs: number }; pepper: { pepper: string } },
+  config: { protection: ProtectionConfig; redis: { url: string }; pepper: { pepper: string } },
   deps: { logger: Logger; metrics: MetricsRegistry },
 ): RequestGuardHandle | null {
   const { protection } = config;
@@ -30,7 +30,7 @@ export function createRequestGuard(
   const redisErrors = deps.metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
   const alerts = deps.metrics.counter('parchee_enumeration_alerts_total', 'Enumeration detected: numbers blocked (distinct, scan) and operator-wide spikes of distinct CNICs', ['operator', 'kind']);
   const redis = new Redis(config.redis.url, {
-    commandTimeout: config.redis.commandTimeoutMs,
+    commandTimeout: protection.redisTimeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
   });
