@@ -1,9 +1,10 @@
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { MessagingError } from '../errors/messaging-error';
 import type { OutgoingRecord } from '../producer/batching-publisher';
 import { nextOffset, type ConsumedBatch } from './consumed-batch';
 import { GroupConsumer } from './group-consumer';
+import { DEFAULT_MAX_PRODUCE_BYTES, chunkRecords } from './record-chunks';
 
 export interface TransactionalProcessorOptions {
   groupId: string;
@@ -17,6 +18,12 @@ export interface TransactionalProcessorOptions {
   concurrency?: number;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Bound on the bytes of one produce request inside the transaction. Keys are kept, so a whole
+   * batch's output usually lands in one partition, and the broker refuses a record batch over
+   * its message.max.bytes (1 MiB): bigger outputs go out as several requests. Default 512 KiB.
+   */
+  maxProduceBytes?: number;
   logger?: Logger;
 }
 
@@ -54,7 +61,10 @@ export class TransactionalProcessor {
         transactionalId: `${this.options.transactionalIdPrefix}-${slot}`,
         idempotent: true,
         maxInFlightRequests: 1,
-        transactionTimeout: 30_000,
+        // A transaction lives from the end of a batch's processing to its commit, milliseconds. One
+        // left open by a crashed process holds back read-committed readers until a producer with the
+        // same id fences it, or until this timeout (plus the broker's 10 s abort sweep).
+        transactionTimeout: 10_000,
         allowAutoTopicCreation: false,
       });
       await producer.connect();
@@ -83,13 +93,9 @@ export class TransactionalProcessor {
   private async commit(producer: Producer, batch: ConsumedBatch, output: OutgoingRecord[]): Promise<void> {
     const transaction = await producer.transaction();
     try {
-      const byTopic = new Map<string, TopicMessages>();
-      for (const r of output) {
-        let entry = byTopic.get(r.topic);
-        if (!entry) byTopic.set(r.topic, (entry = { topic: r.topic, messages: [] }));
-        entry.messages.push({ key: r.key, value: r.value, headers: r.headers });
+      for (const chunk of chunkRecords(output, this.options.maxProduceBytes ?? DEFAULT_MAX_PRODUCE_BYTES)) {
+        await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
       }
-      if (byTopic.size > 0) await transaction.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
       const last = batch.records[batch.records.length - 1].offset;
       await transaction.sendOffsets({
         consumerGroupId: this.options.groupId,
