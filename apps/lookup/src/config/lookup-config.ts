@@ -12,7 +12,12 @@ const lookupSettings = z
     LOOKUP_ROLL_RETRY_DEADLINE_MS: intVar(5000, 0, 60_000),
     /** How long a reply stays worth sending, ms. */
     LOOKUP_REPLY_TTL_MS: intVar(3600_000, 1000),
-    /** Unique per replica: Kafka fences transactional ids, two replicas must not share one. */
+    /**
+     * Unique per replica, and the same after the replica restarts: a restarted lookup then fences
+     * the transactions its crashed predecessor left open at once. A new name would leave them open
+     * until the transaction timeout, holding back every read-committed reader of their partitions.
+     * Defaults to the host name (the pod or container name); two processes on one host must set it.
+     */
     LOOKUP_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
     /** Upper bound of one fetch per MO partition, bytes: bigger fetches mean fewer, larger transactions. */
     LOOKUP_MAX_BYTES_PER_PARTITION: intVar(1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
@@ -25,7 +30,7 @@ const lookupSettings = z
     concurrency: e.LOOKUP_CONCURRENCY,
     rollRetryDeadlineMs: e.LOOKUP_ROLL_RETRY_DEADLINE_MS,
     replyTtlMs: e.LOOKUP_REPLY_TTL_MS,
-    instanceId: e.LOOKUP_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    instanceId: e.LOOKUP_INSTANCE_ID ?? hostname(),
     maxBytesPerPartition: e.LOOKUP_MAX_BYTES_PER_PARTITION,
     groupId: e.LOOKUP_GROUP_ID,
     moTopic: e.LOOKUP_MO_TOPIC,
