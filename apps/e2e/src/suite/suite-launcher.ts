@@ -101,9 +101,29 @@ export function rollCli(args: string[], env: Record<string, string>, quiet = tru
   return run(process.execPath, ['-r', '@swc-node/register', 'apps/roll-cli/src/main.ts', ...args], env, { quiet });
 }
 
+export type SuiteService = 'ingress' | 'lookup' | 'egress';
+export const SUITE_SERVICES: readonly SuiteService[] = ['ingress', 'lookup', 'egress'];
+
+/** How one service went down and came back. */
+export interface RestartReport {
+  name: SuiteService;
+  signal: 'SIGTERM' | 'SIGKILL';
+  /** The old process's exit: code (null when a signal ended it) and the signal that ended it. */
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** When the signal was sent, epoch ms (the machine's clock, as the simulator's timestamps). */
+  signalledAt: number;
+  /** Signal sent to process gone. */
+  stopMs: number;
+  /** New process spawned to ready. */
+  readyMs: number;
+}
+
 export interface RunningSuite {
   processes: Map<string, ChildProcess>;
   stop(): Promise<void>;
+  /** Sends `signal` to one service, waits for it to exit, starts it again and waits until it is ready. */
+  restart(name: SuiteService, signal: 'SIGTERM' | 'SIGKILL'): Promise<RestartReport>;
 }
 
 export interface StartOptions {
@@ -169,6 +189,23 @@ export async function startSuite(options: StartOptions): Promise<RunningSuite> {
       clearTimeout(timer);
     }
   };
+  const restart = async (name: SuiteService, signal: 'SIGTERM' | 'SIGKILL'): Promise<RestartReport> => {
+    const old = processes.get(name);
+    if (!old) throw new Error(`${name} is not part of this suite`);
+    const began = Date.now();
+    const exited = old.exitCode !== null || old.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => old.once('exit', () => r()));
+    old.kill(signal);
+    // A service that ignores SIGTERM past its own 10 s deadline is killed, and the report shows it.
+    const stuck = setTimeout(() => old.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(stuck);
+    const stopMs = Date.now() - began;
+    const started = Date.now();
+    const child = startProcess(name, name, options);
+    processes.set(name, child);
+    await waitHttpOk(`http://127.0.0.1:${PORTS[name]}/health/ready`, Date.now() + (options.readyTimeoutMs ?? 60_000), child, name);
+    return { name, signal, exitCode: old.exitCode, exitSignal: old.signalCode, signalledAt: began, stopMs, readyMs: Date.now() - started };
+  };
   try {
     const sim = startProcess('smsc-sim', 'smsc-sim', options);
     processes.set('smsc-sim', sim);
@@ -184,7 +221,7 @@ export async function startSuite(options: StartOptions): Promise<RunningSuite> {
     await stop();
     throw err;
   }
-  return { processes, stop };
+  return { processes, stop, restart };
 }
 
 export interface MoReply {

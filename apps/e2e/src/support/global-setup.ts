@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
 import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
+import { SUITE_CONTROL_URL_ENV, startSuiteControl } from '../suite/suite-control';
 import { E2E_LOGS, E2E_PG_PROXY_FILE, E2E_ROLL_DIR, E2E_ROLL_RETRY_DEADLINE_MS, E2E_STATE, E2E_VOTERS, e2eDatabaseUrl } from './e2e-paths';
 import { SwitchableTcpProxy, writeProxyHandle } from './switchable-tcp-proxy';
 
@@ -12,13 +13,15 @@ export default async function globalSetup(): Promise<void> {
   rmSync(E2E_STATE, { recursive: true, force: true });
   const secrets = ensureSecrets(E2E_STATE);
   const databaseUrl = e2eDatabaseUrl();
-  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'info' });
+  // A short consumer session, so after a kill -9 the crashed member's partitions move within seconds.
+  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000' });
   const dbName = new URL(databaseUrl).pathname.slice(1);
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`], {}, { quiet: true });
   // Cache keys carry the roll version, and a fresh database numbers versions from 1 again.
   const redis = new Redis(env['PARCHEE_REDIS_URL']);
   const stale = await redis.keys('parchee:*');
-  if (stale.length > 0) await redis.del(...stale);
+  // In slices: a benchmark can leave millions of keys, more than one call's arguments can spread.
+  for (let i = 0; i < stale.length; i += 10_000) await redis.unlink(...stale.slice(i, i + 10_000));
   redis.disconnect();
 
   await rollCli(['migrate'], env);
@@ -45,5 +48,8 @@ export default async function globalSetup(): Promise<void> {
     throw err;
   });
   (globalThis as Record<string, unknown>)['__PARCHEE_SUITE__'] = suite;
+  const control = await startSuiteControl(suite);
+  (globalThis as Record<string, unknown>)['__PARCHEE_SUITE_CONTROL__'] = control;
+  process.env[SUITE_CONTROL_URL_ENV] = control.url;
   process.env['PARCHEE_E2E_ROOT'] = ROOT;
 }
