@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConsumerLagMonitor, TransactionalProcessor, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
-import { KeyedHasher } from '@parchee/privacy';
+import { BulkCnicHasher } from '@parchee/privacy';
 import { createRollReader, type RollReaderHandle } from '@parchee/roll';
 import type { LookupConfig } from './config/lookup-config';
 import { registerRollVersionGauge } from './observability/roll-version-gauge';
@@ -54,7 +54,8 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.guard = createRequestGuard(config, { logger, metrics });
     if (this.guard && !(await this.guard.ready(2000))) logger.warn({}, 'request guard Redis not reachable at start; allowing lookups unchecked until it is');
     const refused = metrics.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']);
-    const pipeline = new LookupPipeline(this.roll.reader, new KeyedHasher(config.pepper.pepper), {
+    // The same digest as KeyedHasher.cnic (checked at construction), without an Hmac object per CNIC.
+    const pipeline = new LookupPipeline(this.roll.reader, new BulkCnicHasher(config.pepper.pepper), {
       guard: this.guard?.guard,
       onRefused: (reason, operator) => refused.inc({ operator, reason }),
       replyTtlMs: config.lookup.replyTtlMs,

@@ -49,7 +49,7 @@ export class LookupPipeline {
 
   constructor(
     private readonly directory: VoterDirectory,
-    private readonly hasher: KeyedHasher,
+    private readonly hasher: Pick<KeyedHasher, 'cnic'>,
     private readonly options: LookupPipelineOptions = {},
   ) {
     this.replyTtlMs = options.replyTtlMs ?? 3600_000;

@@ -1,4 +1,4 @@
-import { KeyedHasher } from '@parchee/privacy';
+import { KeyedHasher } from './keyed-hash';
 import { BulkCnicHasher } from './bulk-cnic-hasher';
 
 describe('BulkCnicHasher', () => {
@@ -14,7 +14,16 @@ describe('BulkCnicHasher', () => {
     const reference = new KeyedHasher(pepper);
     for (const cnic of cnics) {
       expect(Buffer.from(bulk.cnicBinary(cnic), 'latin1').equals(reference.cnic(cnic))).toBe(true);
+      expect(bulk.cnic(cnic).equals(reference.cnic(cnic))).toBe(true);
     }
+  });
+
+  it('returns a new buffer per call, so a batch can hold every digest at once', () => {
+    const bulk = new BulkCnicHasher('sixteen-byte-pep');
+    const first = bulk.cnic(cnics[0]);
+    const second = bulk.cnic(cnics[1]);
+    expect(first.equals(new KeyedHasher('sixteen-byte-pep').cnic(cnics[0]))).toBe(true);
+    expect(first.equals(second)).toBe(false);
   });
 
   it('gives different digests for different CNICs and peppers', () => {
