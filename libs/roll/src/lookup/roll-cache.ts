@@ -53,7 +53,9 @@ export class RollCache {
 
   async getMany(version: RollVersionRef, hashTexts: string[]): Promise<CachedVoter[]> {
     if (hashTexts.length === 0) return [];
-    const values = await this.redis.mget(hashTexts.map((h) => this.key(version, h)));
+    // The version part once per batch, not once per key (it runs a regex).
+    const prefix = this.key(version, '');
+    const values = await this.redis.mget(hashTexts.map((h) => prefix + h));
     return values.map((v) => {
       if (v === null) return undefined;
       if (v === NEGATIVE_ENTRY) return null;
@@ -64,16 +66,17 @@ export class RollCache {
   async setMany(version: RollVersionRef, entries: Array<[hashText: string, record: VoterRecord | null]>): Promise<void> {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
+    const prefix = this.key(version, '');
     let queued = 0;
     for (const [hashText, record] of entries) {
       if (record === null) {
-        pipeline.set(this.key(version, hashText), NEGATIVE_ENTRY, 'EX', this.negativeTtl);
+        pipeline.set(prefix + hashText, NEGATIVE_ENTRY, 'EX', this.negativeTtl);
         queued++;
         continue;
       }
       const value = encodeVoterRecord(record);
       if (value === null) continue;
-      pipeline.set(this.key(version, hashText), value, 'EX', this.positiveTtl);
+      pipeline.set(prefix + hashText, value, 'EX', this.positiveTtl);
       queued++;
     }
     if (queued === 0) return;
