@@ -152,8 +152,9 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'egress stopping');
     await this.lag?.stop();
-    await this.receiptConsumer?.stop();
-    await this.consumer?.stop();
+    // Both groups at once: each waits for its batch in hand and its leave-group, and the whole
+    // shutdown has 10 s.
+    await Promise.all([this.receiptConsumer?.stop(), this.consumer?.stop()]);
     this.throttle?.close();
     await this.messageIds?.idle();
     await this.deadLetters?.close();
