@@ -284,10 +284,10 @@ async function runPass(name: string, kafka: KafkaClient, env: Record<string, str
     LOOKUP_MT_TOPIC: MT_TOPIC,
     LOOKUP_INSTANCE_ID: `bench-${runId}-${name}`,
     ...(CONCURRENCY ? { LOOKUP_CONCURRENCY: CONCURRENCY } : {}),
-    ...(CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir} --cpu-prof-name=lookup-${name}-${runId}.cpuprofile` } : {}),
   };
+  const nodeArgs = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=lookup-${name}-${runId}.cpuprofile`] : [];
   const startedAt = Date.now();
-  const lookup = startProcess('lookup', 'lookup', { env: lookupEnv, logDir: join(STATE, 'logs') });
+  const lookup = startProcess('lookup', 'lookup', { env: lookupEnv, logDir: join(STATE, 'logs'), nodeArgs });
   try {
     await waitHttpOk(`http://127.0.0.1:${port}/health/ready`, Date.now() + 90_000, lookup, 'lookup');
     const timeout = setTimeout(() => allIn(), 10 * 60_000);

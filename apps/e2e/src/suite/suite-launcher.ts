@@ -135,6 +135,8 @@ export interface StartOptions {
   /** Extra environment for one process, over `env` (e.g. lookup reaching PostgreSQL through a proxy). */
   envFor?: Partial<Record<string, Record<string, string>>>;
   readyTimeoutMs?: number;
+  /** Extra node flags before the script (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 /** Polls `url` until it answers 2xx, failing early if the child exits. */
@@ -158,7 +160,7 @@ export async function waitHttpOk(url: string, deadline: number, child: ChildProc
 export function startProcess(name: string, app: string, options: StartOptions): ChildProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')], {
     cwd: ROOT,
     env: { ...process.env, ...options.env, ...options.envFor?.[name] },
     stdio: ['ignore', 'pipe', 'pipe'],
