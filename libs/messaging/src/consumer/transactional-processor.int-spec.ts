@@ -109,6 +109,38 @@ describe('Kafka messaging against the real broker', () => {
     expect(offsets[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(30);
   });
 
+  it('commits a batch whose output, all on one partition, is larger than the broker accepts in one record batch', async () => {
+    const input = await freshTopic('tx-big-in', 1);
+    const output = await freshTopic('tx-big-out', 1);
+    const groupId = `tx-big-${randomUUID()}`;
+    const publisher = new BatchingPublisher(kafka);
+    await publisher.connect();
+    await publisher.publish(Array.from({ length: 40 }, (_, i) => ({ topic: input, key: 'one-key', value: Buffer.from(String(i)) })));
+    await publisher.close();
+
+    let processed = 0;
+    let resolveDone: () => void = () => undefined;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    const processor = new TransactionalProcessor(kafka, { groupId, topic: input, transactionalIdPrefix: `tx-big-${randomUUID()}`, concurrency: 1 });
+    // 40 outputs of 64 KiB under one key: 2.5 MiB for one partition, over the 1 MiB message.max.bytes.
+    await processor.start(async (batch) => {
+      const out = batch.records.map((r) => ({ topic: output, key: 'one-key', value: Buffer.concat([Buffer.from(`${r.value!.toString()}:`), Buffer.alloc(64 * 1024, 120)]) }));
+      processed += batch.records.length;
+      if (processed >= 40) resolveDone();
+      return out;
+    });
+    await done;
+    await processor.stop();
+
+    const records = await readTopic(kafka, output, 40);
+    expect(records.map((r) => Number(r.value.split(':')[0]))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId, topics: [input] });
+    await admin.disconnect();
+    expect(Number(offsets[0].partitions[0].offset)).toBe(40);
+  });
+
   it('fails a publish with a retriable error when no broker answers in time', async () => {
     const publisher = new BatchingPublisher(createKafka({ brokers: ['127.0.0.1:1'], connectionTimeoutMs: 200 }), { publishTimeoutMs: 500 });
     await expect(publisher.publish([{ topic: 'nowhere', key: null, value: Buffer.from('x') }])).rejects.toMatchObject({ retriable: true });
