@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../../../..');
@@ -176,7 +177,32 @@ export function startProcess(name: string, app: string, options: StartOptions): 
 }
 
 /** Starts the simulator first (the services bind to it), then the three services, and waits until each is ready. */
+/** True when something already accepts connections on the port. */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePromise(true);
+    });
+    socket.once('error', () => resolvePromise(false));
+  });
+}
+
+/**
+ * Refuses to start over another running suite (an `npm start` left open, say): the readiness
+ * probes would otherwise find the other suite's processes and the tests would talk to them.
+ */
+async function assertPortsFree(): Promise<void> {
+  const ports = [PORTS.sim, PORTS.ingress, PORTS.lookup, PORTS.egress];
+  const taken = (await Promise.all(ports.map(async (p) => ((await portTaken(p)) ? p : null)))).filter((p) => p !== null);
+  if (taken.length > 0) {
+    throw new Error(`ports ${taken.join(', ')} are already in use: is another Parchee suite (npm start) running? Stop it first.`);
+  }
+}
+
 export async function startSuite(options: StartOptions): Promise<RunningSuite> {
+  await assertPortsFree();
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   const processes = new Map<string, ChildProcess>();
   const stop = async () => {
