@@ -35,3 +35,14 @@ export type { LongestGeographyValues } from './generator/longest-geography';
 export { importRoll } from './import/import-roll';
 export type { ImportPhase, ImportProgress, ImportRollOptions, ImportRollResult } from './import/import-roll';
 export type { RollSourceFiles } from './import/roll-source-files';
+
+export { AUDIT_DEFAULTS } from './audit/audit-row';
+export type { AuditOutcome, AuditRow } from './audit/audit-row';
+export { AuditWriter, ensureAuditPartitions } from './audit/audit-writer';
+export type { AuditWriterOptions } from './audit/audit-writer';
+export { listAuditPartitions, pruneAuditPartitions } from './audit/audit-retention';
+export type { PruneAuditOptions } from './audit/audit-retention';
+export { queryAudit } from './audit/audit-query';
+export type { AuditQuery, AuditRecord } from './audit/audit-query';
+export { AUDIT_TABLE, auditPartitionFor, auditPartitionsAhead } from './audit/audit-partitions';
+export type { AuditPartition } from './audit/audit-partitions';

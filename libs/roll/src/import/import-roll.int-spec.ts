@@ -43,7 +43,7 @@ describe('importRoll against PostgreSQL', () => {
     await dropDatabaseIfExists(DB);
     const report = await runRollMigrations({ url: DB }, { createDatabase: true });
     expect(report.databaseCreated).toBe(true);
-    expect(report.applied).toEqual(['CreateRollSchema1730000000000', 'VoterKeyHashFirst1730000000001', 'RollVersionCacheId1730000000002']);
+    expect(report.applied).toEqual(['CreateRollSchema1730000000000', 'VoterKeyHashFirst1730000000001', 'RollVersionCacheId1730000000002', 'CreateRequestAudit1730000000003']);
     pool = createRollPool({ url: DB, poolSize: 2 });
     admin = await RollVersionAdmin.open({ url: DB });
   });

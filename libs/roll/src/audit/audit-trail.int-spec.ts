@@ -1,0 +1,89 @@
+import type { Pool } from 'pg';
+import { createRollPool, dropDatabaseIfExists } from '../connection/postgres-pool';
+import { runRollMigrations } from '../schema/roll-data-source';
+import { testDatabaseUrl } from '../testing/roll-fixture';
+import { AuditRow } from './audit-row';
+import { listAuditPartitions, pruneAuditPartitions } from './audit-retention';
+import { queryAudit } from './audit-query';
+import { AuditWriter } from './audit-writer';
+import { auditPartitionFor } from './audit-partitions';
+
+const DB = testDatabaseUrl('parchee_roll_it_audit');
+
+function hash(byte: number): Buffer {
+  return Buffer.alloc(32, byte);
+}
+
+function row(at: Date, moId: string, over: Partial<AuditRow> = {}): AuditRow {
+  return { at, moId, operator: 'jazz', msisdnHash: hash(1), cnicHash: hash(2), outcome: 'found', refusal: null, rollVersion: 1, ...over };
+}
+
+describe('audit trail in PostgreSQL', () => {
+  let pool: Pool;
+  let writer: AuditWriter;
+
+  beforeAll(async () => {
+    await dropDatabaseIfExists(DB);
+    await runRollMigrations({ url: DB }, { createDatabase: true });
+    pool = createRollPool({ url: DB, poolSize: 2 });
+    writer = new AuditWriter(pool, { partitionsAhead: 2 });
+  });
+
+  afterAll(async () => {
+    await writer.close();
+    await pool.end();
+    await dropDatabaseIfExists(DB);
+  });
+
+  it('writes a batch in one statement and creates the day partition and the next ones on the way', async () => {
+    const now = new Date();
+    await writer.record([
+      row(now, 'mo-1'),
+      row(new Date(now.getTime() + 1), 'mo-2', { outcome: 'refused', refusal: 'rate_limited', rollVersion: null }),
+      row(now, 'mo-3', { cnicHash: null, outcome: 'help', rollVersion: null, msisdnHash: hash(3) }),
+    ]);
+    const { rows } = await pool.query('SELECT mo_id, outcome, refusal, roll_version, tableoid::regclass::text AS part FROM request_audit ORDER BY mo_id');
+    expect(rows).toEqual([
+      { mo_id: 'mo-1', outcome: 'found', refusal: null, roll_version: 1, part: auditPartitionFor(now).name },
+      { mo_id: 'mo-2', outcome: 'refused', refusal: 'rate_limited', roll_version: null, part: auditPartitionFor(now).name },
+      { mo_id: 'mo-3', outcome: 'help', refusal: null, roll_version: null, part: auditPartitionFor(now).name },
+    ]);
+    const ahead = [0, 1, 2].map((d) => auditPartitionFor(now.getTime() + d * 86_400_000).name);
+    expect(await listAuditPartitions(pool)).toEqual(expect.arrayContaining(ahead));
+  });
+
+  it('creates the partition of a day it has not seen yet, and refuses an outcome outside the list', async () => {
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    await writer.record([row(old, 'mo-old')]);
+    expect(await listAuditPartitions(pool)).toContain(auditPartitionFor(old).name);
+    await expect(writer.record([row(new Date(), 'mo-bad', { outcome: 'leaked' as AuditRow['outcome'] })])).rejects.toMatchObject({ name: 'RollError' });
+  });
+
+  it('finds one CNIC hash or one MSISDN hash over the last N days, oldest first', async () => {
+    const byCnic = await queryAudit(pool, { cnicHash: hash(2), days: 30 });
+    expect(byCnic.map((r) => r.outcome)).toEqual(['found', 'refused']);
+    expect(byCnic[1]).toMatchObject({ refusal: 'rate_limited', operator: 'jazz', rollVersion: null });
+    expect(byCnic[0].msisdnHash.equals(hash(1))).toBe(true);
+    expect(await queryAudit(pool, { cnicHash: hash(2), days: 60 })).toHaveLength(3);
+    expect((await queryAudit(pool, { msisdnHash: hash(3), days: 1 })).map((r) => r.outcome)).toEqual(['help']);
+  });
+
+  it('prune drops only whole days past the retention, and the writer re-creates a dropped day', async () => {
+    const old = auditPartitionFor(Date.now() - 40 * 86_400_000).name;
+    const stale = new AuditWriter(pool, { partitionsAhead: 0 });
+    await stale.record([row(new Date(Date.now() - 40 * 86_400_000), 'mo-stale')]);
+    expect(await pruneAuditPartitions(pool, { retentionDays: 90 })).toEqual([]);
+    // The old day came with the partitions ahead of it, all past the 30 days.
+    const pastDays = [0, 1, 2].map((d) => auditPartitionFor(Date.now() - (40 - d) * 86_400_000).name);
+    expect(pastDays[0]).toBe(old);
+    expect(await pruneAuditPartitions(pool, { retentionDays: 30 })).toEqual(pastDays);
+    const left = await listAuditPartitions(pool);
+    expect(left).not.toContain(old);
+    expect(left).toContain(auditPartitionFor(new Date()).name);
+    expect(await queryAudit(pool, { cnicHash: hash(2), days: 60 })).toHaveLength(2);
+
+    // This writer still believes the old day exists: the insert fails, it forgets, re-creates and retries.
+    await stale.record([row(new Date(Date.now() - 40 * 86_400_000), 'mo-again')]);
+    expect(await listAuditPartitions(pool)).toContain(old);
+  });
+});

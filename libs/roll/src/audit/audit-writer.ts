@@ -1,0 +1,91 @@
+import type { Pool } from 'pg';
+import { createRollPool } from '../connection/postgres-pool';
+import { PostgresConnectionOptions, RollLogger, silentLogger } from '../connection/roll-connection-options';
+import { RollError } from '../errors/roll-error';
+import { AUDIT_DEFAULTS, AuditRow } from './audit-row';
+import { auditPartitionFor, auditPartitionsAhead, createAuditPartitionSql } from './audit-partitions';
+
+const COLUMNS = 8;
+/** check_violation: also what PostgreSQL raises when no partition accepts a row. */
+const NO_PARTITION = '23514';
+
+export interface AuditWriterOptions {
+  /** Days of partitions to create ahead whenever a new day is first written. Default 3. */
+  partitionsAhead?: number;
+  logger?: RollLogger;
+}
+
+/** Creates today's partition and the next `daysAhead` ones if missing. Returns their names. */
+export async function ensureAuditPartitions(pool: Pool, from: Date | number, daysAhead: number = AUDIT_DEFAULTS.partitionsAhead): Promise<string[]> {
+  const partitions = auditPartitionsAhead(from, daysAhead);
+  try {
+    for (const p of partitions) await pool.query(createAuditPartitionSql(p));
+  } catch (err) {
+    throw RollError.fromPostgres(err, 'creating audit partitions');
+  }
+  return partitions.map((p) => p.name);
+}
+
+/**
+ * Writes the audit trail: one multi-row INSERT per batch. Partitions are created on the first
+ * write of a day (and `partitionsAhead` days after it); the names already known are cached, so a
+ * steady stream costs no DDL at all.
+ */
+export class AuditWriter {
+  private readonly known = new Set<string>();
+  private readonly partitionsAhead: number;
+  private readonly logger: RollLogger;
+
+  constructor(
+    private readonly pool: Pool,
+    options: AuditWriterOptions = {},
+    private readonly ownsPool = false,
+  ) {
+    this.partitionsAhead = options.partitionsAhead ?? AUDIT_DEFAULTS.partitionsAhead;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** A writer with its own small pool, so audit writes never queue behind roll lookups. */
+  static open(postgres: PostgresConnectionOptions, options: AuditWriterOptions = {}): AuditWriter {
+    return new AuditWriter(createRollPool({ ...postgres, poolSize: postgres.poolSize ?? 2 }, options.logger), options, true);
+  }
+
+  /** Throws RollError (retriable for connection problems); the caller decides what a failure costs. */
+  async record(rows: readonly AuditRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const values: unknown[] = [];
+    const tuples = rows.map((r, i) => {
+      values.push(r.at, r.moId, r.operator, r.msisdnHash, r.cnicHash, r.outcome, r.refusal, r.rollVersion);
+      const base = i * COLUMNS;
+      return `(${Array.from({ length: COLUMNS }, (_, c) => `$${base + c + 1}`).join(', ')})`;
+    });
+    const sql = `INSERT INTO request_audit (at, mo_id, operator, msisdn_hash, cnic_hash, outcome, refusal, roll_version) VALUES ${tuples.join(', ')}`;
+    await this.ensurePartitions(rows);
+    try {
+      await this.pool.query(sql, values);
+    } catch (err) {
+      if ((err as { code?: string }).code !== NO_PARTITION) throw RollError.fromPostgres(err, 'writing the audit trail');
+      // A partition dropped behind our back (a prune with a short retention): forget what we knew, create, retry once.
+      this.known.clear();
+      await this.ensurePartitions(rows);
+      try {
+        await this.pool.query(sql, values);
+      } catch (again) {
+        throw RollError.fromPostgres(again, 'writing the audit trail');
+      }
+    }
+  }
+
+  private async ensurePartitions(rows: readonly AuditRow[]): Promise<void> {
+    for (const row of rows) {
+      const p = auditPartitionFor(row.at);
+      if (this.known.has(p.name)) continue;
+      for (const name of await ensureAuditPartitions(this.pool, p.from, this.partitionsAhead)) this.known.add(name);
+      this.logger.info({ partition: p.name, ahead: this.partitionsAhead }, 'audit partitions ensured');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end();
+  }
+}
