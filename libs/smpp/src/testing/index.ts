@@ -1,4 +1,5 @@
 export { createDuplexPair, DuplexPairEnd } from './duplex-pair';
 export { FakeSmppPeer } from './fake-smpp-peer';
+export { connectFakePeer } from './tcp-peer';
 export { createSelfSignedCertificate } from './self-signed-cert';
 export type { TestCertificate } from './self-signed-cert';
