@@ -31,3 +31,10 @@ describe('the leak scan CNIC matcher', () => {
     expect(hit.context).toContain('cnic ************* done');
   });
 });
+
+describe('the leak scan CNIC matcher, quoting a location', () => {
+  it('masks a known CNIC in a location and leaves other text as it is', () => {
+    expect(matcher.redact(`parchee:x:${known}`)).toBe('parchee:x:*************');
+    expect(matcher.redact('parchee:roll:3:abc')).toBe('parchee:roll:3:abc');
+  });
+});

@@ -54,6 +54,13 @@ export class CnicMatcher {
     }));
   }
 
+  /** The text with every known CNIC in it masked, for quoting where a hit was (a Redis key, say). */
+  redact(text: string): string {
+    const ascii = text.replace(FOREIGN_DIGIT, (d) => String(d.charCodeAt(0) & 0x0f));
+    const spans = this.spans(ascii);
+    return spans.length === 0 ? text : this.mask(ascii, spans);
+  }
+
   private spans(ascii: string): Array<{ start: number; end: number; cnic: string }> {
     const spans: Array<{ start: number; end: number; cnic: string }> = [];
     for (const run of ascii.matchAll(DIGIT_RUN)) {

@@ -10,6 +10,8 @@ import { SwitchableTcpProxy, writeProxyHandle } from './switchable-tcp-proxy';
  * against them. Secrets are new for every run.
  */
 export default async function globalSetup(): Promise<void> {
+  // The leak scan in global teardown reads Kafka records produced from here on: this run's.
+  (globalThis as Record<string, unknown>)['__PARCHEE_RUN_STARTED_AT__'] = Date.now();
   rmSync(E2E_STATE, { recursive: true, force: true });
   const secrets = ensureSecrets(E2E_STATE);
   const databaseUrl = e2eDatabaseUrl();

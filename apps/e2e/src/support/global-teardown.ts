@@ -1,3 +1,4 @@
+import { scanE2eRun } from '../leak-scan/e2e-leak-scan';
 import type { RunningSuite } from '../suite/suite-launcher';
 import type { SuiteControl } from '../suite/suite-control';
 import type { SwitchableTcpProxy } from './switchable-tcp-proxy';
@@ -9,4 +10,7 @@ export default async function globalTeardown(): Promise<void> {
   await suite?.stop();
   const proxy = globals['__PARCHEE_PG_PROXY__'] as SwitchableTcpProxy | undefined;
   await proxy?.close();
+  // Only after everything has stopped: every log line is flushed and nothing writes any more.
+  const startedAt = globals['__PARCHEE_RUN_STARTED_AT__'] as number | undefined;
+  if (suite && startedAt !== undefined) await scanE2eRun(startedAt);
 }
