@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConsumerLagMonitor, TransactionalProcessor, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
-import { BulkCnicHasher } from '@parchee/privacy';
-import { createRollReader, type RollReaderHandle } from '@parchee/roll';
+import { BulkCnicHasher, KeyedHasher } from '@parchee/privacy';
+import { AuditWriter, createRollReader, type RollReaderHandle } from '@parchee/roll';
 import type { LookupConfig } from './config/lookup-config';
 import { registerRollVersionGauge } from './observability/roll-version-gauge';
 import { LookupPipeline } from './pipeline/lookup-pipeline';
@@ -17,6 +17,7 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private roll?: RollReaderHandle;
   private guard?: RequestGuardHandle | null;
   private lag?: ConsumerLagMonitor;
+  private audit?: AuditWriter;
 
   constructor(
     @Inject(LOOKUP_CONFIG) private readonly config: LookupConfig,
@@ -54,6 +55,10 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.guard = createRequestGuard(config, { logger, metrics });
     if (this.guard && !(await this.guard.ready(2000))) logger.warn({}, 'request guard Redis not reachable at start; allowing lookups unchecked until it is');
     const refused = metrics.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']);
+    // Its own small pool: audit inserts never queue behind roll lookups. Partitions are created on first write.
+    this.audit = AuditWriter.open(config.postgres, { logger });
+    const audit = this.audit;
+    const auditErrors = metrics.counter('parchee_audit_write_errors_total', 'Batches whose audit rows could not be written (replies still sent)', []);
     // The same digest as KeyedHasher.cnic (checked at construction), without an Hmac object per CNIC.
     const pipeline = new LookupPipeline(this.roll.reader, new BulkCnicHasher(config.pepper.pepper), {
       guard: this.guard?.guard,
@@ -64,6 +69,7 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
       onReply: (kind, operator) => replies.inc({ kind, operator }),
       onDeadLetter: (code) => deadLetters.inc({ service: 'lookup', code }),
       mtTopic: config.lookup.mtTopic,
+      audit: { hasher: new KeyedHasher(config.pepper.pepper), write: (rows) => audit.record(rows), onError: () => auditErrors.inc() },
     });
 
     this.processor = new TransactionalProcessor(kafka, {
@@ -106,6 +112,7 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.lag?.stop();
     await this.processor?.stop();
     await this.roll?.close();
+    await this.audit?.close();
     await this.guard?.close();
   }
 }

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Topics, decodeMo, encodeMessage, mtIdFor, type MoMessageV1, type MtMessageV1 } from '@parchee/contracts';
 import { deadLetterRecord, type ConsumedBatch, type OutgoingRecord } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
+import type { AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { parseRequest } from '../request/request-parser';
 import type { CitizenRequest } from '../request/citizen-request';
@@ -28,6 +29,20 @@ export interface LookupPipelineOptions {
   onRefused?: (reason: Exclude<GuardVerdict, 'allow'>, operator: string) => void;
   /** Topic the replies go to. Default sms.mt.v1; a benchmark points it elsewhere. */
   mtTopic?: string;
+  /** The audit trail: one row per MO, written once per batch before the batch's replies are returned. */
+  audit?: LookupAudit;
+}
+
+/**
+ * Where audit rows go. `write` is awaited before `process` returns, so before the Kafka commit: a
+ * request is audited at least once (a batch retried after a crash is audited again, same mo_id).
+ * A failed write is reported to `onError` and the replies still go out: a citizen's answer
+ * matters more than its audit row, and a database outage must not stop lookups served from Redis.
+ */
+export interface LookupAudit {
+  hasher: Pick<KeyedHasher, 'msisdn'>;
+  write(rows: AuditRow[]): Promise<void>;
+  onError?: (err: unknown, rows: number) => void;
 }
 
 interface Parsed {
@@ -78,7 +93,9 @@ export class LookupPipeline {
 
     await this.guard(parsed);
     const hashes = parsed.flatMap((p) => (p.hash && !p.refused ? [p.hash] : []));
-    const found = hashes.length > 0 ? await this.readRoll(hashes, batch) : new Map<string, VoterDetails | null>();
+    const read = hashes.length > 0 ? await this.readRoll(hashes, batch) : { version: null, results: new Map<string, VoterDetails | null>() };
+    const found = read?.results ?? null;
+    const audit: AuditRow[] = [];
 
     const now = Date.now();
     const lookupSeconds = (now - started) / 1000;
@@ -101,7 +118,21 @@ export class LookupPipeline {
       };
       out.push({ topic: this.options.mtTopic ?? Topics.MT, key: p.key, value: encodeMessage(mt) });
       this.options.onReply?.(kind, p.mo.operator, lookupSeconds);
+      if (this.options.audit) {
+        const readRoll = input.kind === 'found' || input.kind === 'not_found';
+        audit.push({
+          at: new Date(now),
+          moId: p.mo.id,
+          operator: p.mo.operator,
+          msisdnHash: this.options.audit.hasher.msisdn(p.mo.msisdn),
+          cnicHash: p.hash ?? null,
+          outcome: kind,
+          refusal: p.refused ?? null,
+          rollVersion: readRoll ? (read?.version ?? null) : null,
+        });
+      }
     }
+    if (this.options.audit && audit.length > 0) await this.writeAudit(this.options.audit, audit);
     return out;
   }
 
@@ -133,8 +164,17 @@ export class LookupPipeline {
     });
   }
 
+  private async writeAudit(sink: LookupAudit, rows: AuditRow[]): Promise<void> {
+    try {
+      await sink.write(rows);
+    } catch (err) {
+      this.logger.error({ rows: rows.length, code: (err as { code?: string }).code, err: (err as Error).message }, 'audit write failed; replies sent without their audit rows');
+      sink.onError?.(err, rows.length);
+    }
+  }
+
   /** Null when the roll stayed unavailable past the deadline: those citizens get "busy". */
-  private async readRoll(hashes: Buffer[], batch: ConsumedBatch): Promise<Map<string, VoterDetails | null> | null> {
+  private async readRoll(hashes: Buffer[], batch: ConsumedBatch): Promise<{ version: number | null; results: Map<string, VoterDetails | null> } | null> {
     const deadline = Date.now() + this.rollRetryDeadlineMs;
     let wait = 100;
     for (let attempt = 1; ; attempt++) {
@@ -142,7 +182,7 @@ export class LookupPipeline {
         const { version, results } = await this.directory.lookup(hashes);
         // No active roll means "we cannot say", never "you are not registered".
         if (version === null) throw Object.assign(new Error('no roll version is active'), { retriable: true });
-        return results;
+        return { version, results };
       } catch (err) {
         const retriable = (err as { retriable?: boolean }).retriable !== false;
         this.logger.warn({ attempt, err: (err as Error).message, retriable }, 'roll lookup failed');

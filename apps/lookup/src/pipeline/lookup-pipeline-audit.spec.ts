@@ -1,0 +1,71 @@
+import { Topics, decodeMt, encodeMessage, type MoMessageV1 } from '@parchee/contracts';
+import type { ConsumedBatch } from '@parchee/messaging';
+import { KeyedHasher } from '@parchee/privacy';
+import type { AuditRow } from '@parchee/roll';
+import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
+import type { RequestGuard } from '../protection/request-guard';
+import type { VoterDetails } from '../reply/reply-templates';
+
+const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
+const voter: VoterDetails = {
+  blockCode: '111222333', serialNo: 5, familyNo: 2, areaUr: 'گلبرگ', areaEn: 'Gulberg', districtUr: 'لاہور', districtEn: 'Lahore',
+  tehsilUr: 'لاہور شہر', tehsilEn: 'Lahore City', na: 'NA-120', pa: 'PP-150', stationNo: 9, stationUr: 'سکول', stationEn: 'School',
+};
+const FOUND = '3520212345671';
+
+const directory: VoterDirectory = {
+  lookup: async (hashes) => ({ version: 7, results: new Map(hashes.map((h) => [KeyedHasher.text(h), h.equals(hasher.cnic(FOUND)) ? voter : null])) }),
+};
+
+function mo(id: string, text: string, msisdn = '923001234567'): Buffer {
+  const m: MoMessageV1 = { v: 1, id, operator: 'zong', msisdn, shortCode: '8300', text, dataCoding: 0, receivedAt: 1_700_000_000_000 };
+  return encodeMessage(m);
+}
+
+function batchOf(values: Buffer[]): ConsumedBatch {
+  return {
+    topic: Topics.MO,
+    partition: 0,
+    records: values.map((value, i) => ({ topic: Topics.MO, partition: 0, offset: String(i), key: null, value, timestamp: 0 })),
+    heartbeat: async () => undefined,
+    isRunning: () => true,
+  };
+}
+
+describe('LookupPipeline audit trail', () => {
+  it('hands one row per MO to the audit in a single write, with hashes only and the roll version that answered', async () => {
+    const writes: AuditRow[][] = [];
+    const guard: RequestGuard = { check: async (reqs) => reqs.map((r) => (r.msisdn === '923009999999' ? 'rate_limited' : 'allow')) };
+    const pipeline = new LookupPipeline(directory, hasher, { guard, audit: { hasher, write: async (rows) => void writes.push(rows) } });
+    await pipeline.process(batchOf([mo('a', FOUND), mo('b', '3520212345673'), mo('c', 'HELP'), mo('d', 'hello'), mo('e', FOUND, '923009999999')]));
+
+    expect(writes).toHaveLength(1);
+    const rows = writes[0];
+    expect(rows.map((r) => [r.moId, r.outcome, r.refusal, r.rollVersion])).toEqual([
+      ['a', 'found', null, 7],
+      ['b', 'not_found', null, 7],
+      ['c', 'help', null, null],
+      ['d', 'invalid', null, null],
+      ['e', 'refused', 'rate_limited', null],
+    ]);
+    expect(rows[0].cnicHash?.equals(hasher.cnic(FOUND))).toBe(true);
+    expect(rows[2].cnicHash).toBeNull();
+    expect(rows[0].msisdnHash.equals(hasher.msisdn('923001234567'))).toBe(true);
+    expect(rows[4].msisdnHash.equals(hasher.msisdn('923009999999'))).toBe(true);
+    expect(rows.every((r) => r.operator === 'zong' && r.at instanceof Date)).toBe(true);
+    // Nothing in a row carries the clear CNIC or number.
+    const dump = JSON.stringify(rows.map((r) => ({ ...r, msisdnHash: r.msisdnHash.toString('hex'), cnicHash: r.cnicHash?.toString('hex') })));
+    expect(dump).not.toContain(FOUND);
+    expect(dump).not.toContain('923001234567');
+  });
+
+  it('still returns every reply when the audit write fails, and reports the failure', async () => {
+    const failures: number[] = [];
+    const pipeline = new LookupPipeline(directory, hasher, {
+      audit: { hasher, write: async () => Promise.reject(new Error('database down')), onError: (_err, rows) => failures.push(rows) },
+    });
+    const out = await pipeline.process(batchOf([mo('a', FOUND), mo('b', 'HELP')]));
+    expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['found', 'help']);
+    expect(failures).toEqual([2]);
+  });
+});
