@@ -2,7 +2,7 @@ import { buildProgram } from './roll-commands';
 
 describe('roll CLI', () => {
   it('offers every roll management command', () => {
-    expect(buildProgram().commands.map((c) => c.name()).sort()).toEqual(['activate', 'drop', 'generate', 'import', 'list', 'migrate', 'warm']);
+    expect(buildProgram().commands.map((c) => c.name()).sort()).toEqual(['activate', 'audit', 'audit-prune', 'drop', 'generate', 'import', 'list', 'migrate', 'warm']);
   });
 
   it('refuses a non-numeric version before touching the database', async () => {

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { RollVersionAdmin, WARM_DEFAULTS, generateRoll, importRoll, runRollMigrations, warmRollCache, type ImportProgress, type RollVersionInfo, type WarmProgress } from '@parchee/roll';
 import { connectionConfig, pepper } from '../cli-config';
+import { registerAuditCommands } from '../audit/audit-commands';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -184,5 +185,6 @@ export function buildProgram(): Command {
       out(`roll: version ${version} dropped`);
     });
 
+  registerAuditCommands(program, out);
   return program;
 }
