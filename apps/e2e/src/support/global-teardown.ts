@@ -1,5 +1,4 @@
-import { scanE2eRun } from '../leak-scan/e2e-leak-scan';
-import type { RunningSuite } from '../suite/suite-launcher';
+import { run, type RunningSuite } from '../suite/suite-launcher';
 import type { SuiteControl } from '../suite/suite-control';
 import type { SwitchableTcpProxy } from './switchable-tcp-proxy';
 
@@ -12,5 +11,8 @@ export default async function globalTeardown(): Promise<void> {
   await proxy?.close();
   // Only after everything has stopped: every log line is flushed and nothing writes any more.
   const startedAt = globals['__PARCHEE_RUN_STARTED_AT__'] as number | undefined;
-  if (suite && startedAt !== undefined) await scanE2eRun(startedAt);
+  // A failed scan rejects, and a rejecting global teardown makes the whole Jest run fail.
+  if (suite && startedAt !== undefined) {
+    await run(process.execPath, ['-r', '@swc-node/register', 'apps/e2e/src/leak-scan/e2e-leak-scan.ts', String(startedAt)], {});
+  }
 }
