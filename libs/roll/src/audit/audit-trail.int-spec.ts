@@ -59,6 +59,14 @@ describe('audit trail in PostgreSQL', () => {
     await expect(writer.record([row(new Date(), 'mo-bad', { outcome: 'leaked' as AuditRow['outcome'] })])).rejects.toMatchObject({ name: 'RollError' });
   });
 
+  it('several writers (replicas, concurrent batches) meeting on a new day all create it and write', async () => {
+    const day = new Date(Date.now() - 20 * 86_400_000);
+    const writers = Array.from({ length: 6 }, () => new AuditWriter(pool, { partitionsAhead: 3 }));
+    await Promise.all(writers.map((w, i) => w.record([row(day, `mo-race-${i}`, { cnicHash: hash(9) })])));
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM request_audit WHERE cnic_hash = $1', [hash(9)]);
+    expect(rows[0].n).toBe(6);
+  });
+
   it('finds one CNIC hash or one MSISDN hash over the last N days, oldest first', async () => {
     const byCnic = await queryAudit(pool, { cnicHash: hash(2), days: 30 });
     expect(byCnic.map((r) => r.outcome)).toEqual(['found', 'refused']);

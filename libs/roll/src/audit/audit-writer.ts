@@ -18,10 +18,15 @@ export interface AuditWriterOptions {
 /** Creates today's partition and the next `daysAhead` ones if missing. Returns their names. */
 export async function ensureAuditPartitions(pool: Pool, from: Date | number, daysAhead: number = AUDIT_DEFAULTS.partitionsAhead): Promise<string[]> {
   const partitions = auditPartitionsAhead(from, daysAhead);
-  try {
-    for (const p of partitions) await pool.query(createAuditPartitionSql(p));
-  } catch (err) {
-    throw RollError.fromPostgres(err, 'creating audit partitions');
+  for (const p of partitions) {
+    try {
+      await pool.query(createAuditPartitionSql(p));
+    } catch (err) {
+      // IF NOT EXISTS does not cover a concurrent CREATE (another replica, another partition's
+      // batch): the loser gets duplicate_table or a pg_type unique violation. Either way it exists.
+      const code = (err as { code?: string }).code;
+      if (code !== '42P07' && code !== '23505') throw RollError.fromPostgres(err, 'creating audit partitions');
+    }
   }
   return partitions.map((p) => p.name);
 }
