@@ -30,7 +30,7 @@ describe('parseRequest', () => {
     },
   );
 
-  it.each([['HELP'], ['help'], ['مدد'], ['?']])('understands %p as a request for help', (text) => {
+  it.each([['HELP'], ['help'], ['مدد'], ['?'], ['HELP?'], ['help!'], ['مدد؟'], ['??']])('understands %p as a request for help', (text) => {
     expect(parseRequest(text)).toMatchObject({ kind: 'help' });
   });
 

@@ -51,7 +51,8 @@ function numbersIn(text: string): string[] {
  */
 export function parseRequest(rawText: string): CitizenRequest {
   const text = normaliseDigits(rawText).replace(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '').trim();
-  const words = text.split(/[\s,.:;!]+/).filter(Boolean);
+  // '?' separates words too ("HELP?"), but a message that is only question marks asks for help.
+  const words = /^[?؟]+$/.test(text) ? ['?'] : text.split(/[\s,.:;!?؟]+/).filter(Boolean);
   let lang: ReplyLanguage = 'ur';
   const first = words[0]?.toUpperCase();
   if (first && ENGLISH_KEYWORDS.has(first)) lang = 'en';
