@@ -19,8 +19,9 @@ import { parse } from 'yaml';
 import { PORTS, ROOT, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
+import { eventually } from './support/eventually';
+import { sim } from './support/sim-control';
 
-const SIM = `http://127.0.0.1:${PORTS.sim}`;
 const DASHBOARDS = join(ROOT, 'deploy/grafana/dashboards');
 const ALERTS = join(ROOT, 'deploy/prometheus/alerts.yml');
 const FAULTY_OPERATOR = 'telenor';
@@ -71,22 +72,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Polls a condition with a deadline: waits for a state, never for a fixed time. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
-async function sim(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${SIM}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 describe('dashboards and alerts against a real Prometheus scraping the suite under load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parchee-prometheus-'));

@@ -1,29 +1,11 @@
 import { PORTS, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
+import { eventually } from './support/eventually';
+import { sim } from './support/sim-control';
 
-const SIM = `http://127.0.0.1:${PORTS.sim}`;
 
-async function sim(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${SIM}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
-/** Polls a condition with a deadline: waits for a state, never for a fixed time. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function repliesTo(msisdn: string): Promise<number> {
   return ((await sim('GET', `/mt?msisdn=${msisdn}`)) as { count: number }).count;

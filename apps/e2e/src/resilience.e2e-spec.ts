@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PORTS, type RestartReport, type SuiteService } from './suite/suite-launcher';
+import { type RestartReport, type SuiteService } from './suite/suite-launcher';
 import { restartService } from './suite/suite-control';
 import { E2E_ROLL_DIR, E2E_STATE } from './support/e2e-paths';
 import { eventually } from './support/eventually';
 import { loadExpectedRoll } from './support/expected-roll';
+import { sim, type LoadReport } from './support/sim-control';
 
-const SIM = `http://127.0.0.1:${PORTS.sim}`;
 /** MOs per fault, at most CONCURRENCY waiting for their reply at a time. */
 const COUNT = 400;
 const CONCURRENCY = 40;
@@ -20,14 +20,6 @@ const MO_TIMEOUT_MS = 30_000;
  */
 const DUPLICATE_WINDOW_MS = 1000;
 
-interface LoadReport {
-  sent: number;
-  acked: number;
-  replied: number;
-  timedOut: number;
-  refused: Record<string, number>;
-  failed: Record<string, number>;
-}
 
 /** One fault's outcome as docs/fault-results.md reports it. */
 interface FaultCount {
@@ -48,15 +40,6 @@ interface FaultCount {
   restart: RestartReport;
 }
 
-async function sim<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${SIM}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 async function mtMessages(): Promise<number> {
   const stats = await sim<{ operators: Record<string, { mtMessages: number }> }>('GET', '/stats');

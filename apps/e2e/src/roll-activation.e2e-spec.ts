@@ -4,6 +4,7 @@ import { E2E_ROLL_DIR, E2E_STATE, e2eDatabaseUrl } from './support/e2e-paths';
 import { eventually } from './support/eventually';
 import { loadExpectedRoll, type ExpectedVoter } from './support/expected-roll';
 import { writeRenamedRoll } from './support/renamed-roll';
+import type { LoadReport } from './support/sim-control';
 
 const SIM = `http://127.0.0.1:${PORTS.sim}`;
 const SUFFIX = ' v2';
@@ -11,14 +12,6 @@ const SUFFIX = ' v2';
 // refresh, lands well inside it.
 const LOAD = { count: 1500, concurrency: 20, msisdnStart: 700_000_000, voters: 300 };
 
-interface LoadReport {
-  sent: number;
-  acked: number;
-  replied: number;
-  timedOut: number;
-  refused: Record<string, number>;
-  failed: Record<string, number>;
-}
 
 interface Mt {
   destinationAddr: string;
