@@ -11,6 +11,11 @@ if [ "$major" -lt 20 ]; then
   echo "parchee: Node.js 20 or newer is required; this is $(node --version)." >&2
   exit 1
 fi
+if [ -L node_modules ]; then
+  # A git worktree shares the main checkout's node_modules through a symlink, and a fresh checkout's
+  # package-lock.json is always "newer": npm ci here would empty the shared directory through the link.
+  exit 0
+fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "parchee: installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund
