@@ -30,6 +30,7 @@ export default [
             { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: ['*'] },
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: [...kafka, ...database, ...socketModules] },
             { sourceTag: 'scope:privacy', onlyDependOnLibsWithTags: [], bannedExternalImports: [...kafka, ...database, ...socketModules] },
+            { sourceTag: 'scope:requests', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:privacy'], bannedExternalImports: [...kafka, ...database, ...socketModules] },
             { sourceTag: 'scope:observability', onlyDependOnLibsWithTags: ['scope:config'], bannedExternalImports: [...kafka, ...database, ...socketModules] },
             { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:observability'], bannedExternalImports: [...database, ...socketModules] },
             { sourceTag: 'scope:smpp', onlyDependOnLibsWithTags: ['scope:observability'], bannedExternalImports: [...kafka, ...database] },

@@ -43,6 +43,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     const bindUp = this.metrics.gauge('parchee_smpp_bind_up', 'SMPP bind state (1 bound, 0 not)', ['operator', 'direction', 'bind']);
     const acceptor = new MoAcceptor(publisher, new KeyedHasher(this.config.pepper.pepper), {
       shortCode: this.config.links.shortCode,
+      nextPepper: this.config.pepper.next === undefined ? undefined : new KeyedHasher(this.config.pepper.next),
       logger: this.logger,
       onOutcome: (operator, outcome) => received.inc({ operator, outcome }),
       onRefused: (operator, reason) => refused.inc({ operator, reason }),

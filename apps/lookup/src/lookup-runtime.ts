@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConsumerLagMonitor, TransactionalProcessor, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
-import { BulkCnicHasher, KeyedHasher } from '@parchee/privacy';
+import { KeyedHasher } from '@parchee/privacy';
 import { AuditWriter, createRollReader, type RollReaderHandle } from '@parchee/roll';
 import type { LookupConfig } from './config/lookup-config';
 import { registerRollVersionGauge } from './observability/roll-version-gauge';
@@ -59,8 +59,8 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.audit = AuditWriter.open(config.postgres, { logger });
     const audit = this.audit;
     const auditErrors = metrics.counter('parchee_audit_write_errors_total', 'Batches whose audit rows could not be written (replies still sent)', []);
-    // The same digest as KeyedHasher.cnic (checked at construction), without an Hmac object per CNIC.
-    const pipeline = new LookupPipeline(this.roll.reader, new BulkCnicHasher(config.pepper.pepper), {
+    const hasher = new KeyedHasher(config.pepper.pepper);
+    const pipeline = new LookupPipeline(this.roll.reader, hasher.id, {
       guard: this.guard?.guard,
       onRefused: (reason, operator) => refused.inc({ operator, reason }),
       replyTtlMs: config.lookup.replyTtlMs,
@@ -69,7 +69,7 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
       onReply: (kind, operator) => replies.inc({ kind, operator }),
       onDeadLetter: (code) => deadLetters.inc({ service: 'lookup', code }),
       mtTopic: config.lookup.mtTopic,
-      audit: { hasher: new KeyedHasher(config.pepper.pepper), write: (rows) => audit.record(rows), onError: () => auditErrors.inc() },
+      audit: { hasher, write: (rows) => audit.record(rows), onError: () => auditErrors.inc() },
     });
 
     this.processor = new TransactionalProcessor(kafka, {

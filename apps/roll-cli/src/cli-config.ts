@@ -5,7 +5,18 @@ export function connectionConfig(env: Env = process.env) {
   return readConfig({ postgres: postgresConfig, redis: redisConfig }, env);
 }
 
-/** The pepper is needed only to import (it keys every stored CNIC hash). */
-export function pepper(env: Env = process.env): string {
-  return readConfig({ pepper: pepperConfig }, env).pepper.pepper;
+/**
+ * The current pepper and, during a rotation, the next one (PARCHEE_PEPPER_NEXT). Needed only to
+ * import (it keys every stored CNIC hash) and to query the audit trail.
+ */
+export function peppers(env: Env = process.env): { pepper: string; next?: string } {
+  return readConfig({ pepper: pepperConfig }, env).pepper;
+}
+
+/** The pepper an import keys its version with: the next one when rotating (`--next-pepper`). */
+export function importPepper(useNext: boolean, env: Env = process.env): string {
+  const { pepper: current, next } = peppers(env);
+  if (!useNext) return current;
+  if (next === undefined) throw Object.assign(new Error('--next-pepper needs PARCHEE_PEPPER_NEXT or PARCHEE_PEPPER_NEXT_FILE'), { code: 'ROLL_CONFIG_INVALID', retriable: false });
+  return next;
 }

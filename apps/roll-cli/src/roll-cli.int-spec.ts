@@ -1,3 +1,4 @@
+import { KeyedHasher } from '@parchee/privacy';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,7 @@ describe('roll CLI', () => {
     expect(imported.stdout).toContain('roll: version 1 is active');
 
     const list = await roll(['list']);
-    expect(list.stdout).toMatch(/^\s+1\s+active\s+1500 voters\s+0 rejected\s+\S+\s+cli-test$/m);
+    expect(list.stdout).toMatch(new RegExp(`^\\s+1\\s+active\\s+1500 voters\\s+0 rejected\\s+pepper ${new KeyedHasher(PEPPER).id}\\s+\\S+\\s+cli-test$`, 'm'));
   }, 60_000);
 
   it('warms the cache for the active version, whole or one district, and reports keys, rate and Redis memory', async () => {

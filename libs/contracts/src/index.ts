@@ -1,6 +1,7 @@
 export { Topics, TOPIC_SPECS } from './topics/topics';
 export type { TopicName, TopicSpec } from './topics/topics';
-export type { MoMessageV1 } from './messages/mo-message';
+export type { MoMessageV2, MoRequest, CnicPseudonym, InvalidReason } from './messages/mo-message';
+export { CNIC_NEIGHBOURHOOD } from './messages/mo-message';
 export type { MtMessageV1, ReplyKind, ReplyLanguage } from './messages/mt-message';
 export type { DeadLetterV1 } from './messages/dead-letter';
 export type { DlrMessageV1, DlrState } from './messages/dlr-message';

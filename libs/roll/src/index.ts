@@ -1,4 +1,4 @@
-export { RollError } from './errors/roll-error';
+export { RollError, RollPepperMismatchError } from './errors/roll-error';
 export type { RollErrorCode } from './errors/roll-error';
 
 export { POSTGRES_DEFAULTS, REDIS_DEFAULTS, silentLogger } from './connection/roll-connection-options';

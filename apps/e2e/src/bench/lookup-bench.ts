@@ -20,7 +20,9 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } 
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
-import { decodeMt, encodeMessage, type MoMessageV1 } from '@parchee/contracts';
+import { decodeMt, encodeMessage } from '@parchee/contracts';
+import { KeyedHasher } from '@parchee/privacy';
+import { moFromText } from '@parchee/requests/testing';
 import { createKafka, ensureTopics } from '@parchee/messaging';
 import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '../suite/suite-launcher';
 
@@ -158,7 +160,8 @@ async function groupAtEnd(kafka: KafkaClient, groupId: string, topic: string): P
   }
 }
 
-async function produceMos(kafka: KafkaClient, pass: string, texts: string[]): Promise<number> {
+/** MOs as ingress publishes them: parsed, CNICs hashed with the suite's pepper (ingress's work, not timed here). */
+async function produceMos(kafka: KafkaClient, pass: string, texts: string[], hasher: KeyedHasher): Promise<number> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const started = Date.now();
@@ -168,7 +171,7 @@ async function produceMos(kafka: KafkaClient, pass: string, texts: string[]): Pr
     const messages = [];
     for (let j = i; j < Math.min(i + chunk, texts.length); j++) {
       const msisdn = `92300${String(j).padStart(7, '0')}`;
-      const mo: MoMessageV1 = { v: 1, id: `${pass}-${j}`, operator: operators[j % 5], msisdn, shortCode: '8300', text: texts[j], dataCoding: 8, receivedAt: Date.now() };
+      const mo = moFromText(texts[j], hasher, { id: `${pass}-${j}`, operator: operators[j % 5], msisdn, dataCoding: 8, receivedAt: Date.now() });
       // Ingress keys by a hash of the MSISDN; the index spreads the records over the partitions the same way.
       messages.push({ key: `k${j}`, value: encodeMessage(mo) });
     }
@@ -239,7 +242,7 @@ async function runPass(name: string, kafka: KafkaClient, env: Record<string, str
   const replyGroup = `parchee-bench-replies-${runId}-${name}`;
   await groupAtEnd(kafka, lookupGroup, MO_TOPIC);
   await groupAtEnd(kafka, replyGroup, MT_TOPIC);
-  const produceMs = await produceMos(kafka, pass, texts);
+  const produceMs = await produceMos(kafka, pass, texts, new KeyedHasher(env['PARCHEE_PEPPER']));
   say(`${name}: ${texts.length.toLocaleString('en')} MOs produced in ${(produceMs / 1000).toFixed(1)} s; starting lookup`);
 
   const kinds: Record<string, number> = {};

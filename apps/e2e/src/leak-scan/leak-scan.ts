@@ -31,11 +31,6 @@ export interface LeakScanOptions {
   databaseUrl: string;
 }
 
-/**
- * Values of sms.mo.v1 carry the citizen's text as sent, CNIC included: a known gap (docs/protection.md,
- * "Leak scan") until ingress parses and hashes before publishing. Their keys are still scanned.
- */
-const KAFKA_KEYS_ONLY: ReadonlySet<string> = new Set([Topics.MO]);
 const KAFKA_TOPICS = [Topics.MO, Topics.MT, Topics.DLR, Topics.DEAD_LETTER];
 
 /** Reading one run's records takes seconds; this only bounds a scan that stopped making progress. */
@@ -126,10 +121,8 @@ async function scanKafka(options: LeakScanOptions, report: LeakScanReport, check
           report.scanned.kafkaRecords++;
           const where = `${batch.topic}[${batch.partition}]@${message.offset}`;
           check('kafka', `${where} key`, message.key);
-          if (!KAFKA_KEYS_ONLY.has(batch.topic)) {
-            check('kafka', `${where} value`, message.value);
-            check('kafka', `${where} dead-letter payload`, deadLetterPayload(message.value));
-          }
+          check('kafka', `${where} value`, message.value);
+          check('kafka', `${where} dead-letter payload`, deadLetterPayload(message.value));
         }
       },
     });

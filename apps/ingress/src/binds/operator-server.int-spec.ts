@@ -123,7 +123,7 @@ describe('OperatorServers (ingress, server-mode links)', () => {
     expect(records).toHaveLength(1);
     expect(records[0].topic).toBe(Topics.MO);
     expect(records[0].key).not.toContain('923001234567');
-    expect(decodeMo(records[0].value)).toMatchObject({ operator: 'acme', msisdn: '923001234567', text: 'ووٹ 3520212345671', shortCode: '8300' });
+    expect(decodeMo(records[0].value)).toMatchObject({ operator: 'acme', msisdn: '923001234567', request: { kind: 'lookup', lang: 'ur' }, textLength: 17, shortCode: '8300' });
   });
 
   it('answers ESME_RX_T_APPN without a message id when the MO could not be stored, so the operator retries', async () => {

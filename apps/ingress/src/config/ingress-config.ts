@@ -3,7 +3,7 @@ import { kafkaConfig, loadOperatorLinks, pepperConfig, readConfig, serviceConfig
 export interface IngressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
   kafka: { brokers: string[]; clientId?: string };
-  pepper: { pepper: string };
+  pepper: { pepper: string; next?: string };
   links: OperatorLinks;
 }
 

@@ -6,6 +6,13 @@ import { MoAcceptor, type MoPublisher } from './mo-acceptor';
 import { normaliseMsisdn } from './msisdn';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
+const CNIC_HASH = KeyedHasher.text(hasher.cnic('3520212345671'));
+
+/** The CNIC hash an MO's request carries under the test pepper, or null for a non-lookup. */
+function cnicHashOf(value: Buffer | null): string | null {
+  const { request } = decodeMo(value);
+  return request.kind === 'lookup' ? (request.cnic.hashes[hasher.id] ?? null) : null;
+}
 
 class FakePublisher implements MoPublisher {
   records: OutgoingRecord[] = [];
@@ -34,7 +41,37 @@ describe('MoAcceptor', () => {
     expect(status).toBe(CommandStatus.ESME_ROK);
     expect(publisher.records).toHaveLength(1);
     expect(publisher.records[0].topic).toBe(Topics.MO);
-    expect(decodeMo(publisher.records[0].value)).toMatchObject({ operator: 'jazz', msisdn: '923001234567', text: '3520212345671', receivedAt: 42, shortCode: '8300' });
+    expect(decodeMo(publisher.records[0].value)).toMatchObject({ operator: 'jazz', msisdn: '923001234567', receivedAt: 42, shortCode: '8300', textLength: 13 });
+    expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
+  });
+
+  it('publishes the CNIC only as keyed hashes: the text never reaches Kafka', async () => {
+    const publisher = new FakePublisher();
+    await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ shortMessage: Buffer.from('E 35202-1234567-1 please') }));
+    const wire = publisher.records[0].value?.toString('utf8') ?? '';
+    expect(wire).not.toMatch(/3520212345671|35202-1234567|please/);
+    expect(decodeMo(publisher.records[0].value).request).toMatchObject({ kind: 'lookup', lang: 'en' });
+  });
+
+  it('hashes the CNIC under both peppers while the pepper is being rotated', async () => {
+    const publisher = new FakePublisher();
+    const next = new KeyedHasher('the-next-pepper-0123456789abcdef');
+    await new MoAcceptor(publisher, hasher, { shortCode: '8300', nextPepper: next }).accept('jazz', deliverSm({}));
+    const { request } = decodeMo(publisher.records[0].value);
+    expect(request.kind === 'lookup' && request.cnic.hashes).toEqual({ [hasher.id]: CNIC_HASH, [next.id]: KeyedHasher.text(next.cnic('3520212345671')) });
+    // Kafka keys and every other MSISDN use stay on the current pepper.
+    expect(publisher.records[0].key).toBe(KeyedHasher.text(hasher.msisdn('923001234567')));
+  });
+
+  it('publishes help and invalid requests as such, with no hash', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300' });
+    await acceptor.accept('jazz', deliverSm({ shortMessage: Buffer.from('HELP') }));
+    await acceptor.accept('jazz', deliverSm({ shortMessage: Buffer.from('352021234567') }));
+    expect(publisher.records.map((r) => decodeMo(r.value).request)).toEqual([
+      { kind: 'help', lang: 'ur' },
+      { kind: 'invalid', reason: 'wrong_length', lang: 'ur' },
+    ]);
   });
 
   it('keys the record by the keyed hash of the MSISDN, never the MSISDN itself', async () => {
@@ -54,7 +91,7 @@ describe('MoAcceptor', () => {
   it('decodes a UCS-2 MO written in Urdu digits', async () => {
     const publisher = new FakePublisher();
     await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('zong', deliverSm({ dataCoding: 8, shortMessage: encodeUcs2('۳۵۲۰۲۱۲۳۴۵۶۷۱') }));
-    expect(decodeMo(publisher.records[0].value).text).toBe('۳۵۲۰۲۱۲۳۴۵۶۷۱');
+    expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
   });
 
   it('publishes a concatenated MO once, when its last part arrives', async () => {
@@ -67,7 +104,8 @@ describe('MoAcceptor', () => {
     for (const s of segments) statuses.push(await acceptor.accept('telenor', deliverSm({ dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs })));
     expect(statuses.every((s) => s === CommandStatus.ESME_ROK)).toBe(true);
     expect(publisher.records).toHaveLength(1);
-    expect(decodeMo(publisher.records[0].value).text).toBe(long);
+    expect(decodeMo(publisher.records[0].value).textLength).toBe(long.length);
+    expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
   });
 
   it('hands a delivery receipt to sms.dlr.v1 instead of publishing an MO', async () => {
@@ -77,10 +115,10 @@ describe('MoAcceptor', () => {
     expect(publisher.records.map((r) => r.topic)).toEqual([Topics.DLR]);
   });
 
-  it('turns undecodable binary content into an empty text the lookup answers helpfully', async () => {
+  it('turns undecodable binary content into an empty request the lookup answers helpfully', async () => {
     const publisher = new FakePublisher();
     await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ dataCoding: 4, shortMessage: Buffer.from([0xde, 0xad]) }));
-    expect(decodeMo(publisher.records[0].value).text).toBe('');
+    expect(decodeMo(publisher.records[0].value).request).toEqual({ kind: 'invalid', reason: 'empty', lang: 'ur' });
   });
 
   it('refuses an MO with no source address', async () => {

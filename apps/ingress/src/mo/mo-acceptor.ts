@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, encodeMessage, type MoMessageV1 } from '@parchee/contracts';
+import { Topics, encodeMessage, type MoMessageV2 } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { KeyedHasher, maskMsisdn } from '@parchee/privacy';
+import { moRequestFromText } from '@parchee/requests';
 import {
   CommandStatus,
   ConcatReassembler,
@@ -33,6 +34,8 @@ export interface MoAcceptorOptions {
   onOutcome?: (operator: string, outcome: MoOutcome) => void;
   /** An MO refused at the edge (acked, never published), for parchee_requests_refused_total. */
   onRefused?: (operator: string, reason: 'not_pakistani') => void;
+  /** The next pepper, only while the pepper is being rotated: CNICs are then hashed under both. */
+  nextPepper?: KeyedHasher;
   now?: () => number;
 }
 
@@ -40,12 +43,16 @@ export interface MoAcceptorOptions {
  * Turns a deliver_sm into an MO on Kafka and decides the deliver_sm_resp status. The status is
  * ESME_ROK only after Kafka has acknowledged the record; if Kafka cannot take it, the SMSC gets
  * a temporary error and keeps the message in its own queue to retry. Nothing is lost.
+ *
+ * This is the edge of the clear CNIC: the text is parsed here and the MO carries only the
+ * request, with the CNIC as keyed hashes. The text goes no further than this function.
  */
 export class MoAcceptor {
   private readonly reassembler: ConcatReassembler;
   private readonly receipts: ReceiptAcceptor;
   private readonly logger: Logger;
   private readonly now: () => number;
+  private readonly peppers: readonly KeyedHasher[];
 
   constructor(
     private readonly publisher: MoPublisher,
@@ -54,6 +61,7 @@ export class MoAcceptor {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.peppers = options.nextPepper ? [hasher, options.nextPepper] : [hasher];
     this.receipts = new ReceiptAcceptor(publisher, { logger: this.logger, onOutcome: options.onOutcome, now: this.now });
     this.reassembler = new ConcatReassembler({
       timeoutMs: options.reassemblyTimeoutMs ?? 60_000,
@@ -83,13 +91,14 @@ export class MoAcceptor {
       this.options.onOutcome?.(operator, 'part_buffered');
       return CommandStatus.ESME_ROK;
     }
-    const mo: MoMessageV1 = {
-      v: 1,
+    const mo: MoMessageV2 = {
+      v: 2,
       id: randomUUID(),
       operator,
       msisdn,
       shortCode: this.options.shortCode,
-      text,
+      request: moRequestFromText(text, this.peppers),
+      textLength: text.length,
       dataCoding: pdu.dataCoding,
       receivedAt: this.now(),
     };

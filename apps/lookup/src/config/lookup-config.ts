@@ -6,7 +6,7 @@ import { protectionConfig } from '../protection/protection-config';
 
 const lookupSettings = z
   .object({
-    /** Partitions of sms.mo.v1 processed at once, each with its own transactional producer. */
+    /** Partitions of sms.mo.v2 processed at once, each with its own transactional producer. */
     LOOKUP_CONCURRENCY: intVar(4, 1, 64),
     /** How long to keep retrying an unavailable roll before answering "busy", ms. */
     LOOKUP_ROLL_RETRY_DEADLINE_MS: intVar(5000, 0, 60_000),

@@ -1,6 +1,7 @@
-import { Topics, decodeMt, encodeMessage, type MoMessageV1 } from '@parchee/contracts';
+import { Topics, decodeMt, encodeMessage } from '@parchee/contracts';
 import type { ConsumedBatch } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
+import { moFromText } from '@parchee/requests/testing';
 import type { AuditRow } from '@parchee/roll';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
 import type { RequestGuard } from '../protection/request-guard';
@@ -18,8 +19,7 @@ const directory: VoterDirectory = {
 };
 
 function mo(id: string, text: string, msisdn = '923001234567'): Buffer {
-  const m: MoMessageV1 = { v: 1, id, operator: 'zong', msisdn, shortCode: '8300', text, dataCoding: 0, receivedAt: 1_700_000_000_000 };
-  return encodeMessage(m);
+  return encodeMessage(moFromText(text, hasher, { id, operator: 'zong', msisdn }));
 }
 
 function batchOf(values: Buffer[]): ConsumedBatch {
@@ -36,7 +36,7 @@ describe('LookupPipeline audit trail', () => {
   it('hands one row per MO to the audit in a single write, with hashes only and the roll version that answered', async () => {
     const writes: AuditRow[][] = [];
     const guard: RequestGuard = { check: async (reqs) => reqs.map((r) => (r.msisdn === '923009999999' ? 'rate_limited' : 'allow')) };
-    const pipeline = new LookupPipeline(directory, hasher, { guard, audit: { hasher, write: async (rows) => void writes.push(rows) } });
+    const pipeline = new LookupPipeline(directory, hasher.id, { guard, audit: { hasher, write: async (rows) => void writes.push(rows) } });
     await pipeline.process(batchOf([mo('a', FOUND), mo('b', '3520212345673'), mo('c', 'HELP'), mo('d', 'hello'), mo('e', FOUND, '923009999999')]));
 
     expect(writes).toHaveLength(1);
@@ -61,7 +61,7 @@ describe('LookupPipeline audit trail', () => {
 
   it('still returns every reply when the audit write fails, and reports the failure', async () => {
     const failures: number[] = [];
-    const pipeline = new LookupPipeline(directory, hasher, {
+    const pipeline = new LookupPipeline(directory, hasher.id, {
       audit: { hasher, write: async () => Promise.reject(new Error('database down')), onError: (_err, rows) => failures.push(rows) },
     });
     const out = await pipeline.process(batchOf([mo('a', FOUND), mo('b', 'HELP')]));

@@ -1,6 +1,7 @@
-import { Topics, decodeMt, encodeMessage, type MoMessageV1 } from '@parchee/contracts';
+import { Topics, decodeMt, encodeMessage, type MoMessageV2 } from '@parchee/contracts';
 import type { ConsumedBatch } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
+import { moFromText } from '@parchee/requests/testing';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
 import type { GuardedLookup, GuardVerdict, RequestGuard } from '../protection/request-guard';
 
@@ -14,21 +15,24 @@ class RecordingDirectory implements VoterDirectory {
   }
 }
 
-/** Answers from a table keyed by CNIC, and records what it was asked. */
+/** Answers from a table keyed by CNIC (looked up by its hash), and records what it was asked. */
 class TableGuard implements RequestGuard {
   seen: GuardedLookup[][] = [];
-  constructor(private readonly verdicts: Record<string, GuardVerdict>) {}
+  private readonly byHash: Map<string, GuardVerdict>;
+  constructor(verdicts: Record<string, GuardVerdict>) {
+    this.byHash = new Map(Object.entries(verdicts).map(([cnic, v]) => [KeyedHasher.text(hasher.cnic(cnic)), v]));
+  }
   async check(requests: readonly GuardedLookup[]): Promise<GuardVerdict[]> {
     this.seen.push([...requests]);
-    return requests.map((r) => this.verdicts[r.cnic] ?? 'allow');
+    return requests.map((r) => this.byHash.get(KeyedHasher.text(r.cnicHash)) ?? 'allow');
   }
 }
 
-function mo(id: string, text: string, msisdn = '923001234567'): MoMessageV1 {
-  return { v: 1, id, operator: 'jazz', msisdn, shortCode: '8300', text, dataCoding: 0, receivedAt: 1_700_000_000_000 };
+function mo(id: string, text: string, msisdn = '923001234567'): MoMessageV2 {
+  return moFromText(text, hasher, { id, msisdn });
 }
 
-function batchOf(mos: MoMessageV1[]): ConsumedBatch {
+function batchOf(mos: MoMessageV2[]): ConsumedBatch {
   return {
     topic: Topics.MO,
     partition: 0,
@@ -43,7 +47,7 @@ describe('LookupPipeline with a request guard', () => {
     const directory = new RecordingDirectory();
     const guard = new TableGuard({ '3520212345672': 'rate_limited', '3520212345673': 'enumeration' });
     const refused: Array<[string, string]> = [];
-    const pipeline = new LookupPipeline(directory, hasher, { guard, onRefused: (reason, operator) => refused.push([reason, operator]) });
+    const pipeline = new LookupPipeline(directory, hasher.id, { guard, onRefused: (reason, operator) => refused.push([reason, operator]) });
     const out = await pipeline.process(batchOf([mo('a', '3520212345671'), mo('b', 'E 3520212345672'), mo('c', '3520212345673')]));
     const mts = out.map((r) => decodeMt(r.value));
     expect(mts.map((m) => m.kind)).toEqual(['not_found', 'refused', 'refused']);
@@ -54,21 +58,22 @@ describe('LookupPipeline with a request guard', () => {
 
   it('does not read the roll at all when every lookup of the batch is refused', async () => {
     const directory = new RecordingDirectory();
-    const out = await new LookupPipeline(directory, hasher, { guard: new TableGuard({ '3520212345671': 'enumeration' }) }).process(batchOf([mo('a', '3520212345671')]));
+    const out = await new LookupPipeline(directory, hasher.id, { guard: new TableGuard({ '3520212345671': 'enumeration' }) }).process(batchOf([mo('a', '3520212345671')]));
     expect(decodeMt(out[0].value).kind).toBe('refused');
     expect(directory.asked).toEqual([]);
   });
 
   it('asks the guard about lookups only: help and invalid texts do not count', async () => {
     const guard = new TableGuard({});
-    await new LookupPipeline(new RecordingDirectory(), hasher, { guard }).process(batchOf([mo('a', 'HELP'), mo('b', 'hello'), mo('c', '3520212345671', '923009999999')]));
+    await new LookupPipeline(new RecordingDirectory(), hasher.id, { guard }).process(batchOf([mo('a', 'HELP'), mo('b', 'hello'), mo('c', '3520212345671', '923009999999')]));
     expect(guard.seen).toHaveLength(1);
-    expect(guard.seen[0]).toEqual([{ msisdn: '923009999999', operator: 'jazz', cnic: '3520212345671', cnicHash: hasher.cnic('3520212345671') }]);
+    const near = hasher.cnicNeighbourhood('3520212345671', 1000).map((m) => KeyedHasher.text(m));
+    expect(guard.seen[0]).toEqual([{ msisdn: '923009999999', operator: 'jazz', cnicHash: hasher.cnic('3520212345671'), near }]);
   });
 
   it('does not call the guard for a batch without lookups', async () => {
     const guard = new TableGuard({});
-    await new LookupPipeline(new RecordingDirectory(), hasher, { guard }).process(batchOf([mo('a', 'HELP')]));
+    await new LookupPipeline(new RecordingDirectory(), hasher.id, { guard }).process(batchOf([mo('a', 'HELP')]));
     expect(guard.seen).toHaveLength(0);
   });
 });

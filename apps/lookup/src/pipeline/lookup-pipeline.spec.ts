@@ -1,6 +1,8 @@
-import { Topics, decodeDeadLetter, decodeMt, encodeMessage, type MoMessageV1 } from '@parchee/contracts';
+import { Topics, decodeDeadLetter, decodeMt, encodeMessage, type MoMessageV2 } from '@parchee/contracts';
 import type { ConsumedBatch } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
+import { moFromText } from '@parchee/requests/testing';
+import { RollPepperMismatchError } from '@parchee/roll';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
 import type { VoterDetails } from '../reply/reply-templates';
 
@@ -25,8 +27,8 @@ class FakeDirectory implements VoterDirectory {
   }
 }
 
-function mo(id: string, text: string): MoMessageV1 {
-  return { v: 1, id, operator: 'jazz', msisdn: '923001234567', shortCode: '8300', text, dataCoding: 0, receivedAt: 1_700_000_000_000 };
+function mo(id: string, text: string): MoMessageV2 {
+  return moFromText(text, hasher, { id });
 }
 
 function batchOf(values: Array<Buffer | null>): ConsumedBatch {
@@ -44,7 +46,7 @@ describe('LookupPipeline', () => {
 
   it('answers every MO of a batch with one MT whose id derives from the MO id', async () => {
     const directory = new FakeDirectory(roll);
-    const pipeline = new LookupPipeline(directory, hasher);
+    const pipeline = new LookupPipeline(directory, hasher.id);
     const out = await pipeline.process(
       batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', '3520212345673')), encodeMessage(mo('c', 'hello')), encodeMessage(mo('d', 'HELP'))]),
     );
@@ -57,12 +59,12 @@ describe('LookupPipeline', () => {
 
   it('reads the roll once per batch, however many CNICs it holds', async () => {
     const directory = new FakeDirectory(roll);
-    await new LookupPipeline(directory, hasher).process(batchOf(Array.from({ length: 50 }, (_, i) => encodeMessage(mo(`m${i}`, '3520212345671')))));
+    await new LookupPipeline(directory, hasher.id).process(batchOf(Array.from({ length: 50 }, (_, i) => encodeMessage(mo(`m${i}`, '3520212345671')))));
     expect(directory.calls).toBe(1);
   });
 
   it('dead-letters a record that is not an MO, and still answers the others', async () => {
-    const out = await new LookupPipeline(new FakeDirectory(roll), hasher).process(batchOf([Buffer.from('garbage'), encodeMessage(mo('a', '3520212345671'))]));
+    const out = await new LookupPipeline(new FakeDirectory(roll), hasher.id).process(batchOf([Buffer.from('garbage'), encodeMessage(mo('a', '3520212345671'))]));
     expect(out[0].topic).toBe(Topics.DEAD_LETTER);
     expect(decodeDeadLetter(out[0].value)).toMatchObject({ service: 'lookup', code: 'MALFORMED_MESSAGE', sourceOffset: '0' });
     expect(out[1].topic).toBe(Topics.MT);
@@ -71,7 +73,7 @@ describe('LookupPipeline', () => {
   it('retries an unavailable roll and answers normally once it is back', async () => {
     const directory = new FakeDirectory(roll);
     directory.failures = 1;
-    const out = await new LookupPipeline(directory, hasher, { rollRetryDeadlineMs: 5000 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    const out = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 5000 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
     expect(decodeMt(out[0].value).kind).toBe('found');
     expect(directory.calls).toBe(2);
   });
@@ -79,7 +81,7 @@ describe('LookupPipeline', () => {
   it('answers "busy" when the roll stays unavailable past the deadline', async () => {
     const directory = new FakeDirectory(roll);
     directory.failures = 1000;
-    const out = await new LookupPipeline(directory, hasher, { rollRetryDeadlineMs: 0 }).process(
+    const out = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(
       batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', 'HELP'))]),
     );
     expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['busy', 'help']);
@@ -87,12 +89,43 @@ describe('LookupPipeline', () => {
 
   it('answers "busy", never "not registered", while no roll version is active', async () => {
     const directory: VoterDirectory = { lookup: async () => ({ version: null, results: new Map() }) };
-    const out = await new LookupPipeline(directory, hasher, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    const out = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
     expect(decodeMt(out[0].value).kind).toBe('busy');
   });
 
   it('never writes the CNIC into an MT', async () => {
-    const out = await new LookupPipeline(new FakeDirectory(roll), hasher).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    const out = await new LookupPipeline(new FakeDirectory(roll), hasher.id).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
     expect(out[0].value.toString()).not.toContain('3520212345671');
+  });
+
+  describe('during a pepper rotation', () => {
+    const next = new KeyedHasher('the-next-pepper-0123456789abcdef');
+    /** A roll keyed with `keyedWith`, refusing hashes of another pepper as RollReader does. */
+    function rollKeyedWith(keyedWith: KeyedHasher) {
+      const asked: Array<string | undefined> = [];
+      const directory: VoterDirectory = {
+        lookup: async (hashes, options) => {
+          asked.push(options?.pepperId);
+          if (options?.pepperId !== keyedWith.id) throw new RollPepperMismatchError(options?.pepperId ?? '', keyedWith.id, 2);
+          return { version: 2, results: new Map(hashes.map((h) => [KeyedHasher.text(h), h.equals(keyedWith.cnic('3520212345671')) ? voter : null])) };
+        },
+      };
+      return { directory, asked };
+    }
+
+    it('switches to the hashes of the pepper the active version was keyed with, and stays with it', async () => {
+      const { directory, asked } = rollKeyedWith(next);
+      const pipeline = new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 });
+      const both = (id: string) => encodeMessage(moFromText('3520212345671', [hasher, next], { id }));
+      expect((await pipeline.process(batchOf([both('a')]))).map((r) => decodeMt(r.value).kind)).toEqual(['found']);
+      expect((await pipeline.process(batchOf([both('b')]))).map((r) => decodeMt(r.value).kind)).toEqual(['found']);
+      expect(asked).toEqual([hasher.id, next.id, next.id]);
+    });
+
+    it('answers "busy", never "not registered", to an MO without a hash under the roll’s pepper', async () => {
+      const { directory } = rollKeyedWith(next);
+      const out = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', 'HELP'))]));
+      expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['busy', 'help']);
+    });
   });
 });

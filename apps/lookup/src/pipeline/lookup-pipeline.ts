@@ -1,17 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Topics, decodeMo, encodeMessage, mtIdFor, type MoMessageV1, type MtMessageV1 } from '@parchee/contracts';
+import { Topics, decodeMo, encodeMessage, mtIdFor, type MoMessageV2, type MoRequest, type MtMessageV1 } from '@parchee/contracts';
 import { deadLetterRecord, type ConsumedBatch, type OutgoingRecord } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
 import type { AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
-import { parseRequest } from '../request/request-parser';
-import type { CitizenRequest } from '../request/citizen-request';
 import { renderReply, type ReplyInput, type VoterDetails } from '../reply/reply-templates';
 import type { GuardVerdict, RequestGuard } from '../protection/request-guard';
 
-/** The roll as lookup sees it: batched, keyed by CNIC hashes. RollReader implements it. */
+/**
+ * The roll as lookup sees it: batched, keyed by CNIC hashes. RollReader implements it. Given the
+ * pepper id the hashes were made with, it refuses them (PEPPER_MISMATCH, naming the active
+ * version's pepper id) when the active version was keyed with another pepper.
+ */
 export interface VoterDirectory {
-  lookup(hashes: Buffer[]): Promise<{ version: number | null; results: Map<string, VoterDetails | null> }>;
+  lookup(hashes: Buffer[], options?: { pepperId?: string }): Promise<{ version: number | null; results: Map<string, VoterDetails | null> }>;
 }
 
 export interface LookupPipelineOptions {
@@ -46,27 +48,40 @@ export interface LookupAudit {
 }
 
 interface Parsed {
-  mo: MoMessageV1;
+  mo: MoMessageV2;
   key: string | null;
-  request: CitizenRequest;
+  request: MoRequest;
+  /** The CNIC hash the roll was read with (or would have been), for the reply and the audit. */
   hash?: Buffer;
   refused?: Exclude<GuardVerdict, 'allow'>;
 }
 
+/** A batch read of the roll: null results when it stayed unavailable past the deadline. */
+interface RollRead {
+  version: number | null;
+  results: Map<string, VoterDetails | null> | null;
+}
+
 /**
  * One Kafka batch of MOs in, one reply per MO out (plus dead letters for records that are not
- * MOs at all). The roll is read once per batch; the CNIC never leaves this function in clear.
+ * MOs at all). The roll is read once per batch. Ingress has already parsed each text and hashed
+ * its CNIC: this service never sees a CNIC in clear.
  */
 export class LookupPipeline {
   private readonly replyTtlMs: number;
   private readonly rollRetryDeadlineMs: number;
   private readonly logger: Logger;
 
+  /** The pepper the active roll version was keyed with, as last seen; the lookup's own at first. */
+  private rollPepperId: string;
+
+  /** `pepperId`: the id of the lookup's current pepper (KeyedHasher.id). */
   constructor(
     private readonly directory: VoterDirectory,
-    private readonly hasher: Pick<KeyedHasher, 'cnic'>,
+    private readonly pepperId: string,
     private readonly options: LookupPipelineOptions = {},
   ) {
+    this.rollPepperId = pepperId;
     this.replyTtlMs = options.replyTtlMs ?? 3600_000;
     this.rollRetryDeadlineMs = options.rollRetryDeadlineMs ?? 5000;
     this.logger = options.logger ?? silentLogger;
@@ -79,10 +94,7 @@ export class LookupPipeline {
     for (const record of batch.records) {
       try {
         const mo = decodeMo(record.value);
-        const request = parseRequest(mo.text);
-        const entry: Parsed = { mo, key: record.key?.toString('utf8') ?? null, request };
-        if (request.kind === 'lookup') entry.hash = this.hasher.cnic(request.cnic);
-        parsed.push(entry);
+        parsed.push({ mo, key: record.key?.toString('utf8') ?? null, request: mo.request });
       } catch (err) {
         const code = (err as { code?: string }).code ?? 'UNHANDLED';
         this.logger.warn({ code, topic: record.topic, partition: record.partition, offset: record.offset }, 'dead-lettering an MO record');
@@ -92,9 +104,8 @@ export class LookupPipeline {
     }
 
     await this.guard(parsed);
-    const hashes = parsed.flatMap((p) => (p.hash && !p.refused ? [p.hash] : []));
-    const read = hashes.length > 0 ? await this.readRoll(hashes, batch) : { version: null, results: new Map<string, VoterDetails | null>() };
-    const found = read?.results ?? null;
+    const read = await this.readRoll(parsed, batch);
+    const found = read.results;
     const audit: AuditRow[] = [];
 
     const now = Date.now();
@@ -128,7 +139,7 @@ export class LookupPipeline {
           cnicHash: p.hash ?? null,
           outcome: kind,
           refusal: p.refused ?? null,
-          rollVersion: readRoll ? (read?.version ?? null) : null,
+          rollVersion: readRoll ? read.version : null,
         });
       }
     }
@@ -144,8 +155,8 @@ export class LookupPipeline {
         return { kind: 'invalid', reason: p.request.reason };
       case 'lookup': {
         if (p.refused) return { kind: p.refused };
-        if (found === null) return { kind: 'busy' };
-        const voter = found.get(KeyedHasher.text(p.hash!));
+        if (found === null || !p.hash) return { kind: 'busy' };
+        const voter = found.get(KeyedHasher.text(p.hash));
         return voter ? { kind: 'found', voter } : { kind: 'not_found' };
       }
     }
@@ -153,9 +164,15 @@ export class LookupPipeline {
 
   private async guard(parsed: Parsed[]): Promise<void> {
     const guard = this.options.guard;
-    const lookups = parsed.flatMap((p) => (p.hash && p.request.kind === 'lookup' ? [{ p, cnic: p.request.cnic, cnicHash: p.hash }] : []));
+    const lookups = parsed.flatMap((p) => {
+      if (p.request.kind !== 'lookup') return [];
+      const { hashes, near } = p.request.cnic;
+      // The guard's memory is keyed by the lookup's own pepper; any hash the MO has will do otherwise.
+      p.hash = Buffer.from(hashes[this.pepperId] ?? Object.values(hashes)[0], 'base64url');
+      return [{ p, lookup: { msisdn: p.mo.msisdn, operator: p.mo.operator, cnicHash: p.hash, near } }];
+    });
     if (!guard || lookups.length === 0) return;
-    const verdicts = await guard.check(lookups.map(({ p, cnic, cnicHash }) => ({ msisdn: p.mo.msisdn, operator: p.mo.operator, cnic, cnicHash })));
+    const verdicts = await guard.check(lookups.map(({ lookup }) => lookup));
     lookups.forEach(({ p }, i) => {
       const verdict = verdicts[i];
       if (verdict === undefined || verdict === 'allow') return;
@@ -173,20 +190,57 @@ export class LookupPipeline {
     }
   }
 
-  /** Null when the roll stayed unavailable past the deadline: those citizens get "busy". */
-  private async readRoll(hashes: Buffer[], batch: ConsumedBatch): Promise<{ version: number | null; results: Map<string, VoterDetails | null> } | null> {
+  /**
+   * Reads the roll for the batch's allowed lookups, with the hashes made under the pepper the
+   * active version was keyed with. A version keyed with another pepper than expected (a rotation
+   * just switched it) is answered with the error naming its pepper, and read again at once with
+   * the hashes for that one; an MO that has no hash under it gets "busy" (its ingress does not
+   * hold the roll's pepper: a misconfigured rotation, logged loudly).
+   */
+  private async readRoll(parsed: Parsed[], batch: ConsumedBatch): Promise<RollRead> {
+    const wanted = parsed.filter((p) => p.request.kind === 'lookup' && !p.refused);
+    if (wanted.length === 0) return { version: null, results: new Map() };
+    for (let attempt = 0; ; attempt++) {
+      const pepperId = this.rollPepperId;
+      const hashes: Buffer[] = [];
+      let unkeyed = 0;
+      for (const p of wanted) {
+        const text = p.request.kind === 'lookup' ? p.request.cnic.hashes[pepperId] : undefined;
+        p.hash = text === undefined ? undefined : Buffer.from(text, 'base64url');
+        if (p.hash) hashes.push(p.hash);
+        else unkeyed++;
+      }
+      if (unkeyed > 0) this.logger.error({ pepperId, mos: unkeyed }, 'MOs carry no CNIC hash under the roll’s pepper; answering busy (is PARCHEE_PEPPER_NEXT set on every ingress?)');
+      if (hashes.length === 0) return { version: null, results: null };
+      try {
+        return await this.readWithRetries(hashes, pepperId, batch);
+      } catch (err) {
+        const active = (err as { activePepperId?: string }).activePepperId;
+        if (attempt > 0 || active === undefined) {
+          this.logger.error({ pepperId, err: (err as Error).message }, 'the roll’s pepper keeps changing under the batch; answering busy');
+          return { version: null, results: null };
+        }
+        this.logger.info({ from: pepperId, to: active }, 'the active roll version is keyed with another pepper; switching');
+        this.rollPepperId = active;
+      }
+    }
+  }
+
+  /** Null results when the roll stayed unavailable past the deadline: those citizens get "busy". */
+  private async readWithRetries(hashes: Buffer[], pepperId: string, batch: ConsumedBatch): Promise<RollRead> {
     const deadline = Date.now() + this.rollRetryDeadlineMs;
     let wait = 100;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { version, results } = await this.directory.lookup(hashes);
+        const { version, results } = await this.directory.lookup(hashes, { pepperId });
         // No active roll means "we cannot say", never "you are not registered".
         if (version === null) throw Object.assign(new Error('no roll version is active'), { retriable: true });
         return { version, results };
       } catch (err) {
+        if ((err as { activePepperId?: string }).activePepperId !== undefined) throw err;
         const retriable = (err as { retriable?: boolean }).retriable !== false;
         this.logger.warn({ attempt, err: (err as Error).message, retriable }, 'roll lookup failed');
-        if (!retriable || Date.now() + wait > deadline || !batch.isRunning()) return null;
+        if (!retriable || Date.now() + wait > deadline || !batch.isRunning()) return { version: null, results: null };
         await delay(wait);
         await batch.heartbeat().catch(() => undefined);
         wait = Math.min(wait * 2, 1000);

@@ -6,7 +6,7 @@ describe('protection settings', () => {
   it('defaults to 5 lookups an hour, 20 a day and 3 distinct CNICs a day', () => {
     const { protection } = loadLookupConfig(base);
     expect(protection).toMatchObject({ enabled: true, keyPrefix: 'parchee:guard:' });
-    expect(protection.limits).toMatchObject({ perHour: 5, perDay: 20, maxDistinctCnics: 3, distinctWindowMs: 86_400_000, scanDistance: 1000, scanStrikes: 3 });
+    expect(protection.limits).toMatchObject({ perHour: 5, perDay: 20, maxDistinctCnics: 3, distinctWindowMs: 86_400_000, scanStrikes: 3 });
   });
 
   it('reads every limit from the environment', () => {

@@ -18,11 +18,9 @@ export const protectionConfig = z
     /** Distinct CNICs one number may ask about in the distinct window; one more blocks it. */
     PROTECTION_MAX_DISTINCT_CNICS: intVar(3, 1, 1_000_000),
     PROTECTION_DISTINCT_WINDOW_SECONDS: intVar(24 * HOUR_S, 60, 30 * 24 * HOUR_S),
-    /** Two CNICs this close (as 13-digit numbers) are one step of a scan. */
-    PROTECTION_SCAN_DISTANCE: intVar(1000, 0, 1_000_000_000),
     /** Close steps in a row that make a scan. */
     PROTECTION_SCAN_STRIKES: intVar(3, 1, 1000),
-    /** How long the previous CNIC is remembered (sealed) for the distance test; long enough for slow scans. */
+    /** How long the previous CNIC's marks are remembered for the scan test; long enough for slow scans. */
     PROTECTION_SCAN_MEMORY_SECONDS: intVar(7 * 24 * HOUR_S, 60, 90 * 24 * HOUR_S),
     /** How long a number found enumerating is refused. */
     PROTECTION_BLOCK_SECONDS: intVar(24 * HOUR_S, 1, 365 * 24 * HOUR_S),
@@ -47,7 +45,6 @@ export const protectionConfig = z
       perDay: e.PROTECTION_LOOKUPS_PER_DAY,
       maxDistinctCnics: e.PROTECTION_MAX_DISTINCT_CNICS,
       distinctWindowMs: e.PROTECTION_DISTINCT_WINDOW_SECONDS * 1000,
-      scanDistance: e.PROTECTION_SCAN_DISTANCE,
       scanStrikes: e.PROTECTION_SCAN_STRIKES,
       scanMemoryMs: e.PROTECTION_SCAN_MEMORY_SECONDS * 1000,
       blockMs: e.PROTECTION_BLOCK_SECONDS * 1000,

@@ -5,7 +5,12 @@ import { GUARD_SCRIPT, RedisRequestGuard, type GuardRedis } from './redis-reques
 const pepper = 'unit-test-pepper-0123456789abcdef';
 const hasher = new KeyedHasher(pepper);
 const secrets = new GuardSecrets(pepper);
-const lookup = (msisdn: string, cnic: string) => ({ msisdn, operator: 'jazz', cnic, cnicHash: hasher.cnic(cnic) });
+const lookup = (msisdn: string, cnic: string) => ({ msisdn, operator: 'jazz', cnicHash: hasher.cnic(cnic), near: near(cnic) });
+/** The neighbourhood marks ingress puts in the MO. */
+function near(cnic: string): [string, string] {
+  const [a, b] = hasher.cnicNeighbourhood(cnic, 1000);
+  return [KeyedHasher.text(a), KeyedHasher.text(b)];
+}
 
 /** A Redis stand-in: the script pipeline answers with `scriptResults`, eval with `evalReply`. */
 function fakeRedis(scriptResults: () => Promise<Array<[Error | null, unknown]>>, evalReply: unknown[] = []) {
@@ -61,10 +66,13 @@ describe('RedisRequestGuard', () => {
     expect(evals).toHaveLength(0);
   });
 
-  it('stores the previous CNIC sealed, never in clear', async () => {
+  it('stores only salted marks of the previous CNIC, never the number or the MO’s marks', async () => {
     const { redis, sets } = fakeRedis(async () => [[null, [0, '', 1]]]);
     await new RedisRequestGuard(redis, hasher, secrets).check([lookup('923001234567', '3520212345671')]);
     expect(sets).toHaveLength(1);
-    expect(JSON.stringify(sets)).not.toMatch(/3520212345671|923001234567/);
+    const stored = JSON.stringify(sets);
+    expect(stored).not.toMatch(/3520212345671|923001234567/);
+    for (const mark of near('3520212345671')) expect(stored).not.toContain(mark);
+    expect(stored).not.toContain(KeyedHasher.text(hasher.cnic('3520212345671')));
   });
 });

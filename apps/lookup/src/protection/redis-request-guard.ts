@@ -82,11 +82,9 @@ export interface RequestLimits {
   maxDistinctCnics: number;
   /** Default 24 h. */
   distinctWindowMs: number;
-  /** A CNIC this close to the previous one (as a number) is a scan step. Default 1000. */
-  scanDistance: number;
   /** Close steps in a row that make a scan. Default 3. */
   scanStrikes: number;
-  /** How long the previous CNIC is remembered (sealed) for the distance test, ms. Default 7 days: slow scans too. */
+  /** How long the previous CNIC's marks are remembered for the scan test, ms. Default 7 days: slow scans too. */
   scanMemoryMs: number;
   /** How long a number found enumerating stays blocked, ms. Default 24 h. */
   blockMs: number;
@@ -102,7 +100,6 @@ export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
   perDay: 20,
   maxDistinctCnics: 3,
   distinctWindowMs: 24 * 3600_000,
-  scanDistance: 1000,
   scanStrikes: 3,
   scanMemoryMs: 7 * 24 * 3600_000,
   blockMs: 24 * 3600_000,
@@ -131,7 +128,8 @@ export type GuardRedis = Pick<Redis, 'evalsha' | 'eval' | 'pipeline'>;
 /**
  * The lookup replicas' shared memory of who asked what. Keys carry only keyed hashes of MSISDNs
  * (`parchee:guard:<kind>:<hash>`); members are salted HMACs of CNIC hashes; the previous CNIC,
- * needed for the distance test, is kept sealed with a pepper-derived key. See docs/protection.md.
+ * needed for the scan test, is remembered only as salted marks of it and of its neighbourhood
+ * cells. See docs/protection.md.
  *
  * One MSISDN's MOs share a Kafka key and so a partition: one replica handles them at a time,
  * which is what makes the read-then-write of the scan state safe without a lock.
@@ -170,14 +168,15 @@ export class RedisRequestGuard implements RequestGuard {
       const h = KeyedHasher.text(hashes[i]);
       return [`${this.prefix}lookups:${h}`, `${this.prefix}cnics:${h}`, `${this.prefix}block:${h}`, `${this.prefix}scan:${h}`];
     });
+    const members = guarded.map((i) => this.secrets.cnicMember(hashes[i], requests[i].cnicHash));
     const l = this.limits;
     const calls: Array<{ keys: string[]; args: Array<string | number> }> = [];
     for (let from = 0; from < guarded.length; from += SCRIPT_CHUNK) {
       const chunk = guarded.slice(from, from + SCRIPT_CHUNK);
       const chunkOperators = [...new Set(chunk.map((i) => requests[i].operator))];
       const keys = [...requestKeys.slice(from, from + chunk.length).flat(), ...chunkOperators.map((op) => operatorKeys[operators.indexOf(op)])];
-      const perRequest = chunk.flatMap((i) => [
-        this.secrets.cnicMember(hashes[i], requests[i].cnicHash),
+      const perRequest = chunk.flatMap((i, c) => [
+        members[from + c],
         this.secrets.operatorMember(requests[i].cnicHash),
         chunkOperators.indexOf(requests[i].operator) + 1,
       ]);
@@ -186,7 +185,7 @@ export class RedisRequestGuard implements RequestGuard {
     }
 
     const codes: number[] = [];
-    const sealedStates: string[] = [];
+    const storedStates: string[] = [];
     const operatorCounts = new Map<string, number>();
     try {
       const replies = await this.run(calls);
@@ -194,7 +193,7 @@ export class RedisRequestGuard implements RequestGuard {
         const n = Number(calls[c].args[9]);
         const m = Number(calls[c].args[10]);
         for (let k = 0; k < n; k++) codes.push(Number(reply[k]));
-        for (let k = 0; k < n; k++) sealedStates.push(String(reply[n + k]));
+        for (let k = 0; k < n; k++) storedStates.push(String(reply[n + k]));
         // HyperLogLogs are shared by the chunks: the last count an operator got is its total.
         for (let j = 0; j < m; j++) operatorCounts.set(calls[c].keys[4 * n + j], Number(reply[2 * n + j]));
       });
@@ -209,7 +208,7 @@ export class RedisRequestGuard implements RequestGuard {
       if (count > l.operatorDistinctPerMinute) this.options.onOperatorSpike?.(op, count);
     });
 
-    // The distance test: the script returned each number's sealed previous CNIC.
+    // The scan test: the script returned each number's previous scan state.
     const writes: Array<[key: string, value: string, ttlMs: number]> = [];
     const states = new Map<string, ScanState | null>();
     const blockedHere = new Set<string>();
@@ -220,10 +219,14 @@ export class RedisRequestGuard implements RequestGuard {
       const h = KeyedHasher.text(hashes[i]);
       if (verdict === 'allow' && blockedHere.has(h)) verdicts[i] = 'enumeration';
       if (verdicts[i] !== 'allow') return;
-      const previous = states.has(h) ? (states.get(h) ?? null) : this.openState(sealedStates[k], hashes[i]);
-      const { state, scan } = nextScanState(previous, requests[i].cnic, { maxDistance: l.scanDistance, strikes: l.scanStrikes });
+      const previous = states.has(h) ? (states.get(h) ?? null) : decodeScanState(storedStates[k] || null);
+      const point = {
+        member: members[k],
+        near: [this.secrets.nearMember(hashes[i], 'a', requests[i].near[0]), this.secrets.nearMember(hashes[i], 'b', requests[i].near[1])] as [string, string],
+      };
+      const { state, scan } = nextScanState(previous, point, { strikes: l.scanStrikes });
       states.set(h, state);
-      writes.push([requestKeys[k][3], this.secrets.seal(encodeScanState(state), hashes[i]), l.scanMemoryMs]);
+      writes.push([requestKeys[k][3], encodeScanState(state), l.scanMemoryMs]);
       if (scan) {
         verdicts[i] = 'enumeration';
         blockedHere.add(h);
@@ -245,11 +248,6 @@ export class RedisRequestGuard implements RequestGuard {
       }
     }
     return verdicts;
-  }
-
-  private openState(sealed: string, msisdnHash: Buffer): ScanState | null {
-    if (sealed === '') return null;
-    return decodeScanState(this.secrets.open(sealed, msisdnHash));
   }
 
   /** Every chunk in one pipeline: one round trip, and Redis serves other clients between chunks. */

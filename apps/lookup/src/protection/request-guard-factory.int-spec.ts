@@ -19,7 +19,8 @@ describe('createRequestGuard against real Redis', () => {
     const handle = createRequestGuard(config, { logger: silentLogger, metrics })!;
     try {
       expect(await handle.ready(2000)).toBe(true);
-      const req = (cnic: string) => ({ msisdn: '923339900201', operator: 'telenor', cnic, cnicHash: hasher.cnic(cnic) });
+      const near = (cnic: string) => hasher.cnicNeighbourhood(cnic, 1000).map((m) => KeyedHasher.text(m)) as [string, string];
+      const req = (cnic: string) => ({ msisdn: '923339900201', operator: 'telenor', cnicHash: hasher.cnic(cnic), near: near(cnic) });
       expect(await handle.guard.check([req('3520212345671'), req('3520212345671')])).toEqual(['allow', 'rate_limited']);
       const body = (await metrics.render()).body;
       for (const kind of ['distinct', 'scan', 'operator_spike']) expect(body).toMatch(new RegExp(`parchee_enumeration_alerts_total\\{operator="telenor",kind="${kind}"[^}]*\\} 0\\n`));

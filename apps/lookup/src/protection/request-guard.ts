@@ -1,12 +1,12 @@
-/** One lookup the guard must decide on. The clear values live only in memory, for this batch. */
+/** One lookup the guard must decide on. Only the MSISDN is in clear, in memory, for this batch. */
 export interface GuardedLookup {
   /** Normalised MSISDN, e.g. 923001234567. Hashed before it touches Redis. */
   msisdn: string;
   operator: string;
-  /** The 13-digit CNIC: needed in clear only to measure the distance to the previous one. */
-  cnic: string;
-  /** KeyedHasher.cnic(cnic). */
+  /** The CNIC's keyed hash (under the lookup's current pepper when the MO carries it). */
   cnicHash: Buffer;
+  /** The CNIC's neighbourhood marks from the MO (CnicPseudonym.near): the scan test needs no number. */
+  near: [string, string];
 }
 
 /** allow: answer from the roll. Anything else: a polite refusal and no roll read at all. */

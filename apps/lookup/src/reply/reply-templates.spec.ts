@@ -1,7 +1,7 @@
 import { longestGeographyValues } from '@parchee/roll';
 import { gsm7SeptetCount } from '@parchee/smpp';
 import { renderReply, type ReplyInput, type VoterDetails } from './reply-templates';
-import type { InvalidReason } from '../request/citizen-request';
+import type { InvalidReason } from '@parchee/contracts';
 
 /** Three concatenated parts: 3 x 67 UCS-2 characters, 3 x 153 GSM 7-bit septets (after the UDH). */
 const UCS2_THREE_PARTS = 201;

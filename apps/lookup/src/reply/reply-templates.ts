@@ -1,5 +1,4 @@
-import type { ReplyKind, ReplyLanguage } from '@parchee/contracts';
-import type { InvalidReason } from '../request/citizen-request';
+import type { InvalidReason, ReplyKind, ReplyLanguage } from '@parchee/contracts';
 
 /** The roll fields a reply shows. Name and address are left out on purpose, as ECP does. */
 export interface VoterDetails {

@@ -3,7 +3,7 @@ import { KeyedHasher } from '@parchee/privacy';
 import { AUDIT_DEFAULTS, createRollPool, pruneAuditPartitions, queryAudit } from '@parchee/roll';
 import { intVar, readConfig, type Env } from '@parchee/config';
 import { z } from 'zod';
-import { connectionConfig, pepper } from '../cli-config';
+import { connectionConfig, peppers } from '../cli-config';
 import { formatAuditReport, parseCnicArgument, parseMsisdnArgument } from './audit-format';
 
 function days(value: string): number {
@@ -39,10 +39,12 @@ export function registerAuditCommands(program: Command, out: (line: string) => v
       if (cnic === undefined && msisdn === undefined) throw new InvalidArgumentError('give --cnic or --msisdn');
       // Read both before connecting: a missing pepper is a one-line error.
       connectionConfig();
-      const hasher = new KeyedHasher(pepper());
+      // During a pepper rotation rows are keyed with either pepper: ask for both hashes.
+      const { pepper: current, next } = peppers();
+      const hashers = [current, ...(next === undefined ? [] : [next])].map((p) => new KeyedHasher(p));
       const by = cnic !== undefined ? 'cnic' : 'msisdn';
-      const query = cnic !== undefined ? { cnicHash: hasher.cnic(cnic), days: opts.days } : { msisdnHash: hasher.msisdn(msisdn ?? ''), days: opts.days };
-      const records = await withPool((pool) => queryAudit(pool, query));
+      const queries = hashers.map((h) => (cnic !== undefined ? { cnicHash: h.cnic(cnic), days: opts.days } : { msisdnHash: h.msisdn(msisdn ?? ''), days: opts.days }));
+      const records = await withPool(async (pool) => (await Promise.all(queries.map((q) => queryAudit(pool, q)))).flat().sort((a, b) => a.at.getTime() - b.at.getTime()));
       for (const line of formatAuditReport(records, by, opts.days)) out(line);
     });
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { RollVersionAdmin, WARM_DEFAULTS, generateRoll, importRoll, runRollMigrations, warmRollCache, type ImportProgress, type RollVersionInfo, type WarmProgress } from '@parchee/roll';
-import { connectionConfig, pepper } from '../cli-config';
+import { connectionConfig, importPepper } from '../cli-config';
 import { registerAuditCommands } from '../audit/audit-commands';
 
 function positiveInt(value: string): number {
@@ -29,7 +29,9 @@ function megabytes(bytes: number): string {
 
 function describe(v: RollVersionInfo): string {
   const when = (v.activatedAt ?? v.readyAt ?? v.createdAt).toISOString();
-  return `${String(v.id).padStart(4)}  ${v.status.padEnd(9)}  ${String(v.voters).padStart(11)} voters  ${String(v.rejected).padStart(7)} rejected  ${when}  ${v.label}`;
+  // The pepper id (never the pepper) shows which versions a rotation has re-keyed.
+  const pepper = `pepper ${(v.pepperId ?? 'unrecorded').padEnd(16)}`;
+  return `${String(v.id).padStart(4)}  ${v.status.padEnd(9)}  ${String(v.voters).padStart(11)} voters  ${String(v.rejected).padStart(7)} rejected  ${pepper}  ${when}  ${v.label}`;
 }
 
 export function buildProgram(): Command {
@@ -66,10 +68,11 @@ export function buildProgram(): Command {
     .option('--label <label>', 'a name for this version, e.g. the ECP release')
     .option('--reject-file <file>', 'where bad rows go, with line number and reason')
     .option('--activate', 'activate the version once imported')
-    .action(async (opts: { dir: string; label?: string; rejectFile?: string; activate?: boolean }) => {
+    .option('--next-pepper', 'key the version with PARCHEE_PEPPER_NEXT: the re-keyed roll of a pepper rotation (docs/operations.md)')
+    .action(async (opts: { dir: string; label?: string; rejectFile?: string; activate?: boolean; nextPepper?: boolean }) => {
       // Both read before anything starts, so a missing pepper is a one-line error, not a broken progress bar.
       const config = connectionConfig();
-      const secret = pepper();
+      const secret = importPepper(opts.nextPepper === true);
       const bar = new SingleBar({
         format: 'roll import {phase} |{bar}| {percentage}% | {voters} voters | {rate} voters/s | ETA {eta_formatted}',
         stream: process.stderr,

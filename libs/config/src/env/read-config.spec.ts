@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from './config-error';
 import { readConfig } from './read-config';
 import { kafkaConfig, pepperConfig, redisConfig, serviceConfig } from '../fragments/infrastructure';
@@ -37,5 +40,27 @@ describe('readConfig', () => {
 
   it('refuses a pepper shorter than 16 bytes', () => {
     expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: 'short' })).toThrow(/at least 16 bytes/);
+  });
+
+  describe('pepper rotation', () => {
+    const pepper = 'the-current-pepper-of-32-bytes!!';
+    const next = 'the-next-pepper-of-32-bytes-long';
+
+    it('has no next pepper outside a rotation', () => {
+      expect(readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper }).pepper).toEqual({ pepper });
+    });
+
+    it('reads the next pepper from the environment or a file', () => {
+      expect(readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT: next }).pepper).toEqual({ pepper, next });
+      const dir = mkdtempSync(join(tmpdir(), 'pepper-'));
+      writeFileSync(join(dir, 'next'), `${next}\n`);
+      expect(readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT_FILE: join(dir, 'next') }).pepper).toEqual({ pepper, next });
+    });
+
+    it('refuses a next pepper equal to the current one, or too short, or unreadable', () => {
+      expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT: pepper })).toThrow(/must differ/);
+      expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT: 'short' })).toThrow(/PARCHEE_PEPPER_NEXT.*at least 16 bytes/s);
+      expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT_FILE: '/nonexistent/next' })).toThrow(/cannot read \/nonexistent\/next/);
+    });
   });
 });

@@ -44,31 +44,58 @@ export const postgresConfig = z
   })
   .transform((e) => ({ url: e.PARCHEE_DATABASE_URL, poolSize: e.PARCHEE_DATABASE_POOL_SIZE }));
 
+/** A secret from the environment, or from a file (a mounted secret) when the variable is unset. */
+function secretVar(e: Record<string, string | undefined>, name: string, ctx: z.RefinementCtx): string | undefined {
+  const direct = e[name];
+  if (direct) return direct;
+  const file = e[`${name}_FILE`];
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path: [`${name}_FILE`], message: `cannot read ${file}: ${(err as Error).message}` });
+    return undefined;
+  }
+}
+
 /**
  * The secret pepper for keyed hashes of CNICs and MSISDNs, from the environment or a file
  * (a mounted secret). Never from the repository.
+ *
+ * `next` is set only while the pepper is being rotated (docs/operations.md, "Rotating the
+ * pepper"): ingress then hashes each CNIC under both, so the lookup can answer from a roll
+ * version keyed with either while the re-keyed version is imported and activated.
  */
 export const pepperConfig = z
-  .object({ PARCHEE_PEPPER: z.string().optional(), PARCHEE_PEPPER_FILE: z.string().optional() })
+  .object({
+    PARCHEE_PEPPER: z.string().optional(),
+    PARCHEE_PEPPER_FILE: z.string().optional(),
+    PARCHEE_PEPPER_NEXT: z.string().optional(),
+    PARCHEE_PEPPER_NEXT_FILE: z.string().optional(),
+  })
   .transform((e, ctx) => {
-    let pepper = e.PARCHEE_PEPPER;
-    if (!pepper && e.PARCHEE_PEPPER_FILE) {
-      try {
-        pepper = readFileSync(e.PARCHEE_PEPPER_FILE, 'utf8').trim();
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER_FILE'], message: `cannot read ${e.PARCHEE_PEPPER_FILE}: ${(err as Error).message}` });
-        return z.NEVER;
-      }
-    }
+    const pepper = secretVar(e, 'PARCHEE_PEPPER', ctx);
+    const next = secretVar(e, 'PARCHEE_PEPPER_NEXT', ctx);
     if (!pepper) {
-      ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER'], message: 'set PARCHEE_PEPPER or PARCHEE_PEPPER_FILE (a secret of at least 16 bytes)' });
+      if (!e.PARCHEE_PEPPER_FILE) ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER'], message: 'set PARCHEE_PEPPER or PARCHEE_PEPPER_FILE (a secret of at least 16 bytes)' });
       return z.NEVER;
     }
     if (Buffer.byteLength(pepper) < 16) {
       ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER'], message: 'must be at least 16 bytes' });
       return z.NEVER;
     }
-    return { pepper };
+    if (next !== undefined) {
+      if (Buffer.byteLength(next) < 16) {
+        ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER_NEXT'], message: 'must be at least 16 bytes' });
+        return z.NEVER;
+      }
+      if (next === pepper) {
+        ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER_NEXT'], message: 'must differ from PARCHEE_PEPPER (unset it when no rotation is under way)' });
+        return z.NEVER;
+      }
+    }
+    if ((e.PARCHEE_PEPPER_NEXT_FILE && next === undefined)) return z.NEVER;
+    return next === undefined ? { pepper } : { pepper, next };
   });
 
 /** The HTTP port for /metrics and /health, and logging. */

@@ -1,7 +1,7 @@
 import { ContractError } from './contract-error';
 import type { DeadLetterV1 } from '../messages/dead-letter';
 import type { DlrMessageV1, DlrState } from '../messages/dlr-message';
-import type { MoMessageV1 } from '../messages/mo-message';
+import type { CnicPseudonym, InvalidReason, MoMessageV2, MoRequest } from '../messages/mo-message';
 import type { MtMessageV1, ReplyKind, ReplyLanguage } from '../messages/mt-message';
 
 // Hand-written guards instead of a schema library: contracts have no runtime dependencies, and
@@ -58,24 +58,75 @@ function version(o: Json, what: string): 1 {
   return 1;
 }
 
+function object(o: Json, key: string, what: string): Json {
+  const v = o[key];
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ContractError(`${what}: ${key} must be an object`);
+  return v as Json;
+}
+
+function language(o: Json, what: string): ReplyLanguage {
+  const lang = str(o, 'lang', what);
+  if (!LANGUAGES.has(lang)) throw new ContractError(`${what}: unknown lang ${lang}`);
+  return lang as ReplyLanguage;
+}
+
+/** base64url of a 16-to-64-byte digest: nothing else (no digits, no text) passes as a hash. */
+const HASH_TEXT = /^[A-Za-z0-9_-]{22,86}$/;
+
+function cnicPseudonym(o: Json, what: string): CnicPseudonym {
+  const hashesIn = object(o, 'hashes', what);
+  const hashes: Record<string, string> = {};
+  for (const [pepperId, hash] of Object.entries(hashesIn)) {
+    if (typeof hash !== 'string' || !HASH_TEXT.test(hash)) throw new ContractError(`${what}: cnic hash for pepper ${pepperId} is not a hash`);
+    hashes[pepperId] = hash;
+  }
+  if (Object.keys(hashes).length === 0) throw new ContractError(`${what}: cnic carries no hash`);
+  const near = o['near'];
+  if (!Array.isArray(near) || near.length !== 2 || !near.every((h) => typeof h === 'string' && HASH_TEXT.test(h))) {
+    throw new ContractError(`${what}: cnic near must be two hashes`);
+  }
+  return { hashes, near: [near[0] as string, near[1] as string] };
+}
+
+function moRequest(o: Json, what: string): MoRequest {
+  const lang = language(o, what);
+  const kind = str(o, 'kind', what);
+  switch (kind) {
+    case 'lookup':
+      return { kind, lang, cnic: cnicPseudonym(object(o, 'cnic', what), what) };
+    case 'help':
+      return { kind, lang };
+    case 'invalid': {
+      const reason = str(o, 'reason', what);
+      if (!INVALID_REASONS.has(reason)) throw new ContractError(`${what}: unknown invalid reason ${reason}`);
+      return { kind, reason: reason as InvalidReason, lang };
+    }
+    default:
+      throw new ContractError(`${what}: unknown request kind ${kind}`);
+  }
+}
+
 const REPLY_KINDS: ReadonlySet<string> = new Set<ReplyKind>(['found', 'not_found', 'invalid', 'help', 'busy', 'refused']);
 const LANGUAGES: ReadonlySet<string> = new Set<ReplyLanguage>(['ur', 'en']);
+const INVALID_REASONS: ReadonlySet<string> = new Set<InvalidReason>(['empty', 'no_number', 'wrong_length', 'bad_region', 'several_numbers']);
 const DLR_STATES: ReadonlySet<string> = new Set<DlrState>(['DELIVERED', 'EXPIRED', 'DELETED', 'UNDELIVERABLE', 'ACCEPTED', 'UNKNOWN', 'REJECTED', 'ENROUTE']);
 
-export function encodeMessage(message: MoMessageV1 | MtMessageV1 | DlrMessageV1 | DeadLetterV1): Buffer {
+export function encodeMessage(message: MoMessageV2 | MtMessageV1 | DlrMessageV1 | DeadLetterV1): Buffer {
   return Buffer.from(JSON.stringify(message), 'utf8');
 }
 
-export function decodeMo(value: Buffer | string | null): MoMessageV1 {
-  const w = 'sms.mo.v1';
+export function decodeMo(value: Buffer | string | null): MoMessageV2 {
+  const w = 'sms.mo.v2';
   const o = parse(value, w);
+  if (o['v'] !== 2) throw new ContractError(`${w}: unsupported version ${String(o['v'])}`);
   return {
-    v: version(o, w),
+    v: 2,
     id: str(o, 'id', w),
     operator: str(o, 'operator', w),
     msisdn: str(o, 'msisdn', w),
     shortCode: str(o, 'shortCode', w),
-    text: str(o, 'text', w),
+    request: moRequest(object(o, 'request', w), w),
+    textLength: num(o, 'textLength', w),
     dataCoding: num(o, 'dataCoding', w),
     receivedAt: num(o, 'receivedAt', w),
   };

@@ -4,8 +4,12 @@
  * side by side during a rolling deploy.
  */
 export const Topics = {
-  /** Mobile-originated SMS, as accepted by ingress. Keyed by the keyed hash of the MSISDN. */
-  MO: 'sms.mo.v1',
+  /**
+   * Mobile-originated SMS, as accepted and understood by ingress (CNIC only as keyed hashes).
+   * Keyed by the keyed hash of the MSISDN. v1 carried the text, and so the clear CNIC: delete
+   * any sms.mo.v1 left on a broker after upgrading.
+   */
+  MO: 'sms.mo.v2',
   /** Mobile-terminated replies, produced by lookup inside a Kafka transaction. */
   MT: 'sms.mt.v1',
   /** Delivery receipts correlated to their MT. */

@@ -7,12 +7,33 @@ import { createHmac } from 'node:crypto';
  */
 export class KeyedHasher {
   private readonly pepper: Buffer;
+  /**
+   * Which pepper this is, safe to show and to store: 16 hex digits of an HMAC of a fixed label.
+   * Roll versions record it, MOs label their CNIC hashes with it, so a rotation can run two
+   * peppers side by side and never compare hashes made with different ones.
+   */
+  readonly id: string;
 
   constructor(pepper: Buffer | string) {
     this.pepper = typeof pepper === 'string' ? Buffer.from(pepper, 'utf8') : Buffer.from(pepper);
     if (this.pepper.length < 16) {
       throw new Error('pepper must be at least 16 bytes');
     }
+    this.id = this.digest('pepper-id:', 'parchee').subarray(0, 8).toString('hex');
+  }
+
+  /**
+   * The two cells holding a CNIC in grids of width `2 * distance`, the second offset by
+   * `distance`, as 16-byte keyed hashes. Two CNICs at most `distance` apart share a cell in at
+   * least one grid (the grids' borders are `distance` apart, so no shorter step crosses both),
+   * which lets a scan detector see "close" without ever holding the number.
+   */
+  cnicNeighbourhood(cnic13: string, distance: number): [Buffer, Buffer] {
+    const n = Number(cnic13);
+    const width = 2 * distance;
+    const a = Math.floor(n / width);
+    const b = Math.floor((n + distance) / width);
+    return [this.digest(`near-a:${width}:`, String(a)).subarray(0, 16), this.digest(`near-b:${width}:`, String(b)).subarray(0, 16)];
   }
 
   /** HMAC of a normalised 13-digit CNIC; 32 bytes. Domain-separated from MSISDN hashes. */

@@ -19,7 +19,8 @@ export type RollErrorCode =
   | 'ROLL_IMPORT_NO_VOTERS'
   | 'ROLL_IMPORT_TOO_MANY_DUPLICATES'
   | 'ROLL_IMPORT_FAILED'
-  | 'ROLL_GENERATE_FAILED';
+  | 'ROLL_GENERATE_FAILED'
+  | 'ROLL_PEPPER_MISMATCH';
 
 const NON_RETRIABLE_PG_CODES: Record<string, RollErrorCode> = {
   '3D000': 'ROLL_DATABASE_MISSING',
@@ -52,5 +53,20 @@ export class RollError extends Error {
     }
     if (mapped) return new RollError(mapped, `${doing}: ${detail}`, false, { cause: err });
     return new RollError('ROLL_DATABASE_UNAVAILABLE', `${doing}: ${detail}`, true, { cause: err });
+  }
+}
+
+/**
+ * CNIC hashes made with one pepper were offered to a roll version keyed with another: they could
+ * only ever miss, so they are refused rather than answered "not registered". `activePepperId`
+ * says which pepper's hashes to send instead.
+ */
+export class RollPepperMismatchError extends RollError {
+  constructor(
+    readonly offeredPepperId: string,
+    readonly activePepperId: string,
+    version: number,
+  ) {
+    super('ROLL_PEPPER_MISMATCH', `roll version ${version} is keyed with pepper ${activePepperId}, not ${offeredPepperId}`, false);
   }
 }

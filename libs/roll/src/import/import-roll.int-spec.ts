@@ -43,7 +43,7 @@ describe('importRoll against PostgreSQL', () => {
     await dropDatabaseIfExists(DB);
     const report = await runRollMigrations({ url: DB }, { createDatabase: true });
     expect(report.databaseCreated).toBe(true);
-    expect(report.applied).toEqual(['CreateRollSchema1730000000000', 'VoterKeyHashFirst1730000000001', 'RollVersionCacheId1730000000002', 'CreateRequestAudit1730000000003']);
+    expect(report.applied).toEqual(['CreateRollSchema1730000000000', 'VoterKeyHashFirst1730000000001', 'RollVersionCacheId1730000000002', 'CreateRequestAudit1730000000003', 'RollVersionPepperId1730000000004']);
     pool = createRollPool({ url: DB, poolSize: 2 });
     admin = await RollVersionAdmin.open({ url: DB });
   });
@@ -183,10 +183,12 @@ describe('importRoll against PostgreSQL', () => {
     await admin.activate(a.id);
     await admin.activate(b.id);
     const repo = new RollRepository(pool);
-    expect(await repo.activeVersion()).toEqual({ id: b.id, cacheId: b.cacheId });
+    // Each version names the pepper that keyed it (the id, never the pepper), for rotations.
+    expect(await repo.activeVersion()).toEqual({ id: b.id, cacheId: b.cacheId, pepperId: new KeyedHasher(PEPPER).id });
     expect((await admin.get(a.id))?.status).toBe('retired');
     await admin.activate(a.id);
-    expect(await repo.activeVersion()).toEqual({ id: a.id, cacheId: a.cacheId });
+    expect(await repo.activeVersion()).toEqual({ id: a.id, cacheId: a.cacheId, pepperId: a.pepperId });
+    expect(a.pepperId).toBe(new KeyedHasher(PEPPER).id);
     expect(a.cacheId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(b.cacheId).not.toBe(a.cacheId);
     const active = (await admin.list()).filter((v) => v.status === 'active');

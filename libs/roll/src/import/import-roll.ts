@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { maskCnic, maskDigitsInText } from '@parchee/privacy';
+import { KeyedHasher, maskCnic, maskDigitsInText } from '@parchee/privacy';
 import { connectRollClient } from '../connection/postgres-pool';
 import { PostgresConnectionOptions, RollLogger, silentLogger } from '../connection/roll-connection-options';
 import { CsvRecord } from '../csv/csv-record-parser';
@@ -129,16 +129,17 @@ export async function importRoll(options: ImportRollOptions): Promise<ImportRoll
   let rejects: RejectWriter | null = null;
   try {
     try {
-      const res = await client.query<{ id: number }>(`INSERT INTO roll_version (label, status, source) VALUES ($1, 'importing', $2) RETURNING id`, [
+      const res = await client.query<{ id: number }>(`INSERT INTO roll_version (label, status, source, pepper_id) VALUES ($1, 'importing', $2, $3) RETURNING id`, [
         label,
         options.dir ?? dirname(files.voters),
+        new KeyedHasher(options.pepper).id,
       ]);
       version = res.rows[0].id;
       await client.query('SELECT pg_advisory_lock($1, $2)', [ROLL_LOCK_NAMESPACE, version]);
     } catch (err) {
       throw RollError.fromPostgres(err, 'creating the roll version');
     }
-    logger.info({ version, label }, 'roll import started');
+    logger.info({ version, label, pepperId: new KeyedHasher(options.pepper).id }, 'roll import started');
     rejects = new RejectWriter(options.rejectFile ?? join(dirname(files.voters), `rejects-v${version}.csv`));
     const job = new ImportJob(client, version, files, hasher, rejects, options, maxDuplicates);
     try {

@@ -268,4 +268,21 @@ describe('RollReader', () => {
     });
     expect((await reader.lookup([hashOf(1)])).results.get(textOf(1))).toEqual(voter(1));
   });
+
+  it('refuses hashes of another pepper than the active version was keyed with, naming the right one, and reads nothing', async () => {
+    const roll = new FakeRoll();
+    roll.active = { ...ref(1), pepperId: 'aaaaaaaaaaaaaaaa' };
+    const cache = new FakeCache();
+    const reader = new RollReader(roll, cache);
+    await expect(reader.lookup([hashOf(1)], { pepperId: 'bbbbbbbbbbbbbbbb' })).rejects.toMatchObject({ code: 'ROLL_PEPPER_MISMATCH', retriable: false, activePepperId: 'aaaaaaaaaaaaaaaa' });
+    expect(roll.finds).toEqual([]);
+    expect(cache.gets).toBe(0);
+    expect((await reader.lookup([hashOf(1)], { pepperId: 'aaaaaaaaaaaaaaaa' })).results.get(textOf(1))).toEqual(voter(1));
+  });
+
+  it('accepts any pepper for a version imported before pepper ids were recorded', async () => {
+    const roll = new FakeRoll();
+    const reader = new RollReader(roll, new FakeCache());
+    expect((await reader.lookup([hashOf(2)], { pepperId: 'bbbbbbbbbbbbbbbb' })).results.get(textOf(2))).toEqual(voter(2));
+  });
 });

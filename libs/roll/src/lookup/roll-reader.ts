@@ -1,4 +1,5 @@
 import { RollLogger, silentLogger } from '../connection/roll-connection-options';
+import { RollPepperMismatchError } from '../errors/roll-error';
 import { CachedVoter, RollCache } from './roll-cache';
 import { RollRepository } from './roll-repository';
 import { VoterRecord } from './voter-record';
@@ -69,7 +70,11 @@ export class RollReader {
     this.now = options.now ?? Date.now;
   }
 
-  async lookup(hashes: Buffer[]): Promise<RollLookupResult> {
+  /**
+   * `pepperId`: which pepper made `hashes` (KeyedHasher.id). When the active version records
+   * another, nothing is read and RollPepperMismatchError names the right one.
+   */
+  async lookup(hashes: Buffer[], options: { pepperId?: string } = {}): Promise<RollLookupResult> {
     const results = new Map<string, VoterRecord | null>();
     const byText = new Map<string, Buffer>();
     for (const h of hashes) {
@@ -81,6 +86,9 @@ export class RollReader {
     }
     const active = await this.currentVersion();
     const version = active?.id ?? null;
+    if (active?.pepperId && options.pepperId !== undefined && active.pepperId !== options.pepperId) {
+      throw new RollPepperMismatchError(options.pepperId, active.pepperId, active.id);
+    }
     if (active === null || byText.size === 0) return { version, results };
 
     const texts = [...byText.keys()];

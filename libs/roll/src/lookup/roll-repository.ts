@@ -63,8 +63,8 @@ export function voterRecordOf(r: VoterRow): VoterRecord {
 }
 
 const ACTIVE_VERSION = {
-  name: 'parchee_roll_active_version_v2',
-  text: `SELECT id, cache_id FROM roll_version WHERE status = 'active'`,
+  name: 'parchee_roll_active_version_v3',
+  text: `SELECT id, cache_id, pepper_id FROM roll_version WHERE status = 'active'`,
 };
 
 /**
@@ -76,8 +76,8 @@ export class RollRepository {
 
   async activeVersion(): Promise<RollVersionRef | null> {
     try {
-      const res = await this.pool.query<{ id: number; cache_id: string }>(ACTIVE_VERSION);
-      return res.rows.length ? { id: res.rows[0].id, cacheId: res.rows[0].cache_id } : null;
+      const res = await this.pool.query<{ id: number; cache_id: string; pepper_id: string | null }>(ACTIVE_VERSION);
+      return res.rows.length ? { id: res.rows[0].id, cacheId: res.rows[0].cache_id, pepperId: res.rows[0].pepper_id } : null;
     } catch (err) {
       throw RollError.fromPostgres(err, 'reading the active roll version');
     }

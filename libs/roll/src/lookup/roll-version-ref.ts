@@ -3,6 +3,8 @@ export interface RollVersionRef {
   id: number;
   /** `roll_version.cache_id`, a uuid set at import. */
   cacheId: string;
+  /** KeyedHasher.id of the pepper that keyed the version's CNIC hashes; null or absent when not recorded. */
+  pepperId?: string | null;
 }
 
 /**

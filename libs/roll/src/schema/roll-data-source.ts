@@ -11,10 +11,11 @@ import { CreateRollSchema1730000000000 } from './migrations/1730000000000-create
 import { VoterKeyHashFirst1730000000001 } from './migrations/1730000000001-voter-key-hash-first';
 import { RollVersionCacheId1730000000002 } from './migrations/1730000000002-roll-version-cache-id';
 import { CreateRequestAudit1730000000003 } from './migrations/1730000000003-create-request-audit';
+import { RollVersionPepperId1730000000004 } from './migrations/1730000000004-roll-version-pepper-id';
 import { MIGRATION_LOCK_KEY, ROLL_LOCK_NAMESPACE } from './roll-locks';
 
 export const ROLL_ENTITIES = [RollVersionEntity, ElectoralAreaEntity, PollingStationEntity, VoterEntity];
-export const ROLL_MIGRATIONS = [CreateRollSchema1730000000000, VoterKeyHashFirst1730000000001, RollVersionCacheId1730000000002, CreateRequestAudit1730000000003];
+export const ROLL_MIGRATIONS = [CreateRollSchema1730000000000, VoterKeyHashFirst1730000000001, RollVersionCacheId1730000000002, CreateRequestAudit1730000000003, RollVersionPepperId1730000000004];
 /** Our own migrations table, so other schemas sharing the database keep theirs apart. */
 export const ROLL_MIGRATIONS_TABLE = 'roll_migrations';
 

@@ -18,6 +18,7 @@ function toInfo(e: RollVersionEntity): RollVersionInfo {
     source: e.source,
     error: e.error,
     cacheId: e.cacheId,
+    pepperId: e.pepperId,
     createdAt: e.createdAt,
     readyAt: e.readyAt,
     activatedAt: e.activatedAt,

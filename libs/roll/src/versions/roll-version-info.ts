@@ -15,6 +15,8 @@ export interface RollVersionInfo {
   error: string | null;
   /** Random identity set at import; cache keys carry it with the id (see `rollCacheNamespace`). */
   cacheId: string;
+  /** Which pepper keyed the CNIC hashes (KeyedHasher.id); null for versions imported before it was recorded. */
+  pepperId: string | null;
   createdAt: Date;
   readyAt: Date | null;
   activatedAt: Date | null;

@@ -36,6 +36,10 @@ export class RollVersionEntity {
   @Column({ name: 'cache_id', type: 'uuid', default: () => 'gen_random_uuid()' })
   cacheId!: string;
 
+  /** KeyedHasher.id of the pepper that keyed this version's CNIC hashes; null before it was recorded. */
+  @Column({ name: 'pepper_id', type: 'text', nullable: true })
+  pepperId!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
