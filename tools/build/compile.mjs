@@ -12,6 +12,9 @@ if (!project) {
   process.exit(2);
 }
 const swcrc = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
+// The @parchee/* aliases come from tsconfig.base.json, their one home: a second list here once
+// missed a new lib, and its import silently matched the `@parchee/*/testing` pattern instead.
+const { paths } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
 const skip = /\.(spec|int-spec|e2e-spec)\.ts$|\.d\.ts$/;
 
 function* sources(dir) {
@@ -29,7 +32,7 @@ for (const dir of dirs) {
     const { exclude: _ignored, $schema: _s, ...options } = swcrc;
     const out = await transformFile(file, {
       ...options,
-      jsc: { ...options.jsc, baseUrl: root },
+      jsc: { ...options.jsc, baseUrl: root, paths },
       filename: file,
       sourceFileName: relative(root, file),
       swcrc: false,
