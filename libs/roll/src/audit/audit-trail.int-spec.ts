@@ -94,4 +94,20 @@ describe('audit trail in PostgreSQL', () => {
     await stale.record([row(new Date(Date.now() - 40 * 86_400_000), 'mo-again')]);
     expect(await listAuditPartitions(pool)).toContain(old);
   });
+
+  it('writes a batch of 10,000 rows in one statement (more than 65,535 parameters would allow as placeholders)', async () => {
+    const now = new Date();
+    const rows = Array.from({ length: 10_000 }, (_, i) =>
+      row(now, `big-${i}`, { msisdnHash: hash(9), cnicHash: i % 2 ? hash(8) : null, outcome: i % 2 ? 'found' : 'help', rollVersion: i % 2 ? 7 : null }),
+    );
+    await writer.record(rows);
+    const { rows: counts } = await pool.query(
+      `SELECT count(*)::int AS n, count(cnic_hash)::int AS with_cnic, count(roll_version)::int AS with_version FROM request_audit WHERE mo_id LIKE 'big-%'`,
+    );
+    expect(counts[0]).toEqual({ n: 10_000, with_cnic: 5000, with_version: 5000 });
+    const byCnic = await queryAudit(pool, { cnicHash: hash(8), days: 1 });
+    expect(byCnic).toHaveLength(5000);
+    expect(byCnic[0]).toMatchObject({ operator: 'jazz', outcome: 'found', rollVersion: 7 });
+    expect(byCnic[0].msisdnHash.equals(hash(9))).toBe(true);
+  });
 });

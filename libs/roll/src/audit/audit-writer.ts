@@ -6,6 +6,16 @@ import { AUDIT_DEFAULTS, AuditRow } from './audit-row';
 import { auditPartitionFor, auditPartitionsAhead, createAuditPartitionSql } from './audit-partitions';
 
 const COLUMNS = 8;
+/**
+ * One array per column, not one placeholder per value: the statement text is the same for every
+ * batch (so it is prepared once), the driver serialises 8 parameters instead of 8 per row, and a
+ * batch of more than 8,191 rows does not pass PostgreSQL's 65,535-parameter limit.
+ */
+const INSERT_AUDIT = {
+  name: 'parchee_audit_insert_v1',
+  text: `INSERT INTO request_audit (at, mo_id, operator, msisdn_hash, cnic_hash, outcome, refusal, roll_version)
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::int[])`,
+};
 /** check_violation: also what PostgreSQL raises when no partition accepts a row. */
 const NO_PARTITION = '23514';
 
@@ -58,23 +68,30 @@ export class AuditWriter {
   /** Throws RollError (retriable for connection problems); the caller decides what a failure costs. */
   async record(rows: readonly AuditRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const values: unknown[] = [];
-    const tuples = rows.map((r, i) => {
-      values.push(r.at, r.moId, r.operator, r.msisdnHash, r.cnicHash, r.outcome, r.refusal, r.rollVersion);
-      const base = i * COLUMNS;
-      return `(${Array.from({ length: COLUMNS }, (_, c) => `$${base + c + 1}`).join(', ')})`;
-    });
-    const sql = `INSERT INTO request_audit (at, mo_id, operator, msisdn_hash, cnic_hash, outcome, refusal, roll_version) VALUES ${tuples.join(', ')}`;
+    const n = rows.length;
+    const columns: unknown[][] = Array.from({ length: COLUMNS }, () => new Array<unknown>(n));
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      columns[0][i] = r.at;
+      columns[1][i] = r.moId;
+      columns[2][i] = r.operator;
+      columns[3][i] = r.msisdnHash;
+      columns[4][i] = r.cnicHash;
+      columns[5][i] = r.outcome;
+      columns[6][i] = r.refusal;
+      columns[7][i] = r.rollVersion;
+    }
+    const sql = { ...INSERT_AUDIT, values: columns };
     await this.ensurePartitions(rows);
     try {
-      await this.pool.query(sql, values);
+      await this.pool.query(sql);
     } catch (err) {
       if ((err as { code?: string }).code !== NO_PARTITION) throw RollError.fromPostgres(err, 'writing the audit trail');
       // A partition dropped behind our back (a prune with a short retention): forget what we knew, create, retry once.
       this.known.clear();
       await this.ensurePartitions(rows);
       try {
-        await this.pool.query(sql, values);
+        await this.pool.query(sql);
       } catch (again) {
         throw RollError.fromPostgres(again, 'writing the audit trail');
       }
