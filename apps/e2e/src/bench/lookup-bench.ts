@@ -251,6 +251,14 @@ function cpuSeconds(pid: number): number {
  * CPU seconds of Redis, PostgreSQL (the postmaster counts its ended backends) and Kafka (the JVM)
  * so far. They are shared with whatever else runs on the machine, so a pass's share is indicative.
  */
+function isKafkaBroker(pid: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka');
+  } catch {
+    return false;
+  }
+}
+
 function infraCpuSeconds(): Record<'redis' | 'postgres' | 'kafka', number> {
   const out = { redis: 0, postgres: 0, kafka: 0 };
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -263,6 +271,8 @@ function infraCpuSeconds(): Record<'redis' | 'postgres' | 'kafka', number> {
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const kind = comm === 'redis-server' ? 'redis' : comm === 'postgres' ? 'postgres' : comm === 'java' ? 'kafka' : null;
     if (!kind) continue;
+    // Other JVMs (builds, tools) come and go; only the broker counts.
+    if (kind === 'kafka' && !isKafkaBroker(pid)) continue;
     const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
     out[kind] += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
   }
