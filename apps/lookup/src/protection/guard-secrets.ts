@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
+import { HmacSha256 } from '@parchee/privacy';
 
 /** Set members are truncated HMACs: 96 bits keep collisions out of reach for a handful of CNICs. */
 const MEMBER_BYTES = 12;
@@ -9,11 +10,12 @@ const MEMBER_BYTES = 12;
  * number's entries.
  */
 export class GuardSecrets {
-  private readonly memberKey: Buffer;
+  /** HMAC under the member key: several per request, so not a `createHmac` each (see HmacSha256). */
+  private readonly memberMac: HmacSha256;
 
   constructor(pepper: Buffer | string) {
     const ikm = typeof pepper === 'string' ? Buffer.from(pepper, 'utf8') : pepper;
-    this.memberKey = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'parchee-guard-member-v1', 32));
+    this.memberMac = new HmacSha256(Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'parchee-guard-member-v1', 32)));
   }
 
   /**
@@ -34,10 +36,10 @@ export class GuardSecrets {
 
   /** A CNIC as an operator-wide member (distinct CNICs per operator per minute). */
   operatorMember(cnicHash: Buffer): string {
-    return createHmac('sha256', this.memberKey).update('o:').update(cnicHash).digest().subarray(0, MEMBER_BYTES).toString('base64url');
+    return this.memberMac.digest('o:', cnicHash).subarray(0, MEMBER_BYTES).toString('base64url');
   }
 
   private member(label: string, msisdnHash: Buffer, value: Buffer): string {
-    return createHmac('sha256', this.memberKey).update(label).update(msisdnHash).update(value).digest().subarray(0, MEMBER_BYTES).toString('base64url');
+    return this.memberMac.digest(label, msisdnHash, value).subarray(0, MEMBER_BYTES).toString('base64url');
   }
 }

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { HmacSha256 } from './hmac-sha256';
 
 /**
  * Keyed hashes (HMAC-SHA-256 with a secret pepper) stand in for CNICs and MSISDNs everywhere past
@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
  * 13-digit number space is small enough to brute-force a plain hash, which is why it is keyed.
  */
 export class KeyedHasher {
-  private readonly pepper: Buffer;
+  private readonly mac: HmacSha256;
   /**
    * Which pepper this is, safe to show and to store: 16 hex digits of an HMAC of a fixed label.
    * Roll versions record it, MOs label their CNIC hashes with it, so a rotation can run two
@@ -15,10 +15,11 @@ export class KeyedHasher {
   readonly id: string;
 
   constructor(pepper: Buffer | string) {
-    this.pepper = typeof pepper === 'string' ? Buffer.from(pepper, 'utf8') : Buffer.from(pepper);
-    if (this.pepper.length < 16) {
+    const key = typeof pepper === 'string' ? Buffer.from(pepper, 'utf8') : Buffer.from(pepper);
+    if (key.length < 16) {
       throw new Error('pepper must be at least 16 bytes');
     }
+    this.mac = new HmacSha256(key);
     this.id = this.digest('pepper-id:', 'parchee').subarray(0, 8).toString('hex');
   }
 
@@ -52,6 +53,6 @@ export class KeyedHasher {
   }
 
   private digest(domain: string, value: string): Buffer {
-    return createHmac('sha256', this.pepper).update(domain).update(value).digest();
+    return this.mac.digest(domain, value);
   }
 }
