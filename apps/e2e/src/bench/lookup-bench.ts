@@ -31,7 +31,7 @@ import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
 import { decodeMt, encodeMessage, type MoMessageV2 } from '@parchee/contracts';
 import { KeyedHasher } from '@parchee/privacy';
-import { moFromText } from '@parchee/requests/testing';
+import { moRequestFromText } from '@parchee/requests';
 import { createKafka, ensureTopics } from '@parchee/messaging';
 import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '../suite/suite-launcher';
 
@@ -84,6 +84,8 @@ async function reusableRoll(): Promise<RollMarker | null> {
 async function ensureRoll(env: Record<string, string>): Promise<void> {
   const reused = await reusableRoll();
   if (reused) {
+    // A roll imported before a schema change still needs the newer migrations (idempotent).
+    await rollCli(['migrate'], env);
     say(`reusing the active roll version ${reused.versionId} (${VOTERS.toLocaleString('en')} voters) in ${DB}`);
     return;
   }
@@ -594,7 +596,11 @@ async function main(): Promise<void> {
 
   const known = await sampleCnics(Math.ceil(COUNT * 0.8));
   const hasher = new KeyedHasher(env['PARCHEE_PEPPER']);
-  const mos = buildTexts(known).map((text) => moFromText(text, hasher));
+  // What ingress would publish for each text (parsed, CNIC hashed). Not '@parchee/requests/testing':
+  // swc-node, which runs this script, does not resolve the wildcard testing path.
+  const mos = buildTexts(known).map(
+    (text): MoMessageV2 => ({ v: 2, id: '', operator: '', msisdn: '', shortCode: '8300', request: moRequestFromText(text, [hasher]), textLength: text.length, dataCoding: 8, receivedAt: 0 }),
+  );
   const brokers = env['KAFKA_BROKERS'].split(',');
   const kafka = createKafka({ brokers, clientId: 'parchee-bench-lookup' });
   const spec = { partitions: PARTITIONS, config: { 'retention.ms': String(3600 * 1000) } };
