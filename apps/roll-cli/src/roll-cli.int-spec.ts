@@ -1,32 +1,16 @@
 import { KeyedHasher } from '@parchee/privacy';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { dropDatabaseIfExists } from '@parchee/roll';
 import { testDatabaseUrl } from '@parchee/roll/testing';
+import { rollCliRunner } from './testing/roll-cli-process';
 
-const ROOT = resolve(__dirname, '../../..');
 const DB = testDatabaseUrl('parchee_roll_it_cli');
 const PEPPER = 'cli-integration-pepper-0123456789';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function roll(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', 'apps/roll-cli/src/main.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, PARCHEE_DATABASE_URL: DB, PARCHEE_PEPPER: PEPPER, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const roll = rollCliRunner({ databaseUrl: DB, pepper: PEPPER });
 
 describe('roll CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parchee-roll-cli-'));

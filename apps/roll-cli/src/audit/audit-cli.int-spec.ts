@@ -1,31 +1,14 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { KeyedHasher } from '@parchee/privacy';
 import { AuditWriter, auditPartitionFor, createRollPool, dropDatabaseIfExists, listAuditPartitions, runRollMigrations, type AuditRow } from '@parchee/roll';
 import { testDatabaseUrl } from '@parchee/roll/testing';
+import { rollCliRunner } from '../testing/roll-cli-process';
 
-const ROOT = resolve(__dirname, '../../../..');
 const DB = testDatabaseUrl('parchee_roll_it_audit_cli');
 const PEPPER = 'audit-cli-integration-pepper-0123';
 const CNIC = '3520212345671';
 const DAY = 86_400_000;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function roll(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['-r', '@swc-node/register', 'apps/roll-cli/src/main.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, PARCHEE_DATABASE_URL: DB, PARCHEE_PEPPER: PEPPER, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const roll = rollCliRunner({ databaseUrl: DB, pepper: PEPPER });
 
 describe('roll audit commands', () => {
   const hasher = new KeyedHasher(PEPPER);
