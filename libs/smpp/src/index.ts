@@ -41,6 +41,8 @@ export { SmscServer } from './server/smsc-server';
 export type { SmscServerOptions, SmscServerEvents, BindRequest, BindDecision, BindFailure } from './server/smsc-server';
 export { ServerSession } from './server/server-session';
 export type { ServerSessionEvents, ServerSessionInfo, SubmitSmHandler, SubmitSmResult } from './server/server-session';
+export { OperatorServer, BIND_REFUSAL_STATUS } from './server/operator-server';
+export type { OperatorServerOptions, OperatorServerLink, OperatorServerDirection, OperatorBindCheck, OperatorBindVerdict, OperatorBindRefusalReason } from './server/operator-server';
 
 export * from './text';
 export * from './receipts';

@@ -1,31 +1,13 @@
-import { once } from 'node:events';
 import type { MtMessageV1 } from '@parchee/contracts';
 import type { ServerOperatorLink } from '@parchee/config';
+import { testServerLink } from '@parchee/config/testing';
 import { MetricsRegistry, silentLogger } from '@parchee/observability';
-import { CommandStatus, ConcatReassembler, EsmeClient, ESM_CLASS_UDHI, parseUdh, SmppCommandError, type DeliverSm, type EsmeClientOptions } from '@parchee/smpp';
-import { createSelfSignedCertificate } from '@parchee/smpp/testing';
+import { CommandStatus, ConcatReassembler, ESM_CLASS_UDHI, parseUdh, type DeliverSm, type EsmeClient, type EsmeClientOptions } from '@parchee/smpp';
+import { bindRefusalStatus, boundEsme, createSelfSignedCertificate, loopbackEsme } from '@parchee/smpp/testing';
 import { MtSender } from '../delivery/mt-sender';
 import { LinkDirectory } from './link-directory';
 import { OperatorServerPool } from './operator-server-pool';
 import { TransmitterPool } from './transmitter-pool';
-
-function serverLink(overrides: Partial<ServerOperatorLink> = {}): ServerOperatorLink {
-  return {
-    mode: 'server',
-    id: 'acme',
-    systemId: 'acme-esme',
-    password: 'acme-pw',
-    systemType: '',
-    window: 10,
-    tps: 100,
-    responseTimeoutMs: 2000,
-    enquireLinkIntervalMs: 30_000,
-    segmentation: 'udh8',
-    listen: { ingressPort: 0, egressPort: 0, host: '127.0.0.1' },
-    allowedIps: ['127.0.0.1', '::ffff:127.0.0.1'],
-    ...overrides,
-  };
-}
 
 const urduReply = 'آپ کا ووٹ قومی اسمبلی کے حلقہ این اے 125 میں درج ہے۔ آپ کا پولنگ اسٹیشن گورنمنٹ بوائز ہائی اسکول، ماڈل ٹاؤن، لاہور ہے۔ سلسلہ نمبر 412، گھرانہ نمبر 37۔';
 
@@ -62,29 +44,13 @@ async function startPool(link: ServerOperatorLink, metrics?: MetricsRegistry): P
 /** The operator's side: an ESME bound as receiver, recording every deliver_sm it acknowledges. */
 function operatorReceiver(port: number, overrides: Partial<EsmeClientOptions> = {}): { client: EsmeClient; delivered: DeliverSm[] } {
   const delivered: DeliverSm[] = [];
-  const client = new EsmeClient({
-    host: '127.0.0.1',
-    port,
-    systemId: 'acme-esme',
-    password: 'acme-pw',
-    bindType: 'receiver',
-    enquireLinkIntervalMs: 0,
-    responseTimeoutMs: 2000,
-    reconnect: { initialDelayMs: 60_000 },
-    ...overrides,
-  });
+  const client = loopbackEsme(port, { bindType: 'receiver', ...overrides });
   client.setDeliverSmHandler(async (pdu) => {
     delivered.push(pdu);
     return CommandStatus.ESME_ROK;
   });
   cleanups.push(() => client.stop());
   return { client, delivered };
-}
-
-async function bound(client: EsmeClient): Promise<void> {
-  const up = once(client, 'bound');
-  client.start();
-  await up;
 }
 
 function reassemble(parts: DeliverSm[]): string {
@@ -102,9 +68,9 @@ function reassemble(parts: DeliverSm[]): string {
 
 describe('OperatorServerPool (egress, server-mode links)', () => {
   it('delivers our MT to the operator’s receiver bind as UCS-2 deliver_sm parts, through the link directory', async () => {
-    const { pool, port } = await startPool(serverLink());
+    const { pool, port } = await startPool(testServerLink());
     const { client, delivered } = operatorReceiver(port);
-    await bound(client);
+    await boundEsme(client);
 
     const directory = new LinkDirectory([new TransmitterPool([], silentLogger, () => undefined), pool]);
     const sender = new MtSender(directory, { retryDeadlineMs: 2000 });
@@ -122,11 +88,11 @@ describe('OperatorServerPool (egress, server-mode links)', () => {
   });
 
   it('spreads parts round-robin over the operator’s receiver sessions and ignores its transmitter binds', async () => {
-    const { pool, port } = await startPool(serverLink());
+    const { pool, port } = await startPool(testServerLink());
     const first = operatorReceiver(port);
     const second = operatorReceiver(port, { bindType: 'transceiver' });
     const transmitter = operatorReceiver(port, { bindType: 'transmitter' });
-    await Promise.all([bound(first.client), bound(second.client), bound(transmitter.client)]);
+    await Promise.all([boundEsme(first.client), boundEsme(second.client), boundEsme(transmitter.client)]);
 
     const sender = new MtSender(pool, { retryDeadlineMs: 2000 });
     for (let i = 0; i < 4; i++) expect((await sender.send(mt({ id: `mt-${i}`, text: 'Your polling station is GBHS Model Town.' }))).outcome).toBe('sent');
@@ -136,7 +102,7 @@ describe('OperatorServerPool (egress, server-mode links)', () => {
   });
 
   it('has no transmitter for the operator until it binds a receiver, so the MT is deferred', async () => {
-    const { pool } = await startPool(serverLink());
+    const { pool } = await startPool(testServerLink());
     expect(pool.knows('acme')).toBe(true);
     expect(pool.pick('acme')).toBeNull();
     expect(await new MtSender(pool, { retryDeadlineMs: 100 }).send(mt())).toMatchObject({ outcome: 'deferred' });
@@ -144,17 +110,11 @@ describe('OperatorServerPool (egress, server-mode links)', () => {
 
   it('refuses a wrong password and a peer outside the allowlist, counting each', async () => {
     const metrics = new MetricsRegistry('egress-test');
-    const { port } = await startPool(serverLink(), metrics);
-    const wrong = operatorReceiver(port, { password: 'guess' }).client;
-    const failed = once(wrong, 'error') as Promise<[SmppCommandError]>;
-    wrong.start();
-    expect((await failed)[0].commandStatus).toBe(CommandStatus.ESME_RINVPASWD);
+    const { port } = await startPool(testServerLink(), metrics);
+    expect(await bindRefusalStatus(operatorReceiver(port, { password: 'guess' }).client)).toBe(CommandStatus.ESME_RINVPASWD);
 
-    const { port: closedPort } = await startPool(serverLink({ id: 'closed', allowedIps: ['10.0.0.0/8'] }), metrics);
-    const outsider = operatorReceiver(closedPort).client;
-    const refused = once(outsider, 'error') as Promise<[SmppCommandError]>;
-    outsider.start();
-    expect((await refused)[0].commandStatus).toBe(CommandStatus.ESME_RBINDFAIL);
+    const { port: closedPort } = await startPool(testServerLink({ id: 'closed', allowedIps: ['10.0.0.0/8'] }), metrics);
+    expect(await bindRefusalStatus(operatorReceiver(closedPort).client)).toBe(CommandStatus.ESME_RBINDFAIL);
 
     const values = (await metrics.counter('parchee_smpp_bind_refused_total', '', ['operator', 'reason']).get()).values.map(({ labels, value }) => ({ labels, value }));
     expect(values).toEqual(
@@ -167,9 +127,9 @@ describe('OperatorServerPool (egress, server-mode links)', () => {
 
   it('delivers over TLS when the link has a certificate and key', async () => {
     const { cert, key } = createSelfSignedCertificate();
-    const { pool, port } = await startPool(serverLink({ tlsCert: cert, tlsKey: key }));
+    const { pool, port } = await startPool(testServerLink({ tlsCert: cert, tlsKey: key }));
     const { client, delivered } = operatorReceiver(port, { tls: { ca: cert, servername: 'localhost' } });
-    await bound(client);
+    await boundEsme(client);
     expect((await new MtSender(pool, { retryDeadlineMs: 2000 }).send(mt({ text: 'Hello' }))).outcome).toBe('sent');
     expect(delivered.map((p) => p.shortMessage.toString('latin1'))).toEqual(['Hello']);
   });

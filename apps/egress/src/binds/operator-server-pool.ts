@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { isServerLink, OperatorBindGuard, type BindRefusalReason, type OperatorLink, type ServerOperatorLink } from '@parchee/config';
-import { silentLogger, type Logger, type MetricsRegistry } from '@parchee/observability';
-import { CommandStatus, SmscServer, type BindDecision, type BindRequest, type SegmentationMode, type ServerSession } from '@parchee/smpp';
+import { isServerLink, OperatorBindGuard, type OperatorLink, type ServerOperatorLink } from '@parchee/config';
+import type { Logger, MetricsRegistry } from '@parchee/observability';
+import { CommandStatus, OperatorServer, type SegmentationMode, type ServerSession } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
 
 export interface OperatorServerPoolOptions {
@@ -12,13 +12,6 @@ export interface OperatorServerPoolOptions {
   /** Connections that do not bind within this long are dropped. Default 30 000 ms. */
   bindTimeoutMs?: number;
 }
-
-/** The SMPP status a refused bind is answered with, by reason. */
-const BIND_REFUSAL_STATUS: Readonly<Record<BindRefusalReason, number>> = {
-  ip_not_allowed: CommandStatus.ESME_RBINDFAIL,
-  unknown_system_id: CommandStatus.ESME_RINVSYSID,
-  wrong_password: CommandStatus.ESME_RINVPASWD,
-};
 
 /** esm_class bits that mean the same in submit_sm and deliver_sm (UDHI, reply path); the mode and type bits do not. */
 const ESM_CLASS_GSM_FEATURES = 0xc0;
@@ -58,7 +51,7 @@ class DeliveringSession implements Transmitter {
 
 interface ServedLink {
   link: ServerOperatorLink;
-  server: SmscServer;
+  server: OperatorServer;
   next: number;
 }
 
@@ -69,34 +62,18 @@ interface ServedLink {
  */
 export class OperatorServerPool implements TransmitterDirectory {
   private readonly served = new Map<string, ServedLink>();
-  private readonly logger: Logger;
 
   constructor(options: OperatorServerPoolOptions) {
-    this.logger = options.logger ?? silentLogger;
-    const refused = options.metrics?.counter('parchee_smpp_bind_refused_total', 'Binds to our SMPP servers refused, by operator and reason', ['operator', 'reason']);
-    const sessions = options.metrics?.gauge('parchee_smpp_server_sessions', 'Operator binds to our SMPP servers, by operator and direction', ['operator', 'direction']);
     for (const link of options.links.filter(isServerLink)) {
-      const server = new SmscServer({
-        host: link.listen.host,
-        port: link.listen.egressPort,
-        tls: link.tlsCert && link.tlsKey ? { cert: link.tlsCert, key: link.tlsKey } : false,
-        systemId: 'parchee',
-        bindTimeoutMs: options.bindTimeoutMs,
-        authenticate: this.authenticator(link, (operator, reason) => refused?.inc({ operator, reason })),
-        sessionOptions: {
-          window: link.window,
-          responseTimeoutMs: link.responseTimeoutMs,
-          enquireLinkIntervalMs: link.enquireLinkIntervalMs,
-          name: `${link.id}/egress-server`,
-        },
-        logger: this.logger,
-      });
-      server.on('error', (err) => this.logger.error({ operator: link.id, err: err.message }, 'egress SMPP server error'));
-      server.on('session', (session) => {
+      const server = new OperatorServer({
+        link,
+        direction: 'egress',
+        guard: new OperatorBindGuard(link),
         // MOs go to the ingress port; this port only delivers our MTs.
-        session.setSubmitSmHandler(async () => ({ status: CommandStatus.ESME_RINVBNDSTS }));
-        sessions?.set({ operator: link.id, direction: 'egress' }, server.sessions.size);
-        session.once('close', () => sessions?.set({ operator: link.id, direction: 'egress' }, server.sessions.size));
+        onSession: (session) => session.setSubmitSmHandler(async () => ({ status: CommandStatus.ESME_RINVBNDSTS })),
+        logger: options.logger,
+        metrics: options.metrics,
+        bindTimeoutMs: options.bindTimeoutMs,
       });
       this.served.set(link.id, { link, server, next: 0 });
     }
@@ -105,11 +82,7 @@ export class OperatorServerPool implements TransmitterDirectory {
   /** Starts listening on every server-mode link; resolves with the port each listens on. */
   async start(): Promise<Map<string, number>> {
     const ports = new Map<string, number>();
-    for (const [operator, { link, server }] of this.served) {
-      const { port } = await server.listen();
-      ports.set(operator, port);
-      this.logger.info({ operator, port, tls: Boolean(link.tlsCert) }, 'listening for the operator’s MT binds');
-    }
+    for (const [operator, { server }] of this.served) ports.set(operator, await server.listen());
     return ports;
   }
 
@@ -134,16 +107,5 @@ export class OperatorServerPool implements TransmitterDirectory {
   /** Unbinds every operator session (bounded) and stops listening. */
   async stop(): Promise<void> {
     await Promise.allSettled([...this.served.values()].map(({ server }) => server.close()));
-  }
-
-  private authenticator(link: ServerOperatorLink, onRefused: (operator: string, reason: BindRefusalReason) => void): (bind: BindRequest) => BindDecision {
-    const guard = new OperatorBindGuard(link);
-    return (bind) => {
-      const verdict = guard.check(bind);
-      if (verdict.ok) return { ok: true };
-      onRefused(link.id, verdict.reason);
-      this.logger.warn({ operator: link.id, direction: 'egress', systemId: bind.systemId, bindType: bind.bindType, remoteAddress: bind.remoteAddress, reason: verdict.reason }, 'operator bind refused');
-      return { ok: false, status: BIND_REFUSAL_STATUS[verdict.reason] };
-    };
   }
 }

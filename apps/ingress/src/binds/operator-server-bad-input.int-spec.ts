@@ -1,27 +1,10 @@
-import type { ServerOperatorLink } from '@parchee/config';
+import { testServerLink } from '@parchee/config/testing';
 import { MetricsRegistry } from '@parchee/observability';
 import { CommandStatus, submitSmBody, type Pdu } from '@parchee/smpp';
 import { connectFakePeer, type FakeSmppPeer } from '@parchee/smpp/testing';
 import { OperatorServers } from './operator-server';
 
-const PASSWORD = 'acme-pw';
-
-function serverLink(): ServerOperatorLink {
-  return {
-    mode: 'server',
-    id: 'acme',
-    systemId: 'acme-esme',
-    password: PASSWORD,
-    systemType: '',
-    window: 10,
-    tps: 100,
-    responseTimeoutMs: 2000,
-    enquireLinkIntervalMs: 30_000,
-    segmentation: 'udh8',
-    listen: { ingressPort: 0, egressPort: 0, host: '127.0.0.1' },
-    allowedIps: ['127.0.0.0/8', '::1'],
-  };
-}
+const PASSWORD = testServerLink().password;
 
 const peers: FakeSmppPeer[] = [];
 let servers: OperatorServers | undefined;
@@ -36,7 +19,7 @@ afterEach(async () => {
 async function start(metrics?: MetricsRegistry): Promise<number> {
   mos = 0;
   servers = new OperatorServers({
-    links: [serverLink()],
+    links: [testServerLink()],
     onMo: async () => {
       mos++;
       return CommandStatus.ESME_ROK;

@@ -1,31 +1,13 @@
-import { once } from 'node:events';
 import type { ServerOperatorLink } from '@parchee/config';
+import { testServerLink } from '@parchee/config/testing';
 import { MetricsRegistry } from '@parchee/observability';
-import { CommandStatus, EsmeClient, encodeUcs2, SmppCommandError, type DeliverSm, type EsmeClientOptions } from '@parchee/smpp';
-import { createSelfSignedCertificate } from '@parchee/smpp/testing';
+import { CommandStatus, encodeUcs2, type DeliverSm, type EsmeClient, type EsmeClientOptions } from '@parchee/smpp';
+import { bindRefusalStatus, boundEsme, createSelfSignedCertificate, loopbackEsme } from '@parchee/smpp/testing';
 import { Topics, decodeMo } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
 import { MoAcceptor } from '../mo/mo-acceptor';
 import { OperatorServers } from './operator-server';
-
-function serverLink(overrides: Partial<ServerOperatorLink> = {}): ServerOperatorLink {
-  return {
-    mode: 'server',
-    id: 'acme',
-    systemId: 'acme-esme',
-    password: 'acme-pw',
-    systemType: '',
-    window: 10,
-    tps: 100,
-    responseTimeoutMs: 2000,
-    enquireLinkIntervalMs: 30_000,
-    segmentation: 'udh8',
-    listen: { ingressPort: 0, egressPort: 0, host: '127.0.0.1' },
-    allowedIps: ['127.0.0.0/8', '::1'],
-    ...overrides,
-  };
-}
 
 /** Resolves each MO when the test says so, standing in for the Kafka acknowledgement. */
 class GatedMoSink {
@@ -55,28 +37,11 @@ async function startServers(link: ServerOperatorLink, sink: GatedMoSink, metrics
   return ports.get(link.id) as number;
 }
 
+/** The operator's ESME, binding as a transmitter unless told otherwise; stopped after each test. */
 function operatorEsme(port: number, overrides: Partial<EsmeClientOptions> = {}): EsmeClient {
-  const client = new EsmeClient({
-    host: '127.0.0.1',
-    port,
-    systemId: 'acme-esme',
-    password: 'acme-pw',
-    bindType: 'transmitter',
-    enquireLinkIntervalMs: 0,
-    responseTimeoutMs: 2000,
-    reconnect: { initialDelayMs: 60_000 },
-    ...overrides,
-  });
+  const client = loopbackEsme(port, { bindType: 'transmitter', ...overrides });
   cleanups.push(() => client.stop());
   return client;
-}
-
-async function bindFailure(client: EsmeClient): Promise<SmppCommandError> {
-  const failed = once(client, 'error') as Promise<[Error]>;
-  client.start();
-  const [error] = await failed;
-  expect(error).toBeInstanceOf(SmppCommandError);
-  return error as SmppCommandError;
 }
 
 function refusals(metrics: MetricsRegistry): Promise<Array<{ labels: object; value: number }>> {
@@ -86,11 +51,8 @@ function refusals(metrics: MetricsRegistry): Promise<Array<{ labels: object; val
 describe('OperatorServers (ingress, server-mode links)', () => {
   it('turns an operator’s submit_sm into an MO and answers with a message id only after it is stored', async () => {
     const sink = new GatedMoSink();
-    const port = await startServers(serverLink(), sink);
-    const client = operatorEsme(port);
-    const bound = once(client, 'bound');
-    client.start();
-    await bound;
+    const port = await startServers(testServerLink(), sink);
+    const client = await boundEsme(operatorEsme(port));
 
     let answered = false;
     const response = client.submitSm({ sourceAddr: '923001234567', destinationAddr: '8300', dataCoding: 8, shortMessage: encodeUcs2('شناختی 3520212345671'), esmClass: 0x03, registeredDelivery: 1 });
@@ -111,13 +73,10 @@ describe('OperatorServers (ingress, server-mode links)', () => {
   it('publishes the operator’s submit_sm through the MO acceptor, as a deliver_sm would be', async () => {
     const records: OutgoingRecord[] = [];
     const acceptor = new MoAcceptor({ publish: async (r) => void records.push(...r) }, new KeyedHasher('int-test-pepper-0123456789abcdef'), { shortCode: '8300' });
-    const servers = new OperatorServers({ links: [serverLink()], onMo: (operator, pdu) => acceptor.accept(operator, pdu) });
+    const servers = new OperatorServers({ links: [testServerLink()], onMo: (operator, pdu) => acceptor.accept(operator, pdu) });
     cleanups.push(() => servers.stop());
     const port = (await servers.start()).get('acme') as number;
-    const client = operatorEsme(port);
-    const bound = once(client, 'bound');
-    client.start();
-    await bound;
+    const client = await boundEsme(operatorEsme(port));
     const resp = await client.submitSm({ sourceAddr: '923001234567', destinationAddr: '8300', dataCoding: 8, shortMessage: encodeUcs2('ووٹ 3520212345671') });
     expect(resp.commandStatus).toBe(CommandStatus.ESME_ROK);
     expect(records).toHaveLength(1);
@@ -128,11 +87,8 @@ describe('OperatorServers (ingress, server-mode links)', () => {
 
   it('answers ESME_RX_T_APPN without a message id when the MO could not be stored, so the operator retries', async () => {
     const sink = new GatedMoSink();
-    const port = await startServers(serverLink(), sink);
-    const client = operatorEsme(port, { bindType: 'transceiver' });
-    const bound = once(client, 'bound');
-    client.start();
-    await bound;
+    const port = await startServers(testServerLink(), sink);
+    const client = await boundEsme(operatorEsme(port, { bindType: 'transceiver' }));
     const response = client.submitSm({ sourceAddr: '923001234567', destinationAddr: '8300', shortMessage: Buffer.from('3520212345671') });
     await sink.next(1);
     sink.received[0].ack(CommandStatus.ESME_RX_T_APPN);
@@ -142,9 +98,9 @@ describe('OperatorServers (ingress, server-mode links)', () => {
   it('refuses a wrong password with ESME_RINVPASWD and an unknown system_id with ESME_RINVSYSID, counting both', async () => {
     const metrics = new MetricsRegistry('ingress-test');
     const sink = new GatedMoSink();
-    const port = await startServers(serverLink(), sink, metrics);
-    expect((await bindFailure(operatorEsme(port, { password: 'guess' }))).commandStatus).toBe(CommandStatus.ESME_RINVPASWD);
-    expect((await bindFailure(operatorEsme(port, { systemId: 'stranger' }))).commandStatus).toBe(CommandStatus.ESME_RINVSYSID);
+    const port = await startServers(testServerLink(), sink, metrics);
+    expect(await bindRefusalStatus(operatorEsme(port, { password: 'guess' }))).toBe(CommandStatus.ESME_RINVPASWD);
+    expect(await bindRefusalStatus(operatorEsme(port, { systemId: 'stranger' }))).toBe(CommandStatus.ESME_RINVSYSID);
     expect(await refusals(metrics)).toEqual(
       expect.arrayContaining([
         { labels: { operator: 'acme', reason: 'wrong_password' }, value: 1 },
@@ -156,19 +112,16 @@ describe('OperatorServers (ingress, server-mode links)', () => {
 
   it('refuses a peer outside the allowlist with ESME_RBINDFAIL even with the right credentials', async () => {
     const metrics = new MetricsRegistry('ingress-test');
-    const port = await startServers(serverLink({ allowedIps: ['203.0.113.0/24'] }), new GatedMoSink(), metrics);
-    expect((await bindFailure(operatorEsme(port))).commandStatus).toBe(CommandStatus.ESME_RBINDFAIL);
+    const port = await startServers(testServerLink({ allowedIps: ['203.0.113.0/24'] }), new GatedMoSink(), metrics);
+    expect(await bindRefusalStatus(operatorEsme(port))).toBe(CommandStatus.ESME_RBINDFAIL);
     expect(await refusals(metrics)).toEqual([{ labels: { operator: 'acme', reason: 'ip_not_allowed' }, value: 1 }]);
   });
 
   it('serves the bind over TLS when the link has a certificate and key', async () => {
     const { cert, key } = createSelfSignedCertificate();
     const sink = new GatedMoSink();
-    const port = await startServers(serverLink({ tlsCert: cert, tlsKey: key }), sink);
-    const client = operatorEsme(port, { tls: { ca: cert, servername: 'localhost' } });
-    const bound = once(client, 'bound');
-    client.start();
-    await bound;
+    const port = await startServers(testServerLink({ tlsCert: cert, tlsKey: key }), sink);
+    const client = await boundEsme(operatorEsme(port, { tls: { ca: cert, servername: 'localhost' } }));
     const response = client.submitSm({ sourceAddr: '923001234567', destinationAddr: '8300', shortMessage: Buffer.from('3520212345671') });
     await sink.next(1);
     sink.received[0].ack(CommandStatus.ESME_ROK);

@@ -3,3 +3,4 @@ export { FakeSmppPeer } from './fake-smpp-peer';
 export { connectFakePeer } from './tcp-peer';
 export { createSelfSignedCertificate } from './self-signed-cert';
 export type { TestCertificate } from './self-signed-cert';
+export { loopbackEsme, bindRefusalStatus, boundEsme } from './loopback-esme';

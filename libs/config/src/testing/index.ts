@@ -1,0 +1,1 @@
+export { testServerLink } from './server-link-fixture';
