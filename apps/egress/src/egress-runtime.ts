@@ -46,10 +46,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-egress', logger });
     await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
 
-    const bindUp = metrics.gauge('parchee_smpp_bind_up', 'SMPP bind state (1 bound, 0 not)', ['operator', 'direction', 'bind']);
-    this.pool = new TransmitterPool(config.links.operators, logger, (operator, bind, up) =>
-      bindUp.set({ operator, direction: 'transmitter', bind: String(bind) }, up ? 1 : 0),
-    );
+    this.pool = new TransmitterPool(config.links.operators, logger, metrics);
     this.pool.start();
     const pool = this.pool;
     metrics.gauge('parchee_smpp_in_flight', 'Requests in the SMPP window or queued for it, per operator and direction', ['operator', 'direction'], (gauge) => {

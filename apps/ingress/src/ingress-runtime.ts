@@ -40,7 +40,6 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
 
     const received = this.metrics.counter('parchee_mo_received_total', 'deliver_sm handled by ingress, by operator and outcome', ['operator', 'outcome']);
     const refused = this.metrics.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']);
-    const bindUp = this.metrics.gauge('parchee_smpp_bind_up', 'SMPP bind state (1 bound, 0 not)', ['operator', 'direction', 'bind']);
     const acceptor = new MoAcceptor(publisher, new KeyedHasher(this.config.pepper.pepper), {
       shortCode: this.config.links.shortCode,
       nextPepper: this.config.pepper.next === undefined ? undefined : new KeyedHasher(this.config.pepper.next),
@@ -56,8 +55,8 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     this.binds = new ReceiverBinds({
       links: this.config.links.operators,
       logger: this.logger,
+      metrics: this.metrics,
       onDeliverSm: acceptMo,
-      onBindState: (operator, bind, up) => bindUp.set({ operator, direction: 'receiver', bind: String(bind) }, up ? 1 : 0),
     });
     this.health.register({ name: 'kafka', check: () => publisher.isConnected });
     this.health.register({ name: 'smpp_receivers', check: () => this.binds?.allBound ?? false });

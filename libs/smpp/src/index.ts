@@ -36,6 +36,8 @@ export { EsmeClient } from './client/esme-client';
 export type { EsmeClientOptions, EsmeClientEvents, DeliverSmHandler } from './client/esme-client';
 export { reconnectDelayMs, DEFAULT_RECONNECT_OPTIONS } from './client/reconnect-backoff';
 export type { ReconnectOptions } from './client/reconnect-backoff';
+export { startOperatorBinds, operatorClientTls } from './client/operator-binds';
+export type { OperatorBindsOptions, OperatorClientLink, OperatorBindType } from './client/operator-binds';
 
 export { SmscServer } from './server/smsc-server';
 export type { SmscServerOptions, SmscServerEvents, BindRequest, BindDecision, BindFailure } from './server/smsc-server';

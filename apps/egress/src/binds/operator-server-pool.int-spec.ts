@@ -72,7 +72,7 @@ describe('OperatorServerPool (egress, server-mode links)', () => {
     const { client, delivered } = operatorReceiver(port);
     await boundEsme(client);
 
-    const directory = new LinkDirectory([new TransmitterPool([], silentLogger, () => undefined), pool]);
+    const directory = new LinkDirectory([new TransmitterPool([], silentLogger), pool]);
     const sender = new MtSender(directory, { retryDeadlineMs: 2000 });
     const result = await sender.send(mt());
 

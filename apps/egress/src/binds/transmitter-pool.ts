@@ -1,6 +1,6 @@
 import { isClientLink, type ClientOperatorLink, type OperatorLink } from '@parchee/config';
-import type { Logger } from '@parchee/observability';
-import { EsmeClient, type SegmentationMode } from '@parchee/smpp';
+import type { Logger, MetricsRegistry } from '@parchee/observability';
+import { startOperatorBinds, type EsmeClient, type SegmentationMode } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
 
 /** The sending binds egress holds: `transmitterBinds` per client-mode operator link, used round-robin. */
@@ -10,7 +10,8 @@ export class TransmitterPool implements TransmitterDirectory {
   constructor(
     links: OperatorLink[],
     private readonly logger: Logger,
-    private readonly onBindState: (operator: string, bind: number, up: boolean) => void,
+    /** Where each bind's state is shown (`parchee_smpp_bind_up`, direction `transmitter`). */
+    private readonly metrics?: MetricsRegistry,
   ) {
     // Server-mode links are served by OperatorServerPool; this pool does not know them.
     for (const link of links.filter(isClientLink)) this.byOperator.set(link.id, { link, clients: [], next: 0 });
@@ -18,35 +19,7 @@ export class TransmitterPool implements TransmitterDirectory {
 
   start(): void {
     for (const entry of this.byOperator.values()) {
-      const { link } = entry;
-      for (let bind = 0; bind < link.transmitterBinds; bind++) {
-        const client = new EsmeClient({
-          name: `${link.id}/tx${bind}`,
-          host: link.host,
-          port: link.port,
-          systemId: link.systemId,
-          password: link.password,
-          systemType: link.systemType,
-          bindType: 'transmitter',
-          window: link.window,
-          responseTimeoutMs: link.responseTimeoutMs,
-          enquireLinkIntervalMs: link.enquireLinkIntervalMs,
-          tls: clientTls(link),
-          logger: this.logger,
-        });
-        client.on('bound', () => {
-          this.logger.info({ operator: link.id, bind }, 'transmitter bound');
-          this.onBindState(link.id, bind, true);
-        });
-        client.on('unbound', (reason: unknown) => {
-          this.logger.warn({ operator: link.id, bind, reason: String(reason) }, 'transmitter unbound');
-          this.onBindState(link.id, bind, false);
-        });
-        client.on('error', (err: Error) => this.logger.warn({ operator: link.id, bind, err: err.message }, 'transmitter bind error'));
-        this.onBindState(link.id, bind, false);
-        client.start();
-        entry.clients.push(client);
-      }
+      entry.clients.push(...startOperatorBinds({ link: entry.link, bindType: 'transmitter', count: entry.link.transmitterBinds, logger: this.logger, metrics: this.metrics }));
     }
   }
 
@@ -83,10 +56,4 @@ export class TransmitterPool implements TransmitterDirectory {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.byOperator.values()].flatMap((e) => e.clients.map((c) => c.stop())));
   }
-}
-
-/** TLS settings for EsmeClient: the operator's CA when it is a private one, and the name to verify. */
-function clientTls(link: ClientOperatorLink): { ca?: string; servername?: string } | false {
-  if (!link.tls) return false;
-  return { ...(link.tlsCa ? { ca: link.tlsCa } : {}), ...(link.tlsServername ? { servername: link.tlsServername } : {}) };
 }

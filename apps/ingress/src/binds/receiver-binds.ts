@@ -1,12 +1,13 @@
-import { EsmeClient, type DeliverSm } from '@parchee/smpp';
-import { isClientLink, type ClientOperatorLink, type OperatorLink } from '@parchee/config';
-import type { Logger } from '@parchee/observability';
+import { startOperatorBinds, type DeliverSm, type EsmeClient } from '@parchee/smpp';
+import { isClientLink, type OperatorLink } from '@parchee/config';
+import type { Logger, MetricsRegistry } from '@parchee/observability';
 
 export interface ReceiverBindsOptions {
   links: OperatorLink[];
   logger: Logger;
+  /** Where each bind's state is shown (`parchee_smpp_bind_up`, direction `receiver`). */
+  metrics?: MetricsRegistry;
   onDeliverSm(operator: string, pdu: DeliverSm): Promise<number>;
-  onBindState(operator: string, bind: number, up: boolean): void;
 }
 
 /** The receiving binds ingress holds to every client-mode operator's SMSC: `receiverBinds` per link. */
@@ -17,35 +18,15 @@ export class ReceiverBinds {
 
   start(): void {
     for (const link of this.options.links.filter(isClientLink)) {
-      for (let bind = 0; bind < link.receiverBinds; bind++) {
-        const client = new EsmeClient({
-          name: `${link.id}/rx${bind}`,
-          host: link.host,
-          port: link.port,
-          systemId: link.systemId,
-          password: link.password,
-          systemType: link.systemType,
-          bindType: 'receiver',
-          window: link.window,
-          responseTimeoutMs: link.responseTimeoutMs,
-          enquireLinkIntervalMs: link.enquireLinkIntervalMs,
-          tls: clientTls(link),
-          logger: this.options.logger,
-        });
-        client.setDeliverSmHandler((pdu) => this.options.onDeliverSm(link.id, pdu as DeliverSm));
-        client.on('bound', () => {
-          this.options.logger.info({ operator: link.id, bind }, 'receiver bound');
-          this.options.onBindState(link.id, bind, true);
-        });
-        client.on('unbound', (reason: unknown) => {
-          this.options.logger.warn({ operator: link.id, bind, reason: String(reason) }, 'receiver unbound');
-          this.options.onBindState(link.id, bind, false);
-        });
-        client.on('error', (err: Error) => this.options.logger.warn({ operator: link.id, bind, err: err.message }, 'receiver bind error'));
-        this.options.onBindState(link.id, bind, false);
-        client.start();
-        this.clients.push({ operator: link.id, client });
-      }
+      const clients = startOperatorBinds({
+        link,
+        bindType: 'receiver',
+        count: link.receiverBinds,
+        logger: this.options.logger,
+        metrics: this.options.metrics,
+        onClient: (client) => client.setDeliverSmHandler((pdu) => this.options.onDeliverSm(link.id, pdu as DeliverSm)),
+      });
+      for (const client of clients) this.clients.push({ operator: link.id, client });
     }
   }
 
@@ -62,10 +43,4 @@ export class ReceiverBinds {
   async stop(): Promise<void> {
     await Promise.allSettled(this.clients.map((c) => c.client.stop()));
   }
-}
-
-/** TLS settings for EsmeClient: the operator's CA when it is a private one, and the name to verify. */
-function clientTls(link: ClientOperatorLink): { ca?: string; servername?: string } | false {
-  if (!link.tls) return false;
-  return { ...(link.tlsCa ? { ca: link.tlsCa } : {}), ...(link.tlsServername ? { servername: link.tlsServername } : {}) };
 }

@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import { MetricsRegistry } from '@parchee/observability';
+import { CommandStatus } from '../codec/command-status';
+import type { DeliverSm } from '../codec/pdu';
+import type { ServerSession } from '../server/server-session';
+import { SmscServer } from '../server/smsc-server';
+import type { EsmeClient } from './esme-client';
+import { startOperatorBinds, type OperatorBindType, type OperatorClientLink } from './operator-binds';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The operator's SMSC: lets `acme` / `acme-pw` bind and hands over each bound session. */
+async function operatorSmsc(): Promise<{ smsc: SmscServer; link: OperatorClientLink }> {
+  const smsc = new SmscServer({
+    host: '127.0.0.1',
+    port: 0,
+    authenticate: (bind) => (bind.systemId === 'acme' && bind.password === 'acme-pw' ? { ok: true } : { ok: false, status: CommandStatus.ESME_RINVPASWD }),
+    sessionOptions: { enquireLinkIntervalMs: 0, unbindTimeoutMs: 500 },
+  });
+  cleanups.push(() => smsc.close());
+  const { port } = await smsc.listen();
+  const link: OperatorClientLink = { id: 'acme', host: '127.0.0.1', port, systemId: 'acme', password: 'acme-pw', systemType: '', window: 10, responseTimeoutMs: 2000, enquireLinkIntervalMs: 30_000, tls: false };
+  return { smsc, link };
+}
+
+function start(options: Parameters<typeof startOperatorBinds>[0]): EsmeClient[] {
+  const clients = startOperatorBinds(options);
+  cleanups.push(() => Promise.all(clients.map((client) => client.stop())));
+  return clients;
+}
+
+async function allBound(clients: EsmeClient[]): Promise<void> {
+  await Promise.all(clients.map((client) => (client.isBound ? undefined : once(client, 'bound'))));
+}
+
+async function bindUp(metrics: MetricsRegistry): Promise<Array<{ labels: object; value: number }>> {
+  const gauge = metrics.registry.getSingleMetric('parchee_smpp_bind_up');
+  if (!gauge) throw new Error('parchee_smpp_bind_up is not registered');
+  return (await gauge.get()).values.map(({ labels, value }) => ({ labels, value }));
+}
+
+describe('startOperatorBinds (real TCP)', () => {
+  it.each(['receiver', 'transmitter'] as const)('opens the asked number of %s binds and shows each as up in parchee_smpp_bind_up', async (bindType: OperatorBindType) => {
+    const { smsc, link } = await operatorSmsc();
+    const metrics = new MetricsRegistry('smpp-test');
+    const clients = start({ link, bindType, count: 2, metrics });
+    await allBound(clients);
+    expect([...smsc.sessions].map((session) => session.bindType)).toEqual([bindType, bindType]);
+    expect(await bindUp(metrics)).toEqual(
+      expect.arrayContaining([
+        { labels: { operator: 'acme', direction: bindType, bind: '0' }, value: 1 },
+        { labels: { operator: 'acme', direction: bindType, bind: '1' }, value: 1 },
+      ]),
+    );
+  });
+
+  it('shows a bind that cannot come up as down from the start', async () => {
+    const { link } = await operatorSmsc();
+    const metrics = new MetricsRegistry('smpp-test');
+    const [client] = start({ link: { ...link, password: 'wrong' }, bindType: 'transmitter', count: 1, metrics });
+    await once(client, 'error');
+    expect(client.isBound).toBe(false);
+    expect(await bindUp(metrics)).toEqual([{ labels: { operator: 'acme', direction: 'transmitter', bind: '0' }, value: 0 }]);
+  });
+
+  it('marks a bind down when the SMSC drops it', async () => {
+    const { smsc, link } = await operatorSmsc();
+    const metrics = new MetricsRegistry('smpp-test');
+    const [client] = start({ link, bindType: 'receiver', count: 1, metrics });
+    await allBound([client]);
+    const unbound = once(client, 'unbound');
+    [...smsc.sessions][0].close('operator maintenance');
+    await unbound;
+    expect(await bindUp(metrics)).toEqual([{ labels: { operator: 'acme', direction: 'receiver', bind: '0' }, value: 0 }]);
+  });
+
+  it('sets the handlers onClient gives before the bind, so the first deliver_sm already meets them', async () => {
+    const { smsc, link } = await operatorSmsc();
+    const session = once(smsc, 'session') as Promise<[ServerSession]>;
+    const delivered: DeliverSm[] = [];
+    start({
+      link,
+      bindType: 'receiver',
+      count: 1,
+      onClient: (client) =>
+        client.setDeliverSmHandler(async (pdu) => {
+          delivered.push(pdu as DeliverSm);
+          return CommandStatus.ESME_ROK;
+        }),
+    });
+    const [bound] = await session;
+    const resp = await bound.deliverSm({ sourceAddr: '923001234567', destinationAddr: '8300', shortMessage: Buffer.from('hello') });
+    expect(resp.commandStatus).toBe(CommandStatus.ESME_ROK);
+    expect(delivered.map((pdu) => pdu.shortMessage.toString('latin1'))).toEqual(['hello']);
+  });
+});
