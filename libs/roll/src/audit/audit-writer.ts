@@ -99,7 +99,12 @@ export class AuditWriter {
   }
 
   private async ensurePartitions(rows: readonly AuditRow[]): Promise<void> {
+    // A batch's rows usually share one timestamp: work out each distinct one's partition once.
+    let lastAt = NaN;
     for (const row of rows) {
+      const at = row.at.getTime();
+      if (at === lastAt) continue;
+      lastAt = at;
       const p = auditPartitionFor(row.at);
       if (this.known.has(p.name)) continue;
       for (const name of await ensureAuditPartitions(this.pool, p.from, this.partitionsAhead)) this.known.add(name);
