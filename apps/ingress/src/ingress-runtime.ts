@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
 import { TOPIC_SPECS } from '@parchee/contracts';
 import { BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
@@ -6,6 +7,7 @@ import { KeyedHasher } from '@parchee/privacy';
 import { OperatorServers } from './binds/operator-server';
 import { ReceiverBinds } from './binds/receiver-binds';
 import type { IngressConfig } from './config/ingress-config';
+import { RedisSeenMoStore } from './dedupe/seen-mo-store';
 import { MoAcceptor } from './mo/mo-acceptor';
 import { IntakeGate } from './shutdown/intake-gate';
 
@@ -22,6 +24,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
   private binds?: ReceiverBinds;
   private operatorServers?: OperatorServers;
   private sweeper?: NodeJS.Timeout;
+  private dedupeRedis?: Redis;
   private readonly intake = new IntakeGate();
 
   constructor(
@@ -40,12 +43,16 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
 
     const received = this.metrics.counter('parchee_mo_received_total', 'deliver_sm handled by ingress, by operator and outcome', ['operator', 'outcome']);
     const refused = this.metrics.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']);
+    const redisErrors = this.metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
+    redisErrors.inc({ use: 'mo_dedupe' }, 0);
     const acceptor = new MoAcceptor(publisher, new KeyedHasher(this.config.pepper.pepper), {
       shortCode: this.config.links.shortCode,
       nextPepper: this.config.pepper.next === undefined ? undefined : new KeyedHasher(this.config.pepper.next),
       logger: this.logger,
       onOutcome: (operator, outcome) => received.inc({ operator, outcome }),
       onRefused: (operator, reason) => refused.inc({ operator, reason }),
+      seen: this.seenMoStore(),
+      onSeenStoreError: () => redisErrors.inc({ use: 'mo_dedupe' }),
     });
     this.sweeper = setInterval(() => acceptor.sweep(), 5000);
     this.sweeper.unref();
@@ -72,11 +79,29 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     this.logger.info({ operators: this.config.links.operators.map((o) => o.id), links: this.config.links.source }, 'ingress started');
   }
 
+  /**
+   * Its own client, so its short timeout applies to nothing else. No offline queue and no retries:
+   * while Redis is away a command fails at once and the MO is published unchecked. Readiness does
+   * not depend on it: MOs are taken with or without Redis.
+   */
+  private seenMoStore(): RedisSeenMoStore | undefined {
+    const { moDedupe } = this.config;
+    if (!moDedupe.enabled) {
+      this.logger.warn({}, 'MO re-delivery check is disabled: an SMSC re-delivery becomes a second MO');
+      return undefined;
+    }
+    const redis = new Redis(this.config.redis.url, { commandTimeout: moDedupe.redisTimeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    redis.on('error', () => undefined);
+    this.dedupeRedis = redis;
+    return new RedisSeenMoStore(redis, { windowMs: moDedupe.windowMs, keyPrefix: moDedupe.keyPrefix });
+  }
+
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'ingress stopping');
     this.intake.close();
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([this.binds?.stop(), this.operatorServers?.stop()]);
     await this.publisher?.close();
+    await this.dedupeRedis?.quit().catch(() => this.dedupeRedis?.disconnect());
   }
 }

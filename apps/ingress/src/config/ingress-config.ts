@@ -1,14 +1,39 @@
-import { kafkaConfig, loadOperatorLinks, pepperConfig, readConfig, serviceConfig, type Env, type OperatorLinks } from '@parchee/config';
+import { boolVar, intVar, kafkaConfig, loadOperatorLinks, pepperConfig, readConfig, redisConfig, serviceConfig, type Env, type OperatorLinks } from '@parchee/config';
+import { z } from 'zod';
+
+/**
+ * Recognising SMSC re-deliveries (docs/delivery-guarantees.md, "SMSC re-deliveries"). Redis is
+ * asked with a short timeout of its own: a slow Redis must never hold an MO's response back.
+ */
+export const moDedupeConfig = z
+  .object({
+    /** Off only for tests that replay identical MOs on purpose; never in production. */
+    INGRESS_MO_DEDUPE_ENABLED: boolVar(true),
+    /** How long an MO's fingerprint is remembered: an identical MO within it is a re-delivery. */
+    INGRESS_MO_DEDUPE_WINDOW_MS: intVar(600_000, 1_000, 86_400_000),
+    /** Command timeout of the dedupe's own Redis client, ms. Past it the MO is published unchecked. */
+    INGRESS_MO_DEDUPE_REDIS_TIMEOUT_MS: intVar(200, 10, 5_000),
+    /** Prefix of every fingerprint key; the e2e suite gives each run its own. */
+    INGRESS_MO_DEDUPE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default('parchee:mo-seen:'),
+  })
+  .transform((e) => ({
+    enabled: e.INGRESS_MO_DEDUPE_ENABLED,
+    windowMs: e.INGRESS_MO_DEDUPE_WINDOW_MS,
+    redisTimeoutMs: e.INGRESS_MO_DEDUPE_REDIS_TIMEOUT_MS,
+    keyPrefix: e.INGRESS_MO_DEDUPE_KEY_PREFIX,
+  }));
 
 export interface IngressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
   kafka: { brokers: string[]; clientId?: string };
   pepper: { pepper: string; next?: string };
+  redis: { url: string };
+  moDedupe: z.output<typeof moDedupeConfig>;
   links: OperatorLinks;
 }
 
 /** Read once at boot; the process refuses to start with a message naming each bad setting. */
 export function loadIngressConfig(env: Env = process.env): IngressConfig {
-  const base = readConfig({ service: serviceConfig(9101), kafka: kafkaConfig, pepper: pepperConfig }, env);
+  const base = readConfig({ service: serviceConfig(9101), kafka: kafkaConfig, pepper: pepperConfig, redis: redisConfig, moDedupe: moDedupeConfig }, env);
   return { ...base, links: loadOperatorLinks(env) };
 }

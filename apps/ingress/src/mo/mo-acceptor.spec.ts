@@ -2,6 +2,7 @@ import { Topics, decodeMo } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
 import { CommandId, CommandStatus, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
+import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { MoAcceptor, type MoPublisher } from './mo-acceptor';
 import { normaliseMsisdn } from './msisdn';
 
@@ -159,5 +160,135 @@ describe('MoAcceptor territorial restriction', () => {
     const publisher = new FakePublisher();
     await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ sourceAddr }));
     expect(decodeMo(publisher.records[0].value).msisdn).toBe('923001234567');
+  });
+});
+
+/** The store's logic (first / pending / stored) in memory, recording each call and what publish had done by then. */
+class FakeSeenStore implements SeenMoStore {
+  readonly entries = new Map<string, string>();
+  readonly calls: Array<{ op: 'claim' | 'markStored'; fingerprint: string; moId: string; publishedBefore: number }> = [];
+  failing = false;
+  constructor(private readonly publisher: FakePublisher) {}
+  async claim(fingerprint: string, moId: string): Promise<SeenMo> {
+    this.calls.push({ op: 'claim', fingerprint, moId, publishedBefore: this.publisher.records.length });
+    if (this.failing) throw new Error('Command timed out');
+    const previous = this.entries.get(fingerprint);
+    if (previous === undefined) {
+      this.entries.set(fingerprint, `p:${moId}`);
+      return { kind: 'first' };
+    }
+    return previous.startsWith('s:') ? { kind: 'stored', moId: previous.slice(2) } : { kind: 'pending', moId: previous.slice(2) };
+  }
+  async markStored(fingerprint: string, moId: string): Promise<void> {
+    this.calls.push({ op: 'markStored', fingerprint, moId, publishedBefore: this.publisher.records.length });
+    if (this.failing) throw new Error('Connection is closed');
+    this.entries.set(fingerprint, `s:${moId}`);
+  }
+}
+
+describe('MoAcceptor and SMSC re-deliveries', () => {
+  function setup() {
+    const publisher = new FakePublisher();
+    const store = new FakeSeenStore(publisher);
+    const outcomes: string[] = [];
+    let storeErrors = 0;
+    const acceptor = new MoAcceptor(publisher, hasher, {
+      shortCode: '8300',
+      seen: store,
+      onOutcome: (_op, outcome) => outcomes.push(outcome),
+      onSeenStoreError: () => storeErrors++,
+    });
+    return { publisher, store, outcomes, acceptor, storeErrors: () => storeErrors };
+  }
+  /** markStored is not awaited by accept(); let its promise settle before looking at the store. */
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('answers a re-delivery of a stored MO with ESME_ROK and does not publish it again', async () => {
+    const { publisher, outcomes, acceptor } = setup();
+    expect(await acceptor.accept('jazz', deliverSm({}))).toBe(CommandStatus.ESME_ROK);
+    await settle();
+    expect(await acceptor.accept('jazz', deliverSm({}))).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records).toHaveLength(1);
+    expect(outcomes).toEqual(['accepted', 'duplicate']);
+  });
+
+  it('marks the MO stored only after Kafka acknowledged it, under the id that was published', async () => {
+    const { publisher, store, acceptor } = setup();
+    await acceptor.accept('jazz', deliverSm({}));
+    await settle();
+    const published = decodeMo(publisher.records[0].value).id;
+    expect(store.calls.map((c) => [c.op, c.moId, c.publishedBefore])).toEqual([
+      ['claim', published, 0],
+      ['markStored', published, 1],
+    ]);
+    expect([...store.entries.values()]).toEqual([`s:${published}`]);
+  });
+
+  it('publishes the retry of a failed publish, under the id the first attempt claimed', async () => {
+    const { publisher, store, outcomes, acceptor } = setup();
+    publisher.fail = true;
+    expect(await acceptor.accept('jazz', deliverSm({}))).toBe(CommandStatus.ESME_RX_T_APPN);
+    await settle();
+    expect(store.calls.map((c) => c.op)).toEqual(['claim']);
+    publisher.fail = false;
+    expect(await acceptor.accept('jazz', deliverSm({}))).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records).toHaveLength(1);
+    expect(decodeMo(publisher.records[0].value).id).toBe(store.calls[0].moId);
+    expect(outcomes).toEqual(['publish_failed', 'redelivered']);
+  });
+
+  it('publishes a re-delivery of an MO whose acknowledgement was never recorded again under the same id', async () => {
+    // The first process claimed the MO and was killed before Kafka's ack reached it: whether Kafka
+    // stored it is unknown, so it is published again, and the repeated id lets egress send one reply.
+    const { publisher, store, outcomes, acceptor } = setup();
+    const fingerprint = KeyedHasher.text(hasher.moContent('jazz', '923001234567', 0, Buffer.from('3520212345671')));
+    store.entries.set(fingerprint, 'p:the-first-attempts-id');
+    expect(await acceptor.accept('jazz', deliverSm({}))).toBe(CommandStatus.ESME_ROK);
+    expect(decodeMo(publisher.records[0].value).id).toBe('the-first-attempts-id');
+    expect(outcomes).toEqual(['redelivered']);
+  });
+
+  it('publishes MOs that differ in number, operator, text or data_coding as distinct MOs', async () => {
+    const { publisher, outcomes, acceptor } = setup();
+    await acceptor.accept('jazz', deliverSm({}));
+    await acceptor.accept('jazz', deliverSm({ sourceAddr: '923001234568' }));
+    await acceptor.accept('zong', deliverSm({}));
+    await acceptor.accept('jazz', deliverSm({ shortMessage: Buffer.from('E 3520212345671') }));
+    await acceptor.accept('jazz', deliverSm({ dataCoding: 1 }));
+    expect(publisher.records).toHaveLength(5);
+    expect(new Set(publisher.records.map((r) => decodeMo(r.value).id)).size).toBe(5);
+    expect(outcomes).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted']);
+  });
+
+  it('recognises a re-delivered concatenated MO by its whole text', async () => {
+    const { publisher, outcomes, acceptor } = setup();
+    const { dataCoding, segments } = segmentForSms(`${'میرا شناختی کارڈ نمبر '.repeat(4)}3520212345671`, { reference: 9 });
+    expect(segments.length).toBeGreaterThan(1);
+    for (let round = 0; round < 2; round++) {
+      for (const s of segments) await acceptor.accept('telenor', deliverSm({ dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs }));
+      await settle();
+    }
+    expect(publisher.records).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'part_buffered')).toEqual(['accepted', 'duplicate']);
+  });
+
+  it('keeps neither the number nor the text in the fingerprint', async () => {
+    const { store, acceptor } = setup();
+    await acceptor.accept('jazz', deliverSm({ shortMessage: Buffer.from('E 3520212345671') }));
+    const { fingerprint } = store.calls[0];
+    expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(fingerprint).not.toMatch(/923001234567|3520212345671/);
+  });
+
+  it('publishes as before and counts the error when the store fails (fail open)', async () => {
+    const { publisher, store, outcomes, acceptor, storeErrors } = setup();
+    store.failing = true;
+    expect(await acceptor.accept('jazz', deliverSm({}))).toBe(CommandStatus.ESME_ROK);
+    expect(await acceptor.accept('jazz', deliverSm({}))).toBe(CommandStatus.ESME_ROK);
+    await settle();
+    expect(publisher.records).toHaveLength(2);
+    expect(outcomes).toEqual(['accepted', 'accepted']);
+    // Each MO: one failed claim and one failed markStored.
+    expect(storeErrors()).toBe(4);
   });
 });

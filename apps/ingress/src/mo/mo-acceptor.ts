@@ -16,6 +16,7 @@ import {
   parseUdh,
   type DeliverSm,
 } from '@parchee/smpp';
+import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
 import { normaliseMsisdn } from './msisdn';
 import { isPakistaniMobile } from './territorial-filter';
@@ -24,7 +25,7 @@ export interface MoPublisher {
   publish(records: OutgoingRecord[]): Promise<void>;
 }
 
-export type MoOutcome = 'accepted' | 'part_buffered' | 'publish_failed' | 'empty_source' | 'not_pakistani' | ReceiptOutcome;
+export type MoOutcome = 'accepted' | 'duplicate' | 'redelivered' | 'part_buffered' | 'publish_failed' | 'empty_source' | 'not_pakistani' | ReceiptOutcome;
 
 export interface MoAcceptorOptions {
   shortCode: string;
@@ -36,8 +37,18 @@ export interface MoAcceptorOptions {
   onRefused?: (operator: string, reason: 'not_pakistani') => void;
   /** The next pepper, only while the pepper is being rotated: CNICs are then hashed under both. */
   nextPepper?: KeyedHasher;
+  /**
+   * Memory of recent MOs by keyed fingerprint, to recognise SMSC re-deliveries; none, no dedupe.
+   * Its failures never hold an MO back: the MO is published as if it were new (fail open).
+   */
+  seen?: SeenMoStore;
+  /** The seen-MO store failed or timed out, for parchee_redis_errors_total{use="mo_dedupe"}. */
+  onSeenStoreError?: () => void;
   now?: () => number;
 }
+
+/** At most one warning per this many ms while the seen-MO store is failing: an outage must not flood the log. */
+const STORE_WARN_INTERVAL_MS = 10_000;
 
 /**
  * Turns a deliver_sm into an MO on Kafka and decides the deliver_sm_resp status. The status is
@@ -46,6 +57,13 @@ export interface MoAcceptorOptions {
  *
  * This is the edge of the clear CNIC: the text is parsed here and the MO carries only the
  * request, with the CNIC as keyed hashes. The text goes no further than this function.
+ *
+ * SMSC re-deliveries (its deliver_sm_resp was lost) are recognised by a keyed fingerprint of the
+ * MO's content, claimed in the seen-MO store before publishing: a fingerprint already stored is
+ * answered ESME_ROK and not published again; one claimed but never acknowledged (a failed publish,
+ * or a process killed before Kafka's ack reached it) is published again under the SAME MO id, so
+ * if Kafka did store the first copy, lookup's reply id repeats and egress's sent-ledger sends it
+ * once. The claim never drops an MO: docs/delivery-guarantees.md, "SMSC re-deliveries".
  */
 export class MoAcceptor {
   private readonly reassembler: ConcatReassembler;
@@ -53,6 +71,7 @@ export class MoAcceptor {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly peppers: readonly KeyedHasher[];
+  private lastStoreWarnAt = -Infinity;
 
   constructor(
     private readonly publisher: MoPublisher,
@@ -86,14 +105,30 @@ export class MoAcceptor {
       return CommandStatus.ESME_ROK;
     }
     const key = KeyedHasher.text(this.hasher.msisdn(msisdn));
-    const text = this.textOf(operator, key, pdu);
-    if (text === null) {
+    const received = this.textOf(operator, key, pdu);
+    if (received === null) {
       this.options.onOutcome?.(operator, 'part_buffered');
       return CommandStatus.ESME_ROK;
     }
+    const { text } = received;
+    let id: string = randomUUID();
+    let outcome: MoOutcome = 'accepted';
+    const store = this.options.seen;
+    const fingerprint = store ? KeyedHasher.text(this.hasher.moContent(operator, msisdn, pdu.dataCoding, received.bytes)) : undefined;
+    if (store && fingerprint !== undefined) {
+      const seen = await this.claim(store, fingerprint, id);
+      if (seen?.kind === 'stored') {
+        this.options.onOutcome?.(operator, 'duplicate');
+        return CommandStatus.ESME_ROK;
+      }
+      if (seen?.kind === 'pending') {
+        id = seen.moId;
+        outcome = 'redelivered';
+      }
+    }
     const mo: MoMessageV2 = {
       v: 2,
-      id: randomUUID(),
+      id,
       operator,
       msisdn,
       shortCode: this.options.shortCode,
@@ -109,8 +144,30 @@ export class MoAcceptor {
       this.options.onOutcome?.(operator, 'publish_failed');
       return CommandStatus.ESME_RX_T_APPN;
     }
-    this.options.onOutcome?.(operator, 'accepted');
+    // Not awaited: the response must not wait for Redis. The command is written to the socket
+    // now, before the deliver_sm_resp; if it is lost the MO stays "pending", and a re-delivery
+    // is published again under the same id, which costs a lookup but never a second SMS.
+    if (store && fingerprint !== undefined) store.markStored(fingerprint, id).catch((err: unknown) => this.storeFailed(err));
+    this.options.onOutcome?.(operator, outcome);
     return CommandStatus.ESME_ROK;
+  }
+
+  /** The store's answer, or null when it failed: the MO is then treated as new (fail open). */
+  private async claim(store: SeenMoStore, fingerprint: string, id: string): Promise<SeenMo | null> {
+    try {
+      return await store.claim(fingerprint, id);
+    } catch (err) {
+      this.storeFailed(err);
+      return null;
+    }
+  }
+
+  private storeFailed(err: unknown): void {
+    this.options.onSeenStoreError?.();
+    const now = this.now();
+    if (now - this.lastStoreWarnAt < STORE_WARN_INTERVAL_MS) return;
+    this.lastStoreWarnAt = now;
+    this.logger.warn({ err: (err as Error).message }, 'seen-MO store unavailable; MOs are published without the re-delivery check');
   }
 
   /** Sweeps concatenations that timed out; call periodically. */
@@ -118,8 +175,12 @@ export class MoAcceptor {
     return this.reassembler.sweep();
   }
 
-  /** The whole text, or null while parts of a concatenated MO are still missing. */
-  private textOf(operator: string, sourceKey: string, pdu: DeliverSm): string | null {
+  /**
+   * The whole text and the bytes that identify the MO (the payload as delivered, or for a
+   * concatenated MO the reassembled text), or null while parts are still missing.
+   */
+  private textOf(operator: string, sourceKey: string, pdu: DeliverSm): { text: string; bytes: Buffer } | null {
+    const concatenated = (text: string) => ({ text, bytes: Buffer.from(text, 'utf8') });
     const payload = getTlvBuffer(pdu, TlvTag.message_payload) ?? pdu.shortMessage;
     const sarRef = getTlvNumber(pdu, TlvTag.sar_msg_ref_num);
     if (sarRef !== undefined) {
@@ -131,18 +192,18 @@ export class MoAcceptor {
         dataCoding: pdu.dataCoding,
         payload,
       });
-      return done ? done.text : null;
+      return done ? concatenated(done.text) : null;
     }
     if (pdu.esmClass & ESM_CLASS_UDHI) {
       const parsed = parseUdh(payload);
       if (parsed?.udh.concat) {
         const { ref, total, seq } = parsed.udh.concat;
         const done = this.reassembler.add({ sourceKey: `${operator}:${sourceKey}`, ref, total, seq, dataCoding: pdu.dataCoding, payload: parsed.payload });
-        return done ? done.text : null;
+        return done ? concatenated(done.text) : null;
       }
-      if (parsed) return this.decode(pdu.dataCoding, parsed.payload);
+      if (parsed) return { text: this.decode(pdu.dataCoding, parsed.payload), bytes: payload };
     }
-    return this.decode(pdu.dataCoding, payload);
+    return { text: this.decode(pdu.dataCoding, payload), bytes: payload };
   }
 
   /** Undecodable content (binary, unknown alphabets) becomes empty text: the citizen gets a helpful reply. */

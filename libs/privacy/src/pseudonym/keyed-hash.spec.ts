@@ -27,6 +27,21 @@ describe('KeyedHasher', () => {
     expect(new KeyedHasher('another-pepper-of-32-bytes-long!').id).not.toBe(hasher.id);
   });
 
+  it('fingerprints an MO by operator, number, data_coding and bytes, each of which changes it', () => {
+    const base = hasher.moContent('jazz', '923001234567', 0, Buffer.from('E 3520212345671'));
+    expect(base).toHaveLength(32);
+    expect(hasher.moContent('jazz', '923001234567', 0, Buffer.from('E 3520212345671'))).toEqual(base);
+    const variants = [
+      hasher.moContent('zong', '923001234567', 0, Buffer.from('E 3520212345671')),
+      hasher.moContent('jazz', '923001234568', 0, Buffer.from('E 3520212345671')),
+      hasher.moContent('jazz', '923001234567', 8, Buffer.from('E 3520212345671')),
+      hasher.moContent('jazz', '923001234567', 0, Buffer.from('E 3520212345672')),
+      new KeyedHasher('another-pepper-of-32-bytes-long!').moContent('jazz', '923001234567', 0, Buffer.from('E 3520212345671')),
+    ];
+    for (const v of variants) expect(v).not.toEqual(base);
+    expect(KeyedHasher.text(base)).not.toContain('923001234567');
+  });
+
   describe('CNIC neighbourhoods', () => {
     const shared = (a: string, b: string, d = 1000) => {
       const [a1, a2] = hasher.cnicNeighbourhood(a, d);

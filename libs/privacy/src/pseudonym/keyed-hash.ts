@@ -47,6 +47,16 @@ export class KeyedHasher {
     return this.digest('msisdn:', msisdn);
   }
 
+  /**
+   * HMAC of one MO's content as the SMSC delivered it: operator, MSISDN, data_coding and the
+   * message bytes; 32 bytes. Ingress remembers it for a few minutes to recognise an SMSC
+   * re-delivery without keeping the number or the text in Redis. Operator and MSISDN carry no
+   * newline and the content comes last, so no two different MOs share an input.
+   */
+  moContent(operator: string, msisdn: string, dataCoding: number, content: Buffer): Buffer {
+    return this.mac.digest('mo-content:', `${operator}\n${msisdn}\n${dataCoding}\n`, content);
+  }
+
   /** Short, URL- and key-safe text form of a hash (base64url, 43 characters). */
   static text(hash: Buffer): string {
     return hash.toString('base64url');

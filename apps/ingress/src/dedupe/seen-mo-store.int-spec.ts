@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { KeyedHasher } from '@parchee/privacy';
+import { RedisSeenMoStore } from './seen-mo-store';
+
+const REDIS_URL = process.env['PARCHEE_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+describe('RedisSeenMoStore against a real Redis', () => {
+  const redis = new Redis(REDIS_URL);
+  // Each run its own prefix: Redis outlives the test.
+  const prefix = `parchee:mo-seen:int-${randomBytes(4).toString('hex')}:`;
+  const hasher = new KeyedHasher('int-test-pepper-0123456789abcdef');
+  const fingerprint = (text: string) => KeyedHasher.text(hasher.moContent('jazz', '923001234567', 0, Buffer.from(text)));
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('claims a new fingerprint, reports it pending to a second claim, and stored once marked', async () => {
+    const store = new RedisSeenMoStore(redis, { windowMs: 60_000, keyPrefix: prefix });
+    const f = fingerprint('E 3520212345671');
+    expect(await store.claim(f, 'id-1')).toEqual({ kind: 'first' });
+    expect(await store.claim(f, 'id-2')).toEqual({ kind: 'pending', moId: 'id-1' });
+    await store.markStored(f, 'id-1');
+    expect(await store.claim(f, 'id-3')).toEqual({ kind: 'stored', moId: 'id-1' });
+  });
+
+  it('lets exactly one of many simultaneous claims be first', async () => {
+    const store = new RedisSeenMoStore(redis, { windowMs: 60_000, keyPrefix: prefix });
+    const f = fingerprint('HELP');
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.claim(f, `id-${i}`)));
+    expect(results.filter((r) => r.kind === 'first')).toHaveLength(1);
+    const firstId = `id-${results.findIndex((r) => r.kind === 'first')}`;
+    expect(results.filter((r) => r.kind === 'pending').map((r) => (r.kind === 'pending' ? r.moId : ''))).toEqual(Array(19).fill(firstId));
+  });
+
+  it('forgets a fingerprint after the window, pending or stored', async () => {
+    const store = new RedisSeenMoStore(redis, { windowMs: 5_000, keyPrefix: prefix });
+    const f = fingerprint('E 3520212345672');
+    await store.claim(f, 'id-1');
+    const pendingTtl = await redis.pttl(prefix + f);
+    expect(pendingTtl).toBeGreaterThan(4_000);
+    expect(pendingTtl).toBeLessThanOrEqual(5_000);
+    await store.markStored(f, 'id-1');
+    const storedTtl = await redis.pttl(prefix + f);
+    expect(storedTtl).toBeGreaterThan(4_000);
+    expect(storedTtl).toBeLessThanOrEqual(5_000);
+    // Expiry itself is Redis's: shorten it rather than wait out the window.
+    await redis.pexpire(prefix + f, 1);
+    for (const deadline = Date.now() + 2_000; (await redis.exists(prefix + f)) === 1 && Date.now() < deadline; );
+    expect(await store.claim(f, 'id-2')).toEqual({ kind: 'first' });
+  });
+
+  it('keeps neither the number nor the text in the key or the value', async () => {
+    const store = new RedisSeenMoStore(redis, { windowMs: 60_000, keyPrefix: prefix });
+    const f = fingerprint('E 35202-1234567-1');
+    await store.claim(f, '5f0c2a9e-1b7d-4c1e-9a55-0d6b1f3e2c11');
+    await store.markStored(f, '5f0c2a9e-1b7d-4c1e-9a55-0d6b1f3e2c11');
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      const value = (await redis.get(key)) ?? '';
+      expect(key.slice(prefix.length)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(`${key} ${value}`).not.toMatch(/923001234567|3520212345671|35202-1234567/);
+    }
+  });
+
+  it('fails fast when Redis is unreachable, so the caller can fail open', async () => {
+    const dead = new Redis('redis://127.0.0.1:1', { commandTimeout: 200, maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true });
+    dead.on('error', () => undefined);
+    const store = new RedisSeenMoStore(dead, { windowMs: 60_000, keyPrefix: prefix });
+    const started = Date.now();
+    await expect(store.claim(fingerprint('HELP'), 'id-1')).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    dead.disconnect();
+  });
+});

@@ -1,0 +1,60 @@
+import type Redis from 'ioredis';
+
+/** What the store knew of an MO's fingerprint when ingress claimed it. */
+export type SeenMo =
+  /** Not seen within the window: this delivery is the first, under the id it offered. */
+  | { kind: 'first' }
+  /** Seen, and Kafka acknowledged it under `moId`: the delivery is a duplicate. */
+  | { kind: 'stored'; moId: string }
+  /** Seen under `moId`, but no acknowledgement was recorded (failed, in flight, or its process died). */
+  | { kind: 'pending'; moId: string };
+
+/**
+ * Short-lived memory of the MOs ingress took, by keyed fingerprint (docs/delivery-guarantees.md,
+ * "SMSC re-deliveries"). Both calls may throw (Redis down or slow); the caller fails open.
+ */
+export interface SeenMoStore {
+  /** Records `moId` as pending for `fingerprint` unless the fingerprint is already held; says which. */
+  claim(fingerprint: string, moId: string): Promise<SeenMo>;
+  /** Records that Kafka acknowledged `moId` for `fingerprint`. */
+  markStored(fingerprint: string, moId: string): Promise<void>;
+}
+
+export interface RedisSeenMoStoreOptions {
+  /** How long a fingerprint is remembered, ms. */
+  windowMs: number;
+  /** Key prefix; the e2e suite gives each run its own. Default `parchee:mo-seen:`. */
+  keyPrefix?: string;
+}
+
+/** The part of ioredis this needs. */
+export type SeenMoRedis = Pick<Redis, 'set'>;
+
+/**
+ * One key per fingerprint, `<prefix><base64url HMAC>`, holding `p:<moId>` (pending) or
+ * `s:<moId>` (stored). The key and the value hold no number and no text: the fingerprint is a
+ * keyed hash, the MO id a random UUID.
+ */
+export class RedisSeenMoStore implements SeenMoStore {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly redis: SeenMoRedis,
+    private readonly options: RedisSeenMoStoreOptions,
+  ) {
+    this.prefix = options.keyPrefix ?? 'parchee:mo-seen:';
+  }
+
+  async claim(fingerprint: string, moId: string): Promise<SeenMo> {
+    // SET NX GET (Redis 7): claims and reads in one atomic command, so two replicas given the
+    // same MO at once cannot both believe they were first.
+    const previous = await this.redis.set(this.prefix + fingerprint, `p:${moId}`, 'PX', this.options.windowMs, 'NX', 'GET');
+    if (previous === null) return { kind: 'first' };
+    const id = previous.slice(2);
+    return previous.startsWith('s:') ? { kind: 'stored', moId: id } : { kind: 'pending', moId: id };
+  }
+
+  async markStored(fingerprint: string, moId: string): Promise<void> {
+    await this.redis.set(this.prefix + fingerprint, `s:${moId}`, 'PX', this.options.windowMs);
+  }
+}
