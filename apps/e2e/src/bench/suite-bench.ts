@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { BENCH_PROTECTION_ENV, PORTS, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
+import { moDedupeEnv } from '../suite/mo-dedupe-env';
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 20_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 200);
@@ -22,7 +23,7 @@ function peakRssMb(pid: number): number {
 async function main(): Promise<void> {
   const secrets = ensureSecrets(STATE);
   const databaseUrl = 'postgres://postgres@127.0.0.1:5432/parchee_bench';
-  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV });
+  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV, ...moDedupeEnv() });
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_bench WITH (FORCE)'], {}, { quiet: true });
   const redis = new Redis(env['PARCHEE_REDIS_URL']);
   const stale = await redis.keys('parchee:*');

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureSecrets, OPERATORS, PORTS, ROOT, rollCli, sendMo, startSuite, suiteEnv } from '../suite/suite-launcher';
+import { moDedupeEnv } from '../suite/mo-dedupe-env';
 
 const STATE = join(ROOT, 'var/dev');
 const DEMO_VOTERS = Number(process.env['PARCHEE_DEMO_VOTERS'] ?? 20_000);
@@ -12,7 +13,7 @@ function firstVoterCnic(rollDir: string): string {
 
 async function main(): Promise<void> {
   const secrets = ensureSecrets(STATE);
-  const env = suiteEnv(secrets, process.env['PARCHEE_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/parchee', { LOG_LEVEL: 'info' });
+  const env = suiteEnv(secrets, process.env['PARCHEE_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/parchee', { LOG_LEVEL: 'info', ...moDedupeEnv() });
   await rollCli(['migrate'], env);
   const rollDir = join(STATE, 'roll');
   const listing = await rollCli(['list'], env);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { BENCH_PROTECTION_ENV, PORTS, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
+import { moDedupeEnv } from '../suite/mo-dedupe-env';
 
 const RATE = Number(process.env['SOAK_RATE'] ?? 200);
 const MINUTES = Number(process.env['SOAK_MINUTES'] ?? 10);
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   if (!(RATE > 0) || !(MINUTES > 0)) throw new Error('SOAK_RATE and SOAK_MINUTES must be positive numbers');
   const secrets = ensureSecrets(STATE);
   const databaseUrl = 'postgres://postgres@127.0.0.1:5432/parchee_soak';
-  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV });
+  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV, ...moDedupeEnv() });
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_soak WITH (FORCE)'], {}, { quiet: true });
   const redis = new Redis(env['PARCHEE_REDIS_URL']);
   const stale = await redis.keys('parchee:roll:*');

@@ -44,7 +44,6 @@ export function suiteEnv(secrets: SuiteSecrets, databaseUrl: string, extra: Reco
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092',
     PARCHEE_OPERATORS_FILE: join(ROOT, 'config/operators.yaml'),
     ...protectionEnv(),
-    ...moDedupeEnv(),
     ...extra,
   };
   for (const op of OPERATORS) {
@@ -79,17 +78,6 @@ function protectionEnv(): Record<string, string> {
     PROTECTION_BLOCK_SECONDS: '3600',
     PROTECTION_KEY_PREFIX: prefix,
   };
-}
-
-/**
- * Ingress remembers each MO's fingerprint for ten minutes to drop SMSC re-deliveries, and the
- * pepper (so the fingerprint) is the same in every run of this state folder: each run gets its own
- * key prefix, or the fixed test MOs of a run started within ten minutes of the last would be taken
- * for re-deliveries of that run's. The window stays the production one.
- */
-function moDedupeEnv(): Record<string, string> {
-  const prefix = (process.env['INGRESS_MO_DEDUPE_KEY_PREFIX'] ??= `parchee:mo-seen:suite-${randomBytes(4).toString('hex')}:`);
-  return { INGRESS_MO_DEDUPE_KEY_PREFIX: prefix };
 }
 
 /** Runs a command to completion, failing with its output on a non-zero exit. */

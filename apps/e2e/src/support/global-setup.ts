@@ -4,6 +4,7 @@ import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suit
 import { SUITE_CONTROL_URL_ENV, startSuiteControl } from '../suite/suite-control';
 import { E2E_LOGS, E2E_PG_PROXY_FILE, E2E_ROLL_DIR, E2E_ROLL_RETRY_DEADLINE_MS, E2E_STATE, E2E_VOTERS, e2eDatabaseUrl } from './e2e-paths';
 import { SwitchableTcpProxy, writeProxyHandle } from './switchable-tcp-proxy';
+import { moDedupeEnv } from '../suite/mo-dedupe-env';
 
 /**
  * A fresh test database, a fresh synthetic roll imported and activated, and the suite started
@@ -16,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
   const secrets = ensureSecrets(E2E_STATE);
   const databaseUrl = e2eDatabaseUrl();
   // A short consumer session, so after a kill -9 the crashed member's partitions move within seconds.
-  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000' });
+  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000', ...moDedupeEnv() });
   const dbName = new URL(databaseUrl).pathname.slice(1);
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`], {}, { quiet: true });
   // Cache keys carry the roll version, and a fresh database numbers versions from 1 again.
