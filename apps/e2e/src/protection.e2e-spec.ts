@@ -1,4 +1,4 @@
-import { PORTS, sendMo } from './suite/suite-launcher';
+import { E2E_DISTINCT_WINDOW_SECONDS, PORTS, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
 
@@ -47,6 +47,27 @@ describe('protecting the roll from abuse', () => {
     // Another number asking for the same voter is answered: the block is the number's, not the CNIC's.
     const other = await sendMo('jazz', '923339900102', `E ${voter.cnic}`);
     expect(other.body.mt!.text).toContain(voter.blockCode);
+  });
+
+  it('blocks a slow scan: each CNIC asked after the distinct-CNIC window forgot the one before', async () => {
+    // In production three CNICs a day from one number never trip the distinct limit; the suite's
+    // window is 2 s, so waiting it out between steps is that scan, compressed. The wait is the
+    // scenario (the scan's slowness), not synchronisation: each step's reply is awaited.
+    const msisdn = '923339900120';
+    const scansBefore = await counter(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'scan' });
+    const distinctBefore = await counter(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'distinct' });
+    const texts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, E2E_DISTINCT_WINDOW_SECONDS * 1000 + 300));
+      // A patterned walk (stride 37), not +1: close is close, whatever the stride.
+      const reply = await sendMo('ufone', msisdn, `E ${3520299991001 + i * 37}`);
+      expect(reply.status).toBe(200);
+      texts.push(reply.body.mt!.text);
+    }
+    expect(texts.map((t) => t.includes(ENUMERATION_EN))).toEqual([false, false, false, true]);
+    expect(await counter(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'scan' })).toBe(scansBefore + 1);
+    // The distinct limit never saw more than one CNIC at a time: the scan test caught it alone.
+    expect(await counter(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'distinct' })).toBe(distinctBefore);
   });
 
   it.each([

@@ -68,12 +68,17 @@ export const BENCH_PROTECTION_ENV: Record<string, string> = {
   PROTECTION_SCAN_STRIKES: '1000',
 };
 
+/** The suite's distinct-CNIC window, seconds (a day in production). */
+export const E2E_DISTINCT_WINDOW_SECONDS = 2;
+
 function protectionEnv(): Record<string, string> {
   const prefix = (process.env['PROTECTION_KEY_PREFIX'] ??= `parchee:guard:suite-${randomBytes(4).toString('hex')}:`);
   return {
     PROTECTION_LOOKUPS_PER_HOUR: '5',
     PROTECTION_LOOKUPS_PER_DAY: '20',
     PROTECTION_MAX_DISTINCT_CNICS: '3',
+    // Two seconds for the day-long window: protection.e2e-spec shows a slow scan outlasting it.
+    PROTECTION_DISTINCT_WINDOW_SECONDS: String(E2E_DISTINCT_WINDOW_SECONDS),
     PROTECTION_SCAN_MEMORY_SECONDS: '3600',
     PROTECTION_BLOCK_SECONDS: '3600',
     PROTECTION_KEY_PREFIX: prefix,
