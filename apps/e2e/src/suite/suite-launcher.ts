@@ -162,11 +162,21 @@ export async function waitHttpOk(url: string, deadline: number, child: ChildProc
   throw new Error(`${name} not ready at ${url}: ${last}`);
 }
 
+/**
+ * Node flags an app always runs with, wherever this launcher starts it (npm start, e2e, bench, soak).
+ * Lookup allocates a few kilobytes per MO that live for one batch: a 64 MiB young generation
+ * (Node's default is 16) lets most of it die there instead of being promoted and marked. In the
+ * lookup benchmark garbage collection fell from about 27 % to 22 % of lookup's busy time.
+ */
+export const APP_NODE_ARGS: Partial<Record<string, string[]>> = {
+  lookup: ['--max-semi-space-size=64'],
+};
+
 /** Starts one app from dist/, its output going to `<logDir>/<name>.log`. */
 export function startProcess(name: string, app: string, options: StartOptions): ChildProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')], {
+  const child = spawn(process.execPath, [...(APP_NODE_ARGS[app] ?? []), ...(options.nodeArgs ?? []), '--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')], {
     cwd: ROOT,
     env: { ...process.env, ...options.env, ...options.envFor?.[name] },
     stdio: ['ignore', 'pipe', 'pipe'],
