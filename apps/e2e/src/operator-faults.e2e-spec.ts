@@ -1,11 +1,9 @@
-import { PORTS, sendMo } from './suite/suite-launcher';
+import { OPERATORS, PORTS, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
 import { eventually } from './support/eventually';
+import { loadThroughFault, mtMessages, writeFaultResults, type LoadCount } from './support/fault-load';
 import { sim } from './support/sim-control';
-
-
-
 
 async function repliesTo(msisdn: string): Promise<number> {
   return ((await sim('GET', `/mt?msisdn=${msisdn}`)) as { count: number }).count;
@@ -16,12 +14,18 @@ async function bindsOf(operator: string): Promise<{ receiver: number; transmitte
   return stats.operators[operator].binds;
 }
 
+/** Every operator has both its binds up again. */
+async function allBound(): Promise<true | undefined> {
+  const binds = await Promise.all(OPERATORS.map((op) => bindsOf(op)));
+  return binds.every((b) => b.receiver >= 1 && b.transmitter >= 1) ? true : undefined;
+}
+
 describe('the suite against a misbehaving operator SMSC', () => {
   const roll = loadExpectedRoll(E2E_ROLL_DIR);
   const cnic = (i: number) => roll.voters[100 + i].cnic;
 
   afterEach(async () => {
-    for (const op of ['jazz', 'zong', 'telenor', 'ufone']) await sim('DELETE', `/operators/${op}/faults`);
+    for (const op of OPERATORS) await sim('DELETE', `/operators/${op}/faults`);
   });
 
   it('retries submits the operator throttles and still answers every citizen exactly once', async () => {
@@ -67,5 +71,59 @@ describe('the suite against a misbehaving operator SMSC', () => {
     const metrics = await fetch(`http://127.0.0.1:${PORTS.egress}/metrics`).then((r) => r.text());
     const unmatched = metrics.split('\n').find((l) => l.startsWith('parchee_dlr_unmatched_total{') && l.includes('operator="ufone"'));
     expect(unmatched ? Number(unmatched.split(' ').pop()) : 0).toBe(0);
+  });
+
+  describe('under a steady load, with counts', () => {
+    const results: Array<LoadCount & { smsc?: { throttled: number; delayed: number } }> = [];
+    const texts = [...roll.voters.slice(2400, 2450).map((v) => v.cnic), 'help'];
+
+    afterAll(() => writeFaultResults('operator-fault-results.json', results));
+
+    it('every operator drops all its binds twice: every acknowledged MO answered exactly once', async () => {
+      const plan = { count: 300, concurrency: 40, ratePerSec: 30, texts, timeoutMs: 30_000, msisdnStart: 823_000_000 };
+      const { count } = await loadThroughFault('operators drop their binds (twice)', plan, 40, async () => {
+        for (let drop = 0; drop < 2; drop++) {
+          for (const op of OPERATORS) await sim('POST', `/operators/${op}/disconnect`);
+          await eventually('every operator bound again', allBound, 20_000, 20);
+          // Some traffic over the new binds before the next drop.
+          const at = await mtMessages();
+          await eventually('replies over the new binds', async () => ((await mtMessages()) - at >= 30 ? true : undefined), 20_000, 20);
+        }
+      });
+      results.push(count);
+      expect(count.acked).toBeGreaterThan(0);
+      expect(count.lost).toBe(0);
+      expect(count.replied).toBe(count.acked);
+      expect(count.duplicated).toBe(0);
+    }, 120_000);
+
+    it('every operator throttles and answers slowly: every acknowledged MO answered exactly once', async () => {
+      const smscCounts = async () => {
+        const stats = await sim<{ operators: Record<string, { submitsThrottled: number; submitsRefused: Record<string, number>; submitsDelayed: number }> }>('GET', '/stats');
+        const all = Object.values(stats.operators);
+        return {
+          throttled: all.reduce((n, o) => n + o.submitsThrottled + (o.submitsRefused['ESME_RTHROTTLED'] ?? 0), 0),
+          delayed: all.reduce((n, o) => n + o.submitsDelayed, 0),
+        };
+      };
+      const before = await smscCounts();
+      const plan = { count: 150, concurrency: 60, ratePerSec: 20, texts, timeoutMs: 45_000, msisdnStart: 824_000_000 };
+      const { count } = await loadThroughFault('operators throttle and answer slowly', plan, 30, async () => {
+        // 20 MO/s over five operators is 4 a second each. The cap of 6 throttles the bursts of
+        // a batch, every fourth submit is throttled whatever the rate, and every fifth answer
+        // takes a second.
+        const faults = { tpsCap: 6, submitErrors: [{ status: 'ESME_RTHROTTLED', every: 4 }], submitDelay: { ms: 1000, every: 5 } };
+        for (const op of OPERATORS) await sim('PUT', `/operators/${op}/faults`, faults);
+      });
+      const after = await smscCounts();
+      const smsc = { throttled: after.throttled - before.throttled, delayed: after.delayed - before.delayed };
+      results.push({ ...count, smsc });
+      expect(smsc.throttled).toBeGreaterThan(0);
+      expect(smsc.delayed).toBeGreaterThan(0);
+      expect(count.acked).toBe(plan.count);
+      expect(count.lost).toBe(0);
+      expect(count.replied).toBe(count.acked);
+      expect(count.duplicated).toBe(0);
+    }, 120_000);
   });
 });

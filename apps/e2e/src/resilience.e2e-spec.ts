@@ -1,11 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type RestartReport, type SuiteService } from './suite/suite-launcher';
 import { restartService } from './suite/suite-control';
-import { E2E_ROLL_DIR, E2E_STATE } from './support/e2e-paths';
-import { eventually } from './support/eventually';
+import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
-import { sim, type LoadReport } from './support/sim-control';
+import { loadThroughFault, writeFaultResults, type LoadCount } from './support/fault-load';
 
 /** MOs per fault, at most CONCURRENCY waiting for their reply at a time. */
 const COUNT = 400;
@@ -21,45 +18,11 @@ const MO_TIMEOUT_MS = 30_000;
 const DUPLICATE_WINDOW_MS = 1000;
 
 
-/** One fault's outcome as docs/fault-results.md reports it. */
-interface FaultCount {
-  fault: string;
-  sent: number;
-  acked: number;
-  replied: number;
-  /** Extra replies: an MSISDN answered n times counts n - 1. */
-  duplicated: number;
+/** One fault's outcome, with the restart that caused it and the duplicates inside the documented window. */
+interface FaultCount extends LoadCount {
   /** Of `duplicated`, those whose first copy reached the SMSC within DUPLICATE_WINDOW_MS before the signal. */
   duplicatedInWindow: number;
-  /** Acknowledged MOs with no reply within MO_TIMEOUT_MS. */
-  lost: number;
-  /** MOs not acknowledged (refused, or no answer at all) that were answered anyway: stored before the crash. */
-  repliedUnacked: number;
-  refused: Record<string, number>;
-  failed: Record<string, number>;
   restart: RestartReport;
-}
-
-
-async function mtMessages(): Promise<number> {
-  const stats = await sim<{ operators: Record<string, { mtMessages: number }> }>('GET', '/stats');
-  return Object.values(stats.operators).reduce((sum, o) => sum + o.mtMessages, 0);
-}
-
-/** The simulator's MSISDN for MO i of a load (see loadMsisdn in smsc-sim). */
-function loadMsisdn(start: number, i: number): string {
-  return `923${String(start + i).padStart(9, '0')}`;
-}
-
-/** When each reply to each MSISDN of the load reached the SMSC, epoch ms. */
-async function repliesPerMsisdn(start: number, count: number): Promise<number[][]> {
-  const replies: number[][] = [];
-  for (let i = 0; i < count; i += 50) {
-    const chunk = Array.from({ length: Math.min(50, count - i) }, (_, k) => loadMsisdn(start, i + k));
-    const got = await Promise.all(chunk.map((m) => sim<{ mts: Array<{ receivedAt: string }> }>('GET', `/mt?msisdn=${m}`)));
-    replies.push(...got.map((r) => r.mts.map((mt) => Date.parse(mt.receivedAt)).sort((a, b) => a - b)));
-  }
-  return replies;
 }
 
 const results: FaultCount[] = [];
@@ -69,28 +32,11 @@ const results: FaultCount[] = [];
  * and starts it again; then counts, per MSISDN, the replies the operator SMSCs received.
  */
 async function faultUnderLoad(service: SuiteService, signal: 'SIGTERM' | 'SIGKILL', msisdnStart: number, texts: string[]): Promise<FaultCount> {
-  const before = await mtMessages();
-  const load = sim<LoadReport>('POST', '/load', { count: COUNT, concurrency: CONCURRENCY, texts, timeoutMs: MO_TIMEOUT_MS, msisdnStart });
-  await eventually('a quarter of the load answered', async () => ((await mtMessages()) - before >= COUNT / 4 ? true : undefined), 20_000, 10);
-  const restart = await restartService(service, signal);
-  const report = await load;
-  const replies = await repliesPerMsisdn(msisdnStart, COUNT);
-  const answered = replies.filter((r) => r.length > 0).length;
-  const doubled = replies.filter((r) => r.length > 1);
-  const inWindow = doubled.filter((r) => r[0] <= restart.signalledAt && restart.signalledAt - r[0] <= DUPLICATE_WINDOW_MS);
-  const result: FaultCount = {
-    fault: `${signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'} ${service}`,
-    sent: report.sent,
-    acked: report.acked,
-    replied: report.replied,
-    duplicated: doubled.reduce((sum, r) => sum + r.length - 1, 0),
-    duplicatedInWindow: inWindow.reduce((sum, r) => sum + r.length - 1, 0),
-    lost: report.acked - report.replied,
-    repliedUnacked: answered - report.replied,
-    refused: report.refused,
-    failed: report.failed,
-    restart,
-  };
+  const fault = `${signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'} ${service}`;
+  const plan = { count: COUNT, concurrency: CONCURRENCY, texts, timeoutMs: MO_TIMEOUT_MS, msisdnStart };
+  const { count, caused: restart } = await loadThroughFault(fault, plan, COUNT / 4, () => restartService(service, signal));
+  const inWindow = count.doubled.filter((r) => r[0] <= restart.signalledAt && restart.signalledAt - r[0] <= DUPLICATE_WINDOW_MS);
+  const result: FaultCount = { ...count, duplicatedInWindow: inWindow.reduce((sum, r) => sum + r.length - 1, 0), restart };
   results.push(result);
   return result;
 }
@@ -99,10 +45,7 @@ describe('no loss and no duplicate across restarts and crashes under load', () =
   const roll = loadExpectedRoll(E2E_ROLL_DIR);
   const texts = [roll.voters[1000].cnic, roll.voters[1001].cnic, `cnic ${roll.voters[1002].cnic}`, 'help'];
 
-  afterAll(() => {
-    mkdirSync(E2E_STATE, { recursive: true });
-    writeFileSync(join(E2E_STATE, 'fault-results.json'), JSON.stringify(results, null, 2));
-  });
+  afterAll(() => writeFaultResults('fault-results.json', results));
 
   describe('rolling restart with SIGTERM', () => {
     it.each<[SuiteService, number]>([

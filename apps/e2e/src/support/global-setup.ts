@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
-import Redis from 'ioredis';
+import { join } from 'node:path';
 import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
 import { SUITE_CONTROL_URL_ENV, startSuiteControl } from '../suite/suite-control';
 import { E2E_LOGS, E2E_PG_PROXY_FILE, E2E_ROLL_DIR, E2E_ROLL_RETRY_DEADLINE_MS, E2E_STATE, E2E_VOTERS, e2eDatabaseUrl } from './e2e-paths';
+import { E2E_REDIS_URL, startPrivateRedis, stopPrivateRedis } from './private-redis';
 import { SwitchableTcpProxy, writeProxyHandle } from './switchable-tcp-proxy';
 import { moDedupeEnv } from '../suite/mo-dedupe-env';
 
@@ -15,18 +16,16 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as Record<string, unknown>)['__PARCHEE_RUN_STARTED_AT__'] = Date.now();
   rmSync(E2E_STATE, { recursive: true, force: true });
   const secrets = ensureSecrets(E2E_STATE);
+  // The suite's own Redis, fresh and empty for every run: the fault specs stop and start it under
+  // load, which the machine's Redis, shared with other work, must never be. Set before suiteEnv
+  // reads it, and left in the environment for the specs, the teardown and its leak scan.
+  await startPrivateRedis(join(E2E_STATE, 'redis'));
+  process.env['PARCHEE_REDIS_URL'] = E2E_REDIS_URL;
   const databaseUrl = e2eDatabaseUrl();
   // A short consumer session, so after a kill -9 the crashed member's partitions move within seconds.
   const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000', ...moDedupeEnv() });
   const dbName = new URL(databaseUrl).pathname.slice(1);
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`], {}, { quiet: true });
-  // Cache keys carry the roll version, and a fresh database numbers versions from 1 again.
-  const redis = new Redis(env['PARCHEE_REDIS_URL']);
-  const stale = await redis.keys('parchee:*');
-  // In slices: a benchmark can leave millions of keys, more than one call's arguments can spread.
-  for (let i = 0; i < stale.length; i += 10_000) await redis.unlink(...stale.slice(i, i + 10_000));
-  redis.disconnect();
-
   await rollCli(['migrate'], env);
   await rollCli(['generate', '--voters', String(E2E_VOTERS), '--seed', '2024', '--out', E2E_ROLL_DIR], env);
   await rollCli(['import', '--dir', E2E_ROLL_DIR, '--label', 'e2e', '--activate'], env);
@@ -48,6 +47,7 @@ export default async function globalSetup(): Promise<void> {
     readyTimeoutMs: 90_000,
   }).catch(async (err: unknown) => {
     await proxy.close();
+    await stopPrivateRedis();
     throw err;
   });
   (globalThis as Record<string, unknown>)['__PARCHEE_SUITE__'] = suite;

@@ -1,5 +1,6 @@
 import { run, type RunningSuite } from '../suite/suite-launcher';
 import type { SuiteControl } from '../suite/suite-control';
+import { redisAnswers, stopPrivateRedis } from './private-redis';
 import type { SwitchableTcpProxy } from './switchable-tcp-proxy';
 
 export default async function globalTeardown(): Promise<void> {
@@ -12,7 +13,12 @@ export default async function globalTeardown(): Promise<void> {
   // Only after everything has stopped: every log line is flushed and nothing writes any more.
   const startedAt = globals['__PARCHEE_RUN_STARTED_AT__'] as number | undefined;
   // A failed scan rejects, and a rejecting global teardown makes the whole Jest run fail.
-  if (suite && startedAt !== undefined) {
-    await run(process.execPath, ['-r', '@swc-node/register', 'apps/e2e/src/leak-scan/e2e-leak-scan.ts', String(startedAt)], {});
+  try {
+    if (suite && startedAt !== undefined) {
+      await run(process.execPath, ['-r', '@swc-node/register', 'apps/e2e/src/leak-scan/e2e-leak-scan.ts', String(startedAt)], {});
+    }
+  } finally {
+    // After the scan, which reads its keys. Whoever started it last (setup, or a fault spec).
+    if (await redisAnswers()) await stopPrivateRedis();
   }
 }

@@ -51,6 +51,7 @@ const loadBody = z
     texts: z.array(z.string().max(10_000)).min(1),
     timeoutMs: timeoutMs.optional(),
     msisdnStart: z.number().int().min(0).max(999_999_999).optional(),
+    ratePerSec: z.number().positive().max(100_000).optional(),
   })
   .strict();
 

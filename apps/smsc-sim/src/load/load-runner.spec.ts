@@ -62,6 +62,29 @@ describe('runLoad', () => {
     });
   });
 
+  it('paces MOs at ratePerSec from the start of the run, however fast the replies come', async () => {
+    let t = 1_000;
+    const sentAt: number[] = [];
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    await runLoad({ count: 5, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, ratePerSec: 4 }, async (req) => {
+      sentAt.push(t);
+      return replied(req, 1);
+    }, clock);
+    expect(sentAt).toEqual([1_000, 1_250, 1_500, 1_750, 2_000]);
+  });
+
+  it('does not wait when the replies are slower than the pace', async () => {
+    let t = 0;
+    const sentAt: number[] = [];
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    await runLoad({ count: 3, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, ratePerSec: 4 }, async (req) => {
+      sentAt.push(t);
+      t += 400;
+      return replied(req, 400);
+    }, clock);
+    expect(sentAt).toEqual([0, 400, 800]);
+  });
+
   it('computes throughput from the run duration', async () => {
     let t = 0;
     const clock = { now: () => t };

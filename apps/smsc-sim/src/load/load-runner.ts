@@ -11,6 +11,12 @@ export interface LoadRequest {
   timeoutMs: number;
   /** First MSISDN suffix; MO i goes from 923 followed by (msisdnStart + i) in 9 digits. */
   msisdnStart?: number;
+  /**
+   * Paces the load: MO i is not sent before i / ratePerSec seconds into the run, so a fault in
+   * the middle of it meets a steady stream of subscribers (as at a real SMSC) rather than a burst.
+   * `concurrency` still caps the MOs outstanding. Unset: as fast as the replies come.
+   */
+  ratePerSec?: number;
 }
 
 export interface LoadReport {
@@ -46,11 +52,18 @@ export function loadMsisdn(start: number, i: number): string {
 }
 
 /**
- * Plays `count` subscribers, at most `concurrency` waiting for their reply at a time; MO i goes
+ * Plays `count` subscribers, at most `concurrency` waiting for their reply at a time (and, with
+ * `ratePerSec`, no faster than that); MO i goes
  * to operator i mod n and carries text i mod m, so every run with the same request sends the
  * same traffic.
  */
-export async function runLoad(req: LoadRequest, exchange: Exchange, clock: { now(): number } = { now: () => Date.now() }): Promise<LoadReport> {
+export interface LoadClock {
+  now(): number;
+  /** Waits `ms`; injectable so pacing can be tested without real time. */
+  sleep?(ms: number): Promise<void>;
+}
+
+export async function runLoad(req: LoadRequest, exchange: Exchange, clock: LoadClock = { now: () => Date.now() }): Promise<LoadReport> {
   const start = req.msisdnStart ?? 0;
   const report: LoadReport = {
     sent: 0,
@@ -70,6 +83,10 @@ export async function runLoad(req: LoadRequest, exchange: Exchange, clock: { now
   const worker = async (): Promise<void> => {
     while (next < req.count) {
       const i = next++;
+      if (req.ratePerSec !== undefined) {
+        const wait = began + (i * 1000) / req.ratePerSec - clock.now();
+        if (wait > 0) await (clock.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(wait);
+      }
       report.sent++;
       try {
         const outcome = await exchange({

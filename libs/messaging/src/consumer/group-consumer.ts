@@ -2,6 +2,24 @@ import type { Consumer, EachBatchPayload, Kafka, TopicPartitionOffsetAndMetadata
 import { silentLogger, type Logger } from '@parchee/observability';
 import { toConsumedBatch, type ConsumedBatch } from './consumed-batch';
 
+/** Commit errors that mean this member no longer owns its partitions: it must rejoin the group. */
+const MEMBERSHIP_LOST = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP']);
+
+/**
+ * The broker's own error under kafkajs's wrappers, when it says the member lost its place in the
+ * group. kafkajs's commit retrier wraps UNKNOWN_MEMBER_ID (not retriable) in a
+ * KafkaJSNonRetriableError, which would crash the consumer for good (`restart: false`) and leave
+ * the service up but reading nothing; the bare protocol error, thrown from the batch handler,
+ * is what kafkajs's runner answers by rejoining the group.
+ */
+export function membershipLost(err: unknown): Error | undefined {
+  for (let e = err as { type?: string; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string' && MEMBERSHIP_LOST.has(e.type)) return e as unknown as Error;
+    if (e.cause === e) break;
+  }
+  return undefined;
+}
+
 export interface GroupConsumerOptions {
   groupId: string;
   topics: string[];
@@ -25,13 +43,16 @@ export class GroupConsumer {
   private running = false;
   private stopping = false;
 
+  private readonly heartbeatIntervalMs: number;
+
   constructor(kafka: Kafka, private readonly options: GroupConsumerOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.heartbeatIntervalMs = Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3));
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       // A third of the session at most, so two lost heartbeats do not yet cost the partitions.
-      heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+      heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,
       // A stop waits for the fetch in progress: a 1 s long poll (not kafkajs's 5 s) keeps a
       // graceful shutdown well inside its 10 s. Records still come back as soon as there are any.
@@ -60,11 +81,19 @@ export class GroupConsumer {
         if (this.stopping) return;
         const batch = toConsumedBatch(payload);
         if (batch.records.length === 0) return;
+        // kafkajs heartbeats only between batches. A batch handled for longer than the session
+        // (egress retrying a throttling SMSC) would cost the member its partitions, and its
+        // commit would be refused; so keep the session alive while the batch is in hand. A
+        // heartbeat refused for a rebalance is not an error here: the commit will say so.
+        const beat = setInterval(() => {
+          payload.heartbeat().catch((err: Error) => this.logger.debug({ group: this.options.groupId, err: err.message }, 'heartbeat during a batch refused'));
+        }, this.heartbeatIntervalMs);
         const work = onBatch(batch, payload);
         this.inFlight.add(work);
         try {
           await work;
         } finally {
+          clearInterval(beat);
           this.inFlight.delete(work);
         }
       },
@@ -72,8 +101,20 @@ export class GroupConsumer {
     this.running = true;
   }
 
-  commitOffsets(offsets: TopicPartitionOffsetAndMetadata[]): Promise<void> {
-    return this.consumer.commitOffsets(offsets);
+  /**
+   * Commits, or fails with the error that makes kafkajs rejoin the group when the member lost
+   * its partitions meanwhile: the batch stays uncommitted and whoever owns the partition now
+   * reads it again (at least once, as for any failed batch).
+   */
+  async commitOffsets(offsets: TopicPartitionOffsetAndMetadata[]): Promise<void> {
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (err) {
+      const lost = membershipLost(err);
+      if (!lost) throw err;
+      this.logger.warn({ group: this.options.groupId, err: lost.message }, 'commit refused: the member lost its partitions; rejoining, the batch will be read again');
+      throw lost;
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { run } from '../suite/suite-launcher';
+import { eventually } from './eventually';
+
+/**
+ * The e2e suite's own Redis: a `redis-server` on a spare port, with nothing persisted, started by
+ * global setup and stopped by global teardown. The fault specs stop and start it under load; the
+ * machine's Redis on 6379 is shared with other work and is never touched.
+ */
+export const E2E_REDIS_PORT = Number(process.env['PARCHEE_E2E_REDIS_PORT'] ?? 6391);
+export const E2E_REDIS_URL = `redis://127.0.0.1:${E2E_REDIS_PORT}`;
+
+/** True when a Redis answers PING on the port. */
+export async function redisAnswers(port = E2E_REDIS_PORT): Promise<boolean> {
+  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Starts a fresh, empty Redis on the port and resolves once it answers. One left over by a run
+ * that died before its teardown is shut down first: it would hold that run's keys.
+ */
+export async function startPrivateRedis(dir: string, port = E2E_REDIS_PORT): Promise<void> {
+  if (await redisAnswers(port)) await stopPrivateRedis(port);
+  mkdirSync(dir, { recursive: true });
+  await run(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', dir, '--logfile', join(dir, 'redis.log'), '--pidfile', join(dir, 'redis.pid')],
+    {},
+    { quiet: true },
+  );
+  await eventually(`redis-server answering on ${port}`, async () => ((await redisAnswers(port)) ? true : undefined), 10_000, 50);
+}
+
+/** Stops the Redis on the port as an operator would (SHUTDOWN NOSAVE) and resolves once the port refuses connections. */
+export async function stopPrivateRedis(port = E2E_REDIS_PORT): Promise<void> {
+  const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  // The server closes the connection instead of answering: the rejection is the expected outcome.
+  await redis.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+  redis.disconnect();
+  await eventually(`redis-server on ${port} gone`, async () => ((await redisAnswers(port)) ? undefined : true), 10_000, 50);
+}
