@@ -107,12 +107,12 @@ describe('the suite against a misbehaving operator SMSC', () => {
         };
       };
       const before = await smscCounts();
-      const plan = { count: 150, concurrency: 60, ratePerSec: 20, texts, timeoutMs: 45_000, msisdnStart: 824_000_000 };
-      const { count } = await loadThroughFault('operators throttle and answer slowly', plan, 30, async () => {
-        // 20 MO/s over five operators is 4 a second each. The cap of 6 throttles the bursts of
-        // a batch, every fourth submit is throttled whatever the rate, and every fifth answer
+      const plan = { count: 100, concurrency: 60, ratePerSec: 20, texts, timeoutMs: 45_000, msisdnStart: 824_000_000 };
+      const { count } = await loadThroughFault('operators throttle and answer slowly', plan, 20, async () => {
+        // 20 MO/s over five operators is 4 a second each. The cap of 8 throttles the bursts of
+        // a batch, every eighth submit is throttled whatever the rate, and every fifth answer
         // takes a second.
-        const faults = { tpsCap: 6, submitErrors: [{ status: 'ESME_RTHROTTLED', every: 4 }], submitDelay: { ms: 1000, every: 5 } };
+        const faults = { tpsCap: 8, submitErrors: [{ status: 'ESME_RTHROTTLED', every: 8 }], submitDelay: { ms: 1000, every: 5 } };
         for (const op of OPERATORS) await sim('PUT', `/operators/${op}/faults`, faults);
       });
       const after = await smscCounts();

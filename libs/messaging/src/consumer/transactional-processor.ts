@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { MessagingError } from '../errors/messaging-error';
 import type { OutgoingRecord } from '../producer/batching-publisher';
@@ -27,6 +27,14 @@ export interface TransactionalProcessorOptions {
   logger?: Logger;
 }
 
+/** One concurrent partition slot: its transactional id, and the producer that holds it now. */
+interface Slot {
+  transactionalId: string;
+  producer: Producer;
+  /** Set when an abort failed: kafkajs's state machine is stuck in ABORTING and refuses every new transaction. */
+  broken: boolean;
+}
+
 /**
  * Consume-transform-produce with Kafka transactions: the records a batch produces and the
  * consumer offset of that batch commit atomically, so a crash either replays the whole batch
@@ -34,8 +42,8 @@ export interface TransactionalProcessorOptions {
  */
 export class TransactionalProcessor {
   private readonly group: GroupConsumer;
-  private readonly producers: Producer[] = [];
-  private readonly idle: Producer[] = [];
+  private readonly slots: Slot[] = [];
+  private readonly idle: Slot[] = [];
   private readonly logger: Logger;
 
   constructor(private readonly kafka: Kafka, private readonly options: TransactionalProcessorOptions) {
@@ -56,29 +64,22 @@ export class TransactionalProcessor {
 
   async start(process: (batch: ConsumedBatch) => Promise<OutgoingRecord[]>): Promise<void> {
     const concurrency = this.options.concurrency ?? 4;
-    for (let slot = 0; slot < concurrency; slot++) {
-      const producer = this.kafka.producer({
-        transactionalId: `${this.options.transactionalIdPrefix}-${slot}`,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        // A transaction lives from the end of a batch's processing to its commit, milliseconds. One
-        // left open by a crashed process holds back read-committed readers until a producer with the
-        // same id fences it, or until this timeout (plus the broker's 10 s abort sweep).
-        transactionTimeout: 10_000,
-        allowAutoTopicCreation: false,
-      });
-      await producer.connect();
-      this.producers.push(producer);
-      this.idle.push(producer);
+    for (let i = 0; i < concurrency; i++) {
+      const transactionalId = `${this.options.transactionalIdPrefix}-${i}`;
+      const slot: Slot = { transactionalId, producer: this.producer(transactionalId), broken: false };
+      await slot.producer.connect();
+      this.slots.push(slot);
+      this.idle.push(slot);
     }
     await this.group.run(async (batch, payload) => {
       const output = await process(batch);
-      const producer = this.idle.pop();
-      if (!producer) throw new MessagingError('TRANSACTION_FAILED', 'no idle transactional producer', true);
+      const slot = this.idle.pop();
+      if (!slot) throw new MessagingError('TRANSACTION_FAILED', 'no idle transactional producer', true);
       try {
-        await this.commit(producer, batch, output);
+        if (slot.broken) await this.renew(slot);
+        await this.commit(slot, batch, output);
       } finally {
-        this.idle.push(producer);
+        this.idle.push(slot);
       }
       payload.resolveOffset(batch.records[batch.records.length - 1].offset);
     });
@@ -87,11 +88,51 @@ export class TransactionalProcessor {
   /** Lets the batches in hand commit their transactions, then leaves the group. */
   async stop(): Promise<void> {
     await this.group.stop();
-    await Promise.allSettled(this.producers.map((p) => p.disconnect()));
+    await Promise.allSettled(this.slots.map((s) => s.producer.disconnect()));
   }
 
-  private async commit(producer: Producer, batch: ConsumedBatch, output: OutgoingRecord[]): Promise<void> {
-    const transaction = await producer.transaction();
+  private producer(transactionalId: string): Producer {
+    return this.kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // A transaction lives from the end of a batch's processing to its commit, milliseconds. One
+      // left open by a crashed process holds back read-committed readers until a producer with the
+      // same id fences it, or until this timeout (plus the broker's 10 s abort sweep).
+      transactionTimeout: 10_000,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  /**
+   * Replaces a producer whose abort failed (the broker went away mid-transaction) with a new one
+   * of the same transactional id: its first transaction fences the old epoch, and the broker
+   * aborts whatever the old one left open. Until the broker answers, the batch fails (retriable)
+   * and is read again; the slot stays broken and is renewed on the next try.
+   */
+  private async renew(slot: Slot): Promise<void> {
+    await slot.producer.disconnect().catch(() => undefined);
+    const fresh = this.producer(slot.transactionalId);
+    try {
+      await fresh.connect();
+    } catch (err) {
+      await fresh.disconnect().catch(() => undefined);
+      throw new MessagingError('TRANSACTION_FAILED', `transactional producer not renewed: ${(err as Error).message}`, true, err);
+    }
+    slot.producer = fresh;
+    slot.broken = false;
+    this.logger.info({ transactionalId: slot.transactionalId }, 'transactional producer renewed after a failed abort');
+  }
+
+  private async commit(slot: Slot, batch: ConsumedBatch, output: OutgoingRecord[]): Promise<void> {
+    let transaction: Transaction;
+    try {
+      transaction = await slot.producer.transaction();
+    } catch (err) {
+      // kafkajs throws a non-retriable error here, which would crash the consumer for good.
+      slot.broken = true;
+      throw new MessagingError('TRANSACTION_FAILED', `transaction not begun: ${(err as Error).message}`, true, err);
+    }
     try {
       for (const chunk of chunkRecords(output, this.options.maxProduceBytes ?? DEFAULT_MAX_PRODUCE_BYTES)) {
         await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
@@ -103,7 +144,11 @@ export class TransactionalProcessor {
       });
       await transaction.commit();
     } catch (err) {
-      await transaction.abort().catch((abortErr: Error) => this.logger.warn({ err: abortErr.message }, 'transaction abort failed'));
+      await transaction.abort().catch((abortErr: Error) => {
+        // The producer's state machine now stays in ABORTING and refuses every new transaction.
+        slot.broken = true;
+        this.logger.warn({ err: abortErr.message, transactionalId: slot.transactionalId }, 'transaction abort failed; the producer is renewed before its next transaction');
+      });
       throw new MessagingError('TRANSACTION_FAILED', `transaction failed: ${(err as Error).message}`, true, err);
     }
   }
