@@ -58,6 +58,18 @@ describe('EgressPipeline', () => {
     expect(ledger.sent).toEqual(new Set(['a', 'b']));
   });
 
+  it('sends an MT that appears twice in one batch once', async () => {
+    const tx = new FakeTransmitter();
+    const ledger = new MemoryLedger();
+    const outcomes: string[] = [];
+    const pipeline = new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 1000 }), ledger, new CollectingPublisher(), {
+      onResult: (_mt, result) => outcomes.push(result.outcome),
+    });
+    await pipeline.process(batch([encodeMessage(mt('a')), encodeMessage(mt('a'))]));
+    expect(tx.submitted).toHaveLength(1);
+    expect(outcomes.sort()).toEqual(['duplicate', 'sent']);
+  });
+
   it('splits a long Urdu reply into UCS-2 parts with a concatenation header', async () => {
     const tx = new FakeTransmitter();
     const text = 'پولنگ اسٹیشن '.repeat(12);

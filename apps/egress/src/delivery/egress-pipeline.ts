@@ -46,10 +46,15 @@ export class EgressPipeline {
       }
     }
     const already = await this.ledger.sentAmong(mts.map((m) => m.mt.id));
+    // Two copies of one MT id in one batch (a lookup batch run twice upstream, e.g. a commit the
+    // broker applied though lookup saw it fail): the ledger knows neither yet, so send the first only.
+    const seen = new Set<string>();
     let deferred = 0;
     await Promise.all(
       mts.map(async ({ mt, record }) => {
-        if (already.has(mt.id)) {
+        const copy = seen.has(mt.id);
+        seen.add(mt.id);
+        if (already.has(mt.id) || copy) {
           this.options.onResult?.(mt, { outcome: 'duplicate' });
           return;
         }
