@@ -44,6 +44,8 @@ export interface LoadCount {
    * unanswered in Kafka are answered when the next run starts, to the same test numbers.
    */
   earlierReplies: number;
+  /** Indices (i of the load) of the MSISDNs that got no reply at all: the refused and failed MOs, and any lost. */
+  unanswered: number[];
   /** When each reply reached the SMSC (epoch ms, ascending), for every MSISDN answered more than once. */
   doubled: number[][];
 }
@@ -102,6 +104,7 @@ export async function loadThroughFault<T>(fault: string, plan: LoadPlan, afterRe
     failed: report.failed,
     durationMs: report.durationMs,
     earlierReplies: earlier,
+    unanswered: replies.flatMap((r, i) => (r.length === 0 ? [i] : [])),
     doubled: doubled.map((r) => r.map((mt) => mt.at)),
   };
   return { count, caused };
