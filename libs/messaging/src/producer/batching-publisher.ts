@@ -34,8 +34,25 @@ interface Pending {
  * milliseconds and sends them in one request. Each caller's promise settles when the broker
  * has acknowledged the batch holding its records: the moment ingress may answer deliver_sm.
  */
+/**
+ * Errors after which an idempotent producer's sequence state no longer matches the broker's (a
+ * broker restarted and lost or fenced it): kafkajs keeps failing every later send with the same
+ * error, so the producer must be replaced by a new one with a new producer id.
+ */
+const FATAL_PRODUCER_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
+
+function isFatalProducerError(err: unknown): boolean {
+  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown; message?: string } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.type && FATAL_PRODUCER_ERRORS.has(e.type)) return true;
+    if (/out of order sequence number|unknown producer id|producer.*epoch/i.test(e.message ?? '')) return true;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return false;
+}
+
 export class BatchingPublisher {
-  private readonly producer: Producer;
+  private producer: Producer;
+  private renewing: Promise<void> | null = null;
   private readonly lingerMs: number;
   private readonly maxBatchRecords: number;
   private readonly publishTimeoutMs: number;
@@ -47,19 +64,51 @@ export class BatchingPublisher {
   private closing = false;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(kafka: Kafka, options: BatchingPublisherOptions = {}) {
+  constructor(
+    private readonly kafka: Kafka,
+    options: BatchingPublisherOptions = {},
+  ) {
     this.lingerMs = options.lingerMs ?? 5;
     this.maxBatchRecords = options.maxBatchRecords ?? 500;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.logger = options.logger ?? silentLogger;
-    // Bounded retries: an unbounded idempotent producer would hold an SMSC's deliver_sm forever
-    // while the broker is down; we would rather answer "try again" and let the SMSC queue it.
-    this.producer = kafka.producer({
+    this.producer = this.newProducer();
+  }
+
+  // Bounded retries: an unbounded idempotent producer would hold an SMSC's deliver_sm forever
+  // while the broker is down; we would rather answer "try again" and let the SMSC queue it.
+  private newProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 5,
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
       allowAutoTopicCreation: false,
     });
+  }
+
+  /**
+   * Replaces a producer whose idempotence state the broker no longer accepts. The records of the
+   * failed batch were refused (the SMSC retries them); later ones go through the new producer.
+   */
+  private renew(): Promise<void> {
+    if (this.renewing || this.closing) return this.renewing ?? Promise.resolve();
+    const old = this.producer;
+    const fresh = this.newProducer();
+    this.renewing = fresh
+      .connect()
+      .then(() => {
+        this.producer = fresh;
+        this.logger.warn({}, 'kafka producer renewed after the broker stopped accepting its sequence numbers');
+        void old.disconnect().catch(() => undefined);
+      })
+      .catch((err: unknown) => {
+        this.logger.warn({ err: (err as Error).message }, 'kafka producer not renewed yet; the next failure tries again');
+        void fresh.disconnect().catch(() => undefined);
+      })
+      .finally(() => {
+        this.renewing = null;
+      });
+    return this.renewing;
   }
 
   async connect(): Promise<void> {
@@ -134,6 +183,7 @@ export class BatchingPublisher {
       for (const p of batch) p.resolve();
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, records: batch.length }, 'kafka publish failed');
+      if (isFatalProducerError(err)) void this.renew();
       const error = new MessagingError('PUBLISH_FAILED', `publish failed: ${(err as Error).message}`, true, err);
       for (const p of batch) p.reject(error);
     }
