@@ -1,25 +1,11 @@
 import { E2E_DISTINCT_WINDOW_SECONDS, PORTS, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
+import { metricValue } from './support/service-metrics';
+import { repliesTo } from './support/sim-control';
 
 const ENUMERATION_EN = 'This number has asked about too many different CNICs';
 const USAGE_EN = 'Send your 13-digit CNIC';
-
-/** The value of one counter series, 0 when it does not exist yet. */
-async function counter(port: number, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const labelText = line.slice(name.length + 1, line.lastIndexOf('}'));
-    if (wanted.every((w) => labelText.split(',').includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return 0;
-}
-
-async function repliesTo(msisdn: string): Promise<number> {
-  return ((await (await fetch(`http://127.0.0.1:${PORTS.sim}/mt?msisdn=${msisdn}`)).json()) as { count: number }).count;
-}
 
 // Numbers of this spec's own (923339 9xxxxx): limits are per number, and other specs must not spend them.
 describe('protecting the roll from abuse', () => {
@@ -27,7 +13,7 @@ describe('protecting the roll from abuse', () => {
 
   it('blocks an enumeration burst of sequential CNICs with a polite reply and no roll data after the threshold', async () => {
     const msisdn = '923339900101';
-    const before = await counter(PORTS.lookup, 'parchee_requests_refused_total', { operator: 'jazz', reason: 'enumeration' });
+    const before = await metricValue(PORTS.lookup, 'parchee_requests_refused_total', { operator: 'jazz', reason: 'enumeration' });
     const texts: string[] = [];
     for (let i = 0; i < 4; i++) {
       const reply = await sendMo('jazz', msisdn, `E ${3520299990001 + i}`);
@@ -42,7 +28,7 @@ describe('protecting the roll from abuse', () => {
     const after = await sendMo('jazz', msisdn, `E ${voter.cnic}`);
     expect(after.body.mt!.text).toContain(ENUMERATION_EN);
     for (const field of [voter.blockCode, voter.stationEn, voter.na]) if (field) expect(after.body.mt!.text).not.toContain(field);
-    expect(await counter(PORTS.lookup, 'parchee_requests_refused_total', { operator: 'jazz', reason: 'enumeration' })).toBe(before + 2);
+    expect(await metricValue(PORTS.lookup, 'parchee_requests_refused_total', { operator: 'jazz', reason: 'enumeration' })).toBe(before + 2);
 
     // Another number asking for the same voter is answered: the block is the number's, not the CNIC's.
     const other = await sendMo('jazz', '923339900102', `E ${voter.cnic}`);
@@ -54,8 +40,8 @@ describe('protecting the roll from abuse', () => {
     // window is 2 s, so waiting it out between steps is that scan, compressed. The wait is the
     // scenario (the scan's slowness), not synchronisation: each step's reply is awaited.
     const msisdn = '923339900120';
-    const scansBefore = await counter(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'scan' });
-    const distinctBefore = await counter(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'distinct' });
+    const scansBefore = await metricValue(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'scan' });
+    const distinctBefore = await metricValue(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'distinct' });
     const texts: string[] = [];
     for (let i = 0; i < 4; i++) {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, E2E_DISTINCT_WINDOW_SECONDS * 1000 + 300));
@@ -65,21 +51,21 @@ describe('protecting the roll from abuse', () => {
       texts.push(reply.body.mt!.text);
     }
     expect(texts.map((t) => t.includes(ENUMERATION_EN))).toEqual([false, false, false, true]);
-    expect(await counter(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'scan' })).toBe(scansBefore + 1);
+    expect(await metricValue(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'scan' })).toBe(scansBefore + 1);
     // The distinct limit never saw more than one CNIC at a time: the scan test caught it alone.
-    expect(await counter(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'distinct' })).toBe(distinctBefore);
+    expect(await metricValue(PORTS.lookup, 'parchee_enumeration_alerts_total', { operator: 'ufone', kind: 'distinct' })).toBe(distinctBefore);
   });
 
   it.each([
     ['a foreign number', '447700900123'],
     ['a 15-digit number, the longest the operator can send', '923001234567890'],
   ])('acks an MO from %s without answering it, and counts it', async (_name, msisdn) => {
-    const before = await counter(PORTS.ingress, 'parchee_requests_refused_total', { operator: 'zong', reason: 'not_pakistani' });
+    const before = await metricValue(PORTS.ingress, 'parchee_requests_refused_total', { operator: 'zong', reason: 'not_pakistani' });
     const reply = await sendMo('zong', msisdn, 'E 3520212345671', 2000);
     // 504: the simulator waited for a reply that never came; the MO itself was acknowledged.
     expect(reply.status).toBe(504);
     expect(reply.body.mo?.commandStatus).toBe(0);
-    expect(await counter(PORTS.ingress, 'parchee_requests_refused_total', { operator: 'zong', reason: 'not_pakistani' })).toBe(before + 1);
+    expect(await metricValue(PORTS.ingress, 'parchee_requests_refused_total', { operator: 'zong', reason: 'not_pakistani' })).toBe(before + 1);
     expect(await repliesTo(msisdn)).toBe(0);
   });
 

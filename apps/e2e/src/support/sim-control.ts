@@ -23,3 +23,8 @@ export interface LoadReport {
   refused: Record<string, number>;
   failed: Record<string, number>;
 }
+
+/** How many replies the operator SMSCs received for one MSISDN (`GET /mt`). */
+export async function repliesTo(msisdn: string): Promise<number> {
+  return (await sim<{ count: number }>('GET', `/mt?msisdn=${msisdn}`)).count;
+}
