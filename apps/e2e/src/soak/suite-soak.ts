@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { BENCH_PROTECTION_ENV, PORTS, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
 import { moDedupeEnv } from '../suite/mo-dedupe-env';
+import type { LoadReport } from '../support/sim-control';
 
 const RATE = Number(process.env['SOAK_RATE'] ?? 200);
 const MINUTES = Number(process.env['SOAK_MINUTES'] ?? 10);
@@ -24,15 +25,8 @@ const STATE = join(ROOT, 'var/soak');
 /** The simulator is the test's own instrument: reported, not judged. */
 const JUDGED = new Set(['ingress', 'lookup', 'egress']);
 
-interface LoadResult {
-  sent: number;
-  acked: number;
-  replied: number;
-  timedOut: number;
-  refused: Record<string, number>;
-  failed: Record<string, number>;
-  durationMs: number;
-}
+/** What `POST /load` answers, with the time the simulator took over it. */
+type LoadResult = LoadReport & { durationMs: number };
 
 interface Sample {
   atMs: number;

@@ -22,11 +22,9 @@ export interface LoadPlan {
 }
 
 /** One fault's outcome as docs/fault-results.md reports it. */
-export interface LoadCount {
+/** The simulator's report of one fault's load, recounted from the replies the SMSCs received. */
+export interface LoadCount extends Omit<LoadReport, 'timedOut'> {
   fault: string;
-  sent: number;
-  acked: number;
-  replied: number;
   /** Of the MSISDNs answered, those whose first reply was the documented "busy" reply. */
   busy: number;
   /** Extra replies: an MSISDN answered n times counts n - 1. */
@@ -35,8 +33,6 @@ export interface LoadCount {
   lost: number;
   /** MOs not acknowledged (refused, or no answer at all) that were answered anyway: stored before the SMSC heard back. */
   repliedUnacked: number;
-  refused: Record<string, number>;
-  failed: Record<string, number>;
   durationMs: number;
   /**
    * Replies to these MSISDNs that reached the SMSCs before the load began, left out of every
