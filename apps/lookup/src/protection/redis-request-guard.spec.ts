@@ -1,78 +1,303 @@
 import { KeyedHasher } from '@parchee/privacy';
+import { GuardAllowlist } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
-import { GUARD_SCRIPT, RedisRequestGuard, type GuardRedis } from './redis-request-guard';
+import { RedisRequestGuard, type GuardRedis, type RedisRequestGuardOptions } from './redis-request-guard';
+import type { GuardedLookup } from './request-guard';
 
 const pepper = 'unit-test-pepper-0123456789abcdef';
 const hasher = new KeyedHasher(pepper);
 const secrets = new GuardSecrets(pepper);
-const lookup = (msisdn: string, cnic: string) => ({ msisdn, operator: 'jazz', cnicHash: hasher.cnic(cnic), near: near(cnic) });
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const PREFIX = 'parchee:guard:';
+
 /** The neighbourhood marks ingress puts in the MO. */
 function near(cnic: string): [string, string] {
   const [a, b] = hasher.cnicNeighbourhood(cnic, 1000);
   return [KeyedHasher.text(a), KeyedHasher.text(b)];
 }
+const lookup = (msisdn: string, cnic: string, operator = 'jazz'): GuardedLookup => ({ msisdn, operator, cnicHash: hasher.cnic(cnic), near: near(cnic) });
+/** CNICs far apart, so only the counters under test can refuse them. */
+const farCnic = (i: number) => String(3520200000001 + i * 10_000_000);
+const stateKey = (msisdn: string) => `${PREFIX}state:${KeyedHasher.text(hasher.msisdn(msisdn))}`;
 
-/** A Redis stand-in: the script pipeline answers with `scriptResults`, eval with `evalReply`. */
-function fakeRedis(scriptResults: () => Promise<Array<[Error | null, unknown]>>, evalReply: unknown[] = []) {
-  const evals: unknown[][] = [];
-  const sets: unknown[][] = [];
-  let pipelines = 0;
-  const redis = {
+/**
+ * An in-memory Redis with its own clock, speaking the commands the guard sends (TIME, MGET, SET
+ * PX, PFADD as an exact set, PEXPIRE, PFCOUNT), and recording every pipeline it ran.
+ */
+class FakeRedis {
+  now = Date.UTC(2026, 10, 30, 6, 0, 0);
+  readonly strings = new Map<string, { value: string; expiresAt: number }>();
+  readonly sets = new Map<string, { members: Set<string>; expiresAt: number }>();
+  readonly pipelines: string[][] = [];
+  failReads = false;
+  failWrites = false;
+
+  advance(ms: number): void {
+    this.now += ms;
+  }
+
+  get(key: string): string | null {
+    const entry = this.strings.get(key);
+    return entry && entry.expiresAt > this.now ? entry.value : null;
+  }
+
+  pttl(key: string): number {
+    const entry = this.strings.get(key);
+    return entry ? entry.expiresAt - this.now : -2;
+  }
+
+  liveKeys(): string[] {
+    return [...this.strings.keys()].filter((k) => this.get(k) !== null).concat([...this.sets.keys()]);
+  }
+
+  readonly client = {
     pipeline: () => {
-      const first = pipelines++ === 0;
-      return {
-        evalsha: () => undefined,
-        set: (...args: unknown[]) => sets.push(args),
-        exec: async () => (first ? scriptResults() : sets.map(() => [null, 'OK'])),
+      const queued: Array<() => unknown> = [];
+      const names: string[] = [];
+      const add = (name: string, run: () => unknown) => {
+        names.push(name);
+        queued.push(run);
       };
+      const pipeline = {
+        time: () => add('time', () => [String(Math.floor(this.now / 1000)), String((this.now % 1000) * 1000)]),
+        mget: (keys: string[]) => add('mget', () => keys.map((k) => this.get(k))),
+        set: (key: string, value: string, px: string, ttl: number) =>
+          add('set', () => {
+            expect(px).toBe('PX');
+            this.strings.set(key, { value, expiresAt: this.now + ttl });
+            return 'OK';
+          }),
+        call: (command: string, args: string[]) =>
+          add(command.toLowerCase(), () => {
+            const [key, ...members] = args;
+            const set = this.sets.get(key) ?? { members: new Set<string>(), expiresAt: Infinity };
+            for (const m of members) set.members.add(m);
+            this.sets.set(key, set);
+            return 1;
+          }),
+        pexpire: (key: string, ttl: number) => add('pexpire', () => ((this.sets.get(key) ?? { expiresAt: 0 }).expiresAt = this.now + ttl)),
+        pfcount: (key: string) => add('pfcount', () => this.sets.get(key)?.members.size ?? 0),
+        exec: async () => {
+          this.pipelines.push(names);
+          const reading = names.includes('mget');
+          if ((reading && this.failReads) || (!reading && this.failWrites)) throw new Error('Command timed out');
+          return queued.map((run) => [null, run()] as [Error | null, unknown]);
+        },
+      };
+      return pipeline;
     },
-    eval: async (...args: unknown[]) => {
-      evals.push(args);
-      return evalReply;
-    },
-    evalsha: async () => {
-      throw new Error('not used');
-    },
-  } as unknown as GuardRedis;
-  return { redis, evals, sets };
+  };
+
+  guard(options: RedisRequestGuardOptions = {}): RedisRequestGuard {
+    return new RedisRequestGuard(this.client as unknown as GuardRedis, hasher, secrets, options);
+  }
 }
 
+const ask = (guard: RedisRequestGuard, requests: GuardedLookup[]) => guard.check(requests);
+
 describe('RedisRequestGuard', () => {
-  it('runs the script in full when Redis does not know it yet (NOSCRIPT), and uses its verdicts', async () => {
-    const { redis, evals } = fakeRedis(async () => [[new Error('NOSCRIPT No matching script. Please use EVAL.'), null]], [0, 1, '', '', 2]);
-    const guard = new RedisRequestGuard(redis, hasher, secrets);
-    expect(await guard.check([lookup('923001234567', '3520212345671'), lookup('923001234567', '4210112345671')])).toEqual(['allow', 'rate_limited']);
-    expect(evals).toHaveLength(1);
-    expect(evals[0][0]).toBe(GUARD_SCRIPT);
+  let redis: FakeRedis;
+  beforeEach(() => {
+    redis = new FakeRedis();
   });
 
-  it('fails open and reports it when Redis cannot answer', async () => {
-    const { redis } = fakeRedis(async () => {
-      throw new Error('Command timed out');
-    });
+  it('refuses the 6th lookup in an hour and answers again once the oldest has slid out of the hour', async () => {
+    const guard = redis.guard({ limits: { maxDistinctCnics: 100 } });
+    const verdicts = [];
+    for (let i = 0; i < 6; i++) {
+      verdicts.push(...(await ask(guard, [lookup('923001234567', farCnic(i))])));
+      redis.advance(60_000);
+    }
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'allow', 'allow', 'rate_limited']);
+    // The first lookup was at 0 min and it is 6 min now: it leaves the hour at 60 min, not before.
+    redis.advance(HOUR - 6 * 60_000 - 1);
+    expect(await ask(guard, [lookup('923001234567', farCnic(7))])).toEqual(['rate_limited']);
+    redis.advance(1);
+    expect(await ask(guard, [lookup('923001234567', farCnic(7))])).toEqual(['allow']);
+  });
+
+  it('refuses the 21st lookup in a day spread over hours, and answers again when the day has slid', async () => {
+    const guard = redis.guard({ limits: { maxDistinctCnics: 100 } });
+    const verdicts = [];
+    for (let i = 0; i < 21; i++) {
+      verdicts.push(...(await ask(guard, [lookup('923001234567', farCnic(i))])));
+      redis.advance(HOUR);
+    }
+    expect(verdicts.slice(0, 20).every((v) => v === 'allow')).toBe(true);
+    expect(verdicts[20]).toBe('rate_limited');
+    // 21 h after the first lookup; it ages out of the day at 24 h.
+    redis.advance(2 * HOUR);
+    expect(await ask(guard, [lookup('923001234567', farCnic(30))])).toEqual(['rate_limited']);
+    redis.advance(HOUR);
+    expect(await ask(guard, [lookup('923001234567', farCnic(30))])).toEqual(['allow']);
+  });
+
+  it('decides a batch in order: a number’s later requests see its earlier ones, other numbers are apart', async () => {
+    const guard = redis.guard({ limits: { perHour: 2, maxDistinctCnics: 100 } });
+    const verdicts = await ask(guard, [lookup('923001111111', farCnic(0)), lookup('923002222222', farCnic(1)), lookup('923001111111', farCnic(2)), lookup('923001111111', farCnic(3))]);
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'rate_limited']);
+    // One read of both numbers' states, one write of each.
+    expect(redis.pipelines).toEqual([
+      ['time', 'mget'],
+      ['set', 'set', 'pfadd', 'pexpire', 'pfcount'],
+    ]);
+    expect(await ask(guard, [lookup('923001111111', farCnic(4))])).toEqual(['rate_limited']);
+  });
+
+  it('blocks a number asking its 4th distinct CNIC, while repeats of one CNIC stay allowed, and keeps it blocked for the block time', async () => {
+    const blocked: string[] = [];
+    const guard = redis.guard({ limits: { perHour: 100, perDay: 100, distinctWindowMs: HOUR, blockMs: 2 * HOUR }, onBlocked: (op, cause) => blocked.push(`${op}:${cause}`) });
+    const first = await ask(guard, [lookup('923001234567', farCnic(0)), lookup('923001234567', farCnic(0)), lookup('923001234567', farCnic(1)), lookup('923001234567', farCnic(1)), lookup('923001234567', farCnic(2))]);
+    expect(first).toEqual(['allow', 'allow', 'allow', 'allow', 'allow']);
+    redis.advance(60_000);
+    expect(await ask(guard, [lookup('923001234567', farCnic(3)), lookup('923001234567', farCnic(0))])).toEqual(['enumeration', 'enumeration']);
+    expect(blocked).toEqual(['jazz:distinct']);
+    redis.advance(2 * HOUR - 1);
+    expect(await ask(guard, [lookup('923001234567', farCnic(0))])).toEqual(['enumeration']);
+    // The block is over, and the distinct window (an hour) has forgotten the CNICs too.
+    redis.advance(1);
+    expect(await ask(guard, [lookup('923001234567', farCnic(5))])).toEqual(['allow']);
+    expect(blocked).toEqual(['jazz:distinct']);
+  });
+
+  it('forgets distinct CNICs as they age out of the window', async () => {
+    const guard = redis.guard({ limits: { perHour: 100, perDay: 100 } });
+    for (let i = 0; i < 3; i++) {
+      expect(await ask(guard, [lookup('923001234567', farCnic(i))])).toEqual(['allow']);
+      redis.advance(HOUR);
+    }
+    // The first CNIC was asked 24 h ago by the next step: two remain, a 4th and 5th fit one by one.
+    redis.advance(21 * HOUR);
+    expect(await ask(guard, [lookup('923001234567', farCnic(3))])).toEqual(['allow']);
+    expect(await ask(guard, [lookup('923001234567', farCnic(4))])).toEqual(['enumeration']);
+  });
+
+  it('blocks a sequential scan on its 3rd close step, says why once, and the block outlives the scan', async () => {
+    const blocked: string[] = [];
+    const guard = redis.guard({ limits: { perHour: 100, maxDistinctCnics: 100 }, onBlocked: (_op, cause) => blocked.push(cause) });
+    const verdicts = [];
+    for (let i = 0; i < 5; i++) verdicts.push(...(await ask(guard, [lookup('923001234567', String(3520212345671 + i))])));
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'enumeration', 'enumeration']);
+    expect(await ask(guard, [lookup('923001234567', farCnic(9))])).toEqual(['enumeration']);
+    expect(blocked).toEqual(['scan']);
+  });
+
+  it('blocks a scan inside one batch, and the number’s later requests of that batch with it', async () => {
+    const blocked: string[] = [];
+    const guard = redis.guard({ limits: { perHour: 100, maxDistinctCnics: 100 }, onBlocked: (_op, cause) => blocked.push(cause) });
+    const batch = [0, 1, 2, 3, 4].map((i) => lookup('923001234567', String(3520212345671 + i)));
+    batch.push(lookup('923007654321', String(3520212345671)));
+    expect(await ask(guard, batch)).toEqual(['allow', 'allow', 'allow', 'enumeration', 'enumeration', 'allow']);
+    expect(blocked).toEqual(['scan']);
+  });
+
+  it('catches a slow scan, one step a day, after the distinct window has forgotten it, until the scan memory runs out', async () => {
+    const guard = redis.guard({ limits: { maxDistinctCnics: 1, distinctWindowMs: HOUR } });
+    const verdicts = [];
+    for (let i = 0; i < 4; i++) {
+      verdicts.push(...(await ask(guard, [lookup('923001234567', String(3520212345671 + i * 7))])));
+      redis.advance(DAY);
+    }
+    expect(verdicts).toEqual(['allow', 'allow', 'allow', 'enumeration']);
+
+    const other = redis.guard({ keyPrefix: 'parchee:guard:other:', limits: { maxDistinctCnics: 1, distinctWindowMs: HOUR, scanMemoryMs: 2 * DAY } });
+    const slower = [];
+    for (let i = 0; i < 4; i++) {
+      slower.push(...(await ask(other, [lookup('923001234567', String(3520212345671 + i * 7))])));
+      redis.advance(2 * DAY);
+    }
+    expect(slower).toEqual(['allow', 'allow', 'allow', 'allow']);
+  });
+
+  it('keeps one key per number, named by its keyed hash, that lives as long as its longest memory', async () => {
+    const guard = redis.guard();
+    await ask(guard, [lookup('923001234567', farCnic(0))]);
+    expect(redis.liveKeys().sort()).toEqual([`${PREFIX}operator:jazz:${Math.floor(redis.now / 60_000)}`, stateKey('923001234567')].sort());
+    // The scan memory (7 days) is the longest by default.
+    expect(redis.pttl(stateKey('923001234567'))).toBe(7 * DAY);
+    const short = redis.guard({ keyPrefix: 'parchee:guard:short:', limits: { scanMemoryMs: HOUR, distinctWindowMs: 2 * HOUR, dayWindowMs: 3 * HOUR } });
+    await ask(short, [lookup('923001234567', farCnic(0))]);
+    expect(redis.pttl(`parchee:guard:short:state:${KeyedHasher.text(hasher.msisdn('923001234567'))}`)).toBe(3 * HOUR);
+  });
+
+  it('uses the MSISDN hash the caller passes instead of hashing the number again', async () => {
+    const guard = redis.guard({ limits: { perHour: 1 } });
+    const hash = hasher.msisdn('923001234567');
+    // The clear number is deliberately another: the guard must go by the hash.
+    expect(await ask(guard, [{ ...lookup('923009999999', farCnic(0)), msisdnHash: hash }])).toEqual(['allow']);
+    expect(redis.get(stateKey('923001234567'))).not.toBeNull();
+    expect(redis.get(stateKey('923009999999'))).toBeNull();
+    expect(await ask(guard, [lookup('923001234567', farCnic(1))])).toEqual(['rate_limited']);
+  });
+
+  it('honours a block flag left by the previous key layout, without writing anything for it', async () => {
+    const hash = KeyedHasher.text(hasher.msisdn('923001234567'));
+    redis.strings.set(`${PREFIX}block:${hash}`, { value: '1', expiresAt: redis.now + HOUR });
+    const guard = redis.guard();
+    expect(await ask(guard, [lookup('923001234567', farCnic(0)), lookup('923001234567', farCnic(0))])).toEqual(['enumeration', 'enumeration']);
+    expect(redis.get(stateKey('923001234567'))).toBeNull();
+    redis.advance(HOUR);
+    expect(await ask(guard, [lookup('923001234567', farCnic(0))])).toEqual(['allow']);
+  });
+
+  it('never asks Redis about allowlisted numbers, given as clear numbers or by hash', async () => {
+    const allowlist = new GuardAllowlist(['923001234567', `hmac:${KeyedHasher.text(hasher.msisdn('923007654321'))}`], hasher);
+    const guard = redis.guard({ allowlist, limits: { perHour: 1, maxDistinctCnics: 1 } });
+    const batch = [0, 1, 2, 3, 4, 5].flatMap((i) => [lookup('923001234567', String(3520212345671 + i)), lookup('923007654321', String(3520212345671 + i))]);
+    expect((await ask(guard, batch)).every((v) => v === 'allow')).toBe(true);
+    expect(redis.pipelines).toEqual([]);
+    expect(await ask(guard, [lookup('923001111111', farCnic(0)), lookup('923001111111', farCnic(1))])).toEqual(['allow', 'rate_limited']);
+  });
+
+  it('fails open and reports how many it let through when Redis cannot answer the read', async () => {
+    redis.failReads = true;
     const failOpen: number[] = [];
-    const guard = new RedisRequestGuard(redis, hasher, secrets, { onFailOpen: (n) => failOpen.push(n) });
-    expect(await guard.check([lookup('923001234567', '3520212345671'), lookup('923007654321', '3520212345671')])).toEqual(['allow', 'allow']);
+    const guard = redis.guard({ limits: { perHour: 1 }, onFailOpen: (n) => failOpen.push(n) });
+    expect(await ask(guard, [lookup('923001234567', farCnic(0)), lookup('923001234567', farCnic(1))])).toEqual(['allow', 'allow']);
     expect(failOpen).toEqual([2]);
+    expect(redis.pipelines).toEqual([['time', 'mget']]);
   });
 
-  it('never asks Redis about allowlisted numbers', async () => {
-    const { redis, evals } = fakeRedis(async () => {
-      throw new Error('must not be called');
-    });
-    const { GuardAllowlist } = await import('./guard-allowlist');
-    const guard = new RedisRequestGuard(redis, hasher, secrets, { allowlist: new GuardAllowlist(['923001234567'], hasher) });
-    expect(await guard.check([lookup('923001234567', '3520212345671')])).toEqual(['allow']);
-    expect(evals).toHaveLength(0);
+  it('keeps its verdicts when the write-back fails, and reports the lost memory', async () => {
+    redis.failWrites = true;
+    const failOpen: number[] = [];
+    const guard = redis.guard({ limits: { perHour: 1 }, onFailOpen: (n) => failOpen.push(n) });
+    expect(await ask(guard, [lookup('923001234567', farCnic(0)), lookup('923001234567', farCnic(1))])).toEqual(['allow', 'rate_limited']);
+    expect(failOpen).toEqual([0]);
   });
 
-  it('stores only salted marks of the previous CNIC, never the number or the MO’s marks', async () => {
-    const { redis, sets } = fakeRedis(async () => [[null, [0, '', 1]]]);
-    await new RedisRequestGuard(redis, hasher, secrets).check([lookup('923001234567', '3520212345671')]);
-    expect(sets).toHaveLength(1);
-    const stored = JSON.stringify(sets);
-    expect(stored).not.toMatch(/3520212345671|923001234567/);
-    for (const mark of near('3520212345671')) expect(stored).not.toContain(mark);
+  it('returns the verdicts from decide() with the write-back already sent, and check() waits for it', async () => {
+    const guard = redis.guard({ limits: { perHour: 1 } });
+    const { verdicts, stored } = await guard.decide([lookup('923001234567', farCnic(0))]);
+    expect(verdicts).toEqual(['allow']);
+    expect(redis.pipelines).toHaveLength(2);
+    await expect(stored).resolves.toBeUndefined();
+    expect(await guard.check([lookup('923001234567', farCnic(1))])).toEqual(['rate_limited']);
+  });
+
+  it('raises an operator spike when one operator sees more distinct CNICs in a minute than the threshold, counting refused lookups too', async () => {
+    const spikes: Array<[string, number]> = [];
+    const guard = redis.guard({ limits: { operatorDistinctPerMinute: 3, perHour: 1 }, onOperatorSpike: (op, n) => spikes.push([op, n]) });
+    await ask(guard, [lookup('923001234567', farCnic(0), 'zong'), lookup('923001234567', farCnic(1), 'zong'), lookup('923001234568', farCnic(2), 'zong'), lookup('923001234569', farCnic(2), 'zong'), lookup('923001234570', farCnic(0), 'ufone')]);
+    expect(spikes).toEqual([]);
+    await ask(guard, [lookup('923001234571', farCnic(3), 'zong'), lookup('923001234572', farCnic(3), 'ufone')]);
+    expect(spikes).toEqual([['zong', 4]]);
+    // Next minute, a fresh count.
+    redis.advance(60_000);
+    await ask(guard, [lookup('923001234573', farCnic(4), 'zong')]);
+    expect(spikes).toEqual([['zong', 4]]);
+  });
+
+  it('stores no clear number, no roll hash and none of the MO’s marks, in keys or values', async () => {
+    const guard = redis.guard({ limits: { maxDistinctCnics: 100 } });
+    await ask(guard, [lookup('923001234567', '3520212345671'), lookup('923001234567', '3520212345672')]);
+    const written = [...redis.strings].map(([key, { value }]) => `${key} ${value}`);
+    for (const [key, { members }] of redis.sets) written.push(key, ...members);
+    const stored = written.join('\n');
+    expect(stored).not.toMatch(/3520212345671|3520212345672|923001234567/);
     expect(stored).not.toContain(KeyedHasher.text(hasher.cnic('3520212345671')));
+    for (const mark of near('3520212345671')) expect(stored).not.toContain(mark);
+    expect(stored).toContain(stateKey('923001234567'));
   });
 });

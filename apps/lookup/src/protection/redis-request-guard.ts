@@ -1,77 +1,25 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
 import { silentLogger, type Logger } from '@parchee/observability';
 import type { GuardAllowlist } from './guard-allowlist';
 import type { GuardSecrets } from './guard-secrets';
+import { addCnic, addLookup, countLookups, decodeGuardState, encodeGuardState, guardStateTtlMs, pruneGuardState, type GuardState } from './guard-state';
 import type { GuardedLookup, GuardVerdict, RequestGuard } from './request-guard';
-import { decodeScanState, encodeScanState, nextScanState, type ScanState } from './scan-detector';
+import { nextScanState } from './scan-detector';
 
-/**
- * Rate windows and distinct-CNIC counting for a whole batch in one atomic script. Redis's own
- * clock (TIME) dates the entries: replicas' clocks may disagree, the server's is one.
- *
- * Per request i, KEYS[4i-3..4i]: lookups (sorted set, scored by ms), distinct CNICs (sorted set of
- * salted members scored by last ask), the block flag, the sealed scan state.
- * Then one HyperLogLog per operator in the batch (distinct CNICs this minute).
- * ARGV: hourMs, dayMs, perHour, perDay, maxDistinct, distinctMs, blockMs, opTtlMs, nonce, n, m,
- *       then per request: member, operator member, operator index (1-based into the HLL keys).
- * Returns {verdicts (0 allow, 1 rate limited, 2 blocked before, 3 blocked now)..., scan states..., operator counts...}.
- */
-export const GUARD_SCRIPT = `
-local hourMs, dayMs = tonumber(ARGV[1]), tonumber(ARGV[2])
-local perHour, perDay = tonumber(ARGV[3]), tonumber(ARGV[4])
-local maxDistinct, distinctMs = tonumber(ARGV[5]), tonumber(ARGV[6])
-local blockMs, opTtlMs = tonumber(ARGV[7]), tonumber(ARGV[8])
-local nonce = ARGV[9]
-local n, m = tonumber(ARGV[10]), tonumber(ARGV[11])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local verdicts, states, counts = {}, {}, {}
-for i = 1, n do
-  local lookups, distinct, block, scan = KEYS[4 * i - 3], KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i]
-  local member, opMember, op = ARGV[9 + 3 * i], ARGV[10 + 3 * i], tonumber(ARGV[11 + 3 * i])
-  local verdict = 0
-  if redis.call('EXISTS', block) == 1 then
-    verdict = 2
-  else
-    redis.call('ZREMRANGEBYSCORE', lookups, '-inf', now - dayMs)
-    local day = redis.call('ZCARD', lookups)
-    local hour = redis.call('ZCOUNT', lookups, '(' .. (now - hourMs), '+inf')
-    if hour >= perHour or day >= perDay then
-      verdict = 1
-    else
-      redis.call('ZADD', lookups, now, now .. ':' .. nonce .. ':' .. i)
-      redis.call('PEXPIRE', lookups, dayMs)
-      redis.call('ZREMRANGEBYSCORE', distinct, '-inf', now - distinctMs)
-      redis.call('ZADD', distinct, now, member)
-      redis.call('PEXPIRE', distinct, distinctMs)
-      if redis.call('ZCARD', distinct) > maxDistinct then
-        redis.call('SET', block, '1', 'PX', blockMs)
-        verdict = 3
-      end
-    end
-  end
-  verdicts[i] = verdict
-  states[i] = redis.call('GET', scan) or ''
-  local opKey = KEYS[4 * n + op]
-  redis.call('PFADD', opKey, opMember)
-end
-for j = 1, m do
-  redis.call('PEXPIRE', KEYS[4 * n + j], opTtlMs)
-  counts[j] = redis.call('PFCOUNT', KEYS[4 * n + j])
-end
-local out = {}
-for i = 1, n do out[#out + 1] = verdicts[i] end
-for i = 1, n do out[#out + 1] = states[i] end
-for j = 1, m do out[#out + 1] = counts[j] end
-return out
-`;
+/** How long an operator's per-minute HyperLogLog lives: its minute and the next. */
+const OPERATOR_TTL_MS = 120_000;
+const STORED: Promise<void> = Promise.resolve();
 
-const SCRIPT_SHA = createHash('sha1').update(GUARD_SCRIPT).digest('hex');
-/** Requests per script call: a batch of thousands runs as several short scripts, never one long one. */
-const SCRIPT_CHUNK = 200;
-const VERDICTS: GuardVerdict[] = ['allow', 'rate_limited', 'enumeration', 'enumeration'];
+/** A request's outcome inside one decision. */
+enum Outcome {
+  Allowed,
+  RateLimited,
+  /** Already blocked (or blocked by an earlier request of the batch). */
+  Blocked,
+  BlockedDistinct,
+  BlockedScan,
+}
 
 export interface RequestLimits {
   /** Lookups one MSISDN may make in any hour. Default 5. */
@@ -119,28 +67,43 @@ export interface RedisRequestGuardOptions {
   onOperatorSpike?: (operator: string, distinctCnics: number) => void;
   /** A number was found scanning (distance test) or asking too many CNICs. */
   onBlocked?: (operator: string, cause: 'distinct' | 'scan') => void;
-  now?: () => number;
 }
 
 /** The part of ioredis this needs, so a unit test can stand in for it. */
-export type GuardRedis = Pick<Redis, 'evalsha' | 'eval' | 'pipeline'>;
+export type GuardRedis = Pick<Redis, 'pipeline'>;
+
+/** Verdicts for a batch as soon as they are known, and the write-back of its memory, already sent. */
+export interface GuardDecision {
+  /** In request order. */
+  verdicts: GuardVerdict[];
+  /**
+   * Settles (never rejects) once Redis has stored the batch's memory and the operator counts have
+   * been checked. A failed write is logged and reported (onFailOpen(0)); the verdicts stand.
+   */
+  stored: Promise<void>;
+}
 
 /**
- * The lookup replicas' shared memory of who asked what. Keys carry only keyed hashes of MSISDNs
- * (`parchee:guard:<kind>:<hash>`); members are salted HMACs of CNIC hashes; the previous CNIC,
- * needed for the scan test, is remembered only as salted marks of it and of its neighbourhood
- * cells. See docs/protection.md.
+ * The lookup replicas' shared memory of who asked what: one string per MSISDN,
+ * `<prefix>state:<keyed hash of the MSISDN>`, holding its recent lookup times, the salted
+ * members of the distinct CNICs it asked with their last-ask times, its block, and its scan
+ * state (see guard-state.ts and docs/protection.md), plus one HyperLogLog per operator and minute.
+ * No key or value holds a clear MSISDN or CNIC, nor anything that joins with the roll or the MO.
  *
- * One MSISDN's MOs share a Kafka key and so a partition: one replica handles them at a time,
- * which is what makes the read-then-write of the scan state safe without a lock.
+ * A batch costs two round trips: one pipeline of `TIME` (Redis's clock dates everything: the
+ * replicas' clocks may disagree, the server's is one) and one `MGET` of the batch's states; the
+ * decisions, in request order in this process (a number's later requests see its earlier ones);
+ * then one pipeline that writes back each state that changed (`SET … PX`) and adds the batch to
+ * the operators' HyperLogLogs. Redis does no more than read and write strings.
+ *
+ * Read, decide, write without a lock or a script is safe because one MSISDN's MOs share a Kafka
+ * key and so a partition: one replica, one batch at a time, handles a number. A batch re-read
+ * after a crash counts again, as before (docs/protection.md).
  */
 export class RedisRequestGuard implements RequestGuard {
   private readonly limits: RequestLimits;
   private readonly prefix: string;
   private readonly logger: Logger;
-  private readonly now: () => number;
-  private readonly nonce = randomBytes(6).toString('base64url');
-  private sequence = 0;
 
   constructor(
     private readonly redis: GuardRedis,
@@ -151,124 +114,170 @@ export class RedisRequestGuard implements RequestGuard {
     this.limits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
     this.prefix = options.keyPrefix ?? 'parchee:guard:';
     this.logger = options.logger ?? silentLogger;
-    this.now = options.now ?? Date.now;
   }
 
+  /** The verdicts, once the batch's memory is stored too: a later check, on any replica, sees this batch. */
   async check(requests: readonly GuardedLookup[]): Promise<GuardVerdict[]> {
-    const verdicts: GuardVerdict[] = requests.map(() => 'allow');
-    const hashes = requests.map((r) => this.hasher.msisdn(r.msisdn));
-    const guarded = requests.flatMap((_r, i) => (this.options.allowlist?.has(hashes[i]) ? [] : [i]));
-    if (guarded.length === 0) return verdicts;
-
-    const operators = [...new Set(guarded.map((i) => requests[i].operator))];
-    const minute = Math.floor(this.now() / 60_000);
-    // Operator ids come from our own configuration, never from a citizen.
-    const operatorKeys = operators.map((op) => `${this.prefix}operator:${op}:${minute}`);
-    const requestKeys = guarded.map((i) => {
-      const h = KeyedHasher.text(hashes[i]);
-      return [`${this.prefix}lookups:${h}`, `${this.prefix}cnics:${h}`, `${this.prefix}block:${h}`, `${this.prefix}scan:${h}`];
-    });
-    const members = guarded.map((i) => this.secrets.cnicMember(hashes[i], requests[i].cnicHash));
-    const l = this.limits;
-    const calls: Array<{ keys: string[]; args: Array<string | number> }> = [];
-    for (let from = 0; from < guarded.length; from += SCRIPT_CHUNK) {
-      const chunk = guarded.slice(from, from + SCRIPT_CHUNK);
-      const chunkOperators = [...new Set(chunk.map((i) => requests[i].operator))];
-      const keys = [...requestKeys.slice(from, from + chunk.length).flat(), ...chunkOperators.map((op) => operatorKeys[operators.indexOf(op)])];
-      const perRequest = chunk.flatMap((i, c) => [
-        members[from + c],
-        this.secrets.operatorMember(requests[i].cnicHash),
-        chunkOperators.indexOf(requests[i].operator) + 1,
-      ]);
-      const head = [l.hourWindowMs, l.dayWindowMs, l.perHour, l.perDay, l.maxDistinctCnics, l.distinctWindowMs, l.blockMs, 120_000, `${this.nonce}.${++this.sequence}`, chunk.length, chunkOperators.length];
-      calls.push({ keys, args: [...head, ...perRequest] });
-    }
-
-    const codes: number[] = [];
-    const storedStates: string[] = [];
-    const operatorCounts = new Map<string, number>();
-    try {
-      const replies = await this.run(calls);
-      replies.forEach((reply, c) => {
-        const n = Number(calls[c].args[9]);
-        const m = Number(calls[c].args[10]);
-        for (let k = 0; k < n; k++) codes.push(Number(reply[k]));
-        for (let k = 0; k < n; k++) storedStates.push(String(reply[n + k]));
-        // HyperLogLogs are shared by the chunks: the last count an operator got is its total.
-        for (let j = 0; j < m; j++) operatorCounts.set(calls[c].keys[4 * n + j], Number(reply[2 * n + j]));
-      });
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message, requests: guarded.length }, 'request guard unavailable; allowing the batch');
-      this.options.onFailOpen?.(guarded.length);
-      return verdicts;
-    }
-
-    operators.forEach((op, j) => {
-      const count = operatorCounts.get(operatorKeys[j]) ?? 0;
-      if (count > l.operatorDistinctPerMinute) this.options.onOperatorSpike?.(op, count);
-    });
-
-    // The scan test: the script returned each number's previous scan state.
-    const writes: Array<[key: string, value: string, ttlMs: number]> = [];
-    const states = new Map<string, ScanState | null>();
-    const blockedHere = new Set<string>();
-    guarded.forEach((i, k) => {
-      const verdict = VERDICTS[codes[k]] ?? 'allow';
-      verdicts[i] = verdict;
-      if (codes[k] === 3) this.options.onBlocked?.(requests[i].operator, 'distinct');
-      const h = KeyedHasher.text(hashes[i]);
-      if (verdict === 'allow' && blockedHere.has(h)) verdicts[i] = 'enumeration';
-      if (verdicts[i] !== 'allow') return;
-      const previous = states.has(h) ? (states.get(h) ?? null) : decodeScanState(storedStates[k] || null);
-      const point = {
-        member: members[k],
-        near: [this.secrets.nearMember(hashes[i], 'a', requests[i].near[0]), this.secrets.nearMember(hashes[i], 'b', requests[i].near[1])] as [string, string],
-      };
-      const { state, scan } = nextScanState(previous, point, { strikes: l.scanStrikes });
-      states.set(h, state);
-      writes.push([requestKeys[k][3], encodeScanState(state), l.scanMemoryMs]);
-      if (scan) {
-        verdicts[i] = 'enumeration';
-        blockedHere.add(h);
-        writes.push([requestKeys[k][2], '1', l.blockMs]);
-        this.options.onBlocked?.(requests[i].operator, 'scan');
-      }
-    });
-    if (writes.length > 0) {
-      const pipeline = this.redis.pipeline();
-      for (const [key, value, ttl] of writes) pipeline.set(key, value, 'PX', ttl);
-      try {
-        const results = await pipeline.exec();
-        const failed = results?.find(([err]) => err)?.[0];
-        if (failed) throw failed;
-      } catch (err) {
-        // The verdicts stand; only the memory for the next request is lost.
-        this.logger.warn({ err: (err as Error).message }, 'request guard could not store scan state');
-        this.options.onFailOpen?.(0);
-      }
-    }
+    const { verdicts, stored } = await this.decide(requests);
+    await stored;
     return verdicts;
   }
 
-  /** Every chunk in one pipeline: one round trip, and Redis serves other clients between chunks. */
-  private async run(calls: Array<{ keys: string[]; args: Array<string | number> }>): Promise<Array<Array<number | string>>> {
-    const pipeline = this.redis.pipeline();
-    for (const { keys, args } of calls) pipeline.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
-    const results = (await pipeline.exec()) ?? [];
-    if (results.length !== calls.length) throw new Error('request guard pipeline returned no results');
-    const replies: Array<Array<number | string>> = [];
-    for (let c = 0; c < calls.length; c++) {
-      const [err, reply] = results[c];
-      if (err && /NOSCRIPT/.test(err.message)) {
-        // First use on this Redis: the script is loaded by running it once in full.
-        const { keys, args } = calls[c];
-        replies.push((await this.redis.eval(GUARD_SCRIPT, keys.length, ...keys, ...args)) as Array<number | string>);
-      } else if (err) {
-        throw err;
-      } else {
-        replies.push(reply as Array<number | string>);
+  /**
+   * The verdicts without waiting for the write-back, for a caller that would rather overlap it
+   * with its own work (the roll read). The write is on the wire when this resolves: a later
+   * decide() or check() on this guard is sent after it on the same connection and sees it. Another
+   * replica sees it once `stored` settles; a number's batches are on one replica at a time.
+   */
+  async decide(requests: readonly GuardedLookup[]): Promise<GuardDecision> {
+    const n = requests.length;
+    const verdicts = new Array<GuardVerdict>(n).fill('allow');
+    const allowlist = this.options.allowlist !== undefined && this.options.allowlist.size > 0 ? this.options.allowlist : null;
+    // Per request: its MSISDN hash and its slot among the batch's distinct numbers (-1: allowlisted).
+    const hashes = new Array<Buffer | undefined>(n);
+    const slots = new Int32Array(n).fill(-1);
+    const slotOf = new Map<string, number>();
+    const keys: string[] = [];
+    let guarded = 0;
+    for (let i = 0; i < n; i++) {
+      const request = requests[i];
+      const hash = request.msisdnHash ?? this.hasher.msisdn(request.msisdn);
+      if (allowlist?.has(hash)) continue;
+      hashes[i] = hash;
+      guarded++;
+      const text = KeyedHasher.text(hash);
+      let slot = slotOf.get(text);
+      if (slot === undefined) {
+        slot = keys.length;
+        slotOf.set(text, slot);
+        keys.push(text);
+      }
+      slots[i] = slot;
+    }
+    if (guarded === 0) return { verdicts, stored: STORED };
+
+    // The state keys, then the block flags of the layout before this one (honoured below).
+    const m = keys.length;
+    const readKeys = new Array<string>(2 * m);
+    for (let j = 0; j < m; j++) {
+      readKeys[j] = this.prefix + 'state:' + keys[j];
+      readKeys[m + j] = this.prefix + 'block:' + keys[j];
+    }
+    let now: number;
+    let values: Array<string | null>;
+    try {
+      const pipeline = this.redis.pipeline();
+      pipeline.time();
+      pipeline.mget(readKeys);
+      const results = await pipeline.exec();
+      if (!results || results.length !== 2) throw new Error('request guard read returned no results');
+      if (results[0][0]) throw results[0][0];
+      if (results[1][0]) throw results[1][0];
+      const time = results[0][1] as [string, string];
+      now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+      values = results[1][1] as Array<string | null>;
+      if (!Number.isFinite(now) || values.length !== 2 * m) throw new Error('request guard read returned an unexpected reply');
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, requests: guarded }, 'request guard unavailable; allowing the batch');
+      this.options.onFailOpen?.(guarded);
+      return { verdicts, stored: STORED };
+    }
+
+    const states = new Array<GuardState | undefined>(m);
+    const changed = new Uint8Array(m);
+    // Per operator: the HLL key, then the batch's members (one array, no copy for the PFADD).
+    const operators = new Map<string, string[]>();
+    const minute = Math.floor(now / 60_000);
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i];
+      if (slot < 0) continue;
+      const request = requests[i];
+      let pfadd = operators.get(request.operator);
+      // Operator ids come from our own configuration, never from a citizen.
+      if (pfadd === undefined) operators.set(request.operator, (pfadd = [`${this.prefix}operator:${request.operator}:${minute}`]));
+      pfadd.push(this.secrets.operatorMember(request.cnicHash));
+
+      let state = states[slot];
+      if (state === undefined) {
+        state = states[slot] = decodeGuardState(values[slot]);
+        // Blocked under the previous layout: its flag is honoured until it expires (a day at most).
+        if (values[m + slot] !== null) state.blockedUntil = Math.max(state.blockedUntil, now + 1);
+      }
+      const outcome = this.decideOne(state, now, hashes[i] as Buffer, request);
+      if (outcome === Outcome.Allowed) {
+        changed[slot] = 1;
+        continue;
+      }
+      verdicts[i] = outcome === Outcome.RateLimited ? 'rate_limited' : 'enumeration';
+      if (outcome === Outcome.BlockedDistinct || outcome === Outcome.BlockedScan) {
+        changed[slot] = 1;
+        this.options.onBlocked?.(request.operator, outcome === Outcome.BlockedScan ? 'scan' : 'distinct');
       }
     }
-    return replies;
+
+    const pipeline = this.redis.pipeline();
+    let writes = 0;
+    for (let j = 0; j < m; j++) {
+      if (changed[j] === 0) continue;
+      const state = states[j] as GuardState;
+      pruneGuardState(state, now, this.limits);
+      // Never 0 for a changed state: it holds at least what was written now.
+      pipeline.set(readKeys[j], encodeGuardState(state, now), 'PX', Math.max(1, guardStateTtlMs(state, now, this.limits)));
+      writes++;
+    }
+    for (const pfadd of operators.values()) {
+      pipeline.call('PFADD', pfadd);
+      pipeline.pexpire(pfadd[0], OPERATOR_TTL_MS);
+      pipeline.pfcount(pfadd[0]);
+    }
+    const stored = pipeline.exec().then(
+      (results) => this.afterWrite(results, writes, operators),
+      (err: Error) => this.writeFailed(err),
+    );
+    return { verdicts, stored };
+  }
+
+  /** One request against its number's state, which it updates. */
+  private decideOne(state: GuardState, now: number, msisdnHash: Buffer, request: GuardedLookup): Outcome {
+    const l = this.limits;
+    if (state.blockedUntil > now) return Outcome.Blocked;
+    // Refused lookups are not recorded: a number that keeps retrying is answered again as its
+    // oldest lookups age out of the windows.
+    if (countLookups(state, now, l.hourWindowMs) >= l.perHour || countLookups(state, now, l.dayWindowMs) >= l.perDay) return Outcome.RateLimited;
+    addLookup(state, now);
+    const member = this.secrets.cnicMember(msisdnHash, request.cnicHash);
+    if (addCnic(state, member, now, l.distinctWindowMs) > l.maxDistinctCnics) {
+      state.blockedUntil = now + l.blockMs;
+      return Outcome.BlockedDistinct;
+    }
+    const previous = state.scan !== null && state.scanAt > now - l.scanMemoryMs ? state.scan : null;
+    const point = {
+      member,
+      near: [this.secrets.nearMember(msisdnHash, 'a', request.near[0]), this.secrets.nearMember(msisdnHash, 'b', request.near[1])] as [string, string],
+    };
+    const { state: scan, scan: scanning } = nextScanState(previous, point, { strikes: l.scanStrikes });
+    state.scan = scan;
+    state.scanAt = now;
+    if (!scanning) return Outcome.Allowed;
+    state.blockedUntil = now + l.blockMs;
+    return Outcome.BlockedScan;
+  }
+
+  private afterWrite(results: Array<[Error | null, unknown]> | null, writes: number, operators: Map<string, string[]>): void {
+    if (!results) return this.writeFailed(new Error('request guard write returned no results'));
+    const failed = results.find(([err]) => err)?.[0];
+    let j = writes;
+    for (const operator of operators.keys()) {
+      const [err, count] = results[j + 2] ?? [null, 0];
+      j += 3;
+      if (!err && Number(count) > this.limits.operatorDistinctPerMinute) this.options.onOperatorSpike?.(operator, Number(count));
+    }
+    if (failed) this.writeFailed(failed);
+  }
+
+  private writeFailed(err: Error): void {
+    // The verdicts stand; only the memory for the next requests is lost.
+    this.logger.warn({ err: err.message }, 'request guard could not store its state');
+    this.options.onFailOpen?.(0);
   }
 }

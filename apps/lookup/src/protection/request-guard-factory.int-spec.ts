@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import { MetricsRegistry, silentLogger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
 import { loadLookupConfig } from '../config/lookup-config';
@@ -13,8 +14,10 @@ describe('createRequestGuard against real Redis', () => {
     expect(createRequestGuard(config, { logger: silentLogger, metrics: new MetricsRegistry('lookup') })).toBeNull();
   });
 
-  it('limits with the configured settings and starts every seen operator\'s alert series at 0', async () => {
-    const config = loadLookupConfig({ PARCHEE_PEPPER: pepper, PROTECTION_LOOKUPS_PER_HOUR: '1', PROTECTION_KEY_PREFIX: `parchee:test:factory:${randomBytes(4).toString('hex')}:` });
+  it('limits with the configured settings, keeps one state key for the number, and starts every seen operator\'s alert series at 0', async () => {
+    const prefix = `parchee:test:factory:${randomBytes(4).toString('hex')}:`;
+    const config = loadLookupConfig({ PARCHEE_PEPPER: pepper, PROTECTION_LOOKUPS_PER_HOUR: '1', PROTECTION_KEY_PREFIX: prefix });
+    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 0 });
     const metrics = new MetricsRegistry('lookup');
     const handle = createRequestGuard(config, { logger: silentLogger, metrics })!;
     try {
@@ -24,8 +27,14 @@ describe('createRequestGuard against real Redis', () => {
       expect(await handle.guard.check([req('3520212345671'), req('3520212345671')])).toEqual(['allow', 'rate_limited']);
       const body = (await metrics.render()).body;
       for (const kind of ['distinct', 'scan', 'operator_spike']) expect(body).toMatch(new RegExp(`parchee_enumeration_alerts_total\\{operator="telenor",kind="${kind}"[^}]*\\} 0\\n`));
+      const keys = (await redis.keys(`${prefix}*`)).sort();
+      expect(keys).toEqual([expect.stringMatching(/operator:telenor:\d+$/), `${prefix}state:${KeyedHasher.text(hasher.msisdn('923339900201'))}`]);
     } finally {
       await handle.close();
+      // The machine's Redis (database 0) outlives the test: leave nothing behind.
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(keys);
+      await redis.quit();
     }
   });
 });

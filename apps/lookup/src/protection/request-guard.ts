@@ -2,6 +2,11 @@
 export interface GuardedLookup {
   /** Normalised MSISDN, e.g. 923001234567. Hashed before it touches Redis. */
   msisdn: string;
+  /**
+   * `KeyedHasher.msisdn(msisdn)` when the caller has it already (the pipeline does): the guard
+   * uses it instead of hashing the number again. Must be made with the guard's own pepper.
+   */
+  msisdnHash?: Buffer;
   operator: string;
   /** The CNIC's keyed hash (under the lookup's current pepper when the MO carries it). */
   cnicHash: Buffer;
