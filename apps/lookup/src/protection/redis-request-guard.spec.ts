@@ -241,6 +241,28 @@ describe('RedisRequestGuard', () => {
     expect(await ask(guard, [lookup('923001234567', farCnic(0))])).toEqual(['allow']);
   });
 
+  it('reads only the state keys once told the old layout’s flags are gone', async () => {
+    const hash = KeyedHasher.text(hasher.msisdn('923001234567'));
+    redis.strings.set(`${PREFIX}block:${hash}`, { value: '1', expiresAt: redis.now + HOUR });
+    const read: string[][] = [];
+    const pipelineOf = redis.client.pipeline;
+    const guard = new RedisRequestGuard(
+      {
+        pipeline: () => {
+          const pipeline = pipelineOf();
+          const inner = pipeline.mget;
+          pipeline.mget = (keys: string[]) => (read.push(keys), inner(keys));
+          return pipeline;
+        },
+      } as unknown as GuardRedis,
+      hasher,
+      secrets,
+      { legacyBlockFlags: false },
+    );
+    expect(await ask(guard, [lookup('923001234567', farCnic(0))])).toEqual(['allow']);
+    expect(read).toEqual([[stateKey('923001234567')]]);
+  });
+
   it('never asks Redis about allowlisted numbers, given as clear numbers or by hash', async () => {
     const allowlist = new GuardAllowlist(['923001234567', `hmac:${KeyedHasher.text(hasher.msisdn('923007654321'))}`], hasher);
     const guard = redis.guard({ allowlist, limits: { perHour: 1, maxDistinctCnics: 1 } });

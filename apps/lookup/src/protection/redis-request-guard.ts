@@ -67,6 +67,13 @@ export interface RedisRequestGuardOptions {
   onOperatorSpike?: (operator: string, distinctCnics: number) => void;
   /** A number was found scanning (distance test) or asking too many CNICs. */
   onBlocked?: (operator: string, cause: 'distinct' | 'scan') => void;
+  /**
+   * Also read each number's block flag of the previous key layout (`<prefix>block:<hash>`, one
+   * more key per number in the same MGET), so that a number blocked before the upgrade stays
+   * blocked until that flag expires. Default true. It costs a few µs of CPU per lookup, in lookup
+   * and in Redis: once a release has run for `blockMs`, no such flag is left, and it can go.
+   */
+  legacyBlockFlags?: boolean;
 }
 
 /** The part of ioredis this needs, so a unit test can stand in for it. */
@@ -156,13 +163,12 @@ export class RedisRequestGuard implements RequestGuard {
     }
     if (guarded === 0) return { verdicts, stored: STORED };
 
-    // The state keys, then the block flags of the layout before this one (honoured below).
+    // The state keys, then the block flags of the layout before this one (legacyBlockFlags).
     const m = keys.length;
-    const readKeys = new Array<string>(2 * m);
-    for (let j = 0; j < m; j++) {
-      readKeys[j] = this.prefix + 'state:' + keys[j];
-      readKeys[m + j] = this.prefix + 'block:' + keys[j];
-    }
+    const legacy = this.options.legacyBlockFlags !== false;
+    const readKeys = new Array<string>(legacy ? 2 * m : m);
+    for (let j = 0; j < m; j++) readKeys[j] = this.prefix + 'state:' + keys[j];
+    if (legacy) for (let j = 0; j < m; j++) readKeys[m + j] = this.prefix + 'block:' + keys[j];
     let now: number;
     let values: Array<string | null>;
     try {
@@ -176,7 +182,7 @@ export class RedisRequestGuard implements RequestGuard {
       const time = results[0][1] as [string, string];
       now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
       values = results[1][1] as Array<string | null>;
-      if (!Number.isFinite(now) || values.length !== 2 * m) throw new Error('request guard read returned an unexpected reply');
+      if (!Number.isFinite(now) || values.length !== readKeys.length) throw new Error('request guard read returned an unexpected reply');
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, requests: guarded }, 'request guard unavailable; allowing the batch');
       this.options.onFailOpen?.(guarded);
@@ -201,7 +207,7 @@ export class RedisRequestGuard implements RequestGuard {
       if (state === undefined) {
         state = states[slot] = decodeGuardState(values[slot]);
         // Blocked under the previous layout: its flag is honoured until it expires (a day at most).
-        if (values[m + slot] !== null) state.blockedUntil = Math.max(state.blockedUntil, now + 1);
+        if (legacy && values[m + slot] !== null) state.blockedUntil = Math.max(state.blockedUntil, now + 1);
       }
       const outcome = this.decideOne(state, now, hashes[i] as Buffer, request);
       if (outcome === Outcome.Allowed) {
