@@ -59,6 +59,25 @@ describe('LookupPipeline audit trail', () => {
     expect(dump).not.toContain('923001234567');
   });
 
+  it('hashes each sender once and hands that hash to both the guard and the audit row', async () => {
+    let hashed = 0;
+    const counting = { msisdn: (m: string) => (hashed++, hasher.msisdn(m)) };
+    const seen: Array<Buffer | undefined> = [];
+    const guard: RequestGuard = { check: async (reqs) => reqs.map((r) => (seen.push(r.msisdnHash), 'allow')) };
+    const writes: AuditRow[][] = [];
+    const pipeline = new LookupPipeline(directory, hasher.id, { guard, audit: { hasher: counting, write: async (rows) => void writes.push(rows) } });
+    await pipeline.process(batchOf([mo('a', FOUND), mo('b', '3520212345673', '923007654321'), mo('c', 'HELP')]));
+
+    // Two lookups seen by the guard, three audit rows: three hashes, not five.
+    expect(hashed).toBe(3);
+    expect(seen.map((h) => h?.toString('hex'))).toEqual([hasher.msisdn('923001234567').toString('hex'), hasher.msisdn('923007654321').toString('hex')]);
+    expect(writes[0].map((r) => r.msisdnHash.toString('hex'))).toEqual([
+      hasher.msisdn('923001234567').toString('hex'),
+      hasher.msisdn('923007654321').toString('hex'),
+      hasher.msisdn('923001234567').toString('hex'),
+    ]);
+  });
+
   it('still returns every reply when the audit write fails, and reports the failure', async () => {
     const failures: number[] = [];
     const pipeline = new LookupPipeline(directory, hasher.id, {

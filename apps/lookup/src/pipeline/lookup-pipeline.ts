@@ -5,7 +5,7 @@ import { KeyedHasher } from '@parchee/privacy';
 import type { AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { renderReply, type ReplyInput, type VoterDetails } from '../reply/reply-templates';
-import type { GuardVerdict, RequestGuard } from '../protection/request-guard';
+import type { GuardVerdict, GuardedLookup, RequestGuard } from '../protection/request-guard';
 
 /**
  * The roll as lookup sees it: batched, keyed by CNIC hashes. RollReader implements it. Given the
@@ -53,6 +53,8 @@ interface Parsed {
   request: MoRequest;
   /** The CNIC hash the roll was read with (or would have been), for the reply and the audit. */
   hash?: Buffer;
+  /** KeyedHasher.msisdn of the sender, made once for the guard and the audit row. */
+  msisdnHash?: Buffer;
   refused?: Exclude<GuardVerdict, 'allow'>;
 }
 
@@ -135,7 +137,7 @@ export class LookupPipeline {
           at: new Date(now),
           moId: p.mo.id,
           operator: p.mo.operator,
-          msisdnHash: this.options.audit.hasher.msisdn(p.mo.msisdn),
+          msisdnHash: this.msisdnHashOf(p, this.options.audit.hasher),
           cnicHash: p.hash ?? null,
           outcome: kind,
           refusal: p.refused ?? null,
@@ -169,9 +171,12 @@ export class LookupPipeline {
       const { hashes, near } = p.request.cnic;
       // The guard's memory is keyed by the lookup's own pepper; any hash the MO has will do otherwise.
       p.hash = Buffer.from(hashes[this.pepperId] ?? Object.values(hashes)[0], 'base64url');
-      return [{ p, lookup: { msisdn: p.mo.msisdn, operator: p.mo.operator, cnicHash: p.hash, near } }];
+      return [{ p, lookup: { msisdn: p.mo.msisdn, operator: p.mo.operator, cnicHash: p.hash, near } as GuardedLookup }];
     });
     if (!guard || lookups.length === 0) return;
+    // The audit's hasher holds the same pepper as the guard's: hash each number once for both.
+    const hasher = this.options.audit?.hasher;
+    if (hasher) for (const { p, lookup } of lookups) lookup.msisdnHash = this.msisdnHashOf(p, hasher);
     const verdicts = await guard.check(lookups.map(({ lookup }) => lookup));
     lookups.forEach(({ p }, i) => {
       const verdict = verdicts[i];
@@ -179,6 +184,10 @@ export class LookupPipeline {
       p.refused = verdict;
       this.options.onRefused?.(verdict, p.mo.operator);
     });
+  }
+
+  private msisdnHashOf(p: Parsed, hasher: Pick<KeyedHasher, 'msisdn'>): Buffer {
+    return (p.msisdnHash ??= hasher.msisdn(p.mo.msisdn));
   }
 
   private async writeAudit(sink: LookupAudit, rows: AuditRow[]): Promise<void> {
