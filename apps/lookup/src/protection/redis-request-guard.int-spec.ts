@@ -103,6 +103,7 @@ describe('RedisRequestGuard against real Redis', () => {
   });
 
   it('decides a batch of hundreds of numbers in one read and one write, each number with one key, in order within the batch', async () => {
+    // 451 requests of 450 numbers: one write script, and the operator's PFADD in the same pipeline.
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
     clients.push(redis);
     let pipelines = 0;

@@ -1,7 +1,7 @@
 import { KeyedHasher } from '@parchee/privacy';
 import { GuardAllowlist } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
-import { RedisRequestGuard, type GuardRedis, type RedisRequestGuardOptions } from './redis-request-guard';
+import { RedisRequestGuard, WRITE_SCRIPT, type GuardRedis, type RedisRequestGuardOptions } from './redis-request-guard';
 import type { GuardedLookup } from './request-guard';
 
 const pepper = 'unit-test-pepper-0123456789abcdef';
@@ -22,8 +22,8 @@ const farCnic = (i: number) => String(3520200000001 + i * 10_000_000);
 const stateKey = (msisdn: string) => `${PREFIX}state:${KeyedHasher.text(hasher.msisdn(msisdn))}`;
 
 /**
- * An in-memory Redis with its own clock, speaking the commands the guard sends (TIME, MGET, SET
- * PX, PFADD as an exact set, PEXPIRE, PFCOUNT), and recording every pipeline it ran.
+ * An in-memory Redis with its own clock, speaking the commands the guard sends (TIME, MGET, the
+ * write script, PFADD as an exact set, PEXPIRE, PFCOUNT), and recording every pipeline it ran.
  */
 class FakeRedis {
   now = Date.UTC(2026, 10, 30, 6, 0, 0);
@@ -62,15 +62,17 @@ class FakeRedis {
       const pipeline = {
         time: () => add('time', () => [String(Math.floor(this.now / 1000)), String((this.now % 1000) * 1000)]),
         mget: (keys: string[]) => add('mget', () => keys.map((k) => this.get(k))),
-        set: (key: string, value: string, px: string, ttl: number) =>
-          add('set', () => {
-            expect(px).toBe('PX');
-            this.strings.set(key, { value, expiresAt: this.now + ttl });
-            return 'OK';
-          }),
-        call: (command: string, args: string[]) =>
+        call: (command: string, args: Array<string | number>) =>
           add(command.toLowerCase(), () => {
-            const [key, ...members] = args;
+            if (command === 'EVAL') {
+              // The write script: SET KEYS[i] ARGV[2i-1] PX ARGV[2i].
+              expect(args[0]).toBe(WRITE_SCRIPT);
+              const count = Number(args[1]);
+              for (let i = 0; i < count; i++) this.strings.set(String(args[2 + i]), { value: String(args[2 + count + 2 * i]), expiresAt: this.now + Number(args[3 + count + 2 * i]) });
+              return count;
+            }
+            expect(command).toBe('PFADD');
+            const [key, ...members] = args.map(String);
             const set = this.sets.get(key) ?? { members: new Set<string>(), expiresAt: Infinity };
             for (const m of members) set.members.add(m);
             this.sets.set(key, set);
@@ -137,12 +139,20 @@ describe('RedisRequestGuard', () => {
     const guard = redis.guard({ limits: { perHour: 2, maxDistinctCnics: 100 } });
     const verdicts = await ask(guard, [lookup('923001111111', farCnic(0)), lookup('923002222222', farCnic(1)), lookup('923001111111', farCnic(2)), lookup('923001111111', farCnic(3))]);
     expect(verdicts).toEqual(['allow', 'allow', 'allow', 'rate_limited']);
-    // One read of both numbers' states, one write of each.
+    // One read of both numbers' states, one write of both.
     expect(redis.pipelines).toEqual([
       ['time', 'mget'],
-      ['set', 'set', 'pfadd', 'pexpire', 'pfcount'],
+      ['eval', 'pfadd', 'pexpire', 'pfcount'],
     ]);
     expect(await ask(guard, [lookup('923001111111', farCnic(4))])).toEqual(['rate_limited']);
+  });
+
+  it('writes a batch of more than 500 numbers in several short scripts, and remembers every one', async () => {
+    const guard = redis.guard({ limits: { perHour: 1 } });
+    const batch = Array.from({ length: 1201 }, (_, i) => lookup(`92300${String(2_000_000 + i)}`, farCnic(i % 7), i % 2 === 0 ? 'jazz' : 'zong'));
+    expect((await ask(guard, batch)).every((v) => v === 'allow')).toBe(true);
+    expect(redis.pipelines[1]).toEqual(['eval', 'eval', 'eval', 'pfadd', 'pexpire', 'pfcount', 'pfadd', 'pexpire', 'pfcount']);
+    expect((await ask(guard, batch)).every((v) => v === 'rate_limited')).toBe(true);
   });
 
   it('blocks a number asking its 4th distinct CNIC, while repeats of one CNIC stay allowed, and keeps it blocked for the block time', async () => {

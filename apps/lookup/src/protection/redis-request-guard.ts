@@ -7,6 +7,17 @@ import { addCnic, addLookup, countLookups, decodeGuardState, encodeGuardState, g
 import type { GuardedLookup, GuardVerdict, RequestGuard } from './request-guard';
 import { nextScanState } from './scan-detector';
 
+/**
+ * The write-back of a batch's states: `SET key value PX ttl` for each, ARGV holding value and ttl
+ * per key. Not for atomicity (nothing else writes these keys meanwhile, see the class comment) but
+ * for lookup's CPU: through ioredis every command of a pipeline costs about 10 µs (its Command,
+ * promise and reply), this script about 1 µs per key, for about 1 µs more of Redis's CPU. Sent as
+ * EVAL, whose text Redis hashes to find its compiled script (a microsecond a batch): no NOSCRIPT
+ * to recover from after a Redis restart.
+ */
+export const WRITE_SCRIPT = "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end return #KEYS";
+/** Keys per write script: a batch of thousands is written by several short scripts, never one long one. */
+const WRITE_CHUNK = 500;
 /** How long an operator's per-minute HyperLogLog lives: its minute and the next. */
 const OPERATOR_TTL_MS = 120_000;
 const STORED: Promise<void> = Promise.resolve();
@@ -100,8 +111,9 @@ export interface GuardDecision {
  * A batch costs two round trips: one pipeline of `TIME` (Redis's clock dates everything: the
  * replicas' clocks may disagree, the server's is one) and one `MGET` of the batch's states; the
  * decisions, in request order in this process (a number's later requests see its earlier ones);
- * then one pipeline that writes back each state that changed (`SET … PX`) and adds the batch to
- * the operators' HyperLogLogs. Redis does no more than read and write strings.
+ * then one pipeline that writes back each state that changed (`SET … PX`, by a one-line script:
+ * see WRITE_SCRIPT) and adds the batch to the operators' HyperLogLogs. Redis does no more than
+ * read and write strings.
  *
  * Read, decide, write without a lock or a script is safe because one MSISDN's MOs share a Kafka
  * key and so a partition: one replica, one batch at a time, handles a number. A batch re-read
@@ -223,12 +235,26 @@ export class RedisRequestGuard implements RequestGuard {
 
     const pipeline = this.redis.pipeline();
     let writes = 0;
-    for (let j = 0; j < m; j++) {
-      if (changed[j] === 0) continue;
-      const state = states[j] as GuardState;
-      pruneGuardState(state, now, this.limits);
-      // Never 0 for a changed state: it holds at least what was written now.
-      pipeline.set(readKeys[j], encodeGuardState(state, now), 'PX', Math.max(1, guardStateTtlMs(state, now, this.limits)));
+    let changedKeys = 0;
+    for (let j = 0; j < m; j++) changedKeys += changed[j];
+    for (let j = 0; j < m && changedKeys > 0; ) {
+      // EVAL script numkeys key… (value ttl)…
+      const count = Math.min(WRITE_CHUNK, changedKeys);
+      const args = new Array<string | number>(2 + 3 * count);
+      args[0] = WRITE_SCRIPT;
+      args[1] = count;
+      for (let k = 0; k < count; j++) {
+        if (changed[j] === 0) continue;
+        const state = states[j] as GuardState;
+        pruneGuardState(state, now, this.limits);
+        args[2 + k] = readKeys[j];
+        args[2 + count + 2 * k] = encodeGuardState(state, now);
+        // Never 0 for a changed state: it holds at least what was written now.
+        args[3 + count + 2 * k] = Math.max(1, guardStateTtlMs(state, now, this.limits));
+        k++;
+      }
+      pipeline.call('EVAL', args);
+      changedKeys -= count;
       writes++;
     }
     for (const pfadd of operators.values()) {
