@@ -115,7 +115,7 @@ export interface GuardDecision {
  * see WRITE_SCRIPT) and adds the batch to the operators' HyperLogLogs. Redis does no more than
  * read and write strings.
  *
- * Read, decide, write without a lock or a script is safe because one MSISDN's MOs share a Kafka
+ * Read, decide, write without a lock or a deciding script is safe because one MSISDN's MOs share a Kafka
  * key and so a partition: one replica, one batch at a time, handles a number. A batch re-read
  * after a crash counts again, as before (docs/protection.md).
  */
@@ -262,10 +262,14 @@ export class RedisRequestGuard implements RequestGuard {
       pipeline.pexpire(pfadd[0], OPERATOR_TTL_MS);
       pipeline.pfcount(pfadd[0]);
     }
-    const stored = pipeline.exec().then(
-      (results) => this.afterWrite(results, writes, operators),
-      (err: Error) => this.writeFailed(err),
-    );
+    const stored = pipeline
+      .exec()
+      .then(
+        (results) => this.afterWrite(results, writes, operators),
+        (err: Error) => this.writeFailed(err),
+      )
+      // `stored` never rejects: a callback that throws is logged, not left unhandled.
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'request guard write-back callback failed'));
     return { verdicts, stored };
   }
 
