@@ -1,3 +1,4 @@
+import { createHash, hkdfSync } from 'node:crypto';
 import { KeyedHasher } from '@parchee/privacy';
 import { GuardSecrets } from './guard-secrets';
 
@@ -24,6 +25,19 @@ describe('GuardSecrets', () => {
     expect(na).not.toBe(secrets.nearMember(b, 'a', nearA));
     expect(na).not.toBe(secrets.nearMember(a, 'b', nearA));
     expect(nearA).not.toContain(na);
+  });
+
+  it('is SHA-256 of the derived key, the label and the length-prefixed parts, cut to 96 bits', () => {
+    const key = Buffer.from(hkdfSync('sha256', Buffer.from(pepper, 'utf8'), Buffer.alloc(0), 'parchee-guard-member-v2', 32));
+    const framed = (...parts: Buffer[]) => Buffer.concat(parts.flatMap((p) => [Buffer.from([p.length >> 8, p.length & 0xff]), p]));
+    const expected = (label: string, ...parts: Buffer[]) =>
+      createHash('sha256').update(key).update(label, 'latin1').update(framed(...parts)).digest().subarray(0, 12).toString('base64url');
+    expect(secrets.cnicMember(a, cnic)).toBe(expected('m:', a, cnic));
+    expect(secrets.nearMember(b, 'b', nearA)).toBe(expected('nb:', b, Buffer.from(nearA, 'base64url')));
+    expect(secrets.operatorMember(cnic)).toBe(expected('o:', cnic));
+    // The scratch buffer is reused: a long input in between changes nothing for the next one.
+    secrets.cnicMember(Buffer.alloc(300, 7), cnic);
+    expect(secrets.cnicMember(a, cnic)).toBe(expected('m:', a, cnic));
   });
 
   it('depends on the pepper', () => {
