@@ -28,6 +28,18 @@ export interface GroupConsumerOptions {
   /** Upper bound of one fetch per partition, bytes. Default 256 KiB (about a thousand SMS). */
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Bytes the broker waits for before it answers a fetch (over all the partitions of the fetch),
+   * unless `maxWaitTimeInMs` passes first. Default 1: a fetch returns as soon as there is any
+   * record. More makes a steady-rate consumer take bigger, fewer batches, each record waiting at
+   * most `maxWaitTimeInMs` longer.
+   */
+  minBytes?: number;
+  /**
+   * Longest the broker holds a fetch waiting for `minBytes`, ms. With `minBytes` 1 it only bounds
+   * the long poll of an idle consumer, and a stop waits for the fetch in progress. Default 1000.
+   */
+  maxWaitTimeInMs?: number;
   logger?: Logger;
 }
 
@@ -54,9 +66,11 @@ export class GroupConsumer {
       // A third of the session at most, so two lost heartbeats do not yet cost the partitions.
       heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,
+      minBytes: options.minBytes ?? 1,
       // A stop waits for the fetch in progress: a 1 s long poll (not kafkajs's 5 s) keeps a
-      // graceful shutdown well inside its 10 s. Records still come back as soon as there are any.
-      maxWaitTimeInMs: 1000,
+      // graceful shutdown well inside its 10 s. Records still come back as soon as there are
+      // `minBytes` of them.
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
       allowAutoTopicCreation: false,
       readUncommitted: false,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },

@@ -6,7 +6,8 @@ export const DEFAULT_MAX_PRODUCE_BYTES = 512 * 1024;
 /** Per-record framing in a v2 record batch, rounded up; only has to keep the estimate on the safe side. */
 const RECORD_OVERHEAD = 64;
 
-function recordBytes(r: OutgoingRecord): number {
+/** Estimated bytes of one record in a produce request, on the safe side. */
+export function recordBytes(r: OutgoingRecord): number {
   let n = RECORD_OVERHEAD + (r.key === null ? 0 : Buffer.byteLength(r.key)) + r.value.length;
   if (r.headers) for (const [k, v] of Object.entries(r.headers)) n += Buffer.byteLength(k) + Buffer.byteLength(v);
   return n;

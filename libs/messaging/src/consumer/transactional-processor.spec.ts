@@ -1,15 +1,31 @@
-import type { EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka, TopicMessages } from 'kafkajs';
 import { MessagingError } from '../errors/messaging-error';
-import { TransactionalProcessor } from './transactional-processor';
+import { TransactionalProcessor, offsetsOf, type TransactionOutcome } from './transactional-processor';
+
+interface FakeTransaction {
+  producer: string;
+  sent: TopicMessages[][];
+  offsets: Array<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
+  state: 'open' | 'committed' | 'aborted';
+}
 
 /**
  * A stand-in for kafkajs with what TransactionalProcessor uses: one consumer whose eachBatch the
  * test calls, and transactional producers whose transactions behave like kafkajs's state machine
- * after a failed abort (every later transaction() is refused).
+ * after a failed abort (every later transaction() is refused). Commits can be held, to keep a
+ * transaction in flight while more batches finish.
  */
-function fakeKafka(script: { failCommits: number; failAborts: number }) {
+function fakeKafka(script: { failCommits?: number; failAborts?: number; failCommitNumbers?: number[] } = {}) {
+  let failCommits = script.failCommits ?? 0;
+  let commits = 0;
+  let failAborts = script.failAborts ?? 0;
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   const producers: Array<{ id: string; committed: number; stuck: boolean; disconnected: boolean }> = [];
+  const transactions: FakeTransaction[] = [];
+  const resolved: Array<{ partition: number; offset: string }> = [];
+  let holding = false;
+  const held: Array<() => void> = [];
+  const commitWaiters: Array<() => void> = [];
   const kafka = {
     consumer: () => ({
       connect: async () => undefined,
@@ -27,34 +43,66 @@ function fakeKafka(script: { failCommits: number; failAborts: number }) {
         disconnect: async () => void (state.disconnected = true),
         transaction: async () => {
           if (state.stuck) throw new Error('Transaction state exception: Cannot call "beginTransaction" in state "ABORTING"');
+          const tx: FakeTransaction = { producer: state.id, sent: [], offsets: [], state: 'open' };
+          transactions.push(tx);
           return {
-            sendBatch: async () => undefined,
-            sendOffsets: async () => undefined,
+            sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => void tx.sent.push(topicMessages),
+            sendOffsets: async ({ topics }: { topics: FakeTransaction['offsets'][number] }) => void tx.offsets.push(topics),
             commit: async () => {
-              if (script.failCommits > 0 && script.failCommits--) throw new Error('Connection error: connect ECONNREFUSED');
+              commitWaiters.splice(0).forEach((w) => w());
+              if (holding) await new Promise<void>((r) => held.push(r));
+              commits++;
+              if (script.failCommitNumbers?.includes(commits)) throw new Error('Connection error: connect ECONNREFUSED');
+              if (failCommits > 0 && failCommits--) throw new Error('Connection error: connect ECONNREFUSED');
+              tx.state = 'committed';
               state.committed++;
             },
             abort: async () => {
-              if (script.failAborts > 0 && script.failAborts--) {
+              if (failAborts > 0 && failAborts--) {
                 state.stuck = true;
                 throw new Error('Connection error: connect ECONNREFUSED');
               }
+              tx.state = 'aborted';
             },
           };
         },
       };
     },
   } as unknown as Kafka;
-  const batch = (offset: string) =>
+  const payload = (partition: number, offsets: string[], stale = () => false) =>
     ({
-      batch: { topic: 'in', partition: 0, messages: [{ offset, key: null, value: Buffer.from('x'), timestamp: '0' }] },
-      resolveOffset: () => undefined,
+      batch: { topic: 'in', partition, messages: offsets.map((offset) => ({ offset, key: null, value: Buffer.from(`${partition}:${offset}`), timestamp: '0' })) },
+      resolveOffset: (offset: string) => void resolved.push({ partition, offset }),
       heartbeat: async () => undefined,
       isRunning: () => true,
-      isStale: () => false,
+      isStale: stale,
     }) as unknown as EachBatchPayload;
-  return { kafka, producers, deliver: (offset: string) => eachBatch!(batch(offset)) };
+  return {
+    kafka,
+    producers,
+    transactions,
+    resolved,
+    deliver: (offset: string, partition = 0) => eachBatch!(payload(partition, [offset])),
+    deliverBatch: (partition: number, offsets: string[], stale?: () => boolean) => eachBatch!(payload(partition, offsets, stale)),
+    /** Commits from now on wait for release(). */
+    hold: () => void (holding = true),
+    release: () => {
+      holding = false;
+      held.splice(0).forEach((r) => r());
+    },
+    /** Resolves when the next commit is called, i.e. a transaction is in flight. */
+    nextCommit: () => new Promise<void>((r) => commitWaiters.push(r)),
+  };
 }
+
+/**
+ * Runs every promise continuation already queued. The fakes do no I/O, so once this returns each
+ * delivered batch has been processed and is waiting for its transaction: a flush, not a wait.
+ */
+const settle = () => new Promise<void>((r) => setImmediate(r));
+
+const echo = async (batch: { records: Array<{ value: Buffer | null }> }) => batch.records.map((r) => ({ topic: 'out', key: 'k', value: r.value! }));
+const outputsOf = (tx: FakeTransaction) => tx.sent.flatMap((chunk) => chunk.flatMap((t) => t.messages.map((m) => String(m.value))));
 
 describe('TransactionalProcessor', () => {
   it('renews a producer whose abort failed, so the batch read again commits instead of the consumer crashing for good', async () => {
@@ -75,12 +123,190 @@ describe('TransactionalProcessor', () => {
   });
 
   it('keeps the same producer when the abort succeeded', async () => {
-    const fake = fakeKafka({ failCommits: 1, failAborts: 0 });
+    const fake = fakeKafka({ failCommits: 1 });
     const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'lookup-b', concurrency: 1 });
     await processor.start(async () => []);
     await expect(fake.deliver('1')).rejects.toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
     await fake.deliver('1');
     expect(fake.producers).toHaveLength(1);
     expect(fake.producers[0].committed).toBe(1);
+  });
+
+  it('uses one transactional producer per replica, whatever the concurrency', async () => {
+    const fake = fakeKafka();
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'lookup-c', concurrency: 12 });
+    await processor.start(echo);
+    await Promise.all([fake.deliver('1', 0), fake.deliver('1', 1), fake.deliver('1', 2)]);
+    expect(fake.producers.map((p) => p.id)).toEqual(['lookup-c-0']);
+  });
+
+  it('commits the batches that finish while a transaction is in flight together, in the next transaction, with one sendOffsets', async () => {
+    const fake = fakeKafka();
+    const outcomes: TransactionOutcome[] = [];
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4, onTransaction: (t) => outcomes.push(t) });
+    await processor.start(echo);
+
+    fake.hold();
+    const inFlight = fake.nextCommit();
+    const first = fake.deliverBatch(0, ['10', '11']);
+    await inFlight;
+    const later = [fake.deliverBatch(1, ['5']), fake.deliverBatch(2, ['7', '8', '9']), fake.deliverBatch(3, ['0'])];
+    await settle();
+    // Nothing of the later batches has gone anywhere while the first transaction is open.
+    expect(fake.transactions).toHaveLength(1);
+    fake.release();
+    await Promise.all([first, ...later]);
+
+    expect(fake.transactions).toHaveLength(2);
+    const [t1, t2] = fake.transactions;
+    expect(outputsOf(t1)).toEqual(['0:10', '0:11']);
+    expect(t1.offsets).toEqual([[{ topic: 'in', partitions: [{ partition: 0, offset: '12' }] }]]);
+    expect(outputsOf(t2)).toEqual(['1:5', '2:7', '2:8', '2:9', '3:0']);
+    expect(t2.offsets).toEqual([
+      [
+        {
+          topic: 'in',
+          partitions: [
+            { partition: 1, offset: '6' },
+            { partition: 2, offset: '10' },
+            { partition: 3, offset: '1' },
+          ],
+        },
+      ],
+    ]);
+    expect(t2.state).toBe('committed');
+    expect(fake.resolved).toEqual(expect.arrayContaining([{ partition: 0, offset: '11' }, { partition: 1, offset: '5' }, { partition: 2, offset: '9' }, { partition: 3, offset: '0' }]));
+    expect(outcomes.map((o) => [o.committed, o.batches, o.records])).toEqual([
+      [true, 1, 2],
+      [true, 3, 5],
+    ]);
+  });
+
+  it('fails every batch of a failed transaction, and resolves none of their offsets', async () => {
+    // The first transaction commits; the second, carrying partitions 1 and 2, fails at its commit.
+    const fake = fakeKafka({ failCommitNumbers: [2] });
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4 });
+    await processor.start(echo);
+
+    fake.hold();
+    const inFlight = fake.nextCommit();
+    const first = fake.deliverBatch(0, ['3']);
+    await inFlight;
+    const grouped = [fake.deliverBatch(1, ['4']), fake.deliverBatch(2, ['5'])].map((p) => p.catch((err: unknown) => err));
+    await settle();
+    fake.release();
+    await first;
+    const errors = await Promise.all(grouped);
+
+    for (const err of errors) expect(err).toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
+    expect(fake.transactions.map((t) => t.state)).toEqual(['committed', 'aborted']);
+    expect(outputsOf(fake.transactions[1])).toEqual(['1:4', '2:5']);
+    expect(fake.resolved).toEqual([{ partition: 0, offset: '3' }]);
+  });
+
+  it('commits offsets in order per partition across transactions, and the highest when one transaction carries two batches of a partition', async () => {
+    const fake = fakeKafka();
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4 });
+    await processor.start(echo);
+    await fake.deliverBatch(0, ['0', '1', '2']);
+    await fake.deliverBatch(0, ['3', '4']);
+    expect(fake.transactions.flatMap((t) => t.offsets.map((o) => o[0].partitions))).toEqual([[{ partition: 0, offset: '3' }], [{ partition: 0, offset: '5' }]]);
+
+    expect(
+      offsetsOf([
+        { topic: 'in', partition: 0, lastOffset: '9' },
+        { topic: 'in', partition: 1, lastOffset: '4' },
+        { topic: 'in', partition: 0, lastOffset: '19' },
+        { topic: 'other', partition: 0, lastOffset: '1' },
+      ]),
+    ).toEqual([
+      { topic: 'in', partitions: [{ partition: 0, offset: '20' }, { partition: 1, offset: '5' }] },
+      { topic: 'other', partitions: [{ partition: 0, offset: '2' }] },
+    ]);
+  });
+
+  it('fails a waiting later batch of a partition whose earlier batch failed, so its offset cannot skip the failed records', async () => {
+    const fake = fakeKafka({ failCommits: 1 });
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4 });
+    await processor.start(echo);
+    fake.hold();
+    const inFlight = fake.nextCommit();
+    const earlier = fake.deliverBatch(0, ['0', '1']).catch((err: unknown) => err);
+    await inFlight;
+    const later = fake.deliverBatch(0, ['2', '3']).catch((err: unknown) => err);
+    const other = fake.deliverBatch(1, ['0']);
+    await settle();
+    fake.release();
+
+    expect(await earlier).toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
+    expect(await later).toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
+    await other;
+    const committedOffsets = fake.transactions.filter((t) => t.state === 'committed').flatMap((t) => t.offsets.flatMap((o) => o[0].partitions));
+    expect(committedOffsets).toEqual([{ partition: 1, offset: '1' }]);
+    expect(fake.resolved).toEqual([{ partition: 1, offset: '0' }]);
+  });
+
+  it('leaves out of the transaction a batch whose partition was re-positioned, and commits the others', async () => {
+    const fake = fakeKafka();
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4 });
+    await processor.start(echo);
+    fake.hold();
+    const inFlight = fake.nextCommit();
+    const first = fake.deliverBatch(0, ['0']);
+    await inFlight;
+    let revoked = false;
+    const stale = fake.deliverBatch(1, ['0'], () => revoked).catch((err: unknown) => err);
+    const fresh = fake.deliverBatch(2, ['0']);
+    await settle();
+    revoked = true;
+    fake.release();
+    await Promise.all([first, fresh]);
+
+    expect(await stale).toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
+    expect(outputsOf(fake.transactions[1])).toEqual(['2:0']);
+    expect(fake.transactions[1].offsets).toEqual([[{ topic: 'in', partitions: [{ partition: 2, offset: '1' }] }]]);
+    expect(fake.resolved).not.toContainEqual({ partition: 1, offset: '0' });
+  });
+
+  it('aborts the whole transaction when a partition in it is re-positioned before the commit', async () => {
+    const fake = fakeKafka();
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4 });
+    await processor.start(echo);
+    // Still ours when the transaction takes the batch; lost by the time the commit is due.
+    let checks = 0;
+    const result = fake.deliverBatch(0, ['0'], () => ++checks > 1);
+    await expect(result).rejects.toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
+    expect(fake.transactions.map((t) => t.state)).toEqual(['aborted']);
+    expect(fake.resolved).toEqual([]);
+  });
+
+  it('bounds the batches and bytes one transaction carries', async () => {
+    const fake = fakeKafka();
+    const processor = new TransactionalProcessor(fake.kafka, {
+      groupId: 'g',
+      topic: 'in',
+      transactionalIdPrefix: 'p',
+      concurrency: 8,
+      maxBatchesPerTransaction: 3,
+      maxBytesPerTransaction: 3 * 1024,
+    });
+    // Just under 1 KiB of output per record, with the 64 bytes of framing counted per record.
+    await processor.start(async (batch) => batch.records.map((r) => ({ topic: 'out', key: null, value: Buffer.alloc(900, r.offset.length) })));
+    fake.hold();
+    const inFlight = fake.nextCommit();
+    const all = [fake.deliverBatch(0, ['0'])];
+    await inFlight;
+    all.push(
+      fake.deliverBatch(1, ['0']), // 1 KiB
+      fake.deliverBatch(2, ['0']), // 1 KiB
+      fake.deliverBatch(3, ['0']), // 1 KiB: the batch bound of 3
+      fake.deliverBatch(4, ['0', '1']), // 2 KiB
+      fake.deliverBatch(5, ['0', '1']), // 2 KiB: over the byte bound together with 4
+      fake.deliverBatch(6, ['0', '1', '2', '3', '4']), // 5 KiB: alone, over the bound by itself
+    );
+    await settle();
+    fake.release();
+    await Promise.all(all);
+    expect(fake.transactions.map((t) => t.offsets[0][0].partitions.map((p) => p.partition))).toEqual([[0], [1, 2, 3], [4], [5], [6]]);
   });
 });

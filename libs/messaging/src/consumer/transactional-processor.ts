@@ -1,22 +1,27 @@
-import type { Kafka, Producer, Transaction } from 'kafkajs';
+import type { EachBatchPayload, Kafka, Producer, Transaction } from 'kafkajs';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { MessagingError } from '../errors/messaging-error';
 import type { OutgoingRecord } from '../producer/batching-publisher';
 import { nextOffset, type ConsumedBatch } from './consumed-batch';
 import { GroupConsumer } from './group-consumer';
-import { DEFAULT_MAX_PRODUCE_BYTES, chunkRecords } from './record-chunks';
+import { DEFAULT_MAX_PRODUCE_BYTES, chunkRecords, recordBytes } from './record-chunks';
 
 export interface TransactionalProcessorOptions {
   groupId: string;
   topic: string;
   /**
-   * Prefix of the transactional ids. Each concurrent partition slot gets its own producer and id
-   * (`<prefix>-<slot>`); replicas must use distinct prefixes (e.g. the pod name).
+   * Prefix of the transactional id. A replica has one transactional producer, `<prefix>-0`;
+   * replicas must use distinct prefixes that stay the same across restarts (e.g. the pod name),
+   * so that a restarted replica fences what its crashed predecessor left open.
    */
   transactionalIdPrefix: string;
-  /** Partitions processed at once, one transactional producer each. Default 4. */
+  /** Partitions processed at once. They share the one transactional producer. Default 4. */
   concurrency?: number;
   maxBytesPerPartition?: number;
+  /** See GroupConsumerOptions: bytes a fetch waits for. Default 1. */
+  fetchMinBytes?: number;
+  /** See GroupConsumerOptions: how long a fetch waits for `fetchMinBytes`, ms. Default 1000. */
+  fetchMaxWaitMs?: number;
   sessionTimeoutMs?: number;
   /**
    * Bound on the bytes of one produce request inside the transaction. Keys are kept, so a whole
@@ -24,35 +29,81 @@ export interface TransactionalProcessorOptions {
    * its message.max.bytes (1 MiB): bigger outputs go out as several requests. Default 512 KiB.
    */
   maxProduceBytes?: number;
+  /**
+   * Most batches one transaction carries. The batches that finish while a transaction is in
+   * flight wait for the next one; past this bound, for the one after. Default 32.
+   */
+  maxBatchesPerTransaction?: number;
+  /**
+   * Most output bytes (estimated) one transaction carries, unless a single batch has more: a
+   * transaction sends its produce requests one after the other, so this bounds how long it stays
+   * open (well inside the 10 s transaction timeout) and how much one failure sends back to be
+   * read again. Default 4 MiB.
+   */
+  maxBytesPerTransaction?: number;
+  /** Told of every transaction's end: how many batches it carried and whether it committed. */
+  onTransaction?: (t: TransactionOutcome) => void;
   logger?: Logger;
 }
 
-/** One concurrent partition slot: its transactional id, and the producer that holds it now. */
-interface Slot {
-  transactionalId: string;
-  producer: Producer;
-  /** Set when an abort failed: kafkajs's state machine is stuck in ABORTING and refuses every new transaction. */
-  broken: boolean;
+export interface TransactionOutcome {
+  committed: boolean;
+  batches: number;
+  records: number;
+  durationMs: number;
 }
+
+/** A processed batch waiting for the transaction that carries its output and offset. */
+interface PendingBatch {
+  topic: string;
+  partition: number;
+  lastOffset: string;
+  records: number;
+  output: OutgoingRecord[];
+  bytes: number;
+  /** True once kafkajs re-positioned the partition (a seek, a lost assignment): the batch is not ours to commit. */
+  stale: () => boolean;
+  resolve: () => void;
+  reject: (err: MessagingError) => void;
+}
+
+const DEFAULT_MAX_BATCHES_PER_TRANSACTION = 32;
+const DEFAULT_MAX_BYTES_PER_TRANSACTION = 4 * 1024 * 1024;
 
 /**
  * Consume-transform-produce with Kafka transactions: the records a batch produces and the
- * consumer offset of that batch commit atomically, so a crash either replays the whole batch
- * with no output visible, or nothing at all. Downstream consumers read committed data only.
+ * consumer offset of that batch commit atomically, so a crash either replays the batch with no
+ * output visible, or nothing at all. Downstream consumers read committed data only.
+ *
+ * Group commit: a transaction costs about five broker round trips and a transaction marker on
+ * every partition it wrote, whatever its size. So one transaction at a time is in flight, and
+ * the batches whose processing finishes meanwhile go together into the next one: all their
+ * output, and one sendOffsets for all their partitions. Each batch's handler waits for the
+ * commit of the transaction that carried it; if that transaction fails, every batch in it fails
+ * (retriable) and is read again, none of its output visible.
  */
 export class TransactionalProcessor {
   private readonly group: GroupConsumer;
-  private readonly slots: Slot[] = [];
-  private readonly idle: Slot[] = [];
   private readonly logger: Logger;
+  private readonly transactionalId: string;
+  private producer?: Producer;
+  /** Set when an abort failed: kafkajs's state machine is stuck in ABORTING and refuses every new transaction. */
+  private broken = false;
+  private pending: PendingBatch[] = [];
+  private inFlight = false;
 
   constructor(private readonly kafka: Kafka, private readonly options: TransactionalProcessorOptions) {
     this.logger = options.logger ?? silentLogger;
+    // Slot 0's id from when every partition slot had its own producer: a replica restarted on
+    // this version still fences the transaction its predecessor left open there.
+    this.transactionalId = `${options.transactionalIdPrefix}-0`;
     this.group = new GroupConsumer(kafka, {
       groupId: options.groupId,
       topics: [options.topic],
       partitionsConsumedConcurrently: options.concurrency ?? 4,
       maxBytesPerPartition: options.maxBytesPerPartition,
+      minBytes: options.fetchMinBytes,
+      maxWaitTimeInMs: options.fetchMaxWaitMs,
       sessionTimeoutMs: options.sessionTimeoutMs,
       logger: options.logger,
     });
@@ -63,40 +114,109 @@ export class TransactionalProcessor {
   }
 
   async start(process: (batch: ConsumedBatch) => Promise<OutgoingRecord[]>): Promise<void> {
-    const concurrency = this.options.concurrency ?? 4;
-    for (let i = 0; i < concurrency; i++) {
-      const transactionalId = `${this.options.transactionalIdPrefix}-${i}`;
-      const slot: Slot = { transactionalId, producer: this.producer(transactionalId), broken: false };
-      await slot.producer.connect();
-      this.slots.push(slot);
-      this.idle.push(slot);
-    }
+    this.producer = this.newProducer();
+    await this.producer.connect();
     await this.group.run(async (batch, payload) => {
       const output = await process(batch);
-      const slot = this.idle.pop();
-      if (!slot) throw new MessagingError('TRANSACTION_FAILED', 'no idle transactional producer', true);
-      try {
-        if (slot.broken) await this.renew(slot);
-        await this.commit(slot, batch, output);
-      } finally {
-        this.idle.push(slot);
-      }
-      payload.resolveOffset(batch.records[batch.records.length - 1].offset);
+      const lastOffset = batch.records[batch.records.length - 1].offset;
+      await this.enqueue(batch, payload, lastOffset, output);
+      payload.resolveOffset(lastOffset);
     });
   }
 
   /** Lets the batches in hand commit their transactions, then leaves the group. */
   async stop(): Promise<void> {
     await this.group.stop();
-    await Promise.allSettled(this.slots.map((s) => s.producer.disconnect()));
+    await this.producer?.disconnect().catch(() => undefined);
   }
 
-  private producer(transactionalId: string): Producer {
+  /** Resolves once the transaction carrying this batch's output and offset has committed. */
+  private enqueue(batch: ConsumedBatch, payload: EachBatchPayload, lastOffset: string, output: OutgoingRecord[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({
+        topic: batch.topic,
+        partition: batch.partition,
+        lastOffset,
+        records: batch.records.length,
+        output,
+        bytes: output.reduce((n, r) => n + recordBytes(r), 0),
+        stale: () => payload.isStale(),
+        resolve,
+        reject,
+      });
+      this.next();
+    });
+  }
+
+  /** Starts the next transaction with what is waiting, unless one is in flight: its end calls this again. */
+  private next(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    const group = this.take();
+    this.inFlight = true;
+    void this.commitGroup(group).finally(() => {
+      this.inFlight = false;
+      this.next();
+    });
+  }
+
+  /** The oldest waiting batches, within the bounds of one transaction (at least one batch). */
+  private take(): PendingBatch[] {
+    const maxBatches = this.options.maxBatchesPerTransaction ?? DEFAULT_MAX_BATCHES_PER_TRANSACTION;
+    const maxBytes = this.options.maxBytesPerTransaction ?? DEFAULT_MAX_BYTES_PER_TRANSACTION;
+    let n = 0;
+    let bytes = 0;
+    while (n < this.pending.length && n < maxBatches && (n === 0 || bytes + this.pending[n].bytes <= maxBytes)) {
+      bytes += this.pending[n].bytes;
+      n++;
+    }
+    return this.pending.splice(0, n);
+  }
+
+  /** Never throws: every batch of the group is resolved or rejected. */
+  private async commitGroup(group: PendingBatch[]): Promise<void> {
+    // A batch whose partition kafkajs re-positioned meanwhile is read again from where the
+    // partition's owner now starts: committing its offset would skip or repeat records.
+    const live: PendingBatch[] = [];
+    for (const b of group) {
+      if (b.stale()) b.reject(new MessagingError('TRANSACTION_FAILED', `partition ${b.topic}/${b.partition} re-positioned before its batch committed`, true));
+      else live.push(b);
+    }
+    if (live.length === 0) return;
+    const started = Date.now();
+    const records = live.reduce((n, b) => n + b.records, 0);
+    try {
+      if (this.broken) await this.renew();
+      await this.commit(live);
+    } catch (err) {
+      const failure = err instanceof MessagingError ? err : new MessagingError('TRANSACTION_FAILED', `transaction failed: ${(err as Error).message}`, true, err);
+      for (const b of live) b.reject(failure);
+      this.failFollowers(live, failure);
+      this.options.onTransaction?.({ committed: false, batches: live.length, records, durationMs: Date.now() - started });
+      return;
+    }
+    for (const b of live) b.resolve();
+    this.options.onTransaction?.({ committed: true, batches: live.length, records, durationMs: Date.now() - started });
+  }
+
+  /**
+   * A later batch of a partition whose earlier batch just failed must not commit its offset: it
+   * would move the partition past records whose output was never committed. kafkajs hands out
+   * one batch per partition at a time, so this is a guard, not a path taken today.
+   */
+  private failFollowers(failed: PendingBatch[], failure: MessagingError): void {
+    const partitions = new Set(failed.map((b) => `${b.topic}\u0000${b.partition}`));
+    const [doomed, kept] = [[], []] as [PendingBatch[], PendingBatch[]];
+    for (const b of this.pending) (partitions.has(`${b.topic}\u0000${b.partition}`) ? doomed : kept).push(b);
+    this.pending = kept;
+    for (const b of doomed) b.reject(failure);
+  }
+
+  private newProducer(): Producer {
     return this.kafka.producer({
-      transactionalId,
+      transactionalId: this.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
-      // A transaction lives from the end of a batch's processing to its commit, milliseconds. One
+      // A transaction lives from the end of a group's processing to its commit, milliseconds. One
       // left open by a crashed process holds back read-committed readers until a producer with the
       // same id fences it, or until this timeout (plus the broker's 10 s abort sweep).
       transactionTimeout: 10_000,
@@ -107,49 +227,69 @@ export class TransactionalProcessor {
   /**
    * Replaces a producer whose abort failed (the broker went away mid-transaction) with a new one
    * of the same transactional id: its first transaction fences the old epoch, and the broker
-   * aborts whatever the old one left open. Until the broker answers, the batch fails (retriable)
-   * and is read again; the slot stays broken and is renewed on the next try.
+   * aborts whatever the old one left open. Until the broker answers, the batches fail (retriable)
+   * and are read again; the producer stays broken and is renewed before the next transaction.
    */
-  private async renew(slot: Slot): Promise<void> {
-    await slot.producer.disconnect().catch(() => undefined);
-    const fresh = this.producer(slot.transactionalId);
+  private async renew(): Promise<void> {
+    await this.producer?.disconnect().catch(() => undefined);
+    const fresh = this.newProducer();
     try {
       await fresh.connect();
     } catch (err) {
       await fresh.disconnect().catch(() => undefined);
       throw new MessagingError('TRANSACTION_FAILED', `transactional producer not renewed: ${(err as Error).message}`, true, err);
     }
-    slot.producer = fresh;
-    slot.broken = false;
-    this.logger.info({ transactionalId: slot.transactionalId }, 'transactional producer renewed after a failed abort');
+    this.producer = fresh;
+    this.broken = false;
+    this.logger.info({ transactionalId: this.transactionalId }, 'transactional producer renewed after a failed abort');
   }
 
-  private async commit(slot: Slot, batch: ConsumedBatch, output: OutgoingRecord[]): Promise<void> {
+  private async commit(group: PendingBatch[]): Promise<void> {
+    const producer = this.producer;
+    if (!producer) throw new MessagingError('TRANSACTION_FAILED', 'transactional producer not started', true);
     let transaction: Transaction;
     try {
-      transaction = await slot.producer.transaction();
+      transaction = await producer.transaction();
     } catch (err) {
       // kafkajs throws a non-retriable error here, which would crash the consumer for good.
-      slot.broken = true;
+      this.broken = true;
       throw new MessagingError('TRANSACTION_FAILED', `transaction not begun: ${(err as Error).message}`, true, err);
     }
     try {
+      // In the order the batches finished: per partition, their outputs keep their order.
+      const output = group.length === 1 ? group[0].output : group.flatMap((b) => b.output);
       for (const chunk of chunkRecords(output, this.options.maxProduceBytes ?? DEFAULT_MAX_PRODUCE_BYTES)) {
         await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
       }
-      const last = batch.records[batch.records.length - 1].offset;
-      await transaction.sendOffsets({
-        consumerGroupId: this.options.groupId,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last) }] }],
-      });
+      await transaction.sendOffsets({ consumerGroupId: this.options.groupId, topics: offsetsOf(group) });
+      // The last moment a batch can still be left out: kafkajs's TxnOffsetCommit carries no
+      // group generation, so the broker would take the offset of a partition this member lost.
+      const stale = group.find((b) => b.stale());
+      if (stale) throw new Error(`partition ${stale.topic}/${stale.partition} re-positioned before the commit`);
       await transaction.commit();
     } catch (err) {
       await transaction.abort().catch((abortErr: Error) => {
         // The producer's state machine now stays in ABORTING and refuses every new transaction.
-        slot.broken = true;
-        this.logger.warn({ err: abortErr.message, transactionalId: slot.transactionalId }, 'transaction abort failed; the producer is renewed before its next transaction');
+        this.broken = true;
+        this.logger.warn({ err: abortErr.message, transactionalId: this.transactionalId }, 'transaction abort failed; the producer is renewed before its next transaction');
       });
       throw new MessagingError('TRANSACTION_FAILED', `transaction failed: ${(err as Error).message}`, true, err);
     }
   }
+}
+
+/** One offset per partition, the next to read after the group's last batch of it. */
+export function offsetsOf(group: ReadonlyArray<{ topic: string; partition: number; lastOffset: string }>): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
+  const byTopic = new Map<string, Map<number, bigint>>();
+  for (const b of group) {
+    let partitions = byTopic.get(b.topic);
+    if (!partitions) byTopic.set(b.topic, (partitions = new Map()));
+    const last = BigInt(b.lastOffset);
+    const seen = partitions.get(b.partition);
+    if (seen === undefined || last > seen) partitions.set(b.partition, last);
+  }
+  return [...byTopic].map(([topic, partitions]) => ({
+    topic,
+    partitions: [...partitions].map(([partition, last]) => ({ partition, offset: nextOffset(last.toString()) })),
+  }));
 }
