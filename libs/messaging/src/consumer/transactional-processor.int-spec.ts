@@ -1,10 +1,84 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, ProducerConfig, Transaction } from 'kafkajs';
 import { createKafka } from '../client/kafka-client';
 import { BatchingPublisher } from '../producer/batching-publisher';
 import { BatchConsumer } from './batch-consumer';
-import { TransactionalProcessor } from './transactional-processor';
+import { TransactionalProcessor, type TransactionOutcome } from './transactional-processor';
 import { freshTopic, readTopic, testKafka } from '../testing';
+
+const END = '<end>';
+
+/**
+ * Appends a marker to every partition, outside any transaction. Once every processor has stopped
+ * no transaction is open, so a reader that has seen the marker of each partition has seen all
+ * that partition will ever show it: the reads below are exact counts, not waits.
+ */
+async function markEnd(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, acks: -1, messages: Array.from({ length: partitions }, (_, partition) => ({ partition, value: END })) });
+  await producer.disconnect();
+}
+
+/** Every data record before the end markers, read committed (what downstream sees) or uncommitted (what was written). */
+async function readUntilEnd(kafka: Kafka, topic: string, partitions: number, readUncommitted: boolean, timeoutMs = 30_000): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, readUncommitted });
+  const values: string[] = [];
+  const ended = new Set<number>();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`end marker of ${ended.size} of ${partitions} partitions within ${timeoutMs} ms`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          if (ended.has(partition)) return;
+          const value = message.value?.toString() ?? '';
+          if (value !== END) return void values.push(value);
+          ended.add(partition);
+          if (ended.size === partitions) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return values;
+}
+
+/**
+ * The real client, except that the transactions numbered in `dying` (1-based, over every producer
+ * it makes) behave like a process that froze after writing its output and offsets: the commit
+ * never reaches the broker and neither does the abort. The transaction stays open on the broker
+ * until a producer with the same transactional id fences it.
+ */
+function killingTransactions(kafka: Kafka, dying: number[]): Kafka {
+  let n = 0;
+  const wrapped = Object.create(kafka) as Kafka;
+  wrapped.producer = (config?: ProducerConfig) => {
+    const real = kafka.producer(config);
+    const producer = Object.create(real) as typeof real;
+    producer.transaction = async () => {
+      const tx = await real.transaction();
+      if (!dying.includes(++n)) return tx;
+      const dead: Transaction = {
+        ...tx,
+        commit: async () => {
+          throw new Error('injected: the process died before its commit');
+        },
+        abort: async () => {
+          throw new Error('injected: the abort never reached the broker');
+        },
+      };
+      return dead;
+    };
+    return producer;
+  };
+  return wrapped;
+}
 
 describe('Kafka messaging against the real broker', () => {
   let kafka: Kafka;
@@ -139,6 +213,114 @@ describe('Kafka messaging against the real broker', () => {
     const offsets = await admin.fetchOffsets({ groupId, topics: [input] });
     await admin.disconnect();
     expect(Number(offsets[0].partitions[0].offset)).toBe(40);
+  });
+
+  it('commits the output of many batches across partitions in fewer transactions than batches, each output once', async () => {
+    const input = await freshTopic('gc-in', 12);
+    const output = await freshTopic('gc-out', 6);
+    const groupId = `gc-${randomUUID()}`;
+    const total = 3000;
+    const publisher = new BatchingPublisher(kafka);
+    await publisher.connect();
+    // In 30 waves: many small record batches in each partition, which small fetches take a few at
+    // a time. (A fetch returns whole record batches, and a partition whose next one is over its
+    // byte bound is left out of the fetch unless it comes first.)
+    for (let wave = 0; wave < 30; wave++) {
+      await publisher.publish(Array.from({ length: 100 }, (_, j) => wave * 100 + j).map((i) => ({ topic: input, key: `k${i}`, value: Buffer.from(String(i)) })));
+    }
+    await publisher.close();
+
+    const outcomes: TransactionOutcome[] = [];
+    let batches = 0;
+    let committed = 0;
+    let resolveDone: () => void = () => undefined;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    const processor = new TransactionalProcessor(kafka, {
+      groupId,
+      topic: input,
+      transactionalIdPrefix: `gc-${randomUUID()}`,
+      concurrency: 12,
+      // Small fetches: many batches per partition, so that many of them meet in a transaction.
+      maxBytesPerPartition: 1024,
+      onTransaction: (t) => {
+        outcomes.push(t);
+        if (t.committed && (committed += t.records) >= total) resolveDone();
+      },
+    });
+    await processor.start(async (batch) => {
+      batches++;
+      return batch.records.map((r) => ({ topic: output, key: r.key!.toString(), value: Buffer.from(`out-${r.value!.toString()}`) }));
+    });
+    await done;
+    await processor.stop();
+
+    const transactions = outcomes.filter((t) => t.committed).length;
+    process.stdout.write(`group commit: ${batches} batches in ${transactions} transactions (${(batches / transactions).toFixed(1)} batches a transaction, at most ${Math.max(...outcomes.map((t) => t.batches))})\n`);
+    expect(outcomes.every((t) => t.committed)).toBe(true);
+    expect(transactions).toBeLessThan(batches);
+
+    await markEnd(kafka, output, 6);
+    const values = await readUntilEnd(kafka, output, 6, false);
+    expect(values.length).toBe(total);
+    expect(new Set(values)).toEqual(new Set(Array.from({ length: total }, (_, i) => `out-${i}`)));
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId, topics: [input] });
+    await admin.disconnect();
+    expect(offsets[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(total);
+  });
+
+  it('hides the output of group transactions that died before their commit, and the batches read again produce each output once', async () => {
+    const input = await freshTopic('gc-crash-in', 12);
+    const output = await freshTopic('gc-crash-out', 4);
+    const groupId = `gc-crash-${randomUUID()}`;
+    const total = 1200;
+    const publisher = new BatchingPublisher(kafka);
+    await publisher.connect();
+    await publisher.publish(Array.from({ length: total }, (_, i) => ({ topic: input, key: `k${i}`, value: Buffer.from(String(i)) })));
+    await publisher.close();
+
+    const outcomes: TransactionOutcome[] = [];
+    let committed = 0;
+    let resolveDone: () => void = () => undefined;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    // The 2nd and 3rd transactions, which carry the batches that finished during the 1st, die
+    // after writing their output and offsets: the producer is renewed under the same id, which
+    // fences them, and the broker aborts them.
+    const processor = new TransactionalProcessor(killingTransactions(kafka, [2, 3]), {
+      groupId,
+      topic: input,
+      transactionalIdPrefix: `gc-crash-${randomUUID()}`,
+      concurrency: 12,
+      maxBytesPerPartition: 4096,
+      onTransaction: (t) => {
+        outcomes.push(t);
+        if (t.committed && (committed += t.records) >= total) resolveDone();
+      },
+    });
+    await processor.start(async (batch) =>
+      batch.records.map((r) => ({ topic: output, key: r.key!.toString(), value: Buffer.from(`out-${r.value!.toString()}`) })),
+    );
+    await done;
+    await processor.stop();
+
+    const died = outcomes.filter((t) => !t.committed);
+    expect(died).toHaveLength(2);
+    const lost = died.reduce((n, t) => n + t.records, 0);
+    process.stdout.write(`group commit: ${died.map((t) => t.batches).join(' + ')} batches (${lost} records) in the transactions that died, read again\n`);
+
+    await markEnd(kafka, output, 4);
+    // What was written: every output once, plus the dead transactions' output, still in the log...
+    expect((await readUntilEnd(kafka, output, 4, true)).length).toBe(total + lost);
+    // ...and what a read-committed reader sees: every output exactly once.
+    const values = await readUntilEnd(kafka, output, 4, false);
+    expect(values.length).toBe(total);
+    expect(new Set(values)).toEqual(new Set(Array.from({ length: total }, (_, i) => `out-${i}`)));
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId, topics: [input] });
+    await admin.disconnect();
+    expect(offsets[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(total);
   });
 
   it('fails a publish with a retriable error when no broker answers in time', async () => {
