@@ -72,13 +72,22 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
       audit: { hasher, write: (rows) => audit.record(rows), onError: () => auditErrors.inc() },
     });
 
+    const transactions = metrics.counter('parchee_kafka_transactions_total', 'Kafka transactions ended, by result (committed, failed)', ['result']);
+    const transactionBatches = metrics.counter('parchee_kafka_transaction_batches_total', 'Consumed batches carried by Kafka transactions, by the result of their transaction', ['result']);
     this.processor = new TransactionalProcessor(kafka, {
       groupId: config.lookup.groupId,
       topic: config.lookup.moTopic,
       maxBytesPerPartition: config.lookup.maxBytesPerPartition,
+      fetchMinBytes: config.lookup.fetchMinBytes,
+      fetchMaxWaitMs: config.lookup.fetchMaxWaitMs,
       transactionalIdPrefix: `parchee-lookup-${config.lookup.instanceId}`,
       concurrency: config.lookup.concurrency,
       sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+      onTransaction: (t) => {
+        const result = t.committed ? 'committed' : 'failed';
+        transactions.inc({ result });
+        transactionBatches.inc({ result }, t.batches);
+      },
       logger,
     });
     this.health.register({ name: 'kafka', check: () => this.processor?.isRunning ?? false });

@@ -6,7 +6,10 @@ import { protectionConfig } from '../protection/protection-config';
 
 const lookupSettings = z
   .object({
-    /** Partitions of sms.mo.v2 processed at once, each with its own transactional producer. */
+    /**
+     * Partitions of sms.mo.v2 processed at once. They share one transactional producer: the
+     * batches that finish while a transaction is in flight commit together in the next one.
+     */
     LOOKUP_CONCURRENCY: intVar(4, 1, 64),
     /** How long to keep retrying an unavailable roll before answering "busy", ms. */
     LOOKUP_ROLL_RETRY_DEADLINE_MS: intVar(5000, 0, 60_000),
@@ -21,6 +24,20 @@ const lookupSettings = z
     LOOKUP_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
     /** Upper bound of one fetch per MO partition, bytes: bigger fetches mean fewer, larger transactions. */
     LOOKUP_MAX_BYTES_PER_PARTITION: intVar(1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
+    /**
+     * Bytes of MOs a fetch waits for (over all the partitions it asks a broker for), unless
+     * LOOKUP_FETCH_MAX_WAIT_MS passes first. At a steady rate, a fetch that answers with the first
+     * record makes batches of a few MOs and a transaction for almost every one of them; 64 KiB
+     * (a few hundred MOs) lets the batches grow to where a transaction's fixed cost is spread
+     * thin. It only ever applies when there is no backlog: a backlog fills it at once.
+     */
+    LOOKUP_FETCH_MIN_BYTES: intVar(64 * 1024, 1, 16 * 1024 * 1024),
+    /**
+     * Longest a fetch waits for LOOKUP_FETCH_MIN_BYTES, ms: what an MO can lose to the wait when
+     * traffic is light, small next to the seconds a citizen waits for an SMS, and what an idle
+     * lookup's long poll lasts (a stop waits for it). 5000 at most, inside a graceful stop's 10 s.
+     */
+    LOOKUP_FETCH_MAX_WAIT_MS: intVar(20, 1, 5000),
     /** Consumer group and topics; overridden only to isolate a benchmark from the live suite. */
     LOOKUP_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default('parchee-lookup'),
     LOOKUP_MO_TOPIC: z.string().regex(/^[A-Za-z0-9._-]+$/).default(Topics.MO),
@@ -32,6 +49,8 @@ const lookupSettings = z
     replyTtlMs: e.LOOKUP_REPLY_TTL_MS,
     instanceId: e.LOOKUP_INSTANCE_ID ?? hostname(),
     maxBytesPerPartition: e.LOOKUP_MAX_BYTES_PER_PARTITION,
+    fetchMinBytes: e.LOOKUP_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: e.LOOKUP_FETCH_MAX_WAIT_MS,
     groupId: e.LOOKUP_GROUP_ID,
     moTopic: e.LOOKUP_MO_TOPIC,
     mtTopic: e.LOOKUP_MT_TOPIC,
