@@ -255,7 +255,11 @@ describe('Kafka messaging against the real broker', () => {
     await processor.stop();
 
     const transactions = outcomes.filter((t) => t.committed).length;
-    process.stdout.write(`group commit: ${batches} batches in ${transactions} transactions (${(batches / transactions).toFixed(1)} batches a transaction, at most ${Math.max(...outcomes.map((t) => t.batches))})\n`);
+    const ms = outcomes.map((t) => t.durationMs).sort((a, b) => a - b);
+    process.stdout.write(
+      `group commit: ${batches} batches in ${transactions} transactions (${(batches / transactions).toFixed(1)} batches a transaction, at most ${Math.max(...outcomes.map((t) => t.batches))}); ` +
+        `a transaction took ${ms[Math.floor(ms.length / 2)]} ms (median), ${ms[ms.length - 1]} ms at most\n`,
+    );
     expect(outcomes.every((t) => t.committed)).toBe(true);
     expect(transactions).toBeLessThan(batches);
 
