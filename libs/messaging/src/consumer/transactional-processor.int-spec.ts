@@ -249,7 +249,7 @@ describe('Kafka messaging against the real broker', () => {
     });
     await processor.start(async (batch) => {
       batches++;
-      return batch.records.map((r) => ({ topic: output, key: r.key!.toString(), value: Buffer.from(`out-${r.value!.toString()}`) }));
+      return batch.records.map((r) => ({ topic: output, key: String(r.key), value: Buffer.from(`out-${String(r.value)}`) }));
     });
     await done;
     await processor.stop();
@@ -303,7 +303,7 @@ describe('Kafka messaging against the real broker', () => {
       },
     });
     await processor.start(async (batch) =>
-      batch.records.map((r) => ({ topic: output, key: r.key!.toString(), value: Buffer.from(`out-${r.value!.toString()}`) })),
+      batch.records.map((r) => ({ topic: output, key: String(r.key), value: Buffer.from(`out-${String(r.value)}`) })),
     );
     await done;
     await processor.stop();

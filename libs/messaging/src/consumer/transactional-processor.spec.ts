@@ -77,13 +77,17 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
       isRunning: () => true,
       isStale: stale,
     }) as unknown as EachBatchPayload;
+  const started = () => {
+    if (!eachBatch) throw new Error('the processor has not started its consumer');
+    return eachBatch;
+  };
   return {
     kafka,
     producers,
     transactions,
     resolved,
-    deliver: (offset: string, partition = 0) => eachBatch!(payload(partition, [offset])),
-    deliverBatch: (partition: number, offsets: string[], stale?: () => boolean) => eachBatch!(payload(partition, offsets, stale)),
+    deliver: (offset: string, partition = 0) => started()(payload(partition, [offset])),
+    deliverBatch: (partition: number, offsets: string[], stale?: () => boolean) => started()(payload(partition, offsets, stale)),
     /** Commits from now on wait for release(). */
     hold: () => void (holding = true),
     release: () => {
@@ -101,7 +105,7 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
  */
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
-const echo = async (batch: { records: Array<{ value: Buffer | null }> }) => batch.records.map((r) => ({ topic: 'out', key: 'k', value: r.value! }));
+const echo = async (batch: { records: Array<{ value: Buffer | null }> }) => batch.records.map((r) => ({ topic: 'out', key: 'k', value: r.value ?? Buffer.alloc(0) }));
 const outputsOf = (tx: FakeTransaction) => tx.sent.flatMap((chunk) => chunk.flatMap((t) => t.messages.map((m) => String(m.value))));
 
 describe('TransactionalProcessor', () => {
