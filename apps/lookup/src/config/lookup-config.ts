@@ -26,10 +26,12 @@ const lookupSettings = z
     LOOKUP_MAX_BYTES_PER_PARTITION: intVar(1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
     /**
      * Bytes of MOs a fetch waits for (over all the partitions it asks a broker for), unless
-     * LOOKUP_FETCH_MAX_WAIT_MS passes first. At a steady rate, a fetch that answers with the first
-     * record makes batches of a few MOs and a transaction for almost every one of them; 64 KiB
-     * (a few hundred MOs) lets the batches grow to where a transaction's fixed cost is spread
-     * thin. It only ever applies when there is no backlog: a backlog fills it at once.
+     * LOOKUP_FETCH_MAX_WAIT_MS passes first. A fetch that answers with the first record makes
+     * batches of a few MOs at a steady rate, and transactions to match: measured through
+     * TransactionalProcessor alone (12 partitions, concurrency 12, 2,000 records/s), 1 byte gave
+     * 122 transactions/s carrying 3 records a batch, 64 KiB gave 44/s carrying 8, for 17 ms more
+     * median delay. At 10,000/s, or with any backlog, the bytes are there at once and it changes
+     * nothing. 1 is the behaviour before this setting.
      */
     LOOKUP_FETCH_MIN_BYTES: intVar(64 * 1024, 1, 16 * 1024 * 1024),
     /**
