@@ -96,10 +96,12 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.health.register({ name: 'redis', check: () => this.roll?.cacheReady(0) ?? false });
     const roll = this.roll;
     registerRollVersionGauge(metrics, () => roll.repository.activeVersion());
+    // The batch's time is until its replies are ready; its audit rows and guard memory are
+    // written while the transaction sends them (see LookupPipeline.processForCommit).
     await this.processor.start(async (batch) => {
       const end = lookupLatency.startTimer();
       try {
-        return await pipeline.process(batch);
+        return await pipeline.processForCommit(batch);
       } finally {
         end();
       }

@@ -9,7 +9,7 @@ export type { BatchingPublisherOptions, OutgoingRecord } from './producer/batchi
 export { BatchConsumer } from './consumer/batch-consumer';
 export type { BatchConsumerOptions } from './consumer/batch-consumer';
 export { TransactionalProcessor } from './consumer/transactional-processor';
-export type { TransactionalProcessorOptions } from './consumer/transactional-processor';
+export type { ProcessedBatch, TransactionalProcessorOptions } from './consumer/transactional-processor';
 export type { ConsumedBatch, ConsumedRecord } from './consumer/consumed-batch';
 export { MessagingError } from './errors/messaging-error';
 export { deadLetterRecord } from './dead-letter/dead-letter-record';

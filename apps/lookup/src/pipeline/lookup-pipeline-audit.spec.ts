@@ -78,6 +78,30 @@ describe('LookupPipeline audit trail', () => {
     ]);
   });
 
+  it('hands back the replies before the audit rows and the guard’s memory are written, with both in beforeCommit', async () => {
+    let auditDone: () => void = () => undefined;
+    let guardDone: () => void = () => undefined;
+    const audited = new Promise<void>((r) => (auditDone = r));
+    const remembered = new Promise<void>((r) => (guardDone = r));
+    const guard: RequestGuard = {
+      check: async () => Promise.reject(new Error('decide() is used when the guard has it')),
+      decide: async (reqs) => ({ verdicts: reqs.map(() => 'allow'), stored: remembered }),
+    };
+    const pipeline = new LookupPipeline(directory, hasher.id, { guard, audit: { hasher, write: () => audited } });
+    const { records, beforeCommit } = await pipeline.processForCommit(batchOf([mo('a', FOUND), mo('b', 'HELP')]));
+    expect(records.map((r) => decodeMt(r.value).kind)).toEqual(['found', 'help']);
+
+    let settled = false;
+    void beforeCommit?.then(() => (settled = true));
+    auditDone();
+    await audited;
+    await new Promise<void>((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    guardDone();
+    await beforeCommit;
+    expect(settled).toBe(true);
+  });
+
   it('still returns every reply when the audit write fails, and reports the failure', async () => {
     const failures: number[] = [];
     const pipeline = new LookupPipeline(directory, hasher.id, {

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Topics, decodeMo, encodeMessage, mtIdFor, type MoMessageV2, type MoRequest, type MtMessageV1 } from '@parchee/contracts';
-import { deadLetterRecord, type ConsumedBatch, type OutgoingRecord } from '@parchee/messaging';
+import { deadLetterRecord, type ConsumedBatch, type OutgoingRecord, type ProcessedBatch } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
 import type { AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
@@ -31,12 +31,13 @@ export interface LookupPipelineOptions {
   onRefused?: (reason: Exclude<GuardVerdict, 'allow'>, operator: string) => void;
   /** Topic the replies go to. Default sms.mt.v1; a benchmark points it elsewhere. */
   mtTopic?: string;
-  /** The audit trail: one row per MO, written once per batch before the batch's replies are returned. */
+  /** The audit trail: one row per MO, written once per batch, finished before the batch commits. */
   audit?: LookupAudit;
 }
 
 /**
- * Where audit rows go. `write` is awaited before `process` returns, so before the Kafka commit: a
+ * Where audit rows go. `write` is finished before the batch's Kafka commit (awaited by `process`,
+ * or through `processForCommit`'s `beforeCommit`, while the replies are produced): a
  * request is audited at least once (a batch retried after a crash is audited again, same mo_id).
  * A failed write is reported to `onError` and the replies still go out: a citizen's answer
  * matters more than its audit row, and a database outage must not stop lookups served from Redis.
@@ -89,7 +90,21 @@ export class LookupPipeline {
     this.logger = options.logger ?? silentLogger;
   }
 
+  /** The replies, once the batch's audit rows and guard memory are written too. */
   async process(batch: ConsumedBatch): Promise<OutgoingRecord[]> {
+    const { records, beforeCommit } = await this.processForCommit(batch);
+    await beforeCommit;
+    return records;
+  }
+
+  /**
+   * The replies as soon as they are rendered, with the writes that must be done before the batch
+   * commits (its audit rows, the guard's memory of it) already under way in `beforeCommit`: the
+   * transactional processor sends the replies meanwhile and waits for them before committing.
+   * `beforeCommit` never rejects: a failed write is reported (audit.onError, the guard's
+   * onFailOpen) and the replies still go, as documented on LookupAudit.
+   */
+  async processForCommit(batch: ConsumedBatch): Promise<ProcessedBatch> {
     const started = Date.now();
     const out: OutgoingRecord[] = [];
     const parsed: Parsed[] = [];
@@ -105,7 +120,7 @@ export class LookupPipeline {
       }
     }
 
-    await this.guard(parsed);
+    const { stored: guardStored } = await this.guard(parsed);
     const read = await this.readRoll(parsed, batch);
     const found = read.results;
     const audit: AuditRow[] = [];
@@ -145,8 +160,9 @@ export class LookupPipeline {
         });
       }
     }
-    if (this.options.audit && audit.length > 0) await this.writeAudit(this.options.audit, audit);
-    return out;
+    const audited = this.options.audit && audit.length > 0 ? this.writeAudit(this.options.audit, audit) : undefined;
+    const pending = [guardStored, audited].filter((p): p is Promise<void> => p !== undefined);
+    return { records: out, beforeCommit: pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined) };
   }
 
   private replyFor(p: Parsed, found: Map<string, VoterDetails | null> | null): ReplyInput {
@@ -164,7 +180,11 @@ export class LookupPipeline {
     }
   }
 
-  private async guard(parsed: Parsed[]): Promise<void> {
+  /**
+   * Sets each lookup's verdict; hands back the guard's write-back of the batch's memory, when it
+   * runs one (wrapped: an async function returning a bare promise would wait for it).
+   */
+  private async guard(parsed: Parsed[]): Promise<{ stored?: Promise<void> }> {
     const guard = this.options.guard;
     const lookups = parsed.flatMap((p) => {
       if (p.request.kind !== 'lookup') return [];
@@ -173,17 +193,20 @@ export class LookupPipeline {
       p.hash = Buffer.from(hashes[this.pepperId] ?? Object.values(hashes)[0], 'base64url');
       return [{ p, lookup: { msisdn: p.mo.msisdn, operator: p.mo.operator, cnicHash: p.hash, near } as GuardedLookup }];
     });
-    if (!guard || lookups.length === 0) return;
+    if (!guard || lookups.length === 0) return {};
     // The audit's hasher holds the same pepper as the guard's: hash each number once for both.
     const hasher = this.options.audit?.hasher;
     if (hasher) for (const { p, lookup } of lookups) lookup.msisdnHash = this.msisdnHashOf(p, hasher);
-    const verdicts = await guard.check(lookups.map(({ lookup }) => lookup));
+    const requests = lookups.map(({ lookup }) => lookup);
+    // decide(): the verdicts now, the memory's write-back overlapping the roll read and the produce.
+    const { verdicts, stored } = guard.decide ? await guard.decide(requests) : { verdicts: await guard.check(requests), stored: undefined };
     lookups.forEach(({ p }, i) => {
       const verdict = verdicts[i];
       if (verdict === undefined || verdict === 'allow') return;
       p.refused = verdict;
       this.options.onRefused?.(verdict, p.mo.operator);
     });
+    return { stored };
   }
 
   private msisdnHashOf(p: Parsed, hasher: Pick<KeyedHasher, 'msisdn'>): Buffer {

@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from '@parchee/observability';
 import type { GuardAllowlist } from './guard-allowlist';
 import type { GuardSecrets } from './guard-secrets';
 import { addCnic, addLookup, countLookups, decodeGuardState, encodeGuardState, guardStateTtlMs, pruneGuardState, type GuardState } from './guard-state';
-import type { GuardedLookup, GuardVerdict, RequestGuard } from './request-guard';
+import type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard } from './request-guard';
 import { nextScanState } from './scan-detector';
 
 /**
@@ -90,16 +90,6 @@ export interface RedisRequestGuardOptions {
 /** The part of ioredis this needs, so a unit test can stand in for it. */
 export type GuardRedis = Pick<Redis, 'pipeline'>;
 
-/** Verdicts for a batch as soon as they are known, and the write-back of its memory, already sent. */
-export interface GuardDecision {
-  /** In request order. */
-  verdicts: GuardVerdict[];
-  /**
-   * Settles (never rejects) once Redis has stored the batch's memory and the operator counts have
-   * been checked. A failed write is logged and reported (onFailOpen(0)); the verdicts stand.
-   */
-  stored: Promise<void>;
-}
 
 /**
  * The lookup replicas' shared memory of who asked what: one string per MSISDN,

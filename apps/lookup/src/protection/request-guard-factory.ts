@@ -5,7 +5,7 @@ import { GuardAllowlist, readAllowlistEntries } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
 import type { ProtectionConfig } from './protection-config';
 import { RedisRequestGuard } from './redis-request-guard';
-import type { RequestGuard } from './request-guard';
+import type { GuardedLookup, RequestGuard } from './request-guard';
 
 export interface RequestGuardHandle {
   guard: RequestGuard;
@@ -51,14 +51,21 @@ export function createRequestGuard(
   // Each operator's alert series start at 0 when it is first seen, so "any increase" alerts and
   // dashboards have a series to watch before the first block, and after a restart.
   const seen = new Set<string>();
+  const initialise = (requests: readonly GuardedLookup[]) => {
+    for (const { operator } of requests) {
+      if (seen.has(operator)) continue;
+      seen.add(operator);
+      for (const kind of ['distinct', 'scan', 'operator_spike']) alerts.inc({ operator, kind }, 0);
+    }
+  };
   const initialised: RequestGuard = {
     check: (requests) => {
-      for (const { operator } of requests) {
-        if (seen.has(operator)) continue;
-        seen.add(operator);
-        for (const kind of ['distinct', 'scan', 'operator_spike']) alerts.inc({ operator, kind }, 0);
-      }
+      initialise(requests);
       return guard.check(requests);
+    },
+    decide: (requests) => {
+      initialise(requests);
+      return guard.decide(requests);
     },
   };
   return {

@@ -23,4 +23,21 @@ export type GuardVerdict = 'allow' | 'rate_limited' | 'enumeration';
  */
 export interface RequestGuard {
   check(requests: readonly GuardedLookup[]): Promise<GuardVerdict[]>;
+  /**
+   * The same decisions, returned as soon as they are known, with the write-back of the batch's
+   * memory already sent: the caller overlaps it with the roll read and awaits `stored` before the
+   * batch commits. A guard without it is awaited whole through `check`.
+   */
+  decide?(requests: readonly GuardedLookup[]): Promise<GuardDecision>;
+}
+
+/** Verdicts for a batch as soon as they are known, and the write-back of its memory, already sent. */
+export interface GuardDecision {
+  /** In request order. */
+  verdicts: GuardVerdict[];
+  /**
+   * Settles (never rejects) once Redis has stored the batch's memory and the operator counts have
+   * been checked. A failed write is logged and reported (onFailOpen(0)); the verdicts stand.
+   */
+  stored: Promise<void>;
 }

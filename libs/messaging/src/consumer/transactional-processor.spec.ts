@@ -186,6 +186,38 @@ describe('TransactionalProcessor', () => {
     ]);
   });
 
+  it('sends a batch’s output while its before-commit work runs, and commits its offset only once that work is done', async () => {
+    const fake = fakeKafka();
+    let finish: () => void = () => undefined;
+    const work = new Promise<void>((r) => (finish = r));
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 1 });
+    await processor.start(async (batch) => ({ records: await echo(batch), beforeCommit: work }));
+
+    const delivered = fake.deliverBatch(0, ['4']);
+    await settle();
+    const [tx] = fake.transactions;
+    expect(outputsOf(tx)).toEqual(['0:4']);
+    expect(tx.offsets).toEqual([]);
+    expect(tx.state).toBe('open');
+    expect(fake.resolved).toEqual([]);
+
+    finish();
+    await delivered;
+    expect(tx.offsets).toEqual([[{ topic: 'in', partitions: [{ partition: 0, offset: '5' }] }]]);
+    expect(tx.state).toBe('committed');
+    expect(fake.resolved).toEqual([{ partition: 0, offset: '4' }]);
+  });
+
+  it('aborts the transaction and fails the batch when its before-commit work fails, so the batch is read again', async () => {
+    const fake = fakeKafka();
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 1 });
+    await processor.start(async (batch) => ({ records: await echo(batch), beforeCommit: Promise.reject(new Error('audit database down')) }));
+
+    await expect(fake.deliverBatch(0, ['4'])).rejects.toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
+    expect(fake.transactions.map((t) => [t.state, t.offsets.length])).toEqual([['aborted', 0]]);
+    expect(fake.resolved).toEqual([]);
+  });
+
   it('fails every batch of a failed transaction, and resolves none of their offsets', async () => {
     // The first transaction commits; the second, carrying partitions 1 and 2, fails at its commit.
     const fake = fakeKafka({ failCommitNumbers: [2] });

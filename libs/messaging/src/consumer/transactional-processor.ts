@@ -53,6 +53,17 @@ export interface TransactionOutcome {
   durationMs: number;
 }
 
+/**
+ * What processing a batch may hand back instead of its output alone: `beforeCommit` is work that
+ * must be done before the batch's offset moves (lookup's audit rows, the guard's memory) but not
+ * before its output is sent. The transaction produces the output meanwhile and waits for it
+ * before committing; if it rejects, the transaction is aborted and the batch is read again.
+ */
+export interface ProcessedBatch {
+  records: OutgoingRecord[];
+  beforeCommit?: Promise<void>;
+}
+
 /** A processed batch waiting for the transaction that carries its output and offset. */
 interface PendingBatch {
   topic: string;
@@ -60,6 +71,7 @@ interface PendingBatch {
   lastOffset: string;
   records: number;
   output: OutgoingRecord[];
+  beforeCommit?: Promise<void>;
   bytes: number;
   /** True once kafkajs re-positioned the partition (a seek, a lost assignment): the batch is not ours to commit. */
   stale: () => boolean;
@@ -113,13 +125,16 @@ export class TransactionalProcessor {
     return this.group.isRunning;
   }
 
-  async start(process: (batch: ConsumedBatch) => Promise<OutgoingRecord[]>): Promise<void> {
+  async start(process: (batch: ConsumedBatch) => Promise<OutgoingRecord[] | ProcessedBatch>): Promise<void> {
     this.producer = this.newProducer();
     await this.producer.connect();
     await this.group.run(async (batch, payload) => {
-      const output = await process(batch);
+      const processed = await process(batch);
+      const { records: output, beforeCommit } = Array.isArray(processed) ? { records: processed, beforeCommit: undefined } : processed;
+      // Settled here too, so a batch that fails before its transaction leaves no unhandled rejection.
+      beforeCommit?.catch(() => undefined);
       const lastOffset = batch.records[batch.records.length - 1].offset;
-      await this.enqueue(batch, payload, lastOffset, output);
+      await this.enqueue(batch, payload, lastOffset, output, beforeCommit);
       payload.resolveOffset(lastOffset);
     });
   }
@@ -131,7 +146,7 @@ export class TransactionalProcessor {
   }
 
   /** Resolves once the transaction carrying this batch's output and offset has committed. */
-  private enqueue(batch: ConsumedBatch, payload: EachBatchPayload, lastOffset: string, output: OutgoingRecord[]): Promise<void> {
+  private enqueue(batch: ConsumedBatch, payload: EachBatchPayload, lastOffset: string, output: OutgoingRecord[], beforeCommit?: Promise<void>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({
         topic: batch.topic,
@@ -139,6 +154,7 @@ export class TransactionalProcessor {
         lastOffset,
         records: batch.records.length,
         output,
+        beforeCommit,
         bytes: output.reduce((n, r) => n + recordBytes(r), 0),
         stale: () => payload.isStale(),
         resolve,
@@ -269,6 +285,9 @@ export class TransactionalProcessor {
       for (const chunk of chunkRecords(output, this.options.maxProduceBytes ?? DEFAULT_MAX_PRODUCE_BYTES)) {
         await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
       }
+      // Work the batches must finish before their offsets move, done while the output was sent.
+      const before = group.flatMap((b) => (b.beforeCommit ? [b.beforeCommit] : []));
+      if (before.length > 0) await Promise.all(before);
       await transaction.sendOffsets({ consumerGroupId: this.options.groupId, topics: offsetsOf(group) });
       // The last moment a batch can still be left out: kafkajs's TxnOffsetCommit carries no
       // group generation, so the broker would take the offset of a partition this member lost.
