@@ -47,24 +47,13 @@ describe('BatchingPublisher against a broker that restarts', () => {
     await infra('kafka-up', checkout);
   }, 120_000);
 
-  it('every publish that resolved is in the topic after a graceful broker restart under concurrent load', async () => {
+  it('every publish that resolved is in the topic after graceful broker restarts under concurrent load', async () => {
     const kafka = testKafka('restart-publisher');
     // As many partitions as sms.mo.v2: a restarted broker leads some of them before the others,
     // so one produce request is written for some partitions and refused (NOT_LEADER) for the rest.
     const topic = await freshTopic('restart-publisher', 12);
-    const errors = new Map<string, number>();
-    const logger = {
-      debug: () => undefined,
-      info: () => undefined,
-      error: () => undefined,
-      warn: (o: object) => {
-        const err = String((o as { err?: unknown }).err ?? '');
-        errors.set(err, (errors.get(err) ?? 0) + 1);
-      },
-      child: () => logger,
-    };
     // Ingress's settings; a short linger so that many small batches from the callers are in flight.
-    const publisher = new BatchingPublisher(kafka, { lingerMs: 2, logger });
+    const publisher = new BatchingPublisher(kafka, { lingerMs: 2 });
     await publisher.connect();
     const tallies: Tally[] = [];
     let running = true;
@@ -101,7 +90,8 @@ describe('BatchingPublisher against a broker that restarts', () => {
     const callers = Array.from({ length: 40 }, (_, c) => caller(c));
     try {
       await waitForAcks(300);
-      for (let restart = 0; restart < 3; restart++) {
+      // Two restarts: one alone let every acknowledged record through in some runs before the fix.
+      for (let restart = 0; restart < 2; restart++) {
         await infra('kafka-down', checkout);
         await infra('kafka-up', checkout);
         await waitForAcks(300);
@@ -120,7 +110,6 @@ describe('BatchingPublisher against a broker that restarts', () => {
     const stored = ends.reduce((sum, p) => sum + Number(p.high), 0);
     const values = new Set((await readTopic(kafka, topic, stored, 30_000)).map((r) => r.value));
     const missing = acked.filter((v) => !values.has(v));
-    console.log(JSON.stringify({ acked: acked.length, stored, failed: tallies.reduce((n, t) => n + t.failed, 0), missing: missing.length, errors: [...errors] }));
     expect(tallies.reduce((n, t) => n + t.failed, 0)).toBeGreaterThan(0); // the restart was felt
     expect(missing).toEqual([]);
   }, 90_000);
