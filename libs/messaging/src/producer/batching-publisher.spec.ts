@@ -1,71 +1,141 @@
 import type { Kafka } from 'kafkajs';
 import { BatchingPublisher } from './batching-publisher';
 
-/** A kafkajs stand-in: each producer() call gives a fresh producer that fails while `failing` says so. */
-function fakeKafka(failing: (index: number) => Error | null) {
-  const producers: Array<{ sent: number; connected: boolean; disconnected: boolean }> = [];
+interface FakeProducer {
+  /** Records of each sendBatch call, in order. */
+  batches: number[];
+  connected: boolean;
+  disconnected: boolean;
+}
+
+/**
+ * A kafkajs stand-in: each producer() call gives a fresh producer. `connectFails(i)` and
+ * `sendFails(i)` decide the fate of producer i's calls; `gate`, when set, holds every sendBatch
+ * until it resolves, so a test can look while a send is in flight.
+ */
+function fakeKafka(opts: { sendFails?: (index: number) => Error | null; connectFails?: (index: number) => Error | null }) {
+  const producers: FakeProducer[] = [];
+  let gate: Promise<void> | null = null;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const kafka = {
     producer: () => {
       const index = producers.length;
-      const state = { sent: 0, connected: false, disconnected: false };
+      const state: FakeProducer = { batches: [], connected: false, disconnected: false };
       producers.push(state);
       return {
-        connect: async () => void (state.connected = true),
-        disconnect: async () => void (state.disconnected = true),
-        sendBatch: async () => {
-          const err = failing(index);
+        connect: async () => {
+          const err = opts.connectFails?.(index);
           if (err) throw err;
-          state.sent++;
-          return [];
+          state.connected = true;
+        },
+        disconnect: async () => void (state.disconnected = true),
+        sendBatch: async ({ topicMessages }: { topicMessages: Array<{ messages: unknown[] }> }) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          try {
+            if (gate) await gate;
+            const err = opts.sendFails?.(index);
+            if (err) throw err;
+            state.batches.push(topicMessages.reduce((n, t) => n + t.messages.length, 0));
+            return [];
+          } finally {
+            inFlight--;
+          }
         },
       };
     },
   } as unknown as Kafka;
-  return { kafka, producers };
+  return {
+    kafka,
+    producers,
+    maxInFlight: () => maxInFlight,
+    hold: () => {
+      let open: () => void = () => undefined;
+      gate = new Promise<void>((r) => (open = r));
+      return () => {
+        gate = null;
+        open();
+      };
+    },
+  };
 }
 
 const record = { topic: 'sms.mo.v2', key: 'k', value: Buffer.from('{}') };
-
-/** Lets queued promise callbacks run; the renewal is a chain of already-resolved promises. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
+const refused = () => Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { type: undefined });
 
 describe('BatchingPublisher', () => {
-  it('replaces its producer when the broker stops accepting its sequence numbers, and publishes through the new one', async () => {
+  it('replaces its producer after a send the broker refused, and publishes through the new one', async () => {
     const outOfOrder = Object.assign(new Error('The broker received an out of order sequence number'), { type: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
-    const { kafka, producers } = fakeKafka((i) => (i === 0 ? outOfOrder : null));
+    const { kafka, producers } = fakeKafka({ sendFails: (i) => (i === 0 ? outOfOrder : null) });
     const publisher = new BatchingPublisher(kafka, { lingerMs: 0 });
     await publisher.connect();
     await expect(publisher.publish([record])).rejects.toMatchObject({ code: 'PUBLISH_FAILED', retriable: true });
-    await settle();
-    expect(producers).toHaveLength(2);
-    expect(producers[1].connected).toBe(true);
-    expect(producers[0].disconnected).toBe(true);
     await publisher.publish([record]);
-    expect(producers[1].sent).toBe(1);
+    expect(producers).toHaveLength(2);
+    expect(producers[0].disconnected).toBe(true);
+    expect(producers[1].batches).toEqual([1]);
   });
 
-  it('keeps its producer through an ordinary failure such as a broker that is down', async () => {
+  it('replaces its producer after any failed send, also a broker that was down: kafkajs may have moved its sequence numbers back for records the broker wrote', async () => {
     let down = true;
-    const { kafka, producers } = fakeKafka(() => (down ? Object.assign(new Error('Connection error: ECONNREFUSED'), { type: undefined }) : null));
+    const { kafka, producers } = fakeKafka({ sendFails: () => (down ? refused() : null) });
     const publisher = new BatchingPublisher(kafka, { lingerMs: 0 });
     await publisher.connect();
     await expect(publisher.publish([record])).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
-    await settle();
     down = false;
     await publisher.publish([record]);
-    expect(producers).toHaveLength(1);
-    expect(producers[0].sent).toBe(1);
+    expect(producers).toHaveLength(2);
+    expect(producers[0].batches).toEqual([]);
+    expect(producers[1].batches).toEqual([1]);
   });
 
-  it('finds the fatal error inside the retries kafkajs wraps it in', async () => {
-    const wrapped = Object.assign(new Error('Number of retries exceeded'), { cause: Object.assign(new Error('x'), { type: 'UNKNOWN_PRODUCER_ID' }) });
-    const { kafka, producers } = fakeKafka((i) => (i === 0 ? wrapped : null));
+  it('refuses the batch when the new producer cannot connect, and tries a new one again before the next send', async () => {
+    let brokerUp = false;
+    const { kafka, producers } = fakeKafka({
+      sendFails: (i) => (i === 0 ? refused() : null),
+      connectFails: (i) => (i > 0 && !brokerUp ? refused() : null),
+    });
     const publisher = new BatchingPublisher(kafka, { lingerMs: 0 });
     await publisher.connect();
     await expect(publisher.publish([record])).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
-    await settle();
-    expect(producers).toHaveLength(2);
+    await expect(publisher.publish([record])).rejects.toMatchObject({ code: 'PUBLISH_FAILED', retriable: true });
+    brokerUp = true;
+    await publisher.publish([record]);
+    expect(producers).toHaveLength(3);
+    expect(producers[0].batches).toEqual([]);
+    expect(producers[2].batches).toEqual([1]);
+  });
+
+  it('has one send in flight at a time; records published meanwhile go out together when it finishes', async () => {
+    const fake = fakeKafka({});
+    const publisher = new BatchingPublisher(fake.kafka, { lingerMs: 0 });
+    await publisher.connect();
+    const release = fake.hold();
+    const first = publisher.publish([record]);
+    // The first batch is in sendBatch once the linger timer fired and the send started.
+    await new Promise((r) => setTimeout(r, 5));
+    const later = [publisher.publish([record]), publisher.publish([record, record])];
+    await new Promise((r) => setTimeout(r, 5));
+    release();
+    await Promise.all([first, ...later]);
+    expect(fake.maxInFlight()).toBe(1);
+    expect(fake.producers[0].batches).toEqual([1, 3]);
+  });
+
+  it('does not send records whose caller already got PUBLISH_TIMEOUT (its SMSC was told to re-deliver)', async () => {
+    const fake = fakeKafka({});
+    const publisher = new BatchingPublisher(fake.kafka, { lingerMs: 0, publishTimeoutMs: 20 });
+    await publisher.connect();
+    const release = fake.hold();
+    const first = expect(publisher.publish([record])).rejects.toMatchObject({ code: 'PUBLISH_TIMEOUT' });
+    await new Promise((r) => setTimeout(r, 5));
+    const timedOut = publisher.publish([record, record]);
+    await expect(timedOut).rejects.toMatchObject({ code: 'PUBLISH_TIMEOUT', retriable: true });
+    await first;
+    release();
+    await publisher.close();
+    // The first batch was already in flight when its caller timed out; the second never left.
+    expect(fake.producers[0].batches).toEqual([1]);
   });
 });

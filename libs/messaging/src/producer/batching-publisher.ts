@@ -25,6 +25,8 @@ export interface BatchingPublisherOptions {
 
 interface Pending {
   records: OutgoingRecord[];
+  /** The caller already got PUBLISH_TIMEOUT: its records are not sent any more. */
+  timedOut: () => boolean;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -33,26 +35,27 @@ interface Pending {
  * An idempotent, acks=all producer that gathers records from many callers for a few
  * milliseconds and sends them in one request. Each caller's promise settles when the broker
  * has acknowledged the batch holding its records: the moment ingress may answer deliver_sm.
+ *
+ * Two rules keep an acknowledged publish from being a record the broker never wrote
+ * (docs/delivery-guarantees.md, "Ingress's idempotent producer after a broker restart"):
+ *
+ * - One `sendBatch` at a time. When a produce request fails, kafkajs 2.2.4 moves the sequence
+ *   numbers of EVERY partition of the request back, also of partitions the broker did write (a
+ *   restarting broker answers NOT_LEADER for some partitions and writes the others). Another
+ *   `sendBatch` taking the broker lock before the failed one retries then reuses those sequence
+ *   numbers; the broker judges its batch a duplicate of the one written, answers success, and
+ *   drops its records (or answers OUT_OF_ORDER_SEQUENCE_NUMBER when the sizes differ). With one
+ *   send at a time, only the failed batch's own retry (the same records) reuses them.
+ * - A new producer (new producer id, sequences from 0) after any failed send. kafkajs's sequence
+ *   numbers may still be behind the broker's once it gives up on a batch; the next batch would
+ *   again be taken for a duplicate.
+ *
+ * Records gathered while a send is in flight go out together when it finishes.
  */
-/**
- * Errors after which an idempotent producer's sequence state no longer matches the broker's (a
- * broker restarted and lost or fenced it): kafkajs keeps failing every later send with the same
- * error, so the producer must be replaced by a new one with a new producer id.
- */
-const FATAL_PRODUCER_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
-
-function isFatalProducerError(err: unknown): boolean {
-  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown; message?: string } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (e.type && FATAL_PRODUCER_ERRORS.has(e.type)) return true;
-    if (/out of order sequence number|unknown producer id|producer.*epoch/i.test(e.message ?? '')) return true;
-    e = (e.cause ?? e.originalError) as typeof e;
-  }
-  return false;
-}
-
 export class BatchingPublisher {
   private producer: Producer;
-  private renewing: Promise<void> | null = null;
+  /** The producer's sequence numbers may be behind the broker's: replace it before the next send. */
+  private stale = false;
   private readonly lingerMs: number;
   private readonly maxBatchRecords: number;
   private readonly publishTimeoutMs: number;
@@ -62,7 +65,7 @@ export class BatchingPublisher {
   private timer: NodeJS.Timeout | null = null;
   private connected = false;
   private closing = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  private sending: Promise<void> | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -77,38 +80,31 @@ export class BatchingPublisher {
 
   // Bounded retries: an unbounded idempotent producer would hold an SMSC's deliver_sm forever
   // while the broker is down; we would rather answer "try again" and let the SMSC queue it.
+  // maxInFlightRequests 1: kafkajs serialises idempotent requests per broker anyway (its broker
+  // lock), and this publisher sends one batch at a time (see the class comment).
   private newProducer(): Producer {
     return this.kafka.producer({
       idempotent: true,
-      maxInFlightRequests: 5,
+      maxInFlightRequests: 1,
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
       allowAutoTopicCreation: false,
     });
   }
 
-  /**
-   * Replaces a producer whose idempotence state the broker no longer accepts. The records of the
-   * failed batch were refused (the SMSC retries them); later ones go through the new producer.
-   */
-  private renew(): Promise<void> {
-    if (this.renewing || this.closing) return this.renewing ?? Promise.resolve();
-    const old = this.producer;
+  /** Connects a new producer in place of one whose sequence numbers can no longer be trusted; throws if it cannot. */
+  private async renew(): Promise<void> {
     const fresh = this.newProducer();
-    this.renewing = fresh
-      .connect()
-      .then(() => {
-        this.producer = fresh;
-        this.logger.warn({}, 'kafka producer renewed after the broker stopped accepting its sequence numbers');
-        void old.disconnect().catch(() => undefined);
-      })
-      .catch((err: unknown) => {
-        this.logger.warn({ err: (err as Error).message }, 'kafka producer not renewed yet; the next failure tries again');
-        void fresh.disconnect().catch(() => undefined);
-      })
-      .finally(() => {
-        this.renewing = null;
-      });
-    return this.renewing;
+    try {
+      await fresh.connect();
+    } catch (err) {
+      void fresh.disconnect().catch(() => undefined);
+      throw err;
+    }
+    const old = this.producer;
+    this.producer = fresh;
+    this.stale = false;
+    this.logger.warn({}, 'kafka producer renewed after a failed send');
+    void old.disconnect().catch(() => undefined);
   }
 
   async connect(): Promise<void> {
@@ -132,6 +128,7 @@ export class BatchingPublisher {
       }, this.publishTimeoutMs);
       this.queue.push({
         records,
+        timedOut: () => settled,
         resolve: () => {
           clearTimeout(timeout);
           if (!settled) resolve();
@@ -147,11 +144,11 @@ export class BatchingPublisher {
     });
   }
 
-  /** Sends what is queued, waits for everything in flight, then disconnects. */
+  /** Sends what is queued, waits until it is acknowledged or failed, then disconnects. */
   async close(): Promise<void> {
     this.closing = true;
     this.flush();
-    await Promise.allSettled([...this.inFlight]);
+    while (this.sending) await this.sending;
     this.connected = false;
     await this.producer.disconnect();
   }
@@ -161,15 +158,22 @@ export class BatchingPublisher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.queue.length === 0) return;
+    // One send at a time; what is queued meanwhile is sent as soon as it finishes.
+    if (this.sending || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
     this.queuedRecords = 0;
-    const send = this.send(batch).finally(() => this.inFlight.delete(send));
-    this.inFlight.add(send);
+    this.sending = this.send(batch).finally(() => {
+      this.sending = null;
+      if (this.queue.length > 0) this.flush();
+    });
   }
 
-  private async send(batch: Pending[]): Promise<void> {
+  private async send(queued: Pending[]): Promise<void> {
+    // A caller that already got PUBLISH_TIMEOUT answered its SMSC "try again": storing its
+    // record now would only make a second copy once the SMSC re-delivers it.
+    const batch = queued.filter((p) => !p.timedOut());
+    if (batch.length === 0) return;
     const byTopic = new Map<string, TopicMessages>();
     for (const pending of batch) {
       for (const r of pending.records) {
@@ -179,11 +183,13 @@ export class BatchingPublisher {
       }
     }
     try {
+      if (this.stale) await this.renew();
       await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1, compression: CompressionTypes.None });
       for (const p of batch) p.resolve();
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, records: batch.length }, 'kafka publish failed');
-      if (isFatalProducerError(err)) void this.renew();
+      // Whatever failed, kafkajs may now hold sequence numbers the broker already used.
+      this.stale = true;
       const error = new MessagingError('PUBLISH_FAILED', `publish failed: ${(err as Error).message}`, true, err);
       for (const p of batch) p.reject(error);
     }
