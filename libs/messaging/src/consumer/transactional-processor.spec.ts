@@ -126,14 +126,17 @@ describe('TransactionalProcessor', () => {
     expect(fake.producers[1]).toMatchObject({ stuck: false, committed: 1 });
   });
 
-  it('keeps the same producer when the abort succeeded', async () => {
+  it('renews the producer after any failed transaction, even one whose abort succeeded, so no sequence number is reused', async () => {
     const fake = fakeKafka({ failCommits: 1 });
     const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'lookup-b', concurrency: 1 });
     await processor.start(async () => []);
     await expect(fake.deliver('1')).rejects.toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
+    expect(fake.transactions.map((t) => t.state)).toEqual(['aborted']);
     await fake.deliver('1');
-    expect(fake.producers).toHaveLength(1);
-    expect(fake.producers[0].committed).toBe(1);
+    expect(fake.producers.map((p) => [p.id, p.disconnected, p.committed])).toEqual([
+      ['lookup-b-0', true, 0],
+      ['lookup-b-0', false, 1],
+    ]);
   });
 
   it('uses one transactional producer per replica, whatever the concurrency', async () => {

@@ -297,9 +297,15 @@ export class TransactionalProcessor {
     } catch (err) {
       await transaction.abort().catch((abortErr: Error) => {
         // The producer's state machine now stays in ABORTING and refuses every new transaction.
-        this.broken = true;
         this.logger.warn({ err: abortErr.message, transactionalId: this.transactionalId }, 'transaction abort failed; the producer is renewed before its next transaction');
       });
+      // Renewed after any failed transaction, not only a failed abort: kafkajs 2.2.4 winds back
+      // the sequence numbers of every partition of a produce request that failed in part, even
+      // those the broker wrote, and a later batch reusing them is taken by the broker for a
+      // duplicate and not stored (how ingress lost acknowledged MOs; docs/delivery-guarantees.md).
+      // A new producer with the same transactional id bumps the epoch and starts its sequences
+      // afresh. Failed transactions are rare; the renewal costs one InitProducerId.
+      this.broken = true;
       throw new MessagingError('TRANSACTION_FAILED', `transaction failed: ${(err as Error).message}`, true, err);
     }
   }
