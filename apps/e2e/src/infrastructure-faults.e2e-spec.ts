@@ -4,7 +4,7 @@ import { E2E_PG_PROXY_FILE, E2E_ROLL_DIR, E2E_STATE } from './support/e2e-paths'
 import { eventually } from './support/eventually';
 import { loadExpectedRoll } from './support/expected-roll';
 import { loadThroughFault, mtMessages, suiteReady, writeFaultResults, type LoadCount } from './support/fault-load';
-import { brokerCheckout, startBroker, stopBroker } from './support/kafka-broker';
+import { brokerCheckout, startBroker, stopBroker } from '@parchee/messaging/testing';
 import { redisAnswers, startPrivateRedis, stopPrivateRedis } from './support/private-redis';
 import { switchProxy } from './support/switchable-tcp-proxy';
 

@@ -55,6 +55,21 @@ async function readUntilEnd(kafka: Kafka, topic: string, partitions: number, rea
  * never reaches the broker and neither does the abort. The transaction stays open on the broker
  * until a producer with the same transactional id fences it.
  */
+/**
+ * What exactly-once means for a run of `total` inputs echoed as `out-<i>`: a read-committed reader
+ * sees every output once, and the group's committed offsets add up to the input.
+ */
+async function expectEachOutputOnce(kafka: Kafka, run: { input: string; output: string; partitions: number; groupId: string; total: number }): Promise<void> {
+  const values = await readUntilEnd(kafka, run.output, run.partitions, false);
+  expect(values.length).toBe(run.total);
+  expect(new Set(values)).toEqual(new Set(Array.from({ length: run.total }, (_, i) => `out-${i}`)));
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchOffsets({ groupId: run.groupId, topics: [run.input] });
+  await admin.disconnect();
+  expect(offsets[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(run.total);
+}
+
 function killingTransactions(kafka: Kafka, dying: number[]): Kafka {
   let n = 0;
   const wrapped = Object.create(kafka) as Kafka;
@@ -264,14 +279,7 @@ describe('Kafka messaging against the real broker', () => {
     expect(transactions).toBeLessThan(batches);
 
     await markEnd(kafka, output, 6);
-    const values = await readUntilEnd(kafka, output, 6, false);
-    expect(values.length).toBe(total);
-    expect(new Set(values)).toEqual(new Set(Array.from({ length: total }, (_, i) => `out-${i}`)));
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchOffsets({ groupId, topics: [input] });
-    await admin.disconnect();
-    expect(offsets[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(total);
+    await expectEachOutputOnce(kafka, { input, output, partitions: 6, groupId, total });
   });
 
   it('hides the output of group transactions that died before their commit, and the batches read again produce each output once', async () => {
@@ -317,14 +325,7 @@ describe('Kafka messaging against the real broker', () => {
     // What was written: every output once, plus the dead transactions' output, still in the log...
     expect((await readUntilEnd(kafka, output, 4, true)).length).toBe(total + lost);
     // ...and what a read-committed reader sees: every output exactly once.
-    const values = await readUntilEnd(kafka, output, 4, false);
-    expect(values.length).toBe(total);
-    expect(new Set(values)).toEqual(new Set(Array.from({ length: total }, (_, i) => `out-${i}`)));
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchOffsets({ groupId, topics: [input] });
-    await admin.disconnect();
-    expect(offsets[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(total);
+    await expectEachOutputOnce(kafka, { input, output, partitions: 4, groupId, total });
   });
 
   it('fails a publish with a retriable error when no broker answers in time', async () => {

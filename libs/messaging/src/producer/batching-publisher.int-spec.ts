@@ -1,37 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { freshTopic, readTopic, testKafka } from '../testing';
+import { brokerCheckout, freshTopic, readTopic, startBroker, stopBroker, testKafka } from '../testing';
 import { BatchingPublisher } from './batching-publisher';
-
-const ROOT = resolve(__dirname, '../../../..');
-const CONFIG_SUFFIX = '/var/kafka/server.properties';
-
-/**
- * The checkout whose deploy/local/infra.sh started the running broker: infra.sh stops only a
- * broker whose command line names its own checkout's config (as apps/e2e/src/support/kafka-broker.ts).
- */
-function brokerCheckout(): string {
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let argv: string[];
-    try {
-      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    const at = argv.indexOf('kafka.Kafka');
-    const config = at >= 0 ? argv[at + 1] : undefined;
-    if (config?.endsWith(CONFIG_SUFFIX)) return config.slice(0, -CONFIG_SUFFIX.length);
-  }
-  throw new Error('no Kafka broker started by deploy/local/infra.sh is running: this spec restarts the broker infra.sh manages');
-}
-
-/** Graceful stop (SIGTERM, as infra.sh does) or start; each resolves once the broker is gone or ready. */
-async function infra(command: 'kafka-down' | 'kafka-up', checkout: string): Promise<void> {
-  await promisify(execFile)('bash', [join(ROOT, 'deploy/local/infra.sh'), command], { env: { ...process.env, PARCHEE_ROOT: checkout }, timeout: 120_000 });
-}
 
 /** Publishes made by one caller; what the broker acknowledged and what failed. */
 interface Tally {
@@ -44,7 +13,7 @@ describe('BatchingPublisher against a broker that restarts', () => {
 
   afterAll(async () => {
     // Whatever failed, every spec after this one needs the broker.
-    await infra('kafka-up', checkout);
+    await startBroker(checkout);
   }, 120_000);
 
   it('every publish that resolved is in the topic after graceful broker restarts under concurrent load', async () => {
@@ -92,8 +61,8 @@ describe('BatchingPublisher against a broker that restarts', () => {
       await waitForAcks(300);
       // Two restarts: one alone let every acknowledged record through in some runs before the fix.
       for (let restart = 0; restart < 2; restart++) {
-        await infra('kafka-down', checkout);
-        await infra('kafka-up', checkout);
+        await stopBroker(checkout);
+        await startBroker(checkout);
         await waitForAcks(300);
       }
     } finally {

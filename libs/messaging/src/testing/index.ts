@@ -43,3 +43,4 @@ export async function readTopic(kafka: Kafka, topic: string, count: number, time
   }
   return seen;
 }
+export { brokerCheckout, startBroker, stopBroker } from './kafka-broker';

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, run } from '../suite/suite-launcher';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
+/** This checkout, whose deploy/local/infra.sh the helpers below run. */
+const ROOT = resolve(__dirname, '../../../..');
 const CONFIG_SUFFIX = '/var/kafka/server.properties';
 
 /**
@@ -22,19 +25,19 @@ export function brokerCheckout(): string {
     const config = at >= 0 ? argv[at + 1] : undefined;
     if (config?.endsWith(CONFIG_SUFFIX)) return config.slice(0, -CONFIG_SUFFIX.length);
   }
-  throw new Error('no Kafka broker started by deploy/local/infra.sh is running: the broker-restart fault only restarts a broker infra.sh manages');
+  throw new Error('no Kafka broker started by deploy/local/infra.sh is running: a broker-restart test only restarts a broker infra.sh manages');
 }
 
-function infra(command: 'kafka-down' | 'kafka-up', checkout: string): Promise<string> {
-  return run('bash', [join(ROOT, 'deploy/local/infra.sh'), command], { PARCHEE_ROOT: checkout }, { quiet: true });
+async function infra(command: 'kafka-down' | 'kafka-up', checkout: string): Promise<void> {
+  await promisify(execFile)('bash', [join(ROOT, 'deploy/local/infra.sh'), command], { env: { ...process.env, PARCHEE_ROOT: checkout }, timeout: 120_000 });
 }
 
 /** Stops the broker gracefully (SIGTERM, as infra.sh does) and resolves once its process is gone. */
-export function stopBroker(checkout: string): Promise<string> {
+export function stopBroker(checkout: string): Promise<void> {
   return infra('kafka-down', checkout);
 }
 
 /** Starts the broker again (a no-op if it runs) and resolves once it logged that startup finished. */
-export function startBroker(checkout: string): Promise<string> {
+export function startBroker(checkout: string): Promise<void> {
   return infra('kafka-up', checkout);
 }
