@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isServerLink, OperatorBindGuard, type OperatorLink, type ServerOperatorLink } from '@parchee/config';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
-import { CommandStatus, OperatorServer, type SegmentationMode, type ServerSession } from '@parchee/smpp';
+import { CommandStatus, ESM_CLASS_GSM_FEATURES, OperatorServer, type SegmentationMode, type ServerSession } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
 
 export interface OperatorServerPoolOptions {
@@ -13,8 +13,6 @@ export interface OperatorServerPoolOptions {
   bindTimeoutMs?: number;
 }
 
-/** esm_class bits that mean the same in submit_sm and deliver_sm (UDHI, reply path); the mode and type bits do not. */
-const ESM_CLASS_GSM_FEATURES = 0xc0;
 
 type SubmitFields = Parameters<Transmitter['submitSm']>[0];
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isServerLink, OperatorBindGuard, type OperatorLink } from '@parchee/config';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
-import { CommandId, CommandStatus, OperatorServer, type DeliverSm, type SubmitSm, type SubmitSmResult } from '@parchee/smpp';
+import { CommandId, CommandStatus, ESM_CLASS_GSM_FEATURES, OperatorServer, type DeliverSm, type SubmitSm, type SubmitSmResult } from '@parchee/smpp';
 
 export interface OperatorServersOptions {
   /** All links; only server-mode ones get a server. */
@@ -14,8 +14,6 @@ export interface OperatorServersOptions {
   bindTimeoutMs?: number;
 }
 
-/** esm_class bits that mean the same in submit_sm and deliver_sm (UDHI, reply path); the mode and type bits do not. */
-const ESM_CLASS_GSM_FEATURES = 0xc0;
 
 /**
  * An operator's submit_sm to our short code, seen as the deliver_sm its SMSC would have sent us in

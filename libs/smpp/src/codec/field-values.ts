@@ -42,6 +42,13 @@ export const EsmClass = {
   REPLY_PATH: 0x80,
 } as const;
 
+/**
+ * The esm_class bits that mean the same in submit_sm and deliver_sm (UDHI, reply path). The mode
+ * and type bits do not: in submit_sm they ask for store-and-forward or acknowledgements, in
+ * deliver_sm they would mark a delivery receipt. Mask with this when turning one into the other.
+ */
+export const ESM_CLASS_GSM_FEATURES = EsmClass.UDHI_INDICATOR | EsmClass.REPLY_PATH;
+
 const ESM_CLASS_TYPE_MASK = 0x3c;
 
 /** True when a deliver_sm/data_sm carries an SMSC delivery receipt rather than a mobile-originated message. */
