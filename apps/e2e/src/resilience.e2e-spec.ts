@@ -16,11 +16,18 @@ const MO_TIMEOUT_MS = 30_000;
  * copy older than this was recorded as sent, and sending it again would be a bug.
  */
 const DUPLICATE_WINDOW_MS = 1000;
+/**
+ * A submit_sm the killed egress wrote just before the signal can reach the simulator's clock a
+ * few ms after it (seen: 7 ms): the kernel still delivers a dead process's written bytes. It is
+ * still a reply in flight at the kill; the restarted egress needs over a second to bind again, so
+ * nothing it sends arrives this early.
+ */
+const IN_FLIGHT_AFTER_SIGNAL_MS = 250;
 
 
 /** One fault's outcome, with the restart that caused it and the duplicates inside the documented window. */
 interface FaultCount extends LoadCount {
-  /** Of `duplicated`, those whose first copy reached the SMSC within DUPLICATE_WINDOW_MS before the signal. */
+  /** Of `duplicated`, those whose first copy reached the SMSC within DUPLICATE_WINDOW_MS before the signal (or IN_FLIGHT_AFTER_SIGNAL_MS after it). */
   duplicatedInWindow: number;
   restart: RestartReport;
 }
@@ -35,7 +42,7 @@ async function faultUnderLoad(service: SuiteService, signal: 'SIGTERM' | 'SIGKIL
   const fault = `${signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'} ${service}`;
   const plan = { count: COUNT, concurrency: CONCURRENCY, texts, timeoutMs: MO_TIMEOUT_MS, msisdnStart };
   const { count, caused: restart } = await loadThroughFault(fault, plan, COUNT / 4, () => restartService(service, signal));
-  const inWindow = count.doubled.filter((r) => r[0] <= restart.signalledAt && restart.signalledAt - r[0] <= DUPLICATE_WINDOW_MS);
+  const inWindow = count.doubled.filter((r) => r[0] - restart.signalledAt <= IN_FLIGHT_AFTER_SIGNAL_MS && restart.signalledAt - r[0] <= DUPLICATE_WINDOW_MS);
   const result: FaultCount = { ...count, duplicatedInWindow: inWindow.reduce((sum, r) => sum + r.length - 1, 0), restart };
   results.push(result);
   return result;
@@ -84,6 +91,8 @@ describe('no loss and no duplicate across restarts and crashes under load', () =
       expect(r.acked).toBeGreaterThan(0);
       expect(r.lost).toBe(0);
       expect(r.replied).toBe(r.acked);
+      // The window may reach past the signal only because no new egress was answering yet.
+      expect(r.restart.stopMs + r.restart.readyMs).toBeGreaterThan(IN_FLIGHT_AFTER_SIGNAL_MS);
       // Only the documented window, and it holds at most the replies in flight at once.
       expect(r.duplicated).toBe(r.duplicatedInWindow);
       expect(r.duplicated).toBeLessThanOrEqual(CONCURRENCY);
