@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { unlinkMatching } from '../support/redis-keys';
 import { BENCH_PROTECTION_ENV, PORTS, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
 import { moDedupeEnv } from '../suite/mo-dedupe-env';
 
@@ -26,8 +27,7 @@ async function main(): Promise<void> {
   const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV, ...moDedupeEnv() });
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_bench WITH (FORCE)'], {}, { quiet: true });
   const redis = new Redis(env['PARCHEE_REDIS_URL']);
-  const stale = await redis.keys('parchee:*');
-  if (stale.length > 0) await redis.del(...stale);
+  await unlinkMatching(redis, 'parchee:*');
   redis.disconnect();
   process.stdout.write(`bench: importing a roll of ${VOTERS} synthetic voters\n`);
   const rollDir = join(STATE, 'roll');
