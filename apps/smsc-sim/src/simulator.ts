@@ -24,6 +24,8 @@ export interface SimStats {
   pendingConcatenations: number;
   /** POST /mo and load MOs waiting for their reply. */
   awaitingReplies: number;
+  /** Gauge: MOs of every operator waiting for a receiving bind now (fault plan moRedelivery). */
+  mosWaitingForBind: number;
 }
 
 /** A running simulator: every operator listener plus the control API. */
@@ -105,15 +107,19 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
   const snapshot = (): SimStats => {
     const traffic = stats.snapshot();
     const out: Record<string, OperatorStats> = {};
+    let mosWaitingForBind = 0;
     for (const [id, smsc] of operators) {
       out[id] = { port: smppPorts[id], binds: smsc.bindCounts(), ...traffic[id], ...smsc.faultCounters() };
+      mosWaitingForBind += out[id].mosWaitingForBind;
     }
-    return { operators: out, pendingConcatenations: recorder.pendingConcatenations, awaitingReplies: recorder.waiting };
+    return { operators: out, pendingConcatenations: recorder.pendingConcatenations, awaitingReplies: recorder.waiting, mosWaitingForBind };
   };
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      // First, so MOs queued for a bind or a retry end now (SHUTTING_DOWN) rather than hold stop up.
+      injector.close();
       await api.close();
       recorder.close();
       await Promise.all([...operators.values()].map((o) => o.stop().catch((err: Error) => logger.warn({ operator: o.id, err: err.message }, 'operator stop failed'))));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@parchee/config';
+import { faultPlanSchema, RECEIPT_FORMS } from '../faults/fault-plan';
 import { loadSimConfig, parseSimConfig } from './sim-config';
 
 describe('simulator configuration: fault plans', () => {
@@ -49,5 +50,48 @@ describe('simulator configuration: fault plans', () => {
       problems = err.problems;
     }
     expect(problems).toEqual([expect.stringContaining('sim.yaml: operators.0.faults.submitNoResponse.fraction')]);
+  });
+
+  function problemsOf(faults: unknown): string[] {
+    try {
+      parseSimConfig({ operators: [{ id: 'jazz', faults }] }, {}, 'sim.yaml');
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return err.problems;
+    }
+    return [];
+  }
+
+  it('takes every receipt form and refuses any other', () => {
+    for (const form of RECEIPT_FORMS) {
+      expect(faultPlanSchema.parse({ deliveryReceipts: { form } })).toEqual({ deliveryReceipts: { form } });
+    }
+    expect(RECEIPT_FORMS).toEqual(['standard', 'intermediate', 'sme-ack', 'esm0-text', 'esm0-tlv']);
+    expect(problemsOf({ deliveryReceipts: { form: 'esm0' } })).toEqual([expect.stringContaining('sim.yaml: operators.0.faults.deliveryReceipts.form')]);
+  });
+
+  it('reads moRedelivery with both keys optional', () => {
+    const config = parseSimConfig(
+      { operators: [{ id: 'jazz', faults: { moRedelivery: { maxWaitMs: 60_000, retryDelayMs: 0 } } }, { id: 'zong', faults: { moRedelivery: {} } }] },
+      {},
+    );
+    expect(config.operators[0].faults).toEqual({ moRedelivery: { maxWaitMs: 60_000, retryDelayMs: 0 } });
+    expect(config.operators[1].faults).toEqual({ moRedelivery: {} });
+  });
+
+  it.each([
+    [{ moRedelivery: { maxWaitMs: 0 } }, 'moRedelivery.maxWaitMs'],
+    [{ moRedelivery: { maxWaitMs: 600_001 } }, 'moRedelivery.maxWaitMs'],
+    [{ moRedelivery: { maxWaitMs: 1.5 } }, 'moRedelivery.maxWaitMs'],
+    [{ moRedelivery: { retryDelayMs: -1 } }, 'moRedelivery.retryDelayMs'],
+    [{ moRedelivery: { retryDelayMs: 60_001 } }, 'moRedelivery.retryDelayMs'],
+    [{ moRedelivery: { retries: 3 } }, 'moRedelivery'],
+  ])('refuses the moRedelivery %j naming %s', (faults, key) => {
+    expect(problemsOf(faults)).toEqual([expect.stringContaining(`sim.yaml: operators.0.faults.${key}`)]);
+  });
+
+  it('accepts the bounds of moRedelivery', () => {
+    expect(problemsOf({ moRedelivery: { maxWaitMs: 1, retryDelayMs: 60_000 } })).toEqual([]);
+    expect(problemsOf({ moRedelivery: { maxWaitMs: 600_000, retryDelayMs: 0 } })).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { EsmClass, getTlvNumber, getTlvString, MessageState, submitSmBody, TlvTag, type SubmitSm } from '@parchee/smpp';
-import { receiptDate, receiptDeliverSm, receiptId, receiptText, receiptTextSample } from './delivery-receipt';
+import type { ReceiptForm } from './fault-plan';
+import { receiptDate, receiptDeliverSm, receiptId, receiptText, receiptTextSample, type ReceiptInput } from './delivery-receipt';
 
 const sm = {
   command: 'submit_sm',
@@ -33,9 +34,9 @@ describe('delivery receipts', () => {
   });
 
   it('writes the standard receipt text', () => {
-    const text = receiptText({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex' }, submittedAt, doneAt });
+    const text = receiptText({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' }, submittedAt, doneAt });
     expect(text).toBe('id:1a2b3c4d00000001 sub:001 dlvrd:001 submit date:2602080905 done date:2602080907 stat:DELIVRD err:000 text:Your polling station');
-    const undelivered = receiptText({ sm, messageId: '0000000000000010', decision: { stat: 'UNDELIV', delayMs: 0, idForm: 'decimal' }, submittedAt, doneAt });
+    const undelivered = receiptText({ sm, messageId: '0000000000000010', decision: { stat: 'UNDELIV', delayMs: 0, idForm: 'decimal', form: 'standard' }, submittedAt, doneAt });
     expect(undelivered).toMatch(/^id:16 sub:001 dlvrd:000 .* stat:UNDELIV err:001 text:/);
   });
 
@@ -47,7 +48,7 @@ describe('delivery receipts', () => {
   });
 
   it('goes back from the subscriber to the sender as an SMSC delivery receipt with both TLVs', () => {
-    const fields = receiptDeliverSm({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'EXPIRED', delayMs: 0, idForm: 'decimal' }, submittedAt, doneAt });
+    const fields = receiptDeliverSm({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'EXPIRED', delayMs: 0, idForm: 'decimal', form: 'standard' }, submittedAt, doneAt });
     expect(fields).toMatchObject({
       sourceAddr: '923001234567',
       sourceAddrTon: 1,
@@ -61,5 +62,58 @@ describe('delivery receipts', () => {
     expect(getTlvString(withTlvs, TlvTag.receipted_message_id)).toBe('1a2b3c4d00000001');
     expect(getTlvNumber(withTlvs, TlvTag.message_state)).toBe(MessageState.EXPIRED);
     expect(fields.shortMessage.toString('latin1')).toContain(`id:${BigInt('0x1a2b3c4d00000001').toString(10)} `);
+  });
+
+  describe('forms', () => {
+    const input = (form: ReceiptForm): ReceiptInput => ({
+      sm,
+      messageId: '1a2b3c4d00000001',
+      decision: { stat: 'UNDELIV', delayMs: 0, idForm: 'hex', form },
+      submittedAt,
+      doneAt,
+    });
+    const standardText = receiptText(input('standard'));
+    const tlvsOf = (form: ReceiptForm) => {
+      const fields = receiptDeliverSm(input(form));
+      const withTlvs = { tlvs: fields.tlvs ?? [] };
+      return {
+        count: withTlvs.tlvs.length,
+        receiptedMessageId: getTlvString(withTlvs, TlvTag.receipted_message_id),
+        messageState: getTlvNumber(withTlvs, TlvTag.message_state),
+      };
+    };
+    const bothTlvs = { count: 2, receiptedMessageId: '1a2b3c4d00000001', messageState: MessageState.UNDELIVERABLE };
+
+    it.each([
+      ['standard', EsmClass.TYPE_SMSC_DELIVERY_RECEIPT],
+      ['intermediate', EsmClass.TYPE_INTERMEDIATE_DELIVERY_NOTIFICATION],
+      ['sme-ack', EsmClass.TYPE_ESME_DELIVERY_ACK],
+    ] as const)('marks a "%s" receipt with esm_class %i and carries both the text and the TLVs', (form, esmClass) => {
+      const fields = receiptDeliverSm(input(form));
+      expect(fields.esmClass).toBe(esmClass);
+      expect(fields.dataCoding).toBe(0);
+      expect(fields.shortMessage.toString('latin1')).toBe(standardText);
+      expect(tlvsOf(form)).toEqual(bothTlvs);
+    });
+
+    it('sends an "esm0-text" receipt as esm_class 0 with the text and no TLVs', () => {
+      const fields = receiptDeliverSm(input('esm0-text'));
+      expect(fields.esmClass).toBe(EsmClass.TYPE_DEFAULT);
+      expect(fields.shortMessage.toString('latin1')).toBe(standardText);
+      expect(fields.tlvs).toEqual([]);
+    });
+
+    it('sends an "esm0-tlv" receipt as esm_class 0 with both TLVs and an empty short_message', () => {
+      const fields = receiptDeliverSm(input('esm0-tlv'));
+      expect(fields.esmClass).toBe(EsmClass.TYPE_DEFAULT);
+      expect(fields.shortMessage).toHaveLength(0);
+      expect(tlvsOf('esm0-tlv')).toEqual(bothTlvs);
+    });
+
+    it('addresses every form from the subscriber back to the sender', () => {
+      for (const form of ['standard', 'intermediate', 'sme-ack', 'esm0-text', 'esm0-tlv'] as const) {
+        expect(receiptDeliverSm(input(form))).toMatchObject({ sourceAddr: '923001234567', sourceAddrTon: 1, destinationAddr: '8300', destAddrTon: 0 });
+      }
+    });
   });
 });

@@ -10,7 +10,7 @@ import {
   type SubmitSm,
 } from '@parchee/smpp';
 import type { ReceiptDecision } from './submit-fault-policy';
-import type { ReceiptStat } from './fault-plan';
+import type { ReceiptForm, ReceiptStat } from './fault-plan';
 
 /** message_state TLV value of each receipt outcome (SMPP 3.4, 5.2.28). */
 export const RECEIPT_MESSAGE_STATE: Readonly<Record<ReceiptStat, number>> = {
@@ -75,12 +75,28 @@ export function receiptText(input: ReceiptInput): string {
 }
 
 /**
- * The deliver_sm carrying the receipt: from the subscriber back to the MT's sender, esm_class
- * "SMSC delivery receipt", with receipted_message_id (always the hex id, as submit_sm_resp gave it)
- * and message_state TLVs.
+ * esm_class of each receipt form. Real SMSCs and aggregators disagree on how they mark a receipt:
+ * the SMPP 3.4 "SMSC delivery receipt" type, an intermediate notification, an SME acknowledgement,
+ * or no type at all (esm_class 0, like an MO), leaving the ESME to recognise the text or the TLVs.
+ */
+export const RECEIPT_ESM_CLASS: Readonly<Record<ReceiptForm, number>> = {
+  standard: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+  intermediate: EsmClass.TYPE_INTERMEDIATE_DELIVERY_NOTIFICATION,
+  'sme-ack': EsmClass.TYPE_ESME_DELIVERY_ACK,
+  'esm0-text': EsmClass.TYPE_DEFAULT,
+  'esm0-tlv': EsmClass.TYPE_DEFAULT,
+};
+
+/**
+ * The deliver_sm carrying the receipt: from the subscriber back to the MT's sender. The form
+ * decides the rest: esm_class (RECEIPT_ESM_CLASS), and whether the receipt text and the
+ * receipted_message_id (always the hex id, as submit_sm_resp gave it) and message_state TLVs go
+ * along. "esm0-text" carries the text only, "esm0-tlv" the TLVs only with an empty short_message;
+ * every other form carries both.
  */
 export function receiptDeliverSm(input: ReceiptInput): DeliverSmFields {
   const { sm } = input;
+  const form = input.decision.form;
   return {
     sourceAddrTon: sm.destAddrTon,
     sourceAddrNpi: sm.destAddrNpi,
@@ -88,12 +104,15 @@ export function receiptDeliverSm(input: ReceiptInput): DeliverSmFields {
     destAddrTon: sm.sourceAddrTon,
     destAddrNpi: sm.sourceAddrNpi,
     destinationAddr: sm.sourceAddr,
-    esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+    esmClass: RECEIPT_ESM_CLASS[form],
     dataCoding: 0,
-    shortMessage: Buffer.from(receiptText(input), 'latin1'),
-    tlvs: [
-      createTlv(TlvTag.receipted_message_id, input.messageId),
-      createTlv(TlvTag.message_state, RECEIPT_MESSAGE_STATE[input.decision.stat]),
-    ],
+    shortMessage: form === 'esm0-tlv' ? Buffer.alloc(0) : Buffer.from(receiptText(input), 'latin1'),
+    tlvs:
+      form === 'esm0-text'
+        ? []
+        : [
+            createTlv(TlvTag.receipted_message_id, input.messageId),
+            createTlv(TlvTag.message_state, RECEIPT_MESSAGE_STATE[input.decision.stat]),
+          ],
   };
 }

@@ -8,6 +8,19 @@ export type ReceiptStat = (typeof RECEIPT_STATS)[number];
 /** Where a "late" receipt goes when the plan does not say: long after any test's patience. */
 export const DEFAULT_LATE_RECEIPT_MS = 120_000;
 
+/**
+ * Shapes of the receipt deliver_sm, as real SMSCs vary them (see delivery-receipt.ts): the SMPP 3.4
+ * receipt, the same content marked as an intermediate notification or an SME acknowledgement, and
+ * two aggregator habits with esm_class 0: the text alone, or the TLVs alone.
+ */
+export const RECEIPT_FORMS = ['standard', 'intermediate', 'sme-ack', 'esm0-text', 'esm0-tlv'] as const;
+export type ReceiptForm = (typeof RECEIPT_FORMS)[number];
+
+/** How long an MO may stay in the simulated SMSC's queue when the plan does not say. */
+export const DEFAULT_MO_MAX_WAIT_MS = 30_000;
+/** Pause before an MO goes out again after a failed attempt, when the plan does not say. */
+export const DEFAULT_MO_RETRY_DELAY_MS = 100;
+
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const selectionShape = {
@@ -65,6 +78,22 @@ export const faultPlanSchema = z
         lateMs: int(1, 86_400_000).optional(),
         /** Form of the id in the receipt text: "hex" as submit_sm_resp gave it (default), or "decimal" (the same number). */
         idForm: z.enum(['hex', 'decimal']).optional(),
+        /** Shape of the receipt deliver_sm (esm_class, text, TLVs); "standard" by default. */
+        form: z.enum(RECEIPT_FORMS).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Keep each MO queued until the ESME acknowledges it, as a real SMSC does: wait for a receiving
+     * bind when none is up, and deliver it again after no answer or a temporary error status.
+     * Absent: an MO fails at once (NO_RECEIVER_BIND, MO_FAILED, refused).
+     */
+    moRedelivery: z
+      .object({
+        /** Longest life of one MO, from its first attempt; past it the last failure stands. Default 30 000 ms. */
+        maxWaitMs: int(1, 600_000).optional(),
+        /** Pause after a failed attempt before the next one. Default 100 ms. */
+        retryDelayMs: int(0, 60_000).optional(),
       })
       .strict()
       .optional(),

@@ -29,7 +29,7 @@ class CapturingLogger implements Logger {
 }
 
 /** Short operator ids: system_id is parchee-<id> (at most 15 characters), password <id>-sim. */
-const OPERATORS = ['thr', 'dly', 'mute', 'drop', 'junk', 'dlr', 'tps', 'load', 'idle'] as const;
+const OPERATORS = ['thr', 'dly', 'mute', 'drop', 'junk', 'dlr', 'form', 'tps', 'load', 'idle', 'qwait', 'qdrop', 'qtmp', 'qperm'] as const;
 type Op = (typeof OPERATORS)[number];
 
 const MO_MSISDN = '923001112233';
@@ -271,5 +271,136 @@ describe('smsc-sim faults against a real EsmeClient', () => {
 
     const { body: unbound } = await http<LoadReport>('POST', '/load', { count: 2, concurrency: 2, operators: ['idle'], texts: ['HELP'], timeoutMs: 500 });
     expect(unbound).toMatchObject({ sent: 2, acked: 0, replied: 0, refused: {}, failed: { NO_RECEIVER_BIND: 2 } });
+  });
+
+  it('shapes the receipt deliver_sm as the plan\'s form says: esm_class, text and TLVs', async () => {
+    const receipts: DeliverSm[] = [];
+    let wake: () => void = () => undefined;
+    await bind('form', 'receiver', {
+      onDeliverSm: async (pdu) => {
+        receipts.push(pdu);
+        wake();
+        return CommandStatus.ESME_ROK;
+      },
+    });
+    const receiptCount = (n: number) => new Promise<void>((resolve) => (wake = () => receipts.length >= n && resolve()));
+    const transmitter = await bind('form', 'transmitter');
+
+    await putFaults('form', { deliveryReceipts: { form: 'esm0-tlv' } });
+    let arrived = receiptCount(1);
+    const tlvOnly = await submit(transmitter, 'tlv only', 1);
+    await arrived;
+    expect(receipts[0].esmClass).toBe(0x00);
+    expect(receipts[0].shortMessage).toHaveLength(0);
+    expect(getTlvString(receipts[0], TlvTag.receipted_message_id)).toBe(tlvOnly.messageId);
+    expect(getTlvNumber(receipts[0], TlvTag.message_state)).toBe(MessageState.DELIVERED);
+
+    await putFaults('form', { deliveryReceipts: { form: 'intermediate' } });
+    arrived = receiptCount(2);
+    const intermediate = await submit(transmitter, 'intermediate', 1);
+    await arrived;
+    expect(receipts[1].esmClass).toBe(0x20);
+    expect(receipts[1].shortMessage.toString('latin1')).toMatch(new RegExp(`^id:${intermediate.messageId} sub:001 dlvrd:001 .* stat:DELIVRD`));
+    expect(getTlvString(receipts[1], TlvTag.receipted_message_id)).toBe(intermediate.messageId);
+
+    await putFaults('form', { deliveryReceipts: { form: 'esm0-text' } });
+    arrived = receiptCount(3);
+    const textOnly = await submit(transmitter, 'text only', 1);
+    await arrived;
+    expect(receipts[2].esmClass).toBe(0x00);
+    expect(receipts[2].shortMessage.toString('latin1')).toMatch(new RegExp(`^id:${textOnly.messageId} `));
+    expect(receipts[2].tlvs).toEqual([]);
+  });
+
+  describe('MO re-delivery (moRedelivery)', () => {
+    type MoReply = { mo?: { commandStatus: number; commandStatusName?: string }; mt?: { text: string }; error?: string };
+    const postMo = (op: Op, text = 'HELP') => http<MoReply>('POST', '/mo', { operator: op, msisdn: MO_MSISDN, text, timeoutMs: 10_000 });
+    /** The MO as the ESME saw it: what a re-delivery must repeat exactly. */
+    const moOf = (pdu: DeliverSm) => ({
+      sourceAddr: pdu.sourceAddr,
+      destinationAddr: pdu.destinationAddr,
+      esmClass: pdu.esmClass,
+      dataCoding: pdu.dataCoding,
+      text: pdu.shortMessage.toString('latin1'),
+      bytes: pdu.shortMessage.toString('hex'),
+    });
+    /** A service that acknowledges `answer(n)` for the nth deliver_sm and replies to each acknowledged MO. */
+    async function service(op: Op, answer: (n: number) => Promise<number> | number): Promise<DeliverSm[]> {
+      const received: DeliverSm[] = [];
+      const client = await bind(op, 'transceiver', {
+        onDeliverSm: async (pdu) => {
+          received.push(pdu);
+          const status = await answer(received.length);
+          if (status === CommandStatus.ESME_ROK) {
+            setImmediate(() => void submit(client, `re ${pdu.shortMessage.toString('latin1')}`, 0, pdu.sourceAddr).catch(() => undefined));
+          }
+          return status;
+        },
+      });
+      return received;
+    }
+
+    it('delivers an MO injected while no receiver is bound once a receiver binds', async () => {
+      await putFaults('qwait', { moRedelivery: { maxWaitMs: 20_000 } });
+      const mo = postMo('qwait');
+      await logger.until(() => (logger.lines.some((l) => l.msg === 'MO waits for a receiving bind' && l.obj['operator'] === 'qwait') ? true : undefined));
+      const { body: waiting } = await http<SimStats>('GET', '/stats');
+      expect(waiting.operators['qwait']).toMatchObject({ mosWaitingForBind: 1, mosWaitedForBind: 1, mosSent: 0 });
+      expect(waiting.mosWaitingForBind).toBe(1);
+
+      const received = await service('qwait', () => CommandStatus.ESME_ROK);
+      const { status, body } = await mo;
+      expect({ status, text: body.mt?.text }).toEqual({ status: 200, text: 're HELP' });
+      expect(received.map(moOf)).toEqual([{ sourceAddr: MO_MSISDN, destinationAddr: '8300', esmClass: 0, dataCoding: 0, text: 'HELP', bytes: Buffer.from('HELP').toString('hex') }]);
+      expect(await stats('qwait')).toMatchObject({ mosWaitingForBind: 0, mosWaitedForBind: 1, mosSent: 1, mosAcked: 1, mosRedelivered: 0 });
+    });
+
+    it('delivers an MO again on the next bind when its bind is dropped before deliver_sm_resp', async () => {
+      await putFaults('qdrop', { moRedelivery: { retryDelayMs: 0 } });
+      const received = await service('qdrop', async (n) => {
+        // The first deliver_sm_resp is never seen: the bind is gone before the handler answers.
+        if (n === 1) await http('POST', '/operators/qdrop/disconnect');
+        return CommandStatus.ESME_ROK;
+      });
+      const { status, body } = await postMo('qdrop', 'HELP AGAIN');
+      expect({ status, text: body.mt?.text }).toEqual({ status: 200, text: 're HELP AGAIN' });
+      expect(received).toHaveLength(2);
+      expect(moOf(received[1])).toEqual(moOf(received[0]));
+      expect(await stats('qdrop')).toMatchObject({ disconnects: 1, mosSent: 1, moPartsSent: 2, mosRedelivered: 1, mosAcked: 1, mosFailed: 0 });
+    });
+
+    it('delivers an MO answered ESME_RX_T_APPN again', async () => {
+      await putFaults('qtmp', { moRedelivery: { retryDelayMs: 10 } });
+      const received = await service('qtmp', (n) => (n === 1 ? CommandStatus.ESME_RX_T_APPN : CommandStatus.ESME_ROK));
+      const { status, body } = await postMo('qtmp');
+      expect({ status, text: body.mt?.text }).toEqual({ status: 200, text: 're HELP' });
+      expect(received).toHaveLength(2);
+      expect(moOf(received[1])).toEqual(moOf(received[0]));
+      expect(await stats('qtmp')).toMatchObject({ mosRedelivered: 1, mosAcked: 1, mosRefused: {} });
+    });
+
+    it('does not deliver again an MO answered with the permanent ESME_RINVSRCADR', async () => {
+      await putFaults('qperm', { moRedelivery: { retryDelayMs: 0 } });
+      const received = await service('qperm', () => CommandStatus.ESME_RINVSRCADR);
+      const { status, body } = await postMo('qperm');
+      expect({ status, body }).toEqual({
+        status: 502,
+        body: { error: 'mo-refused', mo: { commandStatus: CommandStatus.ESME_RINVSRCADR, commandStatusName: 'ESME_RINVSRCADR' } },
+      });
+      expect(received).toHaveLength(1);
+      expect(await stats('qperm')).toMatchObject({ mosRedelivered: 0, mosAcked: 0, mosRefused: { ESME_RINVSRCADR: 1 } });
+    });
+
+    it('releases MOs waiting for a bind when the simulator stops', async () => {
+      const own = await startSimulator(
+        parseSimConfig({ http: { port: 0 }, operators: [{ id: 'stop', port: 0, faults: { moRedelivery: { maxWaitMs: 600_000 } } }] }, {}),
+      );
+      const waiting = own.exchange({ operator: 'stop', msisdn: MO_MSISDN, text: 'HELP', timeoutMs: 600_000 });
+      const outcome = rejectionOf(waiting);
+      expect(own.stats().mosWaitingForBind).toBe(1);
+      await own.stop();
+      expect(await outcome).toMatchObject({ code: 'SHUTTING_DOWN' });
+      expect(own.stats().mosWaitingForBind).toBe(0);
+    });
   });
 });

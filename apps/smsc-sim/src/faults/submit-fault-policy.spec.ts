@@ -84,13 +84,21 @@ describe('SubmitFaultPolicy', () => {
 
   it('times receipts: immediate by default, a number of ms, or late', () => {
     const rd = RegisteredDelivery.SUCCESS_OR_FAILURE;
-    expect(new SubmitFaultPolicy({ deliveryReceipts: {} }).decideReceipt(rd)).toEqual({ stat: 'DELIVRD', delayMs: 0, idForm: 'hex' });
-    expect(new SubmitFaultPolicy({ deliveryReceipts: { delay: 1500, idForm: 'decimal' } }).decideReceipt(rd)).toEqual({
+    expect(new SubmitFaultPolicy({ deliveryReceipts: {} }).decideReceipt(rd)).toEqual({ stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' });
+    expect(new SubmitFaultPolicy({ deliveryReceipts: { delay: 1500, idForm: 'decimal', form: 'esm0-tlv' } }).decideReceipt(rd)).toEqual({
       stat: 'DELIVRD',
       delayMs: 1500,
       idForm: 'decimal',
+      form: 'esm0-tlv',
     });
     expect(new SubmitFaultPolicy({ deliveryReceipts: { delay: 'late' } }).decideReceipt(rd)?.delayMs).toBe(120_000);
     expect(new SubmitFaultPolicy({ deliveryReceipts: { delay: 'late', lateMs: 9_000 } }).decideReceipt(rd)?.delayMs).toBe(9_000);
+  });
+
+  it('keeps MOs queued only while the plan has moRedelivery, with its defaults filled in', () => {
+    expect(new SubmitFaultPolicy({}).moRedelivery).toBeUndefined();
+    expect(new SubmitFaultPolicy({ moRedelivery: {} }).moRedelivery).toEqual({ maxWaitMs: 30_000, retryDelayMs: 100 });
+    expect(new SubmitFaultPolicy({ moRedelivery: { maxWaitMs: 500, retryDelayMs: 0 } }).moRedelivery).toEqual({ maxWaitMs: 500, retryDelayMs: 0 });
+    expect(new SubmitFaultPolicy({ moRedelivery: {} }).isEmpty).toBe(false);
   });
 });

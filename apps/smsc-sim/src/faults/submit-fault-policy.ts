@@ -1,5 +1,13 @@
 import { CommandStatus, RegisteredDelivery } from '@parchee/smpp';
-import { DEFAULT_LATE_RECEIPT_MS, statusValue, type FaultPlan, type ReceiptStat } from './fault-plan';
+import {
+  DEFAULT_LATE_RECEIPT_MS,
+  DEFAULT_MO_MAX_WAIT_MS,
+  DEFAULT_MO_RETRY_DELAY_MS,
+  statusValue,
+  type FaultPlan,
+  type ReceiptForm,
+  type ReceiptStat,
+} from './fault-plan';
 import { HitSelector, ruleSeed } from './hit-selector';
 import { TpsLimiter } from './tps-limiter';
 
@@ -17,6 +25,15 @@ export interface ReceiptDecision {
   /** After the submit_sm_resp went out. */
   delayMs: number;
   idForm: 'hex' | 'decimal';
+  form: ReceiptForm;
+}
+
+/** The plan's MO re-delivery with its defaults filled in. */
+export interface MoRedeliverySettings {
+  /** Longest life of one MO, from its first attempt. */
+  maxWaitMs: number;
+  /** Pause after a failed attempt. */
+  retryDelayMs: number;
 }
 
 const DEFAULT_SEED = 1;
@@ -34,6 +51,8 @@ export class SubmitFaultPolicy {
   private readonly delay?: HitSelector;
   private readonly errors: Array<{ status: number; selector: HitSelector }>;
   private readonly outcomes: Array<{ stat: ReceiptStat; selector: HitSelector }>;
+  /** Set while the plan keeps MOs queued until acknowledged; absent, MOs fail at once. */
+  readonly moRedelivery?: MoRedeliverySettings;
 
   constructor(
     readonly plan: FaultPlan,
@@ -48,6 +67,12 @@ export class SubmitFaultPolicy {
     if (plan.submitDelay) this.delay = selector(plan.submitDelay);
     this.errors = (plan.submitErrors ?? []).map((e) => ({ status: statusValue(e.status), selector: selector(e) }));
     this.outcomes = (plan.deliveryReceipts?.outcomes ?? []).map((o) => ({ stat: o.stat, selector: selector(o) }));
+    if (plan.moRedelivery) {
+      this.moRedelivery = {
+        maxWaitMs: plan.moRedelivery.maxWaitMs ?? DEFAULT_MO_MAX_WAIT_MS,
+        retryDelayMs: plan.moRedelivery.retryDelayMs ?? DEFAULT_MO_RETRY_DELAY_MS,
+      };
+    }
   }
 
   /** True when the plan changes nothing: the simulator's default, well-behaved SMSC. */
@@ -84,6 +109,6 @@ export class SubmitFaultPolicy {
     if (stat === 'DELIVRD' && requested === RegisteredDelivery.FAILURE_ONLY) return undefined;
     const delay = config.delay ?? 'immediate';
     const delayMs = delay === 'immediate' ? 0 : delay === 'late' ? (config.lateMs ?? DEFAULT_LATE_RECEIPT_MS) : delay;
-    return { stat, delayMs, idForm: config.idForm ?? 'hex' };
+    return { stat, delayMs, idForm: config.idForm ?? 'hex', form: config.form ?? 'standard' };
   }
 }

@@ -16,7 +16,7 @@ import { copyFaultCounters, emptyFaultCounters, type FaultCounters } from '../fa
 import type { FaultPlan } from '../faults/fault-plan';
 import { garbagePdu, type GarbageKind } from '../faults/garbage-pdus';
 import { SubmitFaultPolicy, type ReceiptDecision } from '../faults/submit-fault-policy';
-import type { MoRoute, MoSession } from '../traffic/mo-injector';
+import type { MoRedelivery, MoRoute, MoSession } from '../traffic/mo-injector';
 import type { SubmittedSm } from '../traffic/mt-recorder';
 
 export type BindType = 'receiver' | 'transmitter' | 'transceiver';
@@ -58,6 +58,7 @@ export class OperatorSmsc implements MoRoute {
   private policy: SubmitFaultPolicy;
   private readonly counters: FaultCounters = emptyFaultCounters();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly receiverBoundListeners = new Set<() => void>();
   private garbageSeq = 0;
 
   constructor(private readonly opts: OperatorSmscOptions) {
@@ -92,6 +93,17 @@ export class OperatorSmsc implements MoRoute {
   /** Receiving binds in turn, so MOs spread over every receiver the ESME holds. */
   nextReceiver(): MoSession | undefined {
     return this.nextReceivingSession();
+  }
+
+  /** The plan's MO re-delivery, defaults filled in; undefined while the plan has none. */
+  moRedelivery(): MoRedelivery | undefined {
+    return this.policy.moRedelivery;
+  }
+
+  /** Calls `listener` after each receiving bind's bind_resp has gone out; returns the unsubscribe function. */
+  onReceiverBound(listener: () => void): () => void {
+    this.receiverBoundListeners.add(listener);
+    return () => this.receiverBoundListeners.delete(listener);
   }
 
   private nextReceivingSession(): ServerSession | undefined {
@@ -155,6 +167,7 @@ export class OperatorSmsc implements MoRoute {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.counters.receiptsPending = 0;
+    this.receiverBoundListeners.clear();
     await this.server.close();
   }
 
@@ -174,7 +187,17 @@ export class OperatorSmsc implements MoRoute {
 
   private onSession(session: ServerSession): void {
     this.bound.add(session);
-    if (session.bindType === 'receiver' || session.bindType === 'transceiver') this.receivers.push(session);
+    if (session.bindType === 'receiver' || session.bindType === 'transceiver') {
+      this.receivers.push(session);
+      // SmscServer emits 'session' before it writes bind_resp; a waiting MO's deliver_sm must not
+      // overtake it, so the listeners hear of the bind on the next turn of the event loop.
+      if (this.receiverBoundListeners.size > 0) {
+        setImmediate(() => {
+          if (!session.isOpen) return;
+          for (const listener of [...this.receiverBoundListeners]) listener();
+        });
+      }
+    }
     session.setSubmitSmHandler((pdu) => this.answerSubmitSm(session, pdu));
     session.once('close', () => {
       this.bound.delete(session);

@@ -1,6 +1,6 @@
 import { segmentForSms } from '@parchee/smpp';
 import { MoExchange } from './mo-exchange';
-import { MoInjector, type DeliverSmFields, type MoSession } from './mo-injector';
+import { MoInjector, type DeliverSmFields, type MoRoute, type MoSession } from './mo-injector';
 import { MtRecorder } from './mt-recorder';
 import { TrafficStats } from './traffic-stats';
 
@@ -42,8 +42,33 @@ describe('MoExchange', () => {
   afterEach(() => recorder.close());
 
   function exchangeWith(session: MoSession | undefined): MoExchange {
-    const injector = new MoInjector({ routes: new Map([['jazz', { nextReceiver: () => session }]]), shortCode: '8300', stats, clock });
+    const route: MoRoute = { nextReceiver: () => session, moRedelivery: () => undefined, onReceiverBound: () => () => undefined };
+    return exchangeOn(route);
+  }
+
+  function exchangeOn(route: MoRoute): MoExchange {
+    const injector = new MoInjector({ routes: new Map([['jazz', route]]), shortCode: '8300', stats, clock });
     return new MoExchange(injector, recorder);
+  }
+
+  /** A route under a moRedelivery plan with no bind up until `bind` is called. */
+  function queuedRoute(): { route: MoRoute; bind(session: MoSession): void } {
+    let session: MoSession | undefined;
+    const listeners = new Set<() => void>();
+    return {
+      route: {
+        nextReceiver: () => session,
+        moRedelivery: () => ({ maxWaitMs: 60_000, retryDelayMs: 0 }),
+        onReceiverBound: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+      bind: (s) => {
+        session = s;
+        for (const listener of [...listeners]) listener();
+      },
+    };
   }
 
   it('returns the reply MT and the latency from MO sent to MT complete', async () => {
@@ -77,5 +102,27 @@ describe('MoExchange', () => {
       code: 'NO_RECEIVER_BIND',
     });
     expect(recorder.waiting).toBe(0);
+  });
+
+  it('pairs the reply with an MO that waited for a bind, latency from its first deliver_sm', async () => {
+    const { route, bind } = queuedRoute();
+    const pending = exchangeOn(route).run({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 60_000 });
+    // The reply waiter is already in place while the MO waits for a bind.
+    expect(recorder.waiting).toBe(1);
+    expect(stats.of('jazz').mosWaitingForBind).toBe(1);
+    clock.t = 5_000;
+    bind(serviceSession(recorder, clock, { replyBeforeAck: true }));
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ kind: 'replied', mt: { text: 'reply to HELP' }, latencyMs: 40, mo: { sentAt: 5_000 } });
+    expect(stats.of('jazz')).toMatchObject({ mosWaitedForBind: 1, mosWaitingForBind: 0, mosAcked: 1 });
+  });
+
+  it('stops an MO waiting for a bind at the exchange timeout, before the plan\'s maxWaitMs', async () => {
+    const { route } = queuedRoute();
+    await expect(exchangeOn(route).run({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 20 })).rejects.toMatchObject({
+      code: 'NO_RECEIVER_BIND',
+    });
+    expect(recorder.waiting).toBe(0);
+    expect(stats.of('jazz').mosWaitingForBind).toBe(0);
   });
 });

@@ -5,7 +5,10 @@ export interface MoExchangeRequest {
   operator: string;
   msisdn: string;
   text: string;
-  /** Covers the whole exchange: deliver_sm, its response and the complete reply MT. */
+  /**
+   * Covers the whole exchange: deliver_sm, its response (re-deliveries and waits for a bind
+   * included, under a moRedelivery plan) and the complete reply MT.
+   */
   timeoutMs: number;
 }
 
@@ -27,9 +30,12 @@ export class MoExchange {
   /** Rejects with the injector's errors when the MO itself does not get through. */
   async run(req: MoExchangeRequest): Promise<MoExchangeOutcome> {
     const waiter = this.recorder.expectMt(req.operator, req.msisdn, req.timeoutMs);
+    // Shutdown may fail the waiter while the MO is still queued for a bind; it is awaited (and
+    // its rejection seen) only after the MO got through, so keep it from counting as unhandled.
+    waiter.promise.catch(() => undefined);
     let mo: MoAck;
     try {
-      mo = await this.injector.inject(req.operator, req.msisdn, req.text);
+      mo = await this.injector.inject(req.operator, req.msisdn, req.text, { timeoutMs: req.timeoutMs });
     } catch (err) {
       waiter.cancel();
       throw err;

@@ -1,7 +1,7 @@
 import { CommandStatus, ConcatReassembler, decodeShortMessage, parseUdh, SmppCommandError, SmppError } from '@parchee/smpp';
 import { MoRefusedError } from '../errors/mo-refused-error';
 import { SimError } from '../errors/sim-error';
-import { MoInjector, type DeliverSmFields, type MoRoute, type MoSession } from './mo-injector';
+import { MoInjector, type DeliverSmFields, type MoRedelivery, type MoRoute, type MoSession } from './mo-injector';
 import { TrafficStats } from './traffic-stats';
 
 class FakeSession implements MoSession {
@@ -15,17 +15,54 @@ class FakeSession implements MoSession {
 
 class FakeRoute implements MoRoute {
   private turn = 0;
-  constructor(readonly sessions: FakeSession[]) {}
+  private readonly listeners = new Set<() => void>();
+  constructor(
+    readonly sessions: FakeSession[],
+    private readonly redelivery?: MoRedelivery,
+  ) {}
   nextReceiver() {
     if (this.sessions.length === 0) return undefined;
     return this.sessions[this.turn++ % this.sessions.length];
   }
+  moRedelivery() {
+    return this.redelivery;
+  }
+  onReceiverBound(listener: () => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  /** A receiving bind comes up. */
+  bind(session: FakeSession): void {
+    this.sessions.push(session);
+    for (const listener of [...this.listeners]) listener();
+  }
+  /** A bind goes away, as its connection drops. */
+  drop(session: FakeSession): void {
+    this.sessions.splice(this.sessions.indexOf(session), 1);
+  }
+  get subscribers(): number {
+    return this.listeners.size;
+  }
 }
 
-function setup(sessions: FakeSession[]) {
+function setup(sessions: FakeSession[], redelivery?: MoRedelivery) {
   const stats = new TrafficStats(['jazz']);
-  const injector = new MoInjector({ routes: new Map([['jazz', new FakeRoute(sessions)]]), shortCode: '8300', stats });
-  return { stats, injector };
+  const route = new FakeRoute(sessions, redelivery);
+  const injector = new MoInjector({ routes: new Map([['jazz', route]]), shortCode: '8300', stats });
+  return { stats, injector, route };
+}
+
+const connectionLost = () => new SmppError('CONNECTION_LOST', 'deliver_sm: connection closed before a response', { retriable: true });
+
+/** Settles the promise's state for a synchronous look: 'pending' until it has settled. */
+async function stateOf(promise: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
+  let state: 'pending' | 'resolved' | 'rejected' = 'pending';
+  promise.then(
+    () => (state = 'resolved'),
+    () => (state = 'rejected'),
+  );
+  await jest.advanceTimersByTimeAsync(0);
+  return state;
 }
 
 function textOf(sent: DeliverSmFields[]): string {
@@ -119,5 +156,206 @@ describe('MoInjector', () => {
     expect(err).toBeInstanceOf(SimError);
     expect(err).toMatchObject({ code: 'NO_RECEIVER_BIND' });
     expect(injector.canDeliver('jazz')).toBe(false);
+  });
+
+  it('without moRedelivery, tries a temporary refusal and a lost connection once, as before', async () => {
+    const refusing = new FakeSession(async () => ({ commandStatus: CommandStatus.ESME_RX_T_APPN }));
+    const { injector, stats, route } = setup([refusing]);
+    await expect(injector.inject('jazz', '923001234567', 'hi')).rejects.toBeInstanceOf(MoRefusedError);
+    route.drop(refusing);
+    const dropping = new FakeSession(async () => {
+      throw connectionLost();
+    });
+    route.bind(dropping);
+    await expect(injector.inject('jazz', '923001234567', 'hi')).rejects.toMatchObject({ code: 'MO_FAILED' });
+    expect(refusing.sent).toHaveLength(1);
+    expect(dropping.sent).toHaveLength(1);
+    expect(route.subscribers).toBe(0);
+    expect(stats.of('jazz')).toMatchObject({ mosRedelivered: 0, mosWaitedForBind: 0, mosRefused: { ESME_RX_T_APPN: 1 }, mosFailed: 1 });
+  });
+});
+
+describe('MoInjector with moRedelivery', () => {
+  const plan: MoRedelivery = { maxWaitMs: 30_000, retryDelayMs: 100 };
+
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('holds an MO while no receiving bind is up and delivers it when one binds', async () => {
+    const { injector, stats, route } = setup([], plan);
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    expect(stats.of('jazz')).toMatchObject({ mosWaitingForBind: 1, mosWaitedForBind: 1, mosSent: 0 });
+    expect(await stateOf(pending)).toBe('pending');
+
+    const session = new FakeSession();
+    route.bind(session);
+    await expect(pending).resolves.toMatchObject({ parts: 1, commandStatus: 0 });
+    expect(session.sent.map((f) => f.shortMessage.toString('latin1'))).toEqual(['HELP']);
+    expect(route.subscribers).toBe(0);
+    expect(stats.of('jazz')).toMatchObject({ mosWaitingForBind: 0, mosWaitedForBind: 1, mosSent: 1, mosAcked: 1, mosRedelivered: 0 });
+  });
+
+  it('wakes every waiting MO on one bind and keeps the gauge exact', async () => {
+    const { injector, stats, route } = setup([], plan);
+    const pending = [1, 2, 3].map((i) => injector.inject('jazz', `92300123456${i}`, `MO ${i}`));
+    expect(stats.of('jazz').mosWaitingForBind).toBe(3);
+    const session = new FakeSession();
+    route.bind(session);
+    expect(stats.of('jazz').mosWaitingForBind).toBe(0);
+    await Promise.all(pending);
+    expect(session.sent.map((f) => f.sourceAddr).sort()).toEqual(['923001234561', '923001234562', '923001234563']);
+    expect(stats.of('jazz')).toMatchObject({ mosWaitedForBind: 3, mosAcked: 3 });
+  });
+
+  it('delivers the same MO again on the next bind when the connection is lost before the answer', async () => {
+    const { injector, stats, route } = setup([], plan);
+    const dropping: FakeSession = new FakeSession(async () => {
+      route.drop(dropping);
+      throw connectionLost();
+    });
+    route.bind(dropping);
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    await jest.advanceTimersByTimeAsync(plan.retryDelayMs);
+    // The only bind is gone: the MO waits for the next one.
+    expect(stats.of('jazz')).toMatchObject({ mosWaitingForBind: 1, mosWaitedForBind: 1 });
+
+    const next = new FakeSession();
+    route.bind(next);
+    await expect(pending).resolves.toMatchObject({ commandStatus: 0 });
+    expect(next.sent).toEqual(dropping.sent);
+    expect(stats.of('jazz')).toMatchObject({ mosSent: 1, moPartsSent: 2, mosRedelivered: 1, mosAcked: 1, mosFailed: 0, mosWaitingForBind: 0 });
+  });
+
+  it('delivers again after a response timeout, retryDelayMs later', async () => {
+    const session = new FakeSession(async (_f, n) => {
+      if (n === 1) throw new SmppError('RESPONSE_TIMEOUT', 'no deliver_sm_resp', { retriable: true });
+      return { commandStatus: 0 };
+    });
+    const { injector, stats } = setup([session], plan);
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    await jest.advanceTimersByTimeAsync(plan.retryDelayMs - 1);
+    expect(session.sent).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(pending).resolves.toMatchObject({ commandStatus: 0 });
+    expect(session.sent).toHaveLength(2);
+    expect(stats.of('jazz')).toMatchObject({ mosRedelivered: 1, mosWaitedForBind: 0 });
+  });
+
+  it.each(['ESME_RX_T_APPN', 'ESME_RMSGQFUL', 'ESME_RTHROTTLED'] as const)('delivers again after the temporary status %s', async (status) => {
+    const session = new FakeSession(async (_f, n) => ({ commandStatus: n === 1 ? CommandStatus[status] : 0 }));
+    const { injector, stats } = setup([session], plan);
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    await jest.advanceTimersByTimeAsync(plan.retryDelayMs);
+    await expect(pending).resolves.toMatchObject({ commandStatus: 0 });
+    expect(session.sent).toHaveLength(2);
+    expect(session.sent[1]).toEqual(session.sent[0]);
+    expect(stats.of('jazz')).toMatchObject({ mosRedelivered: 1, mosAcked: 1, mosRefused: {} });
+  });
+
+  it.each(['ESME_RINVSRCADR', 'ESME_RSYSERR'] as const)('does not deliver again after the permanent status %s', async (status) => {
+    const session = new FakeSession(async () => ({ commandStatus: CommandStatus[status] }));
+    const { injector, stats } = setup([session], plan);
+    await expect(injector.inject('jazz', '923001234567', 'HELP')).rejects.toMatchObject({ commandStatusName: status });
+    expect(session.sent).toHaveLength(1);
+    expect(stats.of('jazz')).toMatchObject({ mosRedelivered: 0, mosRefused: { [status]: 1 } });
+  });
+
+  it('resumes a concatenated MO from the part that failed, on the next bind', async () => {
+    const { injector, stats, route } = setup([], plan);
+    const first: FakeSession = new FakeSession(async (_f, n) => {
+      if (n < 2) return { commandStatus: 0 };
+      route.drop(first);
+      throw connectionLost();
+    });
+    route.bind(first);
+    const text = 'z'.repeat(400);
+    const pending = injector.inject('jazz', '923001234567', text);
+    await jest.advanceTimersByTimeAsync(plan.retryDelayMs);
+    const second = new FakeSession();
+    route.bind(second);
+    await expect(pending).resolves.toMatchObject({ parts: 3 });
+
+    expect(first.sent).toHaveLength(2);
+    expect(second.sent).toHaveLength(2);
+    expect(second.sent[0]).toEqual(first.sent[1]);
+    expect(textOf([first.sent[0], ...second.sent])).toBe(text);
+    expect(stats.of('jazz')).toMatchObject({ mosSent: 1, moPartsSent: 4, mosRedelivered: 1, mosAcked: 1 });
+  });
+
+  it('counts an MO that waited for several binds once', async () => {
+    const { injector, stats, route } = setup([], plan);
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    const dropping: FakeSession = new FakeSession(async () => {
+      route.drop(dropping);
+      throw connectionLost();
+    });
+    route.bind(dropping);
+    await jest.advanceTimersByTimeAsync(plan.retryDelayMs);
+    route.bind(new FakeSession());
+    await pending;
+    expect(stats.of('jazz')).toMatchObject({ mosWaitedForBind: 1, mosRedelivered: 1, mosWaitingForBind: 0 });
+  });
+
+  it('gives up with NO_RECEIVER_BIND when no bind comes within maxWaitMs', async () => {
+    const { injector, stats, route } = setup([], plan);
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    await jest.advanceTimersByTimeAsync(plan.maxWaitMs - 1);
+    expect(await stateOf(pending)).toBe('pending');
+    const outcome = expect(pending).rejects.toMatchObject({ code: 'NO_RECEIVER_BIND' });
+    await jest.advanceTimersByTimeAsync(1);
+    await outcome;
+    expect(route.subscribers).toBe(0);
+    expect(stats.of('jazz')).toMatchObject({ mosWaitingForBind: 0, mosWaitedForBind: 1, mosSent: 0, mosFailed: 0 });
+  });
+
+  it('gives up with the last delivery failure when maxWaitMs runs out: MO_FAILED after a lost connection', async () => {
+    const { injector, stats, route } = setup([], plan);
+    const dropping: FakeSession = new FakeSession(async () => {
+      route.drop(dropping);
+      throw connectionLost();
+    });
+    route.bind(dropping);
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    const outcome = expect(pending).rejects.toMatchObject({ code: 'MO_FAILED' });
+    await jest.advanceTimersByTimeAsync(plan.maxWaitMs);
+    await outcome;
+    expect(stats.of('jazz')).toMatchObject({ mosSent: 1, mosFailed: 1, mosWaitingForBind: 0 });
+  });
+
+  it('gives up with the last temporary status when the ESME keeps refusing for maxWaitMs, counted once', async () => {
+    const session = new FakeSession(async () => ({ commandStatus: CommandStatus.ESME_RMSGQFUL }));
+    const { injector, stats } = setup([session], { maxWaitMs: 1_000, retryDelayMs: 100 });
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    const outcome = expect(pending).rejects.toMatchObject({ commandStatusName: 'ESME_RMSGQFUL' });
+    await jest.advanceTimersByTimeAsync(1_000);
+    await outcome;
+    // Attempts at 0, 100 ... 900 ms, the last pause runs into the deadline.
+    expect(session.sent).toHaveLength(10);
+    expect(stats.of('jazz')).toMatchObject({ mosRedelivered: 9, mosRefused: { ESME_RMSGQFUL: 1 } });
+  });
+
+  it('stops at the caller\'s timeoutMs when it comes before maxWaitMs', async () => {
+    const { injector } = setup([], plan);
+    const pending = injector.inject('jazz', '923001234567', 'HELP', { timeoutMs: 500 });
+    const outcome = expect(pending).rejects.toMatchObject({ code: 'NO_RECEIVER_BIND' });
+    await jest.advanceTimersByTimeAsync(500);
+    await outcome;
+  });
+
+  it('releases MOs waiting for a bind or a retry at close(), and refuses to queue new ones', async () => {
+    const refusing = new FakeSession(async () => ({ commandStatus: CommandStatus.ESME_RX_T_APPN }));
+    const { injector, stats, route } = setup([refusing], plan);
+    const retrying = injector.inject('jazz', '923001234567', 'HELP');
+    await jest.advanceTimersByTimeAsync(0);
+    route.drop(refusing);
+    const waiting = injector.inject('jazz', '923001234568', 'HELP');
+    expect(stats.of('jazz').mosWaitingForBind).toBe(1);
+
+    injector.close();
+    await expect(retrying).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
+    await expect(waiting).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
+    expect(stats.of('jazz').mosWaitingForBind).toBe(0);
+    expect(route.subscribers).toBe(0);
+    await expect(injector.inject('jazz', '923001234569', 'HELP')).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
   });
 });

@@ -1,4 +1,4 @@
-import { commandStatusName, segmentForSms } from '@parchee/smpp';
+import { CommandStatus, commandStatusName, segmentForSms } from '@parchee/smpp';
 import type { Logger } from '@parchee/observability';
 import { silentLogger } from '@parchee/observability';
 import { maskMsisdn } from '@parchee/privacy';
@@ -32,17 +32,33 @@ export interface MoSession {
   deliverSm(fields: DeliverSmFields): Promise<{ commandStatus: number }>;
 }
 
+/** An operator's MO re-delivery (fault plan `moRedelivery`), defaults filled in. */
+export interface MoRedelivery {
+  /** Longest life of one MO, from its first attempt. */
+  maxWaitMs: number;
+  /** Pause after a failed attempt before the next one. */
+  retryDelayMs: number;
+}
+
 /** Where one operator's MOs go: the next receiving bind, or none. */
 export interface MoRoute {
   nextReceiver(): MoSession | undefined;
+  /** Re-delivery while the operator's fault plan asks for it; undefined: an MO fails at once. */
+  moRedelivery(): MoRedelivery | undefined;
+  /**
+   * Calls `listener` each time a receiving bind comes up, once it can take a deliver_sm; returns
+   * the function that unsubscribes.
+   */
+  onReceiverBound(listener: () => void): () => void;
 }
 
 export interface MoAck {
   operator: string;
-  /** deliver_sm PDUs the MO took. */
+  /** deliver_sm PDUs the MO took (parts; a part delivered again counts once). */
   parts: number;
   dataCoding: number;
   commandStatus: number;
+  /** When the first deliver_sm went out. */
   sentAt: number;
   ackedAt: number;
 }
@@ -55,20 +71,76 @@ export interface MoInjectorOptions {
   clock?: { now(): number };
 }
 
+export interface InjectOptions {
+  /**
+   * The caller's own limit on the MO (the exchange's timeoutMs): re-delivery stops at the earlier
+   * of this and the plan's maxWaitMs, so POST /mo never outlives its timeout waiting for a bind.
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Statuses an SMSC treats as "try again later" for a deliver_sm: the application is busy, its
+ * queue is full, or it throttles. Everything else (a bad address, ESME_RSYSERR...) says the
+ * message itself is unwelcome, and a real SMSC does not queue it again.
+ */
+export const TEMPORARY_MO_STATUSES: ReadonlySet<number> = new Set<number>([
+  CommandStatus.ESME_RX_T_APPN,
+  CommandStatus.ESME_RMSGQFUL,
+  CommandStatus.ESME_RTHROTTLED,
+]);
+
+/** One MO, segmented once: a re-delivery sends the same parts, byte for byte. */
+interface PreparedMo {
+  operator: string;
+  msisdn: string;
+  dataCoding: number;
+  parts: DeliverSmFields[];
+}
+
+/** How one pass over the parts ended; `part` is the index of the part that failed. */
+type Attempt =
+  | { kind: 'acked' }
+  | { kind: 'refused'; part: number; status: number }
+  | { kind: 'no-answer'; part: number; error: Error };
+
+type FailedAttempt = Exclude<Attempt, { kind: 'acked' }>;
+
+/** A wait that shutdown must be able to end: a wait for a bind, or the pause before a retry. */
+interface PendingWait {
+  release(): void;
+}
+
 function commandStatusOf(err: unknown): number | undefined {
   const status = (err as { commandStatus?: unknown } | null)?.commandStatus;
   return typeof status === 'number' ? status : undefined;
+}
+
+/** No answer that a later attempt may get: a response timeout, a lost connection, a full window queue. */
+function isTransient(error: Error): boolean {
+  return (error as { retriable?: unknown }).retriable === true;
+}
+
+function shuttingDown(): SimError {
+  return new SimError('SHUTTING_DOWN', 'the simulator is stopping', false);
 }
 
 /**
  * Sends a subscriber's text to the service as deliver_sm: GSM 7-bit when it fits, UCS-2
  * otherwise, split with an 8-bit concat UDH when long. Parts go one after another over the same
  * bind, each waiting for its deliver_sm_resp, as SMSCs do.
+ *
+ * While the operator's plan has moRedelivery, an MO stays queued until acknowledged, as at a real
+ * SMSC: it waits for a receiving bind when none is up (woken by the bind, not by polling), and
+ * after no answer or a temporary status it goes again, from the part that failed, on the next
+ * receiving bind. Its life is bounded by maxWaitMs from the first attempt.
  */
 export class MoInjector {
   private readonly refs = new Map<string, number>();
   private readonly logger: Logger;
   private readonly clock: { now(): number };
+  private readonly waits = new Set<PendingWait>();
+  private closed = false;
 
   constructor(private readonly opts: MoInjectorOptions) {
     this.logger = opts.logger ?? silentLogger;
@@ -82,51 +154,178 @@ export class MoInjector {
 
   /**
    * Resolves once every part is acknowledged with ESME_ROK. Rejects with SimError
-   * UNKNOWN_OPERATOR / NO_RECEIVER_BIND / MO_FAILED, or MoRefusedError.
+   * UNKNOWN_OPERATOR / NO_RECEIVER_BIND / MO_FAILED / SHUTTING_DOWN, or MoRefusedError.
    */
-  async inject(operator: string, msisdn: string, text: string): Promise<MoAck> {
+  async inject(operator: string, msisdn: string, text: string, options: InjectOptions = {}): Promise<MoAck> {
     const route = this.opts.routes.get(operator);
     if (!route) throw new SimError('UNKNOWN_OPERATOR', `no simulated operator "${operator}"`, false);
-    const session = route.nextReceiver();
-    if (!session) throw new SimError('NO_RECEIVER_BIND', `no receiver or transceiver bind of ${operator} is up`, true);
+    const redelivery = route.moRedelivery();
+    if (redelivery) return this.injectQueued(route, redelivery, this.prepare(operator, msisdn, text), options);
 
-    const ref = ((this.refs.get(operator) ?? 0) + 1) & 0xff;
-    this.refs.set(operator, ref);
-    const { dataCoding, segments } = segmentForSms(text, { reference: ref, mode: 'udh8' });
+    const session = route.nextReceiver();
+    if (!session) throw noReceiverBind(operator);
+    const mo = this.prepare(operator, msisdn, text);
     const counters = this.opts.stats.of(operator);
     counters.mosSent++;
     const sentAt = this.clock.now();
+    const attempt = await this.sendParts(session, mo, 0);
+    if (attempt.kind !== 'acked') throw this.failure(mo, attempt);
+    return this.acked(mo, sentAt);
+  }
 
-    for (const segment of segments) {
+  /**
+   * Ends every wait for a bind and every pause before a retry with SHUTTING_DOWN, at once, and
+   * refuses new ones: stopping must not hang on MOs that would otherwise wait for minutes.
+   */
+  close(): void {
+    this.closed = true;
+    for (const wait of [...this.waits]) wait.release();
+  }
+
+  /** The moRedelivery path: attempts, waits for binds and retries until acknowledged or out of time. */
+  private async injectQueued(route: MoRoute, redelivery: MoRedelivery, mo: PreparedMo, options: InjectOptions): Promise<MoAck> {
+    const counters = this.opts.stats.of(mo.operator);
+    const deadline = this.clock.now() + Math.min(redelivery.maxWaitMs, options.timeoutMs ?? Number.POSITIVE_INFINITY);
+    let sentAt: number | undefined;
+    let from = 0;
+    let last: FailedAttempt | undefined;
+    let waited = false;
+
+    for (;;) {
+      const session = route.nextReceiver();
+      if (!session) {
+        if (!waited) {
+          waited = true;
+          counters.mosWaitedForBind++;
+        }
+        this.logger.debug({ operator: mo.operator, from: maskMsisdn(mo.msisdn) }, 'MO waits for a receiving bind');
+        if (!(await this.waitForBind(route, mo.operator, deadline - this.clock.now()))) {
+          // Out of time: the last delivery failure stands; an MO never sent had no bind at all.
+          throw last ? this.failure(mo, last) : noReceiverBind(mo.operator);
+        }
+        continue;
+      }
+
+      if (sentAt === undefined) {
+        sentAt = this.clock.now();
+        counters.mosSent++;
+      } else if (last) {
+        counters.mosRedelivered++;
+        this.logger.debug({ operator: mo.operator, from: maskMsisdn(mo.msisdn), part: from + 1 }, 'MO delivered again');
+      }
+      const attempt = await this.sendParts(session, mo, from);
+      if (attempt.kind === 'acked') return this.acked(mo, sentAt);
+
+      last = attempt;
+      from = attempt.part;
+      const retriable = attempt.kind === 'refused' ? TEMPORARY_MO_STATUSES.has(attempt.status) : isTransient(attempt.error);
+      const remaining = deadline - this.clock.now();
+      if (!retriable || remaining <= 0) throw this.failure(mo, attempt);
+      await this.pause(Math.min(redelivery.retryDelayMs, remaining));
+      if (deadline - this.clock.now() <= 0) throw this.failure(mo, attempt);
+    }
+  }
+
+  private prepare(operator: string, msisdn: string, text: string): PreparedMo {
+    const ref = ((this.refs.get(operator) ?? 0) + 1) & 0xff;
+    this.refs.set(operator, ref);
+    const { dataCoding, segments } = segmentForSms(text, { reference: ref, mode: 'udh8' });
+    const parts = segments.map((segment) => ({
+      sourceAddr: msisdn,
+      destinationAddr: this.opts.shortCode,
+      shortMessage: segment.shortMessage,
+      dataCoding,
+      esmClass: segment.esmClass,
+      registeredDelivery: 0,
+      ...MO_ADDRESSING,
+    }));
+    return { operator, msisdn, dataCoding, parts };
+  }
+
+  /** Sends parts `from`.. in order over one bind, each after the previous one's ESME_ROK. */
+  private async sendParts(session: MoSession, mo: PreparedMo, from: number): Promise<Attempt> {
+    const counters = this.opts.stats.of(mo.operator);
+    for (let part = from; part < mo.parts.length; part++) {
       counters.moPartsSent++;
       let commandStatus: number;
       try {
-        ({ commandStatus } = await session.deliverSm({
-          sourceAddr: msisdn,
-          destinationAddr: this.opts.shortCode,
-          shortMessage: segment.shortMessage,
-          dataCoding,
-          esmClass: segment.esmClass,
-          registeredDelivery: 0,
-          ...MO_ADDRESSING,
-        }));
+        ({ commandStatus } = await session.deliverSm(mo.parts[part]));
       } catch (err) {
         const status = commandStatusOf(err);
-        if (status !== undefined && status !== 0) commandStatus = status;
-        else {
-          counters.mosFailed++;
-          this.logger.warn({ operator, from: maskMsisdn(msisdn), err: (err as Error).message }, 'deliver_sm got no answer');
-          throw new SimError('MO_FAILED', `deliver_sm to ${operator} failed: ${(err as Error).message}`, true, { cause: err });
-        }
+        if (status === undefined || status === 0) return { kind: 'no-answer', part, error: err as Error };
+        commandStatus = status;
       }
-      if (commandStatus !== 0) {
-        const name = commandStatusName(commandStatus);
-        this.opts.stats.moRefused(operator, name);
-        this.logger.debug({ operator, from: maskMsisdn(msisdn), status: name }, 'deliver_sm refused');
-        throw new MoRefusedError(commandStatus, name);
-      }
+      if (commandStatus !== 0) return { kind: 'refused', part, status: commandStatus };
     }
-    counters.mosAcked++;
-    return { operator, parts: segments.length, dataCoding, commandStatus: 0, sentAt, ackedAt: this.clock.now() };
+    return { kind: 'acked' };
   }
+
+  private acked(mo: PreparedMo, sentAt: number): MoAck {
+    this.opts.stats.of(mo.operator).mosAcked++;
+    return { operator: mo.operator, parts: mo.parts.length, dataCoding: mo.dataCoding, commandStatus: 0, sentAt, ackedAt: this.clock.now() };
+  }
+
+  /** The MO's final failure, counted once: MO_FAILED for no answer, MoRefusedError for a status. */
+  private failure(mo: PreparedMo, attempt: FailedAttempt): SimError {
+    const { operator } = mo;
+    if (attempt.kind === 'no-answer') {
+      this.opts.stats.of(operator).mosFailed++;
+      this.logger.warn({ operator, from: maskMsisdn(mo.msisdn), err: attempt.error.message }, 'deliver_sm got no answer');
+      return new SimError('MO_FAILED', `deliver_sm to ${operator} failed: ${attempt.error.message}`, true, { cause: attempt.error });
+    }
+    const name = commandStatusName(attempt.status);
+    this.opts.stats.moRefused(operator, name);
+    this.logger.debug({ operator, from: maskMsisdn(mo.msisdn), status: name }, 'deliver_sm refused');
+    return new MoRefusedError(attempt.status, name);
+  }
+
+  /**
+   * Resolves true when a receiving bind of the route comes up, false after `ms`; rejects with
+   * SHUTTING_DOWN on close(). Keeps the operator's mosWaitingForBind gauge exact: up before the
+   * first await, down the moment the wait ends.
+   */
+  private waitForBind(route: MoRoute, operator: string, ms: number): Promise<boolean> {
+    if (this.closed) return Promise.reject(shuttingDown());
+    if (ms <= 0) return Promise.resolve(false);
+    const counters = this.opts.stats.of(operator);
+    counters.mosWaitingForBind++;
+    return new Promise<boolean>((resolve, reject) => {
+      // Every way out (a bind, the deadline, close()) runs after this executor has returned.
+      const end = (outcome: 'bound' | 'timeout' | 'closed'): void => {
+        if (!this.waits.delete(wait)) return;
+        counters.mosWaitingForBind--;
+        clearTimeout(timer);
+        unsubscribe();
+        if (outcome === 'closed') reject(shuttingDown());
+        else resolve(outcome === 'bound');
+      };
+      const wait: PendingWait = { release: () => end('closed') };
+      this.waits.add(wait);
+      const timer = setTimeout(() => end('timeout'), ms);
+      const unsubscribe = route.onReceiverBound(() => end('bound'));
+    });
+  }
+
+  /** The pause before a retry; rejects with SHUTTING_DOWN on close(). */
+  private pause(ms: number): Promise<void> {
+    if (this.closed) return Promise.reject(shuttingDown());
+    if (ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const wait: PendingWait = {
+        release: () => {
+          if (!this.waits.delete(wait)) return;
+          clearTimeout(timer);
+          reject(shuttingDown());
+        },
+      };
+      this.waits.add(wait);
+      const timer = setTimeout(() => {
+        if (this.waits.delete(wait)) resolve();
+      }, ms);
+    });
+  }
+}
+
+function noReceiverBind(operator: string): SimError {
+  return new SimError('NO_RECEIVER_BIND', `no receiver or transceiver bind of ${operator} is up`, true);
 }

@@ -10,6 +10,12 @@ export interface OperatorTrafficCounters {
   mosRefused: Record<string, number>;
   /** MO messages that got no answer (response timeout, connection lost). */
   mosFailed: number;
+  /** deliver_sm sent again after no answer or a temporary error (fault plan moRedelivery); one per re-sent PDU. */
+  mosRedelivered: number;
+  /** MO messages that had to wait for a receiving bind (moRedelivery), each counted once. */
+  mosWaitedForBind: number;
+  /** Gauge: MO messages waiting for a receiving bind right now. */
+  mosWaitingForBind: number;
   /** submit_sm PDUs received. */
   mtParts: number;
   /** Complete MT messages (concatenated parts joined). */
@@ -37,6 +43,9 @@ export class TrafficStats {
       mosAcked: 0,
       mosRefused: {},
       mosFailed: 0,
+      mosRedelivered: 0,
+      mosWaitedForBind: 0,
+      mosWaitingForBind: 0,
       mtParts: 0,
       mtMessages: 0,
       mtUndecodable: 0,
