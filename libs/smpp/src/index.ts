@@ -18,7 +18,7 @@ export type { BindType, BindCommand } from './codec/bind-type';
 export { SHORT_MESSAGE_DEFAULTS, submitSmBody, deliverSmBody, dataSmAsDeliverSm } from './codec/pdu-defaults';
 export type { SubmitSmFields, DeliverSmFields } from './codec/pdu-defaults';
 export { formatRelativeTime, formatAbsoluteTime, parseRelativeTime, parseAbsoluteTime, parseSmppTime, MAX_RELATIVE_TIME_MS, type SmppTime } from './codec/smpp-time';
-export { SMPP_INTERFACE_VERSION_34, Ton, Npi, EsmClass, ESM_CLASS_GSM_FEATURES, isDeliveryReceipt, RegisteredDelivery, MessageState } from './codec/field-values';
+export { SMPP_INTERFACE_VERSION_34, Ton, Npi, EsmClass, ESM_CLASS_GSM_FEATURES, ESM_CLASS_MESSAGE_TYPE, RegisteredDelivery, MessageState } from './codec/field-values';
 
 export { SmppError } from './errors/smpp-error';
 export type { SmppErrorCode, SmppErrorOptions } from './errors/smpp-error';

@@ -1,7 +1,7 @@
 import { Topics, decodeMo } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
-import { CommandId, CommandStatus, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
+import { CommandId, CommandStatus, EsmClass, MessageState, TlvTag, createTlv, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { MoAcceptor, type MoPublisher } from './mo-acceptor';
 import { normaliseMsisdn } from './msisdn';
@@ -114,6 +114,24 @@ describe('MoAcceptor', () => {
     const status = await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ esmClass: 0x04, shortMessage: Buffer.from('id:1 stat:DELIVRD') }));
     expect(status).toBe(CommandStatus.ESME_ROK);
     expect(publisher.records.map((r) => r.topic)).toEqual([Topics.DLR]);
+  });
+
+  it.each<[string, Partial<DeliverSm>, string[]]>([
+    ['an intermediate notification (0x20)', { esmClass: EsmClass.TYPE_INTERMEDIATE_DELIVERY_NOTIFICATION, shortMessage: Buffer.from('id:5 sub:001 dlvrd:000 stat:ENROUTE') }, [Topics.DLR]],
+    ['an SME delivery acknowledgement (0x08)', { esmClass: EsmClass.TYPE_ESME_DELIVERY_ACK, shortMessage: Buffer.from('') }, []],
+    ['an SME user acknowledgement (0x10)', { esmClass: EsmClass.TYPE_ESME_USER_ACK, shortMessage: Buffer.from('ok') }, []],
+    ['an esm_class 0 receipt with receipt text', { shortMessage: Buffer.from('id:0A1B sub:001 dlvrd:001 submit date:2312011012 done date:2312011013 stat:DELIVRD err:000 text:') }, [Topics.DLR]],
+    ['an esm_class 0 receipt with only receipted_message_id', { shortMessage: Buffer.alloc(0), tlvs: [createTlv(TlvTag.receipted_message_id, '0A1B')] }, [Topics.DLR]],
+    ['an esm_class 0 PDU with only message_state', { shortMessage: Buffer.alloc(0), tlvs: [createTlv(TlvTag.message_state, MessageState.DELIVERED)] }, []],
+  ])('never publishes %s as an MO, so it is never answered', async (_name, fields, topics) => {
+    const publisher = new FakePublisher();
+    const outcomes: string[] = [];
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', onOutcome: (_op, outcome) => outcomes.push(outcome) });
+    expect(await acceptor.accept('jazz', deliverSm(fields))).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records.map((r) => r.topic)).toEqual(topics);
+    expect(publisher.records.some((r) => r.topic === Topics.MO)).toBe(false);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).not.toBe('accepted');
   });
 
   it('turns undecodable binary content into an empty request the lookup answers helpfully', async () => {

@@ -12,7 +12,7 @@ import {
   decodeShortMessage,
   getTlvBuffer,
   getTlvNumber,
-  isDeliveryReceipt,
+  deliveryKind,
   parseUdh,
   type DeliverSm,
 } from '@parchee/smpp';
@@ -89,9 +89,12 @@ export class MoAcceptor {
   }
 
   async accept(operator: string, pdu: DeliverSm): Promise<number> {
-    if (isDeliveryReceipt(pdu.esmClass)) {
-      // Receipts come on receiver binds too; correlating them is egress's job (sms.dlr.v1).
-      return this.receipts.accept(operator, pdu);
+    const kind = deliveryKind(pdu);
+    if (kind !== 'mo') {
+      // Receipts and notices come on receiver binds too, from the citizen's number: never
+      // answered (an answer asks for another receipt: an SMS loop). Correlating receipts is
+      // egress's job (sms.dlr.v1).
+      return this.receipts.accept(operator, pdu, kind);
     }
     const msisdn = normaliseMsisdn(pdu.sourceAddr);
     if (msisdn === '') {

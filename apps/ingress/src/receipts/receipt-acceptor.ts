@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Topics, encodeMessage, type DlrMessageV1 } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
-import { CommandStatus, parseDeliveryReceipt, type DeliverSm } from '@parchee/smpp';
+import { CommandStatus, parseDeliveryReceipt, type DeliverSm, type DeliveryKind } from '@parchee/smpp';
 
 export interface ReceiptPublisher {
   publish(records: OutgoingRecord[]): Promise<void>;
 }
 
-export type ReceiptOutcome = 'receipt' | 'receipt_unparsed' | 'receipt_publish_failed';
+/**
+ * `notice`: an SME acknowledgement, conversation abort or intermediate notification that holds no
+ * readable receipt; acknowledged and dropped like an unreadable receipt, but expected, not a fault.
+ */
+export type ReceiptOutcome = 'receipt' | 'receipt_unparsed' | 'receipt_publish_failed' | 'notice';
 
 export interface ReceiptAcceptorOptions {
   logger?: Logger;
@@ -21,6 +25,10 @@ export interface ReceiptAcceptorOptions {
  * Like an MO, a receipt is acknowledged only once Kafka holds it; if Kafka cannot take it the
  * SMSC gets a temporary error and sends it again. A receipt that cannot be read is acknowledged
  * anyway: asking the SMSC to retry it would only bring the same garbage back forever.
+ *
+ * Every deliver_sm that is not an MO comes here (see deliveryKind): typed receipts, intermediate
+ * notifications, SME acknowledgements, and receipts an aggregator sends with esm_class 0. None is
+ * ever answered with an SMS.
  */
 export class ReceiptAcceptor {
   private readonly logger: Logger;
@@ -34,11 +42,15 @@ export class ReceiptAcceptor {
     this.now = options.now ?? Date.now;
   }
 
-  async accept(operator: string, pdu: DeliverSm): Promise<number> {
+  async accept(operator: string, pdu: DeliverSm, kind: Exclude<DeliveryKind, 'mo'> = 'delivery_receipt'): Promise<number> {
     const receipt = parseDeliveryReceipt(pdu);
+    if (receipt === null && (kind === 'sme_ack' || kind === 'conversation_abort' || kind === 'intermediate_notification')) {
+      this.options.onOutcome?.(operator, 'notice');
+      return CommandStatus.ESME_ROK;
+    }
     if (receipt === null) {
       // The text may quote the citizen's message; log only its size.
-      this.logger.warn({ operator, bytes: pdu.shortMessage.length, tlvs: pdu.tlvs.length }, 'unreadable delivery receipt acknowledged and dropped');
+      this.logger.warn({ operator, kind, bytes: pdu.shortMessage.length, tlvs: pdu.tlvs.length }, 'unreadable delivery receipt acknowledged and dropped');
       this.options.onOutcome?.(operator, 'receipt_unparsed');
       return CommandStatus.ESME_ROK;
     }
@@ -49,7 +61,8 @@ export class ReceiptAcceptor {
       messageId: receipt.messageId,
       normalisedIds: receipt.normalisedIds,
       state: receipt.state,
-      final: receipt.final,
+      // An intermediate notification reports progress, whatever its text says.
+      final: receipt.final && kind !== 'intermediate_notification',
       receivedAt: this.now(),
     };
     if (receipt.errorCode !== undefined) dlr.errorCode = receipt.errorCode;

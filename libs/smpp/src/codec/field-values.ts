@@ -49,12 +49,8 @@ export const EsmClass = {
  */
 export const ESM_CLASS_GSM_FEATURES = EsmClass.UDHI_INDICATOR | EsmClass.REPLY_PATH;
 
-const ESM_CLASS_TYPE_MASK = 0x3c;
-
-/** True when a deliver_sm/data_sm carries an SMSC delivery receipt rather than a mobile-originated message. */
-export function isDeliveryReceipt(esmClass: number): boolean {
-  return (esmClass & ESM_CLASS_TYPE_MASK) === EsmClass.TYPE_SMSC_DELIVERY_RECEIPT;
-}
+/** The message type bits of esm_class (bits 5-2): 0 for a plain message, anything else a receipt or notice. */
+export const ESM_CLASS_MESSAGE_TYPE = 0x3c;
 
 /** registered_delivery: which SMSC delivery receipt to request (5.2.17, bits 1-0). */
 export const RegisteredDelivery = {

@@ -65,7 +65,8 @@ export function parseReceiptText(text: string): Map<string, string> {
   return fields;
 }
 
-function receiptText(pdu: DeliverSm): string {
+/** The text of a receipt-like PDU: message_payload when present, UCS-2 when so coded, else byte for byte. */
+export function receiptText(pdu: Pick<DeliverSm, 'tlvs' | 'shortMessage' | 'dataCoding'>): string {
   const bytes = getTlvBuffer(pdu, TlvTag.message_payload) ?? pdu.shortMessage;
   if (alphabetOf(pdu.dataCoding) === 'ucs2' && bytes.length % 2 === 0) return decodeUcs2(bytes);
   // The receipt text is ASCII in practice; latin1 reads it byte for byte whatever the data_coding says.
@@ -91,7 +92,7 @@ function safely<T>(read: () => T): T | undefined {
  * (receipted_message_id, message_state, network_error_code) win over the text form when both
  * are present, since they are typed; the text fills whatever the TLVs leave out. Returns null
  * when no message id can be found, which is the one thing a receipt cannot do without.
- * The caller decides that the PDU is a receipt (esm_class, see isDeliveryReceipt).
+ * The caller decides that the PDU is a receipt (see deliveryKind).
  */
 export function parseDeliveryReceipt(pdu: DeliverSm): DeliveryReceipt | null {
   const fields = parseReceiptText(receiptText(pdu));
