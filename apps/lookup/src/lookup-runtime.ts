@@ -62,6 +62,7 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const hasher = new KeyedHasher(config.pepper.pepper);
     const pipeline = new LookupPipeline(this.roll.reader, hasher.id, {
       guard: this.guard?.guard,
+      replyCap: this.guard?.replyCap,
       onRefused: (reason, operator) => refused.inc({ operator, reason }),
       replyTtlMs: config.lookup.replyTtlMs,
       rollRetryDeadlineMs: config.lookup.rollRetryDeadlineMs,

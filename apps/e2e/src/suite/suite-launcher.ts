@@ -66,6 +66,8 @@ export const BENCH_PROTECTION_ENV: Record<string, string> = {
   PROTECTION_LOOKUPS_PER_DAY: '10000000',
   PROTECTION_MAX_DISTINCT_CNICS: '1000000',
   PROTECTION_SCAN_STRIKES: '1000',
+  PROTECTION_HELP_REPLIES_PER_HOUR: '1000000',
+  PROTECTION_HELP_REPLIES_PER_DAY: '10000000',
 };
 
 /** The suite's distinct-CNIC window, seconds (a day in production). */
@@ -110,8 +112,8 @@ export function rollCli(args: string[], env: Record<string, string>, quiet = tru
 export type SuiteService = 'ingress' | 'lookup' | 'egress';
 export const SUITE_SERVICES: readonly SuiteService[] = ['ingress', 'lookup', 'egress'];
 
-/** How one service went down and came back. */
-export interface RestartReport {
+/** How one service went down. */
+export interface StopReport {
   name: SuiteService;
   signal: 'SIGTERM' | 'SIGKILL';
   /** The old process's exit: code (null when a signal ended it) and the signal that ended it. */
@@ -121,6 +123,10 @@ export interface RestartReport {
   signalledAt: number;
   /** Signal sent to process gone. */
   stopMs: number;
+}
+
+/** How one service went down and came back. */
+export interface RestartReport extends StopReport {
   /** New process spawned to ready. */
   readyMs: number;
 }
@@ -130,6 +136,9 @@ export interface RunningSuite {
   stop(): Promise<void>;
   /** Sends `signal` to one service, waits for it to exit, starts it again and waits until it is ready. */
   restart(name: SuiteService, signal: 'SIGTERM' | 'SIGKILL'): Promise<RestartReport>;
+  /** The two halves of `restart`, for a test that acts while the service is down. */
+  stopService(name: SuiteService, signal: 'SIGTERM' | 'SIGKILL'): Promise<StopReport>;
+  startService(name: SuiteService): Promise<number>;
 }
 
 export interface StartOptions {
@@ -232,7 +241,8 @@ export async function startSuite(options: StartOptions): Promise<RunningSuite> {
       clearTimeout(timer);
     }
   };
-  const restart = async (name: SuiteService, signal: 'SIGTERM' | 'SIGKILL'): Promise<RestartReport> => {
+  /** Signals one service and waits until it has exited. */
+  const stopService = async (name: SuiteService, signal: 'SIGTERM' | 'SIGKILL'): Promise<StopReport> => {
     const old = processes.get(name);
     if (!old) throw new Error(`${name} is not part of this suite`);
     const began = Date.now();
@@ -242,12 +252,21 @@ export async function startSuite(options: StartOptions): Promise<RunningSuite> {
     const stuck = setTimeout(() => old.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(stuck);
-    const stopMs = Date.now() - began;
+    return { name, signal, exitCode: old.exitCode, exitSignal: old.signalCode, signalledAt: began, stopMs: Date.now() - began };
+  };
+  /** Starts one (stopped) service again and waits until it is ready; returns how long that took, ms. */
+  const startService = async (name: SuiteService): Promise<number> => {
+    const old = processes.get(name);
+    if (old && old.exitCode === null && old.signalCode === null) throw new Error(`${name} is still running`);
     const started = Date.now();
     const child = startProcess(name, name, options);
     processes.set(name, child);
     await waitHttpOk(`http://127.0.0.1:${PORTS[name]}/health/ready`, Date.now() + (options.readyTimeoutMs ?? 60_000), child, name);
-    return { name, signal, exitCode: old.exitCode, exitSignal: old.signalCode, signalledAt: began, stopMs, readyMs: Date.now() - started };
+    return Date.now() - started;
+  };
+  const restart = async (name: SuiteService, signal: 'SIGTERM' | 'SIGKILL'): Promise<RestartReport> => {
+    const stopped = await stopService(name, signal);
+    return { ...stopped, readyMs: await startService(name) };
   };
   try {
     const sim = startProcess('smsc-sim', 'smsc-sim', options);
@@ -264,7 +283,7 @@ export async function startSuite(options: StartOptions): Promise<RunningSuite> {
     await stop();
     throw err;
   }
-  return { processes, stop, restart };
+  return { processes, stop, restart, stopService, startService };
 }
 
 export interface MoReply {

@@ -77,3 +77,43 @@ describe('LookupPipeline with a request guard', () => {
     expect(guard.seen).toHaveLength(0);
   });
 });
+
+/** Allows each number `allowed` replies, then withholds the rest. */
+class CountingCap {
+  asked: Array<{ msisdn: string }> = [];
+  constructor(private readonly allowed: number) {}
+  private readonly counts = new Map<string, number>();
+  async mute(requests: ReadonlyArray<{ msisdn: string }>): Promise<boolean[]> {
+    this.asked.push(...requests.map(({ msisdn }) => ({ msisdn })));
+    return requests.map(({ msisdn }) => {
+      const n = (this.counts.get(msisdn) ?? 0) + 1;
+      this.counts.set(msisdn, n);
+      return n > this.allowed;
+    });
+  }
+}
+
+describe('LookupPipeline with the loop breaker on help and invalid replies', () => {
+  it('sends no reply at all to a help or invalid request the cap withholds, and counts and audits it', async () => {
+    const cap = new CountingCap(2);
+    const refused: string[] = [];
+    const rows: Array<{ moId: string; outcome: string; refusal: string | null }> = [];
+    const pipeline = new LookupPipeline(new RecordingDirectory(), hasher.id, {
+      replyCap: cap,
+      onRefused: (reason) => refused.push(reason),
+      audit: { hasher, write: async (r) => void rows.push(...r.map(({ moId, outcome, refusal }) => ({ moId, outcome, refusal }))) },
+    });
+    // An auto-responder's texts: each differs, none is a CNIC.
+    const out = await pipeline.process(batchOf([mo('a', 'id:1 delivered'), mo('b', 'HELP'), mo('c', 'id:2 delivered'), mo('d', '3520212345671'), mo('e', 'id:3 delivered')]));
+    expect(out.map((r) => decodeMt(r.value).moId)).toEqual(['a', 'b', 'd']);
+    expect(refused).toEqual(['muted', 'muted']);
+    expect(rows.filter((r) => r.refusal === 'muted').map((r) => [r.moId, r.outcome])).toEqual([['c', 'invalid'], ['e', 'invalid']]);
+    // Lookups never go through the cap.
+    expect(cap.asked).toHaveLength(4);
+  });
+
+  it('sends every reply when the cap allows them', async () => {
+    const out = await new LookupPipeline(new RecordingDirectory(), hasher.id, { replyCap: new CountingCap(10) }).process(batchOf([mo('a', 'HELP'), mo('b', 'hello')]));
+    expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['help', 'invalid']);
+  });
+});

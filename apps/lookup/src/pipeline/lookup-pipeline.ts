@@ -27,12 +27,25 @@ export interface LookupPipelineOptions {
   onDeadLetter?: (code: string) => void;
   /** Rate limits and anti-enumeration: a refused lookup gets a polite reply and never reads the roll. */
   guard?: RequestGuard;
-  /** Called once per refused lookup, for metrics. */
-  onRefused?: (reason: Exclude<GuardVerdict, 'allow'>, operator: string) => void;
+  /**
+   * The loop breaker: help and not-understood replies a number has had too many of are withheld
+   * (no MT at all). A lookup never goes through it.
+   */
+  replyCap?: ReplyCap;
+  /** Called once per refused lookup, and once per withheld reply ('muted'), for metrics. */
+  onRefused?: (reason: Refusal, operator: string) => void;
   /** Topic the replies go to. Default sms.mt.v1; a benchmark points it elsewhere. */
   mtTopic?: string;
   /** The audit trail: one row per MO, written once per batch, finished before the batch commits. */
   audit?: LookupAudit;
+}
+
+/** Why an MO got a refusal instead of its answer, or ('muted') no reply at all. */
+export type Refusal = Exclude<GuardVerdict, 'allow'> | 'muted';
+
+/** Decides, for a batch's help and invalid requests in order, which replies to withhold. */
+export interface ReplyCap {
+  mute(requests: ReadonlyArray<{ msisdn: string; msisdnHash?: Buffer }>): Promise<boolean[]>;
 }
 
 /**
@@ -57,6 +70,8 @@ interface Parsed {
   /** KeyedHasher.msisdn of the sender, made once for the guard and the audit row. */
   msisdnHash?: Buffer;
   refused?: Exclude<GuardVerdict, 'allow'>;
+  /** The loop breaker withheld this help or invalid reply: no MT goes out. */
+  muted?: boolean;
 }
 
 /** A batch read of the roll: null results when it stayed unavailable past the deadline. */
@@ -120,7 +135,7 @@ export class LookupPipeline {
       }
     }
 
-    const { stored: guardStored } = await this.guard(parsed);
+    const [{ stored: guardStored }] = await Promise.all([this.guard(parsed), this.capReplies(parsed)]);
     const read = await this.readRoll(parsed, batch);
     const found = read.results;
     const audit: AuditRow[] = [];
@@ -130,6 +145,11 @@ export class LookupPipeline {
     for (const p of parsed) {
       const input = this.replyFor(p, found);
       const { text, kind } = renderReply(input, p.request.lang);
+      if (p.muted) {
+        this.options.onRefused?.('muted', p.mo.operator);
+        if (this.options.audit) audit.push(this.auditRow(p, this.options.audit, now, kind, 'muted', null));
+        continue;
+      }
       const mt: MtMessageV1 = {
         v: 1,
         id: mtIdFor(p.mo.id),
@@ -148,16 +168,7 @@ export class LookupPipeline {
       this.options.onReply?.(kind, p.mo.operator, lookupSeconds);
       if (this.options.audit) {
         const readRoll = input.kind === 'found' || input.kind === 'not_found';
-        audit.push({
-          at: new Date(now),
-          moId: p.mo.id,
-          operator: p.mo.operator,
-          msisdnHash: this.msisdnHashOf(p, this.options.audit.hasher),
-          cnicHash: p.hash ?? null,
-          outcome: kind,
-          refusal: p.refused ?? null,
-          rollVersion: readRoll ? read.version : null,
-        });
+        audit.push(this.auditRow(p, this.options.audit, now, kind, p.refused ?? null, readRoll ? read.version : null));
       }
     }
     const audited = this.options.audit && audit.length > 0 ? this.writeAudit(this.options.audit, audit) : undefined;
@@ -207,6 +218,35 @@ export class LookupPipeline {
       this.options.onRefused?.(verdict, p.mo.operator);
     });
     return { stored };
+  }
+
+  /**
+   * Marks the help and invalid requests whose reply the loop breaker withholds. Its failures are
+   * its own (it fails open): every reply then goes out.
+   */
+  private async capReplies(parsed: Parsed[]): Promise<void> {
+    const cap = this.options.replyCap;
+    if (!cap) return;
+    const capped = parsed.filter((p) => p.request.kind !== 'lookup');
+    if (capped.length === 0) return;
+    const hasher = this.options.audit?.hasher;
+    const muted = await cap.mute(capped.map((p) => ({ msisdn: p.mo.msisdn, msisdnHash: hasher ? this.msisdnHashOf(p, hasher) : undefined })));
+    capped.forEach((p, i) => {
+      if (muted[i]) p.muted = true;
+    });
+  }
+
+  private auditRow(p: Parsed, sink: LookupAudit, now: number, kind: MtMessageV1['kind'], refusal: string | null, rollVersion: number | null): AuditRow {
+    return {
+      at: new Date(now),
+      moId: p.mo.id,
+      operator: p.mo.operator,
+      msisdnHash: this.msisdnHashOf(p, sink.hasher),
+      cnicHash: p.hash ?? null,
+      outcome: kind,
+      refusal,
+      rollVersion,
+    };
   }
 
   private msisdnHashOf(p: Parsed, hasher: Pick<KeyedHasher, 'msisdn'>): Buffer {

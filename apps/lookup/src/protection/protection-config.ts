@@ -25,6 +25,12 @@ export const protectionConfig = z
     PROTECTION_SCAN_MEMORY_SECONDS: intVar(7 * 24 * HOUR_S, 60, 90 * 24 * HOUR_S),
     /** How long a number found enumerating is refused. */
     PROTECTION_BLOCK_SECONDS: intVar(24 * HOUR_S, 1, 365 * 24 * HOUR_S),
+    /**
+     * The loop breaker: help and not-understood replies one number may get per clock hour and per
+     * UTC day; past them its help and invalid requests get no reply (docs/protection.md).
+     */
+    PROTECTION_HELP_REPLIES_PER_HOUR: intVar(5, 1, 1_000_000),
+    PROTECTION_HELP_REPLIES_PER_DAY: intVar(20, 1, 10_000_000),
     /** Distinct CNICs per operator per minute above which parchee_enumeration_alerts_total counts a spike. */
     PROTECTION_OPERATOR_DISTINCT_PER_MINUTE: intVar(600, 1, 100_000_000),
     /** ECP test numbers that are never limited: comma-separated MSISDNs or hmac:<hash>. */
@@ -51,6 +57,7 @@ export const protectionConfig = z
       blockMs: e.PROTECTION_BLOCK_SECONDS * 1000,
       operatorDistinctPerMinute: e.PROTECTION_OPERATOR_DISTINCT_PER_MINUTE,
     },
+    replyCap: { perHour: e.PROTECTION_HELP_REPLIES_PER_HOUR, perDay: e.PROTECTION_HELP_REPLIES_PER_DAY },
     allowlist: e.PROTECTION_ALLOWLIST,
     allowlistFile: e.PROTECTION_ALLOWLIST_FILE,
     keyPrefix: e.PROTECTION_KEY_PREFIX,

@@ -1,14 +1,18 @@
 import Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
+import { whenReady } from '@parchee/redis';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { GuardAllowlist, readAllowlistEntries } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
 import type { ProtectionConfig } from './protection-config';
+import { RedisReplyCap } from './reply-cap';
 import { RedisRequestGuard } from './redis-request-guard';
 import type { GuardedLookup, RequestGuard } from './request-guard';
 
 export interface RequestGuardHandle {
   guard: RequestGuard;
+  /** The loop breaker on help and invalid replies, on the same Redis client, allowlist and key prefix. */
+  replyCap: RedisReplyCap;
   /** Resolves true once Redis is connected, false after `timeoutMs`; until then lookups are allowed unchecked. */
   ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -47,7 +51,15 @@ export function createRequestGuard(
     onBlocked: (operator, cause) => alerts.inc({ operator, kind: cause }),
     onOperatorSpike: (operator) => alerts.inc({ operator, kind: 'operator_spike' }),
   });
-  deps.logger.info({ limits: protection.limits, allowlisted: allowlist.size }, 'request protection on');
+  const replyCap = new RedisReplyCap(redis, hasher, {
+    limits: protection.replyCap,
+    keyPrefix: protection.keyPrefix,
+    allowlist,
+    logger: deps.logger,
+    onFailOpen: () => redisErrors.inc({ use: 'reply_cap' }),
+  });
+  redisErrors.inc({ use: 'reply_cap' }, 0);
+  deps.logger.info({ limits: protection.limits, replyCap: protection.replyCap, allowlisted: allowlist.size }, 'request protection on');
   // Each operator's alert series start at 0 when it is first seen, so "any increase" alerts and
   // dashboards have a series to watch before the first block, and after a restart.
   const seen = new Set<string>();
@@ -70,18 +82,8 @@ export function createRequestGuard(
   };
   return {
     guard: initialised,
-    ready: (timeoutMs) =>
-      new Promise<boolean>((resolve) => {
-        if (redis.status === 'ready') return resolve(true);
-        const timer = setTimeout(() => done(false), timeoutMs);
-        const onReady = () => done(true);
-        const done = (ok: boolean) => {
-          clearTimeout(timer);
-          redis.off('ready', onReady);
-          resolve(ok);
-        };
-        redis.once('ready', onReady);
-      }),
+    replyCap,
+    ready: (timeoutMs) => whenReady(redis, timeoutMs),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },
