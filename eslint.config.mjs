@@ -34,6 +34,7 @@ export default [
             { sourceTag: 'scope:observability', onlyDependOnLibsWithTags: ['scope:config'], bannedExternalImports: [...kafka, ...database, ...socketModules] },
             { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:config', 'scope:observability'], bannedExternalImports: [...database, ...socketModules] },
             { sourceTag: 'scope:smpp', onlyDependOnLibsWithTags: ['scope:observability'], bannedExternalImports: [...kafka, ...database] },
+            { sourceTag: 'scope:redis', onlyDependOnLibsWithTags: ['scope:config', 'scope:observability'], bannedExternalImports: [...kafka, ...database, ...socketModules] },
             { sourceTag: 'scope:roll', onlyDependOnLibsWithTags: ['scope:privacy', 'scope:config', 'scope:observability'], bannedExternalImports: [...kafka, ...socketModules] },
             { sourceTag: 'scope:ingress', bannedExternalImports: [...kafka, ...database, ...socketModules] },
             { sourceTag: 'scope:lookup', bannedExternalImports: [...kafka, ...database, ...socketModules] },

@@ -4,6 +4,7 @@ import { TOPIC_SPECS } from '@parchee/contracts';
 import { BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
+import { whenReady } from '@parchee/redis';
 import { OperatorServers } from './binds/operator-server';
 import { ReceiverBinds } from './binds/receiver-binds';
 import type { IngressConfig } from './config/ingress-config';
@@ -14,7 +15,8 @@ import { IntakeGate } from './shutdown/intake-gate';
 export const INGRESS_CONFIG = Symbol('ingress.config');
 
 /**
- * Start order: Kafka first, binds last, so no deliver_sm arrives before it can be stored.
+ * Start order: Kafka first, then the re-delivery check's Redis, binds last, so no deliver_sm
+ * arrives before it can be stored, nor (Redis permitting) before a re-delivery can be recognised.
  * Stop order: refuse new MOs (the SMSCs keep them), let the MOs in hand be stored and answered,
  * unbind, then flush Kafka.
  */
@@ -51,7 +53,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
       logger: this.logger,
       onOutcome: (operator, outcome) => received.inc({ operator, outcome }),
       onRefused: (operator, reason) => refused.inc({ operator, reason }),
-      seen: this.seenMoStore(),
+      seen: await this.seenMoStore(),
       onSeenStoreError: () => redisErrors.inc({ use: 'mo_dedupe' }),
     });
     this.sweeper = setInterval(() => acceptor.sweep(), 5000);
@@ -82,9 +84,11 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
   /**
    * Its own client, so its short timeout applies to nothing else. No offline queue and no retries:
    * while Redis is away a command fails at once and the MO is published unchecked. Readiness does
-   * not depend on it: MOs are taken with or without Redis.
+   * not depend on it: MOs are taken with or without Redis. But the binds wait (bounded) until it
+   * can answer: a new bind's first MOs are the SMSC's re-sends of what the previous process left
+   * unanswered, exactly the ones the check exists for.
    */
-  private seenMoStore(): RedisSeenMoStore | undefined {
+  private async seenMoStore(): Promise<RedisSeenMoStore | undefined> {
     const { moDedupe } = this.config;
     if (!moDedupe.enabled) {
       this.logger.warn({}, 'MO re-delivery check is disabled: an SMSC re-delivery becomes a second MO');
@@ -93,6 +97,9 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     const redis = new Redis(this.config.redis.url, { commandTimeout: moDedupe.redisTimeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     redis.on('error', () => undefined);
     this.dedupeRedis = redis;
+    if (!(await whenReady(redis, moDedupe.readyTimeoutMs))) {
+      this.logger.warn({ waitedMs: moDedupe.readyTimeoutMs }, 'Redis not reachable at start; binding without the re-delivery check until it answers');
+    }
     return new RedisSeenMoStore(redis, { windowMs: moDedupe.windowMs, keyPrefix: moDedupe.keyPrefix });
   }
 

@@ -13,6 +13,13 @@ export const moDedupeConfig = z
     INGRESS_MO_DEDUPE_WINDOW_MS: intVar(600_000, 1_000, 86_400_000),
     /** Command timeout of the dedupe's own Redis client, ms. Past it the MO is published unchecked. */
     INGRESS_MO_DEDUPE_REDIS_TIMEOUT_MS: intVar(200, 10, 5_000),
+    /**
+     * How long ingress waits at start for the dedupe's Redis before it binds, ms. The first MOs on
+     * new binds are mostly the SMSC's re-sends of what the previous process left unanswered: taken
+     * before Redis can answer, they would be published unchecked and answered twice. Past it,
+     * ingress binds anyway and checks from the moment Redis answers (fail open).
+     */
+    INGRESS_MO_DEDUPE_READY_TIMEOUT_MS: intVar(5_000, 0, 120_000),
     /** Prefix of every fingerprint key; the e2e suite gives each run its own. */
     INGRESS_MO_DEDUPE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default('parchee:mo-seen:'),
   })
@@ -20,6 +27,7 @@ export const moDedupeConfig = z
     enabled: e.INGRESS_MO_DEDUPE_ENABLED,
     windowMs: e.INGRESS_MO_DEDUPE_WINDOW_MS,
     redisTimeoutMs: e.INGRESS_MO_DEDUPE_REDIS_TIMEOUT_MS,
+    readyTimeoutMs: e.INGRESS_MO_DEDUPE_READY_TIMEOUT_MS,
     keyPrefix: e.INGRESS_MO_DEDUPE_KEY_PREFIX,
   }));
 
