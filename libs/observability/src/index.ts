@@ -9,3 +9,5 @@ export type { ObservabilityModuleOptions } from './nest/observability.module';
 export { LOGGER } from './nest/observability.tokens';
 export { armShutdownDeadline, SHUTDOWN_DEADLINE_MS } from './shutdown/shutdown-deadline';
 export type { ShutdownDeadlineOptions } from './shutdown/shutdown-deadline';
+export { bootService } from './nest/boot-service';
+export type { ServiceDefinition } from './nest/boot-service';
