@@ -8,6 +8,7 @@
  * Idempotent: existing topics are left as they are. Run by `deploy/local/infra.sh up` and `topics`.
  */
 import { TOPIC_SPECS } from '@parchee/contracts';
+import { isParcheeError } from '@parchee/errors';
 import { ensureTopics } from '@parchee/messaging';
 
 const DEFAULT_BROKERS = '127.0.0.1:9092';
@@ -58,9 +59,8 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`create-topics: ${typeof code === 'string' ? `${code}: ` : ''}${message}\n`);
+    process.stderr.write(`create-topics: ${isParcheeError(err) ? `${err.code}: ` : ''}${message}\n`);
     process.exit(1);
   },
 );

@@ -1,4 +1,5 @@
 import { pepperConfig, postgresConfig, readConfig, redisConfig, type Env } from '@parchee/config';
+import { RollError } from '@parchee/roll';
 
 /** Database and cache settings every command needs; read and validated before any work starts. */
 export function connectionConfig(env: Env = process.env) {
@@ -17,6 +18,6 @@ export function peppers(env: Env = process.env): { pepper: string; next?: string
 export function importPepper(useNext: boolean, env: Env = process.env): string {
   const { pepper: current, next } = peppers(env);
   if (!useNext) return current;
-  if (next === undefined) throw Object.assign(new Error('--next-pepper needs PARCHEE_PEPPER_NEXT or PARCHEE_PEPPER_NEXT_FILE'), { code: 'ROLL_CONFIG_INVALID', retriable: false });
+  if (next === undefined) throw new RollError('ROLL_CONFIG_INVALID', '--next-pepper needs PARCHEE_PEPPER_NEXT or PARCHEE_PEPPER_NEXT_FILE', false);
   return next;
 }

@@ -12,4 +12,7 @@ export { TransactionalProcessor } from './consumer/transactional-processor';
 export type { ProcessedBatch, TransactionalProcessorOptions } from './consumer/transactional-processor';
 export type { ConsumedBatch, ConsumedRecord } from './consumer/consumed-batch';
 export { MessagingError } from './errors/messaging-error';
+export type { MessagingErrorCode } from './errors/messaging-error';
 export { deadLetterRecord } from './dead-letter/dead-letter-record';
+export { KafkaBatchTransport, KafkaBatchContext, RethrowToConsumer, kafkaIntake } from './nest/kafka-batch-transport';
+export type { KafkaIntake, BatchSource } from './nest/kafka-batch-transport';

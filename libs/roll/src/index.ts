@@ -1,4 +1,5 @@
-export { RollError, RollPepperMismatchError } from './errors/roll-error';
+export { RollError } from './errors/roll-error';
+export { RollPepperMismatchError } from './errors/roll-pepper-mismatch-error';
 export type { RollErrorCode } from './errors/roll-error';
 
 export { POSTGRES_DEFAULTS, REDIS_DEFAULTS, silentLogger } from './connection/roll-connection-options';

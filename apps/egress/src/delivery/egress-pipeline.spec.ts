@@ -1,7 +1,8 @@
 import { Topics, decodeDeadLetter, encodeMessage, type MtMessageV1 } from '@parchee/contracts';
 import type { ConsumedBatch, OutgoingRecord } from '@parchee/messaging';
 import { SmppCommandError, CommandStatus, decodeUcs2, type SegmentationMode } from '@parchee/smpp';
-import { EgressPipeline, DeferredBatchError } from './egress-pipeline';
+import { DeferredBatchError } from './deferred-batch-error';
+import { EgressPipeline } from './egress-pipeline';
 import { MtSender, type Transmitter, type TransmitterDirectory } from './mt-sender';
 import type { SentLedger } from './sent-ledger';
 

@@ -1,6 +1,7 @@
 import { decodeMt, type MtMessageV1 } from '@parchee/contracts';
 import { deadLetterRecord, type ConsumedBatch, type ConsumedRecord, type OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
+import { DeferredBatchError } from './deferred-batch-error';
 import type { MtSender, SendResult } from './mt-sender';
 import type { SentLedger } from './sent-ledger';
 
@@ -8,12 +9,6 @@ export interface EgressPipelineOptions {
   logger?: Logger;
   now?: () => number;
   onResult?: (mt: MtMessageV1, result: SendResult | { outcome: 'duplicate' } | { outcome: 'expired' }) => void;
-}
-
-/** Thrown to leave a batch uncommitted: Kafka re-delivers it, and the ledger skips what was sent. */
-export class DeferredBatchError extends Error {
-  readonly code = 'DELIVERY_DEFERRED';
-  readonly retriable = true;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MtMessageV1 } from '@parchee/contracts';
-import { CommandStatus, commandStatusName, formatRelativeTime, segmentForSms, type SegmentationMode } from '@parchee/smpp';
+import { errorCode, isRetriable } from '@parchee/errors';
+import { CommandStatus, SmppCommandError, SmppError, commandStatusName, formatRelativeTime, segmentForSms, type SegmentationMode } from '@parchee/smpp';
 import { submitRetryDelayMs } from './submit-backoff';
 
 /** What egress needs of a sending bind. EsmeClient implements it. */
@@ -86,7 +87,7 @@ export class MtSender {
     while (part < segments.length) {
       const transmitter = this.transmitters.pick(mt.operator);
       try {
-        if (!transmitter) throw Object.assign(new Error(`no bound transmitter for ${mt.operator}`), { retriable: true, code: 'NOT_BOUND' });
+        if (!transmitter) throw new SmppError('NOT_BOUND', `no bound transmitter for ${mt.operator}`, { retriable: true });
         // Retries can outlive the reply; a reply not started by then is dead-lettered, not sent late.
         if (part === 0 && mt.expiresAt <= now()) return { outcome: 'rejected', code: 'EXPIRED', reason: 'reply expired while retrying' };
         await this.options.throttle?.take(mt.operator);
@@ -110,16 +111,18 @@ export class MtSender {
         part++;
         attempt = 0;
       } catch (err) {
-        const e = err as { retriable?: boolean; code?: string; message: string; commandStatus?: number };
-        if (e.retriable === false) {
-          return { outcome: 'rejected', code: e.code ?? 'SUBMIT_REJECTED', reason: e.message };
+        const reason = err instanceof Error ? err.message : String(err);
+        // Retried unless the error says it never will succeed (a bad address, an expired validity...).
+        if (!isRetriable(err, true)) {
+          return { outcome: 'rejected', code: errorCode(err, 'SUBMIT_REJECTED'), reason };
         }
-        this.options.onRetry?.(mt.operator, e.commandStatus === undefined ? (e.code ?? 'ERROR') : commandStatusName(e.commandStatus));
-        const wait = submitRetryDelayMs(attempt++, e.commandStatus === CommandStatus.ESME_RTHROTTLED, {
+        const commandStatus = err instanceof SmppCommandError ? err.commandStatus : undefined;
+        this.options.onRetry?.(mt.operator, commandStatus === undefined ? errorCode(err, 'ERROR') : commandStatusName(commandStatus));
+        const wait = submitRetryDelayMs(attempt++, commandStatus === CommandStatus.ESME_RTHROTTLED, {
           throttledMinMs: this.options.throttledBackoffMs ?? 1000,
           random: this.options.random ?? Math.random,
         });
-        if (now() + wait > deadline) return { outcome: 'deferred', reason: e.message };
+        if (now() + wait > deadline) return { outcome: 'deferred', reason };
         await (this.options.sleep ?? delay)(wait);
       }
     }

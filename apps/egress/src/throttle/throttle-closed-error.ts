@@ -1,10 +1,8 @@
-/** A token asked of a throttle that was closed (the service is stopping): trying again later may succeed. */
-export class ThrottleClosedError extends Error {
-  readonly code = 'THROTTLE_CLOSED';
-  readonly retriable = true;
+import { CodedError } from '@parchee/errors';
 
+/** A token asked of a throttle that was closed (the service is stopping): trying again later may succeed. */
+export class ThrottleClosedError extends CodedError<'THROTTLE_CLOSED'> {
   constructor(operator: string) {
-    super(`the submit throttle for ${operator} is closed`);
-    this.name = 'ThrottleClosedError';
+    super('THROTTLE_CLOSED', `the submit throttle for ${operator} is closed`, { retriable: true });
   }
 }

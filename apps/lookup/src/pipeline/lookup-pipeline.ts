@@ -1,8 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Topics, decodeMo, encodeMessage, mtIdFor, type MoMessageV2, type MoRequest, type MtMessageV1 } from '@parchee/contracts';
+import { CodedError, errorCode, isRetriable } from '@parchee/errors';
 import { deadLetterRecord, type ConsumedBatch, type OutgoingRecord, type ProcessedBatch } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
-import type { AuditRow } from '@parchee/roll';
+import { RollPepperMismatchError, type AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { renderReply, type ReplyInput, type VoterDetails } from '../reply/reply-templates';
 import type { GuardVerdict, GuardedLookup, RequestGuard } from '../protection/request-guard';
@@ -128,7 +129,7 @@ export class LookupPipeline {
         const mo = decodeMo(record.value);
         parsed.push({ mo, key: record.key?.toString('utf8') ?? null, request: mo.request });
       } catch (err) {
-        const code = (err as { code?: string }).code ?? 'UNHANDLED';
+        const code = errorCode(err);
         this.logger.warn({ code, topic: record.topic, partition: record.partition, offset: record.offset }, 'dead-lettering an MO record');
         this.options.onDeadLetter?.(code);
         out.push(deadLetterRecord('lookup', record, code, (err as Error).message));
@@ -257,7 +258,7 @@ export class LookupPipeline {
     try {
       await sink.write(rows);
     } catch (err) {
-      this.logger.error({ rows: rows.length, code: (err as { code?: string }).code, err: (err as Error).message }, 'audit write failed; replies sent without their audit rows');
+      this.logger.error({ rows: rows.length, code: errorCode(err), err: (err as Error).message }, 'audit write failed; replies sent without their audit rows');
       sink.onError?.(err, rows.length);
     }
   }
@@ -287,7 +288,7 @@ export class LookupPipeline {
       try {
         return await this.readWithRetries(hashes, pepperId, batch);
       } catch (err) {
-        const active = (err as { activePepperId?: string }).activePepperId;
+        const active = err instanceof RollPepperMismatchError ? err.activePepperId : undefined;
         if (attempt > 0 || active === undefined) {
           this.logger.error({ pepperId, err: (err as Error).message }, 'the roll’s pepper keeps changing under the batch; answering busy');
           return { version: null, results: null };
@@ -306,11 +307,12 @@ export class LookupPipeline {
       try {
         const { version, results } = await this.directory.lookup(hashes, { pepperId });
         // No active roll means "we cannot say", never "you are not registered".
-        if (version === null) throw Object.assign(new Error('no roll version is active'), { retriable: true });
+        if (version === null) throw new CodedError('NO_ACTIVE_ROLL', 'no roll version is active', { retriable: true });
         return { version, results };
       } catch (err) {
-        if ((err as { activePepperId?: string }).activePepperId !== undefined) throw err;
-        const retriable = (err as { retriable?: boolean }).retriable !== false;
+        if (err instanceof RollPepperMismatchError) throw err;
+        // Retried unless the error says it never will succeed: one that does not say may be a blip.
+        const retriable = isRetriable(err, true);
         this.logger.warn({ attempt, err: (err as Error).message, retriable }, 'roll lookup failed');
         if (!retriable || Date.now() + wait > deadline || !batch.isRunning()) return { version: null, results: null };
         await delay(wait);

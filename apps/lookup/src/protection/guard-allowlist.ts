@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { CodedError } from '@parchee/errors';
 import { KeyedHasher } from '@parchee/privacy';
 
 const HASHED = /^hmac:([A-Za-z0-9_-]{43})$/;
@@ -20,7 +21,7 @@ export class GuardAllowlist {
       const hashed = HASHED.exec(entry);
       if (hashed) hashes.add(hashed[1]);
       else if (MSISDN.test(entry)) hashes.add(KeyedHasher.text(hasher.msisdn(entry)));
-      else throw Object.assign(new Error(`allowlist entry ${hashes.size + 1} is neither an MSISDN nor hmac:<hash>`), { code: 'ALLOWLIST_INVALID', retriable: false });
+      else throw new CodedError('ALLOWLIST_INVALID', `allowlist entry ${hashes.size + 1} is neither an MSISDN nor hmac:<hash>`, { retriable: false });
     }
     this.hashes = hashes;
   }

@@ -7,6 +7,5 @@ export class MoRefusedError extends SimError {
     readonly commandStatusName: string,
   ) {
     super('MO_REFUSED', `deliver_sm refused with ${commandStatusName}`, false);
-    this.name = 'MoRefusedError';
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '@parchee/errors';
+
 /** Stable codes for the simulator's expected failures; the control API maps each to an HTTP status. */
 export type SimErrorCode =
   | 'UNKNOWN_OPERATOR'
@@ -8,14 +10,8 @@ export type SimErrorCode =
   | 'SHUTTING_DOWN';
 
 /** Root of the simulator's errors: a stable `code` plus whether trying again may succeed. */
-export class SimError extends Error {
-  constructor(
-    readonly code: SimErrorCode,
-    message: string,
-    readonly retriable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'SimError';
+export class SimError extends CodedError<SimErrorCode> {
+  constructor(code: SimErrorCode, message: string, retriable: boolean, options?: { cause?: unknown }) {
+    super(code, message, { retriable, cause: options?.cause });
   }
 }

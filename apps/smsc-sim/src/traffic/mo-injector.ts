@@ -1,4 +1,5 @@
-import { CommandStatus, commandStatusName, segmentForSms } from '@parchee/smpp';
+import { isRetriable } from '@parchee/errors';
+import { CommandStatus, SmppCommandError, SmppDecodeError, commandStatusName, segmentForSms } from '@parchee/smpp';
 import type { Logger } from '@parchee/observability';
 import { silentLogger } from '@parchee/observability';
 import { maskMsisdn } from '@parchee/privacy';
@@ -111,14 +112,18 @@ interface PendingWait {
   release(): void;
 }
 
+/**
+ * The status a deliver_sm was refused with: the ESME's non-zero answer or generic_nack
+ * (SmppCommandError), or, for an answer too garbled to decode, the status it is nacked with
+ * (SmppDecodeError). Undefined for no answer at all.
+ */
 function commandStatusOf(err: unknown): number | undefined {
-  const status = (err as { commandStatus?: unknown } | null)?.commandStatus;
-  return typeof status === 'number' ? status : undefined;
+  return err instanceof SmppCommandError || err instanceof SmppDecodeError ? err.commandStatus : undefined;
 }
 
 /** No answer that a later attempt may get: a response timeout, a lost connection, a full window queue. */
 function isTransient(error: Error): boolean {
-  return (error as { retriable?: unknown }).retriable === true;
+  return isRetriable(error);
 }
 
 function shuttingDown(): SimError {

@@ -1,10 +1,8 @@
-/** Configuration is wrong: the process must not start. Lists every bad key at once. */
-export class ConfigError extends Error {
-  readonly code = 'INVALID_CONFIG';
-  readonly retriable = false;
+import { CodedError } from '@parchee/errors';
 
+/** Configuration is wrong: the process must not start. Lists every bad key at once. */
+export class ConfigError extends CodedError<'INVALID_CONFIG'> {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+    super('INVALID_CONFIG', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { retriable: false });
   }
 }

@@ -1,10 +1,8 @@
-/** A message on a topic does not match its contract. Never retriable: the bytes will not change. */
-export class ContractError extends Error {
-  readonly code = 'MALFORMED_MESSAGE';
-  readonly retriable = false;
+import { CodedError } from '@parchee/errors';
 
+/** A message on a topic does not match its contract. Never retriable: the bytes will not change. */
+export class ContractError extends CodedError<'MALFORMED_MESSAGE'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ContractError';
+    super('MALFORMED_MESSAGE', message, { retriable: false });
   }
 }

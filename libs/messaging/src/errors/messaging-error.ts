@@ -1,12 +1,10 @@
-/** A Kafka operation failed. `retriable` says whether trying again later can succeed. */
-export class MessagingError extends Error {
-  constructor(
-    readonly code: 'PUBLISH_FAILED' | 'PUBLISH_TIMEOUT' | 'PRODUCER_CLOSED' | 'TOPIC_SETUP_FAILED' | 'TRANSACTION_FAILED',
-    message: string,
-    readonly retriable: boolean,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-    this.name = 'MessagingError';
+import { CodedError } from '@parchee/errors';
+
+export type MessagingErrorCode = 'PUBLISH_FAILED' | 'PUBLISH_TIMEOUT' | 'PRODUCER_CLOSED' | 'TOPIC_SETUP_FAILED' | 'TRANSACTION_FAILED';
+
+/** A Kafka operation failed. `retriable` says whether trying again later can succeed; `cause` is kafkajs's error. */
+export class MessagingError extends CodedError<MessagingErrorCode> {
+  constructor(code: MessagingErrorCode, message: string, retriable: boolean, cause?: unknown) {
+    super(code, message, { retriable, cause });
   }
 }

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { createRollPool } from '../connection/postgres-pool';
 import { PostgresConnectionOptions, RollLogger, silentLogger } from '../connection/roll-connection-options';
 import { RollError } from '../errors/roll-error';
+import { sqlStateOf } from '../errors/sql-state';
 import { AUDIT_DEFAULTS, AuditRow } from './audit-row';
 import { auditPartitionFor, auditPartitionsAhead, createAuditPartitionSql } from './audit-partitions';
 
@@ -34,7 +35,7 @@ export async function ensureAuditPartitions(pool: Pool, from: Date | number, day
     } catch (err) {
       // IF NOT EXISTS does not cover a concurrent CREATE (another replica, another partition's
       // batch): the loser gets duplicate_table or a pg_type unique violation. Either way it exists.
-      const code = (err as { code?: string }).code;
+      const code = sqlStateOf(err);
       if (code !== '42P07' && code !== '23505') throw RollError.fromPostgres(err, 'creating audit partitions');
     }
   }
@@ -86,7 +87,7 @@ export class AuditWriter {
     try {
       await this.pool.query(sql);
     } catch (err) {
-      if ((err as { code?: string }).code !== NO_PARTITION) throw RollError.fromPostgres(err, 'writing the audit trail');
+      if (sqlStateOf(err) !== NO_PARTITION) throw RollError.fromPostgres(err, 'writing the audit trail');
       // A partition dropped behind our back (a prune with a short retention): forget what we knew, create, retry once.
       this.known.clear();
       await this.ensurePartitions(rows);

@@ -1,3 +1,6 @@
+import { CodedError } from '@parchee/errors';
+import { sqlStateOf } from './sql-state';
+
 /**
  * Stable codes for everything the roll library can fail with. Callers switch on `code`, never on
  * the message; `retriable` tells a service whether answering "busy, try again" makes sense.
@@ -27,16 +30,10 @@ const NON_RETRIABLE_PG_CODES: Record<string, RollErrorCode> = {
   '42P01': 'ROLL_SCHEMA_NOT_MIGRATED',
 };
 
-export class RollError extends Error {
-  override readonly name = 'RollError';
-
-  constructor(
-    readonly code: RollErrorCode,
-    message: string,
-    readonly retriable = false,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** Root of the roll library's errors; `cause` keeps the driver's error when one is wrapped. */
+export class RollError extends CodedError<RollErrorCode> {
+  constructor(code: RollErrorCode, message: string, retriable = false, options?: { cause?: unknown }) {
+    super(code, message, { retriable, cause: options?.cause });
   }
 
   /**
@@ -45,28 +42,13 @@ export class RollError extends Error {
    */
   static fromPostgres(err: unknown, doing: string): RollError {
     if (err instanceof RollError) return err;
-    const sqlState = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+    const sqlState = sqlStateOf(err);
     const detail = err instanceof Error ? err.message : String(err);
-    const mapped = typeof sqlState === 'string' ? NON_RETRIABLE_PG_CODES[sqlState] : undefined;
+    const mapped = sqlState === undefined ? undefined : NON_RETRIABLE_PG_CODES[sqlState];
     if (mapped === 'ROLL_SCHEMA_NOT_MIGRATED') {
       return new RollError(mapped, `${doing}: roll schema missing, run "roll migrate" (${detail})`, false, { cause: err });
     }
     if (mapped) return new RollError(mapped, `${doing}: ${detail}`, false, { cause: err });
     return new RollError('ROLL_DATABASE_UNAVAILABLE', `${doing}: ${detail}`, true, { cause: err });
-  }
-}
-
-/**
- * CNIC hashes made with one pepper were offered to a roll version keyed with another: they could
- * only ever miss, so they are refused rather than answered "not registered". `activePepperId`
- * says which pepper's hashes to send instead.
- */
-export class RollPepperMismatchError extends RollError {
-  constructor(
-    readonly offeredPepperId: string,
-    readonly activePepperId: string,
-    version: number,
-  ) {
-    super('ROLL_PEPPER_MISMATCH', `roll version ${version} is keyed with pepper ${activePepperId}, not ${offeredPepperId}`, false);
   }
 }

@@ -8,6 +8,7 @@ import { PostgresConnectionOptions, RollLogger, silentLogger } from '../connecti
 import { CsvRecord } from '../csv/csv-record-parser';
 import { csvLine, openCsvSource } from '../csv/csv-source';
 import { RollError } from '../errors/roll-error';
+import { sqlStateOf } from '../errors/sql-state';
 import type { Gender } from '../lookup/voter-record';
 import { ROLL_LOCK_NAMESPACE, voterPartitionName } from '../schema/roll-locks';
 import { BulkCnicHasher } from './bulk-cnic-hasher';
@@ -414,7 +415,7 @@ class ImportJob {
       await this.client.query(addPk);
       return 0;
     } catch (err) {
-      if ((err as { code?: string }).code !== '23505') throw err;
+      if (sqlStateOf(err) !== '23505') throw err;
       await this.client.query('ROLLBACK TO SAVEPOINT before_pk');
     }
     this.progress('deduplicating', 0, true);

@@ -1,5 +1,5 @@
 import { RollLogger, silentLogger } from '../connection/roll-connection-options';
-import { RollPepperMismatchError } from '../errors/roll-error';
+import { RollPepperMismatchError } from '../errors/roll-pepper-mismatch-error';
 import { CachedVoter, RollCache } from './roll-cache';
 import { RollRepository } from './roll-repository';
 import { VoterRecord } from './voter-record';

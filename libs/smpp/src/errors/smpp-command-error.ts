@@ -14,7 +14,6 @@ export class SmppCommandError extends SmppError {
     super(code, `${command} failed with ${commandStatusName(commandStatus)} (0x${commandStatus.toString(16).padStart(8, '0')})`, {
       retriable: isRetriableStatus(commandStatus),
     });
-    this.name = 'SmppCommandError';
     this.command = command;
     this.commandStatus = commandStatus;
   }

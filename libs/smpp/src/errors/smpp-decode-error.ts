@@ -14,7 +14,6 @@ export class SmppDecodeError extends SmppError {
 
   constructor(message: string, commandStatus: number, header: { commandId?: number; sequenceNumber?: number } = {}) {
     super('DECODE_ERROR', message, { retriable: false });
-    this.name = 'SmppDecodeError';
     this.commandStatus = commandStatus;
     this.commandId = header.commandId;
     this.sequenceNumber = header.sequenceNumber;

@@ -1,3 +1,5 @@
+import { CodedError } from '@parchee/errors';
+
 /**
  * Stable codes for every failure the SMPP layer reports. Callers branch on `code` and `retriable`,
  * never on the message text.
@@ -17,19 +19,14 @@ export type SmppErrorCode =
   | 'SOCKET_ERROR';
 
 export interface SmppErrorOptions {
+  /** Default false. */
   retriable?: boolean;
   cause?: unknown;
 }
 
 /** Root of the SMPP error hierarchy: a stable `code` plus whether trying again may succeed. */
-export class SmppError extends Error {
-  readonly code: SmppErrorCode;
-  readonly retriable: boolean;
-
+export class SmppError extends CodedError<SmppErrorCode> {
   constructor(code: SmppErrorCode, message: string, options: SmppErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'SmppError';
-    this.code = code;
-    this.retriable = options.retriable ?? false;
+    super(code, message, { retriable: options.retriable ?? false, cause: options.cause });
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '@parchee/errors';
+
 /** Stable codes for text that cannot be turned into (or out of) short messages. */
 export const SmsTextErrorCode = {
   /** 8-bit binary data (data_coding 2/4 or an 8-bit class group) is not text. */
@@ -12,14 +14,8 @@ export const SmsTextErrorCode = {
 export type SmsTextErrorCode = (typeof SmsTextErrorCode)[keyof typeof SmsTextErrorCode];
 
 /** Expected failure of a text operation. Never retriable: the same input fails the same way. */
-export class SmsTextError extends Error {
-  readonly retriable = false;
-
-  constructor(
-    readonly code: SmsTextErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SmsTextError';
+export class SmsTextError extends CodedError<SmsTextErrorCode> {
+  constructor(code: SmsTextErrorCode, message: string) {
+    super(code, message, { retriable: false });
   }
 }
