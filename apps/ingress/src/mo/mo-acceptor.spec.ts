@@ -109,6 +109,42 @@ describe('MoAcceptor', () => {
     expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
   });
 
+  it.each(['udh16', 'sar'] as const)('publishes a concatenated MO sent with %s, its parts in any order', async (mode) => {
+    const publisher = new FakePublisher();
+    const outcomes: string[] = [];
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', onOutcome: (_op, o) => outcomes.push(o) });
+    const long = `${'میرا شناختی کارڈ نمبر '.repeat(4)}3520212345671`;
+    const { dataCoding, segments } = segmentForSms(long, { reference: 0x0102, mode });
+    expect(segments.length).toBeGreaterThan(1);
+    for (const s of [...segments].reverse()) await acceptor.accept('zong', deliverSm({ dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs }));
+    expect(publisher.records).toHaveLength(1);
+    expect(decodeMo(publisher.records[0].value).textLength).toBe(long.length);
+    expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
+    expect(outcomes).toEqual([...segments.slice(1).map(() => 'part_buffered'), 'accepted']);
+  });
+
+  it('acknowledges a repeated part and publishes the MO once', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300' });
+    const { dataCoding, segments } = segmentForSms(`${'میرا شناختی کارڈ نمبر '.repeat(4)}3520212345671`, { reference: 3 });
+    const send = (i: number) => acceptor.accept('jazz', deliverSm({ dataCoding, esmClass: segments[i].esmClass, shortMessage: segments[i].shortMessage }));
+    expect(await send(0)).toBe(CommandStatus.ESME_ROK);
+    expect(await send(0)).toBe(CommandStatus.ESME_ROK);
+    for (let i = 1; i < segments.length; i++) await send(i);
+    expect(publisher.records).toHaveLength(1);
+    expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
+  });
+
+  it('publishes a binary concatenated MO as an empty request instead of failing', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300' });
+    const udh = (seq: number) => Buffer.from([0x05, 0x00, 0x03, 0x09, 0x02, seq]);
+    for (const seq of [1, 2]) {
+      expect(await acceptor.accept('jazz', deliverSm({ dataCoding: 4, esmClass: EsmClass.UDHI_INDICATOR, shortMessage: Buffer.concat([udh(seq), Buffer.from([0xde, seq])]) }))).toBe(CommandStatus.ESME_ROK);
+    }
+    expect(publisher.records.map((r) => decodeMo(r.value).request)).toEqual([{ kind: 'invalid', reason: 'empty', lang: 'ur' }]);
+  });
+
   it('hands a delivery receipt to sms.dlr.v1 instead of publishing an MO', async () => {
     const publisher = new FakePublisher();
     const status = await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ esmClass: 0x04, shortMessage: Buffer.from('id:1 stat:DELIVRD') }));

@@ -4,18 +4,7 @@ import type { OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { KeyedHasher, maskMsisdn } from '@parchee/privacy';
 import { moRequestFromText } from '@parchee/requests';
-import {
-  CommandStatus,
-  ConcatReassembler,
-  ESM_CLASS_UDHI,
-  TlvTag,
-  decodeShortMessage,
-  getTlvBuffer,
-  getTlvNumber,
-  deliveryKind,
-  parseUdh,
-  type DeliverSm,
-} from '@parchee/smpp';
+import { CommandStatus, ConcatReader, deliveryKind, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
 import { normaliseMsisdn } from './msisdn';
@@ -31,6 +20,8 @@ export interface MoAcceptorOptions {
   shortCode: string;
   /** How long to wait for the missing parts of a concatenated MO, ms. Default 60000. */
   reassemblyTimeoutMs?: number;
+  /** At most this many concatenated MOs wait for parts; beyond it the oldest is dropped. Default: ConcatReader's (100 000). */
+  reassemblyMaxPending?: number;
   logger?: Logger;
   onOutcome?: (operator: string, outcome: MoOutcome) => void;
   /** An MO refused at the edge (acked, never published), for parchee_requests_refused_total. */
@@ -66,7 +57,7 @@ const STORE_WARN_INTERVAL_MS = 10_000;
  * once. The claim never drops an MO: docs/delivery-guarantees.md, "SMSC re-deliveries".
  */
 export class MoAcceptor {
-  private readonly reassembler: ConcatReassembler;
+  private readonly reader: ConcatReader;
   private readonly receipts: ReceiptAcceptor;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -82,9 +73,10 @@ export class MoAcceptor {
     this.now = options.now ?? Date.now;
     this.peppers = options.nextPepper ? [hasher, options.nextPepper] : [hasher];
     this.receipts = new ReceiptAcceptor(publisher, { logger: this.logger, onOutcome: options.onOutcome, now: this.now });
-    this.reassembler = new ConcatReassembler({
+    this.reader = new ConcatReader({
       timeoutMs: options.reassemblyTimeoutMs ?? 60_000,
-      onExpired: (e) => this.logger.warn({ received: e.received, total: e.total }, 'concatenated MO never completed'),
+      maxPending: options.reassemblyMaxPending,
+      onDropped: (d) => this.logger.warn({ received: d.received, total: d.total, scheme: d.scheme, reason: d.reason }, 'concatenated MO never completed'),
     });
   }
 
@@ -108,11 +100,16 @@ export class MoAcceptor {
       return CommandStatus.ESME_ROK;
     }
     const key = KeyedHasher.text(this.hasher.msisdn(msisdn));
-    const received = this.textOf(operator, key, pdu);
-    if (received === null) {
+    // The whole text and the bytes that identify the MO: the user data as delivered, or for a
+    // concatenated MO the UTF-8 of the reassembled text. Undecodable content (binary, unknown
+    // alphabets) is empty text: the citizen gets a helpful reply.
+    const read = this.reader.read(`${operator}:${key}`, pdu);
+    if (read.status !== 'complete') {
+      // A repeated part is acknowledged too: the first copy is held.
       this.options.onOutcome?.(operator, 'part_buffered');
       return CommandStatus.ESME_ROK;
     }
+    const received = read.message;
     const { text } = received;
     let id: string = randomUUID();
     let outcome: MoOutcome = 'accepted';
@@ -175,46 +172,6 @@ export class MoAcceptor {
 
   /** Sweeps concatenations that timed out; call periodically. */
   sweep(): number {
-    return this.reassembler.sweep();
-  }
-
-  /**
-   * The whole text and the bytes that identify the MO (the payload as delivered, or for a
-   * concatenated MO the reassembled text), or null while parts are still missing.
-   */
-  private textOf(operator: string, sourceKey: string, pdu: DeliverSm): { text: string; bytes: Buffer } | null {
-    const concatenated = (text: string) => ({ text, bytes: Buffer.from(text, 'utf8') });
-    const payload = getTlvBuffer(pdu, TlvTag.message_payload) ?? pdu.shortMessage;
-    const sarRef = getTlvNumber(pdu, TlvTag.sar_msg_ref_num);
-    if (sarRef !== undefined) {
-      const done = this.reassembler.add({
-        sourceKey: `${operator}:${sourceKey}`,
-        ref: sarRef,
-        total: getTlvNumber(pdu, TlvTag.sar_total_segments) ?? 1,
-        seq: getTlvNumber(pdu, TlvTag.sar_segment_seqnum) ?? 1,
-        dataCoding: pdu.dataCoding,
-        payload,
-      });
-      return done ? concatenated(done.text) : null;
-    }
-    if (pdu.esmClass & ESM_CLASS_UDHI) {
-      const parsed = parseUdh(payload);
-      if (parsed?.udh.concat) {
-        const { ref, total, seq } = parsed.udh.concat;
-        const done = this.reassembler.add({ sourceKey: `${operator}:${sourceKey}`, ref, total, seq, dataCoding: pdu.dataCoding, payload: parsed.payload });
-        return done ? concatenated(done.text) : null;
-      }
-      if (parsed) return { text: this.decode(pdu.dataCoding, parsed.payload), bytes: payload };
-    }
-    return { text: this.decode(pdu.dataCoding, payload), bytes: payload };
-  }
-
-  /** Undecodable content (binary, unknown alphabets) becomes empty text: the citizen gets a helpful reply. */
-  private decode(dataCoding: number, bytes: Buffer): string {
-    try {
-      return decodeShortMessage(dataCoding, bytes);
-    } catch {
-      return '';
-    }
+    return this.reader.sweep();
   }
 }

@@ -1,6 +1,6 @@
 import { EsmClass, getTlvNumber, getTlvString, MessageState, submitSmBody, TlvTag, type SubmitSm } from '@parchee/smpp';
 import type { ReceiptForm } from './fault-plan';
-import { receiptDate, receiptDeliverSm, receiptId, receiptText, receiptTextSample, type ReceiptInput } from './delivery-receipt';
+import { receiptDeliverSm, receiptText, type ReceiptInput } from './delivery-receipt';
 
 const sm = {
   command: 'submit_sm',
@@ -23,16 +23,6 @@ const submittedAt = new Date(Date.UTC(2026, 1, 8, 9, 5, 30));
 const doneAt = new Date(Date.UTC(2026, 1, 8, 9, 7, 1));
 
 describe('delivery receipts', () => {
-  it('formats dates as YYMMDDhhmm in UTC', () => {
-    expect(receiptDate(submittedAt)).toBe('2602080905');
-  });
-
-  it('shows the id as given or as the decimal value of the same hex number', () => {
-    expect(receiptId('00000000000000ff', 'hex')).toBe('00000000000000ff');
-    expect(receiptId('00000000000000ff', 'decimal')).toBe('255');
-    expect(receiptId('ffffffffffffffff', 'decimal')).toBe('18446744073709551615');
-  });
-
   it('writes the standard receipt text', () => {
     const text = receiptText({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' }, submittedAt, doneAt });
     expect(text).toBe('id:1a2b3c4d00000001 sub:001 dlvrd:001 submit date:2602080905 done date:2602080907 stat:DELIVRD err:000 text:Your polling station');
@@ -40,11 +30,22 @@ describe('delivery receipts', () => {
     expect(undelivered).toMatch(/^id:16 sub:001 dlvrd:000 .* stat:UNDELIV err:001 text:/);
   });
 
+  it('shows the id as given or as the decimal value of the same hex number', () => {
+    const text = (messageId: string, idForm: 'hex' | 'decimal') =>
+      receiptText({ sm, messageId, decision: { stat: 'DELIVRD', delayMs: 0, idForm, form: 'standard' }, submittedAt, doneAt });
+    expect(text('00000000000000ff', 'hex')).toMatch(/^id:00000000000000ff /);
+    expect(text('00000000000000ff', 'decimal')).toMatch(/^id:255 /);
+    expect(text('ffffffffffffffff', 'decimal')).toMatch(/^id:18446744073709551615 /);
+  });
+
   it('samples the text after a UDH and replaces what is not printable ASCII', () => {
+    const sample = (part: Pick<SubmitSm, 'esmClass' | 'dataCoding' | 'shortMessage'>) =>
+      receiptText({ sm: { ...sm, ...part }, messageId: '01', decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' }, submittedAt, doneAt }).split(' text:')[1];
     const udh = Buffer.from([0x05, 0x00, 0x03, 0x01, 0x02, 0x01]);
-    expect(receiptTextSample({ esmClass: EsmClass.UDHI_INDICATOR, dataCoding: 0, shortMessage: Buffer.concat([udh, Buffer.from('part one')]) })).toBe('part one');
+    expect(sample({ esmClass: EsmClass.UDHI_INDICATOR, dataCoding: 0, shortMessage: Buffer.concat([udh, Buffer.from('part one')]) })).toBe('part one');
     const urdu = Buffer.from('ووٹ 12', 'utf16le').swap16();
-    expect(receiptTextSample({ esmClass: 0, dataCoding: 8, shortMessage: urdu })).toBe('??? 12');
+    expect(sample({ esmClass: 0, dataCoding: 8, shortMessage: urdu })).toBe('??? 12');
+    expect(sample({ esmClass: 0, dataCoding: 4, shortMessage: Buffer.from([1, 2]) })).toBe('');
   });
 
   it('goes back from the subscriber to the sender as an SMSC delivery receipt with both TLVs', () => {

@@ -1,11 +1,12 @@
 import {
   createTlv,
-  decodeShortMessage,
-  ESM_CLASS_UDHI,
+  decodeText,
   EsmClass,
+  formatReceiptId,
+  formatReceiptText,
   MessageState,
-  parseUdh,
   TlvTag,
+  userDataOf,
   type DeliverSmFields,
   type SubmitSm,
 } from '@parchee/smpp';
@@ -28,33 +29,6 @@ export const RECEIPT_ERROR_CODE: Readonly<Record<ReceiptStat, string>> = {
   REJECTD: '003',
 };
 
-/** YYMMDDhhmm in UTC, the date form of the receipt text (SMPP 3.4 Appendix B). */
-export function receiptDate(at: Date): string {
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${two(at.getUTCFullYear() % 100)}${two(at.getUTCMonth() + 1)}${two(at.getUTCDate())}${two(at.getUTCHours())}${two(at.getUTCMinutes())}`;
-}
-
-/** The message id as the receipt text shows it: the hex id itself, or the same number in decimal. */
-export function receiptId(messageId: string, form: 'hex' | 'decimal'): string {
-  return form === 'hex' ? messageId : BigInt(`0x${messageId}`).toString(10);
-}
-
-/**
- * First 20 characters of the part's text, printable ASCII only: the receipt goes as data_coding 0
- * and ESMEs parse it with patterns, so anything else becomes '?'.
- */
-export function receiptTextSample(sm: Pick<SubmitSm, 'esmClass' | 'dataCoding' | 'shortMessage'>): string {
-  let payload = sm.shortMessage;
-  if (sm.esmClass & ESM_CLASS_UDHI) payload = parseUdh(payload)?.payload ?? Buffer.alloc(0);
-  let text: string;
-  try {
-    text = decodeShortMessage(sm.dataCoding, payload);
-  } catch {
-    return '';
-  }
-  return [...text.slice(0, 20)].map((c) => (c >= ' ' && c <= '~' ? c : '?')).join('');
-}
-
 export interface ReceiptInput {
   sm: SubmitSm;
   messageId: string;
@@ -63,15 +37,23 @@ export interface ReceiptInput {
   doneAt: Date;
 }
 
-/** Standard receipt text: `id:... sub:001 dlvrd:001 submit date:... done date:... stat:... err:... text:...`. */
+/**
+ * The simulator's receipt text (written by the library's formatReceiptText): one part submitted,
+ * delivered only when DELIVRD, the id in the decision's form, the simulator's own err codes, and a
+ * sample of this part's text.
+ */
 export function receiptText(input: ReceiptInput): string {
-  const { decision } = input;
-  const delivered = decision.stat === 'DELIVRD' ? '001' : '000';
-  return (
-    `id:${receiptId(input.messageId, decision.idForm)} sub:001 dlvrd:${delivered} ` +
-    `submit date:${receiptDate(input.submittedAt)} done date:${receiptDate(input.doneAt)} ` +
-    `stat:${decision.stat} err:${RECEIPT_ERROR_CODE[decision.stat]} text:${receiptTextSample(input.sm)}`
-  );
+  const { decision, sm } = input;
+  return formatReceiptText({
+    id: formatReceiptId(input.messageId, decision.idForm),
+    sub: 1,
+    dlvrd: decision.stat === 'DELIVRD' ? 1 : 0,
+    submitDate: input.submittedAt,
+    doneDate: input.doneAt,
+    stat: decision.stat,
+    err: RECEIPT_ERROR_CODE[decision.stat],
+    text: decodeText(sm.dataCoding, userDataOf(sm).payload).text,
+  });
 }
 
 /**

@@ -90,6 +90,24 @@ describe('MtRecorder', () => {
     for (const sm of parts.slice(1)) expect(recorder.record('jazz', sm, 'late')).toBeNull();
   });
 
+  it('gives up, and counts, an incomplete MT whose reference comes back with another total', () => {
+    const long = submitsFor(URDU_REPLY, '923001234567', 'udh8', 7);
+    const short = submitsFor(URDU_REPLY.slice(0, 100), '923001234567', 'udh8', 7);
+    expect(long.length).not.toBe(short.length);
+    recorder.record('jazz', long[0], 'old');
+    let mt = null;
+    for (const sm of short) mt = recorder.record('jazz', sm, 'new');
+    expect(stats.of('jazz').mtIncompleteExpired).toBe(1);
+    expect(mt).toMatchObject({ text: URDU_REPLY.slice(0, 100), parts: short.length, messageIds: short.map(() => 'new') });
+  });
+
+  it('records a "1 of 1" concatenation as a single MT', () => {
+    const shortMessage = Buffer.concat([Buffer.from([0x05, 0x00, 0x03, 0x01, 0x01, 0x01]), Buffer.from('just one')]);
+    const mt = recorder.record('jazz', { sourceAddr: '8300', destinationAddr: '923001234567', dataCoding: 0, esmClass: 0x40, shortMessage, tlvs: [] }, 'one');
+    expect(mt).toMatchObject({ text: 'just one', parts: 1, messageIds: ['one'] });
+    expect(mt?.concat).toBeUndefined();
+  });
+
   it('records a binary or malformed MT as undecodable instead of failing', () => {
     const binary = recorder.record('jazz', { sourceAddr: '8300', destinationAddr: '923001234567', dataCoding: 4, esmClass: 0, shortMessage: Buffer.from([1, 2]), tlvs: [] }, 'b');
     expect(binary).toMatchObject({ text: '', error: 'BINARY_DATA_CODING' });

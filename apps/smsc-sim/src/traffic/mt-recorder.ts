@@ -1,11 +1,4 @@
-import {
-  ConcatReassembler,
-  ESM_CLASS_UDHI,
-  TlvTag,
-  decodeShortMessage,
-  parseUdh,
-  type ExpiredConcat,
-} from '@parchee/smpp';
+import { ConcatReader, type ConcatDrop, type ConcatScheme } from '@parchee/smpp';
 import type { Logger } from '@parchee/observability';
 import { silentLogger } from '@parchee/observability';
 import { maskMsisdn } from '@parchee/privacy';
@@ -23,7 +16,7 @@ export interface SubmittedSm {
   tlvs: ReadonlyArray<{ tag: number; value: Buffer }>;
 }
 
-export type ConcatScheme = 'udh8' | 'udh16' | 'sar';
+export type { ConcatScheme };
 
 /** One complete MT as the handset would show it. */
 export interface RecordedMt {
@@ -70,31 +63,18 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-interface PartsMeta {
-  /** message_id given to each part, by part number; also tells duplicates apart. */
-  messageIds: Array<string | undefined>;
-}
-
 const SEP = '\u0000';
 
-function tlvValue(tlvs: SubmittedSm['tlvs'], tag: number): Buffer | undefined {
-  return tlvs.find((t) => t.tag === tag)?.value;
-}
-
-function errorCode(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'DECODE_FAILED';
-}
-
 /**
- * Records every submit_sm, joins concatenated parts per (operator, destination, reference), keeps
- * the newest complete MTs, and hands each complete MT to the oldest caller waiting for a reply to
- * that MSISDN on that operator.
+ * Records every submit_sm, joins concatenated parts per (operator, destination, scheme, reference)
+ * with the library's ConcatReader (its strictness: any order, repeated parts ignored), keeps the
+ * newest complete MTs, and hands each complete MT to the oldest caller waiting for a reply to that
+ * MSISDN on that operator.
  */
 export class MtRecorder {
   private readonly history: RingBuffer<RecordedMt>;
-  private readonly reassembler: ConcatReassembler;
-  private readonly partsMeta = new Map<string, PartsMeta>();
+  /** Each part is tagged with the message_id it was answered with. */
+  private readonly reader: ConcatReader<string>;
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly clock: { now(): number };
   private readonly logger: Logger;
@@ -107,52 +87,40 @@ export class MtRecorder {
     this.clock = opts.clock ?? { now: () => Date.now() };
     this.logger = opts.logger ?? silentLogger;
     this.stats = opts.stats;
-    this.reassembler = new ConcatReassembler({
+    this.reader = new ConcatReader<string>({
       timeoutMs: opts.concatTimeoutMs,
       clock: this.clock,
-      onExpired: (expired) => this.onExpired(expired),
+      onDropped: (dropped) => this.onDropped(dropped),
     });
     const sweepIntervalMs = opts.sweepIntervalMs ?? 1_000;
     if (sweepIntervalMs > 0) {
-      this.sweepTimer = setInterval(() => this.reassembler.sweep(), sweepIntervalMs);
+      this.sweepTimer = setInterval(() => this.reader.sweep(), sweepIntervalMs);
       this.sweepTimer.unref();
     }
   }
 
   /** Records one submit_sm part. Returns the MT when this part completes it. */
   record(operator: string, sm: SubmittedSm, messageId: string): RecordedMt | null {
-    const now = this.clock.now();
-    // Sweep first so an expired message's bookkeeping is gone before this part is matched to it.
-    this.reassembler.sweep(now);
     this.stats.of(operator).mtParts++;
-    const base = { operator, sourceAddr: sm.sourceAddr, destinationAddr: sm.destinationAddr, dataCoding: sm.dataCoding };
-
-    let payload = sm.shortMessage;
-    if (sm.esmClass & ESM_CLASS_UDHI) {
-      const parsed = parseUdh(sm.shortMessage);
-      if (!parsed) return this.complete({ ...base, text: '', parts: 1, messageIds: [messageId], error: 'MALFORMED_UDH', firstPartAt: now }, now);
-      payload = parsed.payload;
-      const c = parsed.udh.concat;
-      if (c && c.total > 1) {
-        return this.addPart(base, { ref: c.ref, total: c.total, seq: c.seq, scheme: c.refBits === 8 ? 'udh8' : 'udh16' }, payload, messageId, now);
-      }
-    }
-
-    const sarRef = tlvValue(sm.tlvs, TlvTag.sar_msg_ref_num);
-    const sarTotal = tlvValue(sm.tlvs, TlvTag.sar_total_segments);
-    const sarSeq = tlvValue(sm.tlvs, TlvTag.sar_segment_seqnum);
-    if (sarRef?.length === 2 && sarTotal?.length === 1 && sarSeq?.length === 1 && sarTotal[0] > 1 && sarSeq[0] >= 1 && sarSeq[0] <= sarTotal[0]) {
-      return this.addPart(base, { ref: sarRef.readUInt16BE(0), total: sarTotal[0], seq: sarSeq[0], scheme: 'sar' }, payload, messageId, now);
-    }
-
-    // SMPP 3.4 5.3.2.32: message_payload replaces short_message, which must then be empty.
-    const messagePayload = tlvValue(sm.tlvs, TlvTag.message_payload);
-    const usePayload = messagePayload !== undefined && payload.length === 0;
-    const text = this.decode(sm.dataCoding, usePayload ? messagePayload : payload);
-    return this.complete(
-      { ...base, ...text, parts: 1, messageIds: [messageId], messagePayload: usePayload || undefined, firstPartAt: now },
-      now,
-    );
+    const read = this.reader.read(`${operator}${SEP}${sm.destinationAddr}`, sm, messageId);
+    if (read.status !== 'complete') return null;
+    const m = read.message;
+    const mt: Omit<RecordedMt, 'seq' | 'receivedAt'> = {
+      operator,
+      sourceAddr: sm.sourceAddr,
+      destinationAddr: sm.destinationAddr,
+      dataCoding: m.dataCoding,
+      text: m.malformedUdh ? '' : m.text,
+      parts: m.parts,
+      messageIds: m.tags.filter((id): id is string => id !== undefined),
+      firstPartAt: m.firstPartAt,
+    };
+    // A "1 of 1" concatenation is shown as the single message it is.
+    if (m.concat && m.concat.total > 1) mt.concat = { ref: m.concat.ref, total: m.concat.total, scheme: m.concat.scheme };
+    if (m.messagePayload) mt.messagePayload = true;
+    const error = m.malformedUdh ? 'MALFORMED_UDH' : m.error;
+    if (error) mt.error = error;
+    return this.complete(mt, m.completedAt);
   }
 
   /**
@@ -191,7 +159,7 @@ export class MtRecorder {
   }
 
   get pendingConcatenations(): number {
-    return this.reassembler.pendingCount;
+    return this.reader.pendingCount;
   }
 
   get waiting(): number {
@@ -210,71 +178,7 @@ export class MtRecorder {
       }
     }
     this.waiters.clear();
-    this.reassembler.clear();
-    this.partsMeta.clear();
-  }
-
-  private addPart(
-    base: Pick<RecordedMt, 'operator' | 'sourceAddr' | 'destinationAddr' | 'dataCoding'>,
-    concat: { ref: number; total: number; seq: number; scheme: ConcatScheme },
-    payload: Buffer,
-    messageId: string,
-    now: number,
-  ): RecordedMt | null {
-    const sourceKey = `${base.operator}${SEP}${base.destinationAddr}${SEP}${concat.scheme}`;
-    const metaKey = `${sourceKey}${SEP}${concat.ref}${SEP}${concat.total}`;
-    const meta = this.partsMeta.get(metaKey) ?? this.newMeta(metaKey, concat.total);
-    if (meta.messageIds[concat.seq - 1] !== undefined) return null;
-    meta.messageIds[concat.seq - 1] = messageId;
-    let done;
-    try {
-      done = this.reassembler.add({ sourceKey, ref: concat.ref, total: concat.total, seq: concat.seq, dataCoding: base.dataCoding, payload });
-    } catch (err) {
-      this.partsMeta.delete(metaKey);
-      return this.complete(
-        {
-          ...base,
-          text: '',
-          parts: concat.total,
-          messageIds: meta.messageIds.filter((id): id is string => id !== undefined),
-          error: errorCode(err),
-          concat: { ref: concat.ref, total: concat.total, scheme: concat.scheme },
-          firstPartAt: now,
-        },
-        now,
-      );
-    }
-    if (!done && !this.partsMeta.has(metaKey)) {
-      // The clock moved on inside add() and the old message expired there: this part starts a new one.
-      this.newMeta(metaKey, concat.total).messageIds[concat.seq - 1] = messageId;
-    }
-    if (!done) return null;
-    this.partsMeta.delete(metaKey);
-    return this.complete(
-      {
-        ...base,
-        text: done.text,
-        parts: done.total,
-        messageIds: meta.messageIds.filter((id): id is string => id !== undefined),
-        concat: { ref: concat.ref, total: concat.total, scheme: concat.scheme },
-        firstPartAt: done.firstPartAt,
-      },
-      now,
-    );
-  }
-
-  private newMeta(metaKey: string, total: number): PartsMeta {
-    const meta: PartsMeta = { messageIds: new Array<string | undefined>(total) };
-    this.partsMeta.set(metaKey, meta);
-    return meta;
-  }
-
-  private decode(dataCoding: number, bytes: Buffer): { text: string; error?: string } {
-    try {
-      return { text: decodeShortMessage(dataCoding, bytes) };
-    } catch (err) {
-      return { text: '', error: errorCode(err) };
-    }
+    this.reader.clear();
   }
 
   private complete(mt: Omit<RecordedMt, 'seq' | 'receivedAt'>, now: number): RecordedMt {
@@ -296,12 +200,12 @@ export class MtRecorder {
     return recorded;
   }
 
-  private onExpired(expired: ExpiredConcat): void {
-    const [operator, destination] = expired.sourceKey.split(SEP);
-    this.partsMeta.delete(`${expired.sourceKey}${SEP}${expired.ref}${SEP}${expired.total}`);
+  /** Timed out, or given up for a newer message (pending cap, reference reused with another total). */
+  private onDropped(dropped: ConcatDrop): void {
+    const [operator, destination] = dropped.sourceKey.split(SEP);
     this.stats.of(operator).mtIncompleteExpired++;
     this.logger.warn(
-      { operator, to: maskMsisdn(destination), ref: expired.ref, total: expired.total, received: expired.received },
+      { operator, to: maskMsisdn(destination), ref: dropped.ref, total: dropped.total, received: dropped.received, reason: dropped.reason },
       'incomplete concatenated MT dropped',
     );
   }

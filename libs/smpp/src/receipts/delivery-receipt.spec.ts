@@ -4,7 +4,18 @@ import type { DeliverSm, Tlv } from '../codec/pdu';
 import { createTlv } from '../codec/tlv';
 import { TlvTag } from '../codec/tlv-tag';
 import { encodeUcs2 } from '../text/ucs2';
-import { parseDeliveryReceipt, parseReceiptText } from './delivery-receipt';
+import {
+  formatReceiptDate,
+  formatReceiptId,
+  formatReceiptText,
+  parseDeliveryReceipt,
+  parseReceiptText,
+  RECEIPT_STAT_WORD,
+  receiptTextSample,
+  type DeliveryState,
+  type ReceiptTextFields,
+} from './delivery-receipt';
+import { normaliseMessageId } from './message-id';
 
 function receipt(text: string | Buffer, tlvs: Tlv[] = [], dataCoding = 0): DeliverSm {
   return {
@@ -109,5 +120,84 @@ describe('parseReceiptText', () => {
   it('splits the fields with case-insensitive keys and spaces around the colon', () => {
     const fields = parseReceiptText('id : 12  Sub:001 DLVRD:001 Submit Date: 2311301012 done  date:2311301013 stat:DELIVRD');
     expect(Object.fromEntries(fields)).toEqual({ id: '12', sub: '001', dlvrd: '001', 'submit date': '2311301012', 'done date': '2311301013', stat: 'DELIVRD' });
+  });
+});
+
+describe('formatReceiptText', () => {
+  const submitted = new Date(Date.UTC(2026, 1, 8, 9, 5, 30));
+  const done = new Date(Date.UTC(2026, 1, 8, 9, 7, 1));
+  const fields = (over: Partial<ReceiptTextFields> = {}): ReceiptTextFields => ({
+    id: '1a2b3c4d00000001', dlvrd: 1, submitDate: submitted, doneDate: done, stat: 'DELIVRD', err: '000', text: 'Your polling station is GBPS No 1', ...over,
+  });
+
+  it('writes the appendix B form', () => {
+    expect(formatReceiptText(fields())).toBe('id:1a2b3c4d00000001 sub:001 dlvrd:001 submit date:2602080905 done date:2602080907 stat:DELIVRD err:000 text:Your polling station');
+    expect(formatReceiptText(fields({ sub: 3, dlvrd: 0, err: 11, text: undefined, submitDate: '260208090530' }))).toBe(
+      'id:1a2b3c4d00000001 sub:003 dlvrd:000 submit date:260208090530 done date:2602080907 stat:DELIVRD err:011 text:',
+    );
+  });
+
+  it.each(Object.entries(RECEIPT_STAT_WORD) as Array<[DeliveryState, (typeof RECEIPT_STAT_WORD)[DeliveryState]]>)(
+    'writes %s as stat:%s, which the parser reads back',
+    (state, word) => {
+      const text = formatReceiptText(fields({ stat: word, err: 7 }));
+      expect(text).toContain(` stat:${word} `);
+      expect(parseDeliveryReceipt(receipt(text))).toEqual({
+        messageId: '1a2b3c4d00000001',
+        normalisedIds: normaliseMessageId('1a2b3c4d00000001'),
+        state,
+        final: state !== 'ENROUTE',
+        errorCode: '007',
+        submitDate: '2602080905',
+        doneDate: '2602080907',
+      });
+    },
+  );
+
+  it.each([
+    ['a hex id as it is', '1a2b3c4d00000001', 'hex'],
+    ['a zero-padded hex id as it is', '00000000000000ff', 'hex'],
+    ['an upper-case hex id as it is', '5F3A9C', 'hex'],
+    ['a hex id in decimal', '1a2b3c4d00000001', 'decimal'],
+    ['a zero-padded hex id in decimal', '00000000000000ff', 'decimal'],
+    ['the largest 64-bit id in decimal', 'ffffffffffffffff', 'decimal'],
+    ['an all-digit id as it is', '1384216093', 'hex'],
+  ] as const)('writes %s so that the parser finds the message again', (_name, messageId, form) => {
+    const shown = formatReceiptId(messageId, form);
+    const parsed = parseDeliveryReceipt(receipt(formatReceiptText(fields({ id: shown }))));
+    expect(parsed?.messageId).toBe(shown);
+    expect(parsed?.normalisedIds.some((id) => normaliseMessageId(messageId).includes(id))).toBe(true);
+  });
+
+  it('writes a UUID id as it is, and reads it back', () => {
+    const id = '7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c';
+    expect(parseDeliveryReceipt(receipt(formatReceiptText(fields({ id, stat: 'UNDELIV' })))))
+      .toMatchObject({ messageId: id, normalisedIds: [id], state: 'UNDELIVERABLE' });
+  });
+
+  it('reads back every field, the text sample included, even when the sample looks like keys', () => {
+    const text = formatReceiptText(fields({ sub: 2, dlvrd: 2, text: 'id:9 stat:UNDELIV ووٹ' }));
+    expect(Object.fromEntries(parseReceiptText(text))).toEqual({
+      id: '1a2b3c4d00000001', sub: '002', dlvrd: '002', 'submit date': '2602080905', 'done date': '2602080907', stat: 'DELIVRD', err: '000', text: 'id:9 stat:UNDELIV ??',
+    });
+    expect(parseDeliveryReceipt(receipt(text))).toMatchObject({ messageId: '1a2b3c4d00000001', state: 'DELIVERED' });
+  });
+
+  it('refuses an id the parser could not read back', () => {
+    expect(() => formatReceiptText(fields({ id: '' }))).toThrow(/empty or holds whitespace/);
+    expect(() => formatReceiptText(fields({ id: 'a b' }))).toThrow(/empty or holds whitespace/);
+    expect(() => formatReceiptId('7e1b0c8a-4f0e', 'decimal')).toThrow(/not hexadecimal/);
+  });
+
+  it('formats dates as YYMMDDhhmm in UTC', () => {
+    expect(formatReceiptDate(submitted)).toBe('2602080905');
+    expect(formatReceiptDate(new Date(Date.UTC(2009, 11, 31, 23, 59, 59)))).toBe('0912312359');
+  });
+
+  it('samples the first 20 characters, printable ASCII only', () => {
+    expect(receiptTextSample('Your polling station is GBPS No 1')).toBe('Your polling station');
+    expect(receiptTextSample('ووٹ 12')).toBe('??? 12');
+    expect(receiptTextSample('tab\there')).toBe('tab?here');
+    expect(receiptTextSample('')).toBe('');
   });
 });

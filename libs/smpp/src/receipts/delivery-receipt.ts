@@ -2,6 +2,7 @@ import { MessageState } from '../codec/field-values';
 import type { DeliverSm } from '../codec/pdu';
 import { getTlvBuffer, getTlvNumber, getTlvString } from '../codec/tlv';
 import { TlvTag } from '../codec/tlv-tag';
+import { SmppError } from '../errors/smpp-error';
 import { alphabetOf } from '../text/data-coding';
 import { decodeUcs2 } from '../text/ucs2';
 import { normaliseMessageId } from './message-id';
@@ -117,4 +118,79 @@ export function parseDeliveryReceipt(pdu: DeliverSm): DeliveryReceipt | null {
   const doneDate = fields.get('done date')?.split(/\s+/)[0];
   if (doneDate) receipt.doneDate = doneDate;
   return receipt;
+}
+
+/** The stat words a receipt text is written with: the seven-letter forms of SMPP 3.4 appendix B. */
+export type ReceiptStatWord = 'DELIVRD' | 'EXPIRED' | 'DELETED' | 'UNDELIV' | 'ACCEPTD' | 'UNKNOWN' | 'REJECTD' | 'ENROUTE';
+
+/** The stat word of each message state; parseDeliveryReceipt reads each back as that state. */
+export const RECEIPT_STAT_WORD: Readonly<Record<DeliveryState, ReceiptStatWord>> = {
+  DELIVERED: 'DELIVRD',
+  EXPIRED: 'EXPIRED',
+  DELETED: 'DELETED',
+  UNDELIVERABLE: 'UNDELIV',
+  ACCEPTED: 'ACCEPTD',
+  UNKNOWN: 'UNKNOWN',
+  REJECTED: 'REJECTD',
+  ENROUTE: 'ENROUTE',
+};
+
+/** What a receipt text says, in neutral form; formatReceiptText writes it. */
+export interface ReceiptTextFields {
+  /** The message id as the text shows it (see formatReceiptId): no whitespace. */
+  id: string;
+  /** `sub:`, parts submitted. Default 1. */
+  sub?: number;
+  /** `dlvrd:`, parts delivered. */
+  dlvrd: number;
+  /** `submit date:`; a Date is written by formatReceiptDate, a string as given. */
+  submitDate: Date | string;
+  /** `done date:`, likewise. */
+  doneDate: Date | string;
+  stat: ReceiptStatWord;
+  /** `err:`, an SMSC- or network-specific code; a number is written as three digits. */
+  err: number | string;
+  /** The message's text; `text:` shows its sample (see receiptTextSample). Default ''. */
+  text?: string;
+}
+
+const two = (n: number): string => String(n).padStart(2, '0');
+const three = (n: number | string): string => (typeof n === 'number' ? String(n).padStart(3, '0') : n);
+
+/** YYMMDDhhmm in UTC, the date form of the receipt text (SMPP 3.4 appendix B). */
+export function formatReceiptDate(at: Date): string {
+  return `${two(at.getUTCFullYear() % 100)}${two(at.getUTCMonth() + 1)}${two(at.getUTCDate())}${two(at.getUTCHours())}${two(at.getUTCMinutes())}`;
+}
+
+/**
+ * A hex message id as a receipt text shows it: as it is, or as the decimal value of the same
+ * number, which some SMSCs write (normaliseMessageId relates the two forms again).
+ */
+export function formatReceiptId(messageId: string, form: 'hex' | 'decimal'): string {
+  if (form === 'hex') return messageId;
+  if (!/^[0-9a-f]+$/i.test(messageId)) throw new SmppError('INVALID_PDU', `message id ${JSON.stringify(messageId)} is not hexadecimal`);
+  return BigInt(`0x${messageId}`).toString(10);
+}
+
+/**
+ * The `text:` field: the first 20 characters of the message, printable ASCII only (anything else
+ * becomes '?'), since the receipt goes as data_coding 0 and ESMEs read it with patterns.
+ */
+export function receiptTextSample(text: string): string {
+  return [...text.slice(0, 20)].map((c) => (c >= ' ' && c <= '~' ? c : '?')).join('');
+}
+
+/**
+ * The de-facto receipt text (SMPP 3.4 appendix B):
+ * `id:… sub:001 dlvrd:001 submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:DELIVRD err:000 text:…`.
+ * parseDeliveryReceipt reads back every field it writes.
+ */
+export function formatReceiptText(fields: ReceiptTextFields): string {
+  if (fields.id === '' || /\s/.test(fields.id)) throw new SmppError('INVALID_PDU', `receipt id ${JSON.stringify(fields.id)} is empty or holds whitespace`);
+  const date = (d: Date | string): string => (typeof d === 'string' ? d : formatReceiptDate(d));
+  return (
+    `id:${fields.id} sub:${three(fields.sub ?? 1)} dlvrd:${three(fields.dlvrd)} ` +
+    `submit date:${date(fields.submitDate)} done date:${date(fields.doneDate)} ` +
+    `stat:${fields.stat} err:${three(fields.err)} text:${receiptTextSample(fields.text ?? '')}`
+  );
 }

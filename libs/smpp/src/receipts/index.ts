@@ -1,5 +1,13 @@
-export { parseDeliveryReceipt, parseReceiptText } from './delivery-receipt';
-export type { DeliveryReceipt, DeliveryState } from './delivery-receipt';
+export {
+  parseDeliveryReceipt,
+  parseReceiptText,
+  formatReceiptText,
+  formatReceiptDate,
+  formatReceiptId,
+  receiptTextSample,
+  RECEIPT_STAT_WORD,
+} from './delivery-receipt';
+export type { DeliveryReceipt, DeliveryState, ReceiptStatWord, ReceiptTextFields } from './delivery-receipt';
 export { normaliseMessageId } from './message-id';
 export { deliveryKind } from './delivery-kind';
 export type { DeliveryKind } from './delivery-kind';

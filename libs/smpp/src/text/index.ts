@@ -19,5 +19,27 @@ export type { ConcatInfo, ParsedUdh, UdhElement } from './udh';
 export { SmsLimits, segmentForSms } from './segmenter';
 export type { SegmentOptions, SegmentationMode, SegmentedSms, SmsSegment } from './segmenter';
 export { ConcatReassembler } from './reassembler';
-export type { ConcatPart, ConcatReassemblerOptions, ExpiredConcat, ReassembledMessage, ReassemblyClock } from './reassembler';
+export type {
+  CollectedConcat,
+  ConcatCollectResult,
+  ConcatDropReason,
+  ConcatPart,
+  ConcatReassemblerOptions,
+  DroppedConcat,
+  ExpiredConcat,
+  ReassembledMessage,
+  ReassemblyClock,
+} from './reassembler';
+export { ConcatReader, decodeText, userDataOf } from './concat-reader';
+export type {
+  CompleteSms,
+  ConcatDrop,
+  ConcatPartInfo,
+  ConcatReadResult,
+  ConcatReaderOptions,
+  ConcatScheme,
+  DecodedText,
+  SmsUserDataFields,
+  UserData,
+} from './concat-reader';
 export { SmsTextError, SmsTextErrorCode } from './sms-text-error';

@@ -1,4 +1,4 @@
-import { ConcatReassembler, ExpiredConcat } from './reassembler';
+import { ConcatReassembler, DroppedConcat, ExpiredConcat } from './reassembler';
 import { DataCoding } from './data-coding';
 import { encodeGsm7, packGsm7 } from './gsm7';
 import { segmentForSms } from './segmenter';
@@ -106,5 +106,49 @@ describe('ConcatReassembler', () => {
     expect(r.add(part(0, encodeUcs2('a')))).toBeNull();
     expect(r.add(part(3, encodeUcs2('a')))).toBeNull();
     expect(r.pendingCount).toBe(0);
+  });
+
+  it('says what became of each part through collect, and hands back the tags in part order', () => {
+    const r = new ConcatReassembler<string>();
+    expect(r.collect({ ...part(2, encodeUcs2('b')), tag: 'second' })).toEqual({ status: 'buffered', received: 1, total: 2 });
+    expect(r.collect({ ...part(2, encodeUcs2('X')), tag: 'again' })).toEqual({ status: 'duplicate' });
+    expect(r.collect(part(3, encodeUcs2('c')))).toEqual({ status: 'invalid' });
+    const done = r.collect({ ...part(1, encodeUcs2('a')), tag: 'first' });
+    expect(done).toMatchObject({ status: 'complete', message: { bytes: encodeUcs2('ab'), tags: ['first', 'second'], total: 2 } });
+  });
+
+  it('drops the oldest incomplete message beyond maxPending, reporting it through onDropped only', () => {
+    const clock = new FakeClock();
+    const dropped: DroppedConcat[] = [];
+    const expired: ExpiredConcat[] = [];
+    const r = new ConcatReassembler({ maxPending: 2, clock, onDropped: (d) => dropped.push(d), onExpired: (e) => expired.push(e) });
+    r.add(part(1, encodeUcs2('a'), { ref: 1 }));
+    r.add(part(1, encodeUcs2('b'), { ref: 2 }));
+    r.add(part(1, encodeUcs2('c'), { ref: 3 }));
+    expect(r.pendingCount).toBe(2);
+    expect(dropped).toEqual([{ sourceKey: 'jazz:923001234567', ref: 1, total: 2, received: 1, firstPartAt: 1_000, reason: 'pending_cap' }]);
+    expect(expired).toEqual([]);
+  });
+
+  it("with onTotalChange 'restart', drops the pending message when its reference comes back with another total", () => {
+    const dropped: DroppedConcat[] = [];
+    const r = new ConcatReassembler({ onTotalChange: 'restart', onDropped: (d) => dropped.push(d) });
+    r.add(part(1, encodeUcs2('A1'), { total: 3 }));
+    expect(r.add(part(2, encodeUcs2('B2')))).toBeNull();
+    expect(dropped.map((d) => [d.reason, d.total])).toEqual([['total_changed', 3]]);
+    expect(r.add(part(1, encodeUcs2('B1')))?.text).toBe('B1B2');
+    expect(r.pendingCount).toBe(0);
+  });
+
+  it('reports a timeout through both onExpired and onDropped', () => {
+    const clock = new FakeClock();
+    const dropped: DroppedConcat[] = [];
+    const expired: ExpiredConcat[] = [];
+    const r = new ConcatReassembler({ timeoutMs: 10, clock, onDropped: (d) => dropped.push(d), onExpired: (e) => expired.push(e) });
+    r.add(part(1, encodeUcs2('a')));
+    clock.t += 10;
+    expect(r.sweep()).toBe(1);
+    expect(expired).toHaveLength(1);
+    expect(dropped).toEqual([{ ...expired[0], reason: 'timeout' }]);
   });
 });
