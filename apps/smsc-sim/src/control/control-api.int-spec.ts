@@ -204,4 +204,59 @@ describe('control API over HTTP', () => {
     expect((await send('POST', '/operators/zong/inject-garbage', { kinds: ['unknown-command'] })).status).toBe(503);
     expect((await send('PATCH', '/operators/zong/faults', {})).status).toBe(405);
   });
+
+  // The API began as a node:http router; these pin what its callers may have come to rely on.
+  describe('wire details', () => {
+    const answer = async (res: Response) => ({ status: res.status, body: await res.json() });
+
+    it('reads any body as JSON whatever its content-type, and answers POST with 200', async () => {
+      const body = JSON.stringify({ operator: 'jazz', msisdn: '923001234567', text: 'HELP' });
+      const contentTypes: Array<Record<string, string>> = [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }];
+      for (const headers of contentTypes) {
+        const res = await fetch(`${base}/mo`, { method: 'POST', headers, body });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      }
+      expect(await answer(await fetch(`${base}/mo`, { method: 'POST' }))).toEqual({ status: 400, body: { error: 'bad-request', issues: ['body is not valid JSON'] } });
+      expect(await answer(await post('/mo', 'x'.repeat((1 << 20) + 1)))).toEqual({ status: 413, body: { error: 'body-too-large', limitBytes: 1 << 20 } });
+      expect((await send('POST', '/operators/jazz/disconnect')).status).toBe(200);
+    });
+
+    it('names the route of a 404 without its query string, and of a 405 with it', async () => {
+      expect(await answer(await fetch(`${base}/nope?x=1`))).toEqual({ status: 404, body: { error: 'not-found', route: 'GET /nope' } });
+      expect(await answer(await send('PATCH', '/operators/zong/faults?x=1', {}))).toEqual({ status: 405, body: { error: 'method-not-allowed', route: 'PATCH /operators/zong/faults?x=1' } });
+      expect(await answer(await send('GET', '/operators/zong/disconnect'))).toEqual({ status: 405, body: { error: 'method-not-allowed', route: 'GET /operators/zong/disconnect' } });
+      expect(await answer(await send('PATCH', '/operators/warid/faults', {}))).toEqual({ status: 404, body: { error: 'unknown-operator', operator: 'warid' } });
+      expect((await fetch(`${base}/operators/warid/faults`, { method: 'PUT', body: '{not json' })).status).toBe(404);
+    });
+
+    it('matches paths exactly, serves no HEAD and never answers 304', async () => {
+      for (const path of ['/Health', '/health/', '/mo/', '/operators/jazz/faults/', '/Operators/jazz/faults']) {
+        expect((await fetch(`${base}${path}`)).status).toBe(404);
+      }
+      expect((await fetch(`${base}/health`, { method: 'HEAD' })).status).toBe(404);
+      expect((await fetch(`${base}/operators/jazz/faults`, { method: 'HEAD' })).status).toBe(405);
+      expect((await fetch(`${base}/operators/jazz/faults`, { method: 'OPTIONS' })).status).toBe(405);
+      const stats = await fetch(`${base}/stats`, { headers: { 'if-none-match': '*' } });
+      expect(stats.status).toBe(200);
+      expect(stats.headers.get('etag')).toBeNull();
+      expect(stats.headers.get('x-powered-by')).toBeNull();
+    });
+
+    it('takes the last of a repeated query parameter', async () => {
+      const res = await fetch(`${base}/mt?limit=0&limit=5`);
+      expect(res.status).toBe(200);
+    });
+
+    it('closes without waiting for a request in flight', async () => {
+      control.next = () => new Promise(() => undefined);
+      const inFlight = post('/mo', { operator: 'jazz', msisdn: '923001234567', text: 'x' }).then(
+        () => 'answered',
+        () => 'dropped',
+      );
+      while (control.exchanges.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await api.close();
+      expect(await inFlight).toBe('dropped');
+    });
+  });
 });
