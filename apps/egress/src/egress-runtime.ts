@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { TOPIC_SPECS, Topics } from '@parchee/contracts';
 import { BatchConsumer, BatchingPublisher, ConsumerLagMonitor, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LATENCY_BUCKETS, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
+import { createRedisClient, type RedisClientHandle } from '@parchee/redis';
 import { LinkDirectory } from './binds/link-directory';
 import { OperatorServerPool } from './binds/operator-server-pool';
 import { TransmitterPool } from './binds/transmitter-pool';
@@ -30,7 +30,7 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
   private deadLetters?: BatchingPublisher;
   private pool?: TransmitterPool;
   private operatorServers?: OperatorServerPool;
-  private redis?: Redis;
+  private redis?: RedisClientHandle;
   private throttle?: OperatorThrottle;
   private lag?: ConsumerLagMonitor;
 
@@ -58,15 +58,16 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.operatorServers = new OperatorServerPool({ links: config.links.operators, logger, metrics });
     await this.operatorServers.start();
 
-    const cacheErrors = metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
-    this.redis = new Redis(config.redis.url, {
-      commandTimeout: config.redis.commandTimeoutMs,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      lazyConnect: false,
-    });
-    this.redis.on('error', () => undefined);
-    const ledger = new RedisSentLedger(this.redis, config.delivery.sentTtlSeconds, () => cacheErrors.inc({ use: 'sent_ledger' }));
+    // One client for the sent ledger, the receipts' map and statuses and the shared throttle. The
+    // MT path fails open: the ledger answers "none sent" (send rather than stay silent), a lost map
+    // write costs one unmatched receipt, the throttle paces with this replica's share. Receipts
+    // wait instead: their batch is read again until Redis answers.
+    const redis = createRedisClient(
+      { url: config.redis.url, name: 'egress', uses: ['sent_ledger', 'dlr_map'], commandTimeoutMs: config.redis.commandTimeoutMs },
+      { logger, metrics },
+    );
+    this.redis = redis;
+    const ledger = new RedisSentLedger(redis.client, config.delivery.sentTtlSeconds, () => redis.commandFailed('sent_ledger'));
 
     this.deadLetters = new BatchingPublisher(kafka, { logger });
     await this.deadLetters.connect();
@@ -76,12 +77,12 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     const submitted = metrics.counter('parchee_mt_submitted_total', 'MTs handled by egress, by operator and outcome', ['operator', 'outcome']);
     const retries = metrics.counter('parchee_mt_submit_retries_total', 'Temporary submit failures retried, by operator and reason', ['operator', 'reason']);
     const endToEnd = metrics.histogram('parchee_end_to_end_latency_seconds', 'MO received by ingress to the last submit_sm_resp of its reply', ['operator'], LATENCY_BUCKETS);
-    const messageIds = new RedisMessageIdMap(this.redis, config.receipts.mapTtlSeconds, () => cacheErrors.inc({ use: 'dlr_map' }));
+    const messageIds = new RedisMessageIdMap(redis.client, config.receipts.mapTtlSeconds, () => redis.commandFailed('dlr_map'));
     this.messageIds = messageIds;
     const throttleWait = metrics.histogram('parchee_throttle_wait_seconds', 'Time a submit_sm part waited for a token of its operator TPS', ['operator'], LATENCY_BUCKETS);
     const throttleFallbacks = metrics.counter('parchee_throttle_fallback_total', 'TPS tokens asked of the local share because Redis could not answer', ['operator']);
     const smscThrottled = metrics.counter('parchee_smpp_throttled_total', 'submit_sm answered ESME_RTHROTTLED by the operator', ['operator']);
-    this.throttle = OperatorThrottle.withRedis(this.redis, {
+    this.throttle = OperatorThrottle.withRedis(redis.client, {
       tps: Object.fromEntries(config.links.operators.map((o) => [o.id, o.tps])),
       replicasHint: config.throttle.replicasHint,
       logger,
@@ -115,12 +116,12 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     });
     this.health.register({ name: 'smpp_transmitters', check: () => this.pool?.allBound ?? false });
     this.health.register({ name: 'kafka', check: () => (this.consumer?.isRunning ?? false) && (this.deadLetters?.isConnected ?? false) });
-    this.health.register({ name: 'redis', check: () => this.redis?.status === 'ready' });
+    this.health.register({ name: 'redis', check: () => redis.isReady() });
     await this.consumer.start((batch) => pipeline.process(batch));
 
     const receipts = metrics.counter('parchee_dlr_total', 'Delivery receipts read by egress, by operator and state', ['operator', 'state']);
     const unmatched = metrics.counter('parchee_dlr_unmatched_total', 'Delivery receipts for a message id egress has not mapped', ['operator']);
-    const correlator = new DlrCorrelator(messageIds, new RedisMtStatusStore(this.redis, config.receipts.statusTtlSeconds), deadLetters, {
+    const correlator = new DlrCorrelator(messageIds, new RedisMtStatusStore(redis.client, config.receipts.statusTtlSeconds), deadLetters, {
       retryDelayMs: config.receipts.retryDelayMs,
       logger,
       onResult: (dlr, outcome) => {
@@ -156,6 +157,6 @@ export class EgressRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await this.messageIds?.idle();
     await this.deadLetters?.close();
     await Promise.all([this.pool?.stop(), this.operatorServers?.stop()]);
-    this.redis?.disconnect();
+    await this.redis?.close();
   }
 }

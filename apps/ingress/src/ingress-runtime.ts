@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
 import { TOPIC_SPECS } from '@parchee/contracts';
 import { BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
 import { HealthRegistry, LOGGER, MetricsRegistry, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
-import { whenReady } from '@parchee/redis';
+import { createRedisClient, type RedisClientHandle } from '@parchee/redis';
 import { OperatorServers } from './binds/operator-server';
 import { ReceiverBinds } from './binds/receiver-binds';
 import type { IngressConfig } from './config/ingress-config';
@@ -26,7 +25,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
   private binds?: ReceiverBinds;
   private operatorServers?: OperatorServers;
   private sweeper?: NodeJS.Timeout;
-  private dedupeRedis?: Redis;
+  private dedupeRedis?: RedisClientHandle;
   private readonly intake = new IntakeGate();
 
   constructor(
@@ -45,8 +44,6 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
 
     const received = this.metrics.counter('parchee_mo_received_total', 'deliver_sm handled by ingress, by operator and outcome', ['operator', 'outcome']);
     const refused = this.metrics.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']);
-    const redisErrors = this.metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
-    redisErrors.inc({ use: 'mo_dedupe' }, 0);
     const acceptor = new MoAcceptor(publisher, new KeyedHasher(this.config.pepper.pepper), {
       shortCode: this.config.links.shortCode,
       nextPepper: this.config.pepper.next === undefined ? undefined : new KeyedHasher(this.config.pepper.next),
@@ -54,7 +51,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
       onOutcome: (operator, outcome) => received.inc({ operator, outcome }),
       onRefused: (operator, reason) => refused.inc({ operator, reason }),
       seen: await this.seenMoStore(),
-      onSeenStoreError: () => redisErrors.inc({ use: 'mo_dedupe' }),
+      onSeenStoreError: () => this.dedupeRedis?.commandFailed('mo_dedupe'),
     });
     this.sweeper = setInterval(() => acceptor.sweep(), 5000);
     this.sweeper.unref();
@@ -82,8 +79,9 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * Its own client, so its short timeout applies to nothing else. No offline queue and no retries:
-   * while Redis is away a command fails at once and the MO is published unchecked. Readiness does
+   * Its own client, so its short timeout applies to nothing else. No offline queue and no retries
+   * (createRedisClient's policy): while Redis is away a command fails at once and the MO is
+   * published unchecked, counted as parchee_redis_errors_total{use="mo_dedupe"}. Readiness does
    * not depend on it: MOs are taken with or without Redis. But the binds wait (bounded) until it
    * can answer: a new bind's first MOs are the SMSC's re-sends of what the previous process left
    * unanswered, exactly the ones the check exists for.
@@ -94,13 +92,15 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
       this.logger.warn({}, 'MO re-delivery check is disabled: an SMSC re-delivery becomes a second MO');
       return undefined;
     }
-    const redis = new Redis(this.config.redis.url, { commandTimeout: moDedupe.redisTimeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false });
-    redis.on('error', () => undefined);
+    const redis = createRedisClient(
+      { url: this.config.redis.url, name: 'mo-dedupe', uses: ['mo_dedupe'], commandTimeoutMs: moDedupe.redisTimeoutMs },
+      { logger: this.logger, metrics: this.metrics },
+    );
     this.dedupeRedis = redis;
-    if (!(await whenReady(redis, moDedupe.readyTimeoutMs))) {
+    if (!(await redis.ready(moDedupe.readyTimeoutMs))) {
       this.logger.warn({ waitedMs: moDedupe.readyTimeoutMs }, 'Redis not reachable at start; binding without the re-delivery check until it answers');
     }
-    return new RedisSeenMoStore(redis, { windowMs: moDedupe.windowMs, keyPrefix: moDedupe.keyPrefix });
+    return new RedisSeenMoStore(redis.client, { windowMs: moDedupe.windowMs, keyPrefix: moDedupe.keyPrefix });
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
@@ -109,6 +109,6 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([this.binds?.stop(), this.operatorServers?.stop()]);
     await this.publisher?.close();
-    await this.dedupeRedis?.quit().catch(() => this.dedupeRedis?.disconnect());
+    await this.dedupeRedis?.close();
   }
 }

@@ -32,16 +32,16 @@ export class LookupRuntime implements OnApplicationBootstrap, OnApplicationShutd
     await ensureTopics({ brokers: config.kafka.brokers, kafka }, lookupTopicSpecs(config.lookup));
 
     const cache = metrics.counter('parchee_roll_cache_total', 'Roll cache results per CNIC', ['result']);
-    const redisErrors = metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
+    // The roll cache's Redis errors count as parchee_redis_errors_total{use="roll_cache"} (createRollReader).
     this.roll = createRollReader(
       { postgres: config.postgres, redis: config.redis },
       {
         logger,
+        metrics,
         observer: {
           onCacheHits: (n) => cache.inc({ result: 'hit' }, n),
           onCacheMisses: (n) => cache.inc({ result: 'miss' }, n),
           onNegativeHits: (n) => cache.inc({ result: 'negative_hit' }, n),
-          onCacheError: () => redisErrors.inc({ use: 'roll_cache' }),
         },
       },
     );

@@ -2,8 +2,8 @@ import { KeyedHasher } from '@parchee/privacy';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { dropDatabaseIfExists } from '@parchee/roll';
+import { testRedis } from '@parchee/redis/testing';
 import { testDatabaseUrl } from '@parchee/roll/testing';
 import { rollCliRunner } from './testing/roll-cli-process';
 
@@ -65,7 +65,7 @@ describe('roll CLI', () => {
     expect(nowhere.stderr).toBe('roll: ROLL_DISTRICT_NOT_FOUND: roll version 1 has no district "Atlantis"\n');
 
     // The CLI writes under the lookup service's own prefix; this version's namespace is ours alone.
-    const redis = new Redis(process.env.PARCHEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const redis = testRedis(process.env.PARCHEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
       const keys = await redis.keys(`parchee:roll:${summary?.[1]}:*`);
       expect(keys).toHaveLength(1500);

@@ -28,9 +28,9 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import Redis from 'ioredis';
 import { decodeMt, encodeMessage, type MoMessageV2 } from '@parchee/contracts';
 import { KeyedHasher } from '@parchee/privacy';
+import { openRedisClient, RedisKeys } from '@parchee/redis';
 import { moRequestFromText } from '@parchee/requests';
 import { createKafka, ensureTopics } from '@parchee/messaging';
 import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '../suite/suite-launcher';
@@ -146,15 +146,16 @@ function buildTexts(known: string[]): string[] {
 }
 
 async function flushRollCache(redisUrl: string): Promise<number> {
-  const redis = new Redis(redisUrl);
+  const handle = await openRedisClient({ url: redisUrl, name: 'lookup-bench', commandTimeoutMs: 60_000 });
+  const redis = handle.client;
   let removed = 0;
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', 'parchee:roll:*', 'COUNT', 10_000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${RedisKeys.ROLL}*`, 'COUNT', 10_000);
     cursor = next;
     if (keys.length > 0) removed += await redis.unlink(...keys);
   } while (cursor !== '0');
-  redis.disconnect();
+  await handle.close();
   return removed;
 }
 

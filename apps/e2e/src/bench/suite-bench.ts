@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import { openRedisClient, REDIS_KEY_ROOT } from '@parchee/redis';
 import { unlinkMatching } from '../support/redis-keys';
 import { BENCH_PROTECTION_ENV, PORTS, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
 import { moDedupeEnv } from '../suite/mo-dedupe-env';
@@ -26,9 +26,9 @@ async function main(): Promise<void> {
   const databaseUrl = 'postgres://postgres@127.0.0.1:5432/parchee_bench';
   const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV, ...moDedupeEnv() });
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_bench WITH (FORCE)'], {}, { quiet: true });
-  const redis = new Redis(env['PARCHEE_REDIS_URL']);
-  await unlinkMatching(redis, 'parchee:*');
-  redis.disconnect();
+  const redis = await openRedisClient({ url: env['PARCHEE_REDIS_URL'], name: 'suite-bench', commandTimeoutMs: 60_000 });
+  await unlinkMatching(redis.client, `${REDIS_KEY_ROOT}*`);
+  await redis.close();
   process.stdout.write(`bench: importing a roll of ${VOTERS} synthetic voters\n`);
   const rollDir = join(STATE, 'roll');
   await rollCli(['migrate'], env);

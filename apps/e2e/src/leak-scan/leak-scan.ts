@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import Redis from 'ioredis';
 import { Topics } from '@parchee/contracts';
 import { createKafka } from '@parchee/messaging';
+import { openRedisClient, REDIS_KEY_ROOT } from '@parchee/redis';
 import type { CnicMatcher } from './cnic-matcher';
 
 /** Where a clear CNIC was found; the CNIC itself only masked. */
@@ -156,7 +156,8 @@ function deadLetterPayload(value: Buffer | null): string | undefined {
 }
 
 async function scanRedis(url: string, report: LeakScanReport, check: Check): Promise<void> {
-  const redis = new Redis(url);
+  const handle = await openRedisClient({ url, name: 'leak-scan', commandTimeoutMs: 60_000 });
+  const redis = handle.client;
   try {
     let cursor = '0';
     do {
@@ -164,7 +165,7 @@ async function scanRedis(url: string, report: LeakScanReport, check: Check): Pro
       cursor = next;
       report.scanned.redisKeys += keys.length;
       for (const key of keys) check('redis', `key ${key}`, key);
-      const ours = keys.filter((k) => k.startsWith('parchee:'));
+      const ours = keys.filter((k) => k.startsWith(REDIS_KEY_ROOT));
       if (ours.length === 0) continue;
       const types = (await redis.pipeline(ours.map((k) => ['type', k])).exec()) ?? [];
       const reads = ours.map((key, i) => {
@@ -183,7 +184,7 @@ async function scanRedis(url: string, report: LeakScanReport, check: Check): Pro
       });
     } while (cursor !== '0');
   } finally {
-    redis.disconnect();
+    await handle.close();
   }
 }
 

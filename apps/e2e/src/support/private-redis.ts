@@ -1,6 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { run } from '../suite/suite-launcher';
 import { eventually } from './eventually';
 
@@ -12,18 +12,21 @@ import { eventually } from './eventually';
 export const E2E_REDIS_PORT = Number(process.env['PARCHEE_E2E_REDIS_PORT'] ?? 6391);
 export const E2E_REDIS_URL = `redis://127.0.0.1:${E2E_REDIS_PORT}`;
 
+/**
+ * Sends one command to the Redis on the port with Debian's `redis-cli` (installed beside
+ * `redis-server`) and resolves its reply, or null when it fails or `timeoutMs` passes. Not a
+ * client library: this file runs in Jest's global setup and teardown, where the @parchee/*
+ * aliases (and so @parchee/redis, the only home of the Redis client) do not resolve.
+ */
+function redisCommand(port: number, args: string[], timeoutMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: timeoutMs }, (err, stdout) => resolve(err ? null : stdout.trim()));
+  });
+}
+
 /** True when a Redis answers PING on the port. */
 export async function redisAnswers(port = E2E_REDIS_PORT): Promise<boolean> {
-  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
+  return (await redisCommand(port, ['PING'], 2000)) === 'PONG';
 }
 
 /**
@@ -44,10 +47,7 @@ export async function startPrivateRedis(dir: string, port = E2E_REDIS_PORT): Pro
 
 /** Stops the Redis on the port as an operator would (SHUTDOWN NOSAVE) and resolves once the port refuses connections. */
 export async function stopPrivateRedis(port = E2E_REDIS_PORT): Promise<void> {
-  const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  // The server closes the connection instead of answering: the rejection is the expected outcome.
-  await redis.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
-  redis.disconnect();
+  // The server closes the connection instead of answering: no reply is the expected outcome.
+  await redisCommand(port, ['SHUTDOWN', 'NOSAVE'], 2000);
   await eventually(`redis-server on ${port} gone`, async () => ((await redisAnswers(port)) ? undefined : true), 10_000, 50);
 }

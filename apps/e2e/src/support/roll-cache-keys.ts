@@ -1,5 +1,6 @@
-import Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
+import { RedisKeys } from '@parchee/redis';
+import { testRedis } from '@parchee/redis/testing';
 import { ensureSecrets } from '../suite/suite-launcher';
 import { E2E_STATE } from './e2e-paths';
 
@@ -9,11 +10,11 @@ import { E2E_STATE } from './e2e-paths';
  */
 export async function forgetCachedVoters(cnics: string[]): Promise<number> {
   const hasher = new KeyedHasher(ensureSecrets(E2E_STATE).pepper);
-  const redis = new Redis(process.env['PARCHEE_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  const redis = testRedis(process.env['PARCHEE_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
   try {
     let deleted = 0;
     for (const cnic of cnics) {
-      const keys = await redis.keys(`parchee:roll:*:${KeyedHasher.text(hasher.cnic(cnic))}`);
+      const keys = await redis.keys(`${RedisKeys.ROLL}*:${KeyedHasher.text(hasher.cnic(cnic))}`);
       if (keys.length > 0) deleted += await redis.del(...keys);
     }
     return deleted;

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { RedisKeys, type RedisClient } from '@parchee/redis';
 
 /** Which MT ids were already submitted: what makes a replayed MT a no-op instead of a second SMS. */
 export interface SentLedger {
@@ -7,12 +7,12 @@ export interface SentLedger {
   markSent(id: string): Promise<void>;
 }
 
-const PREFIX = 'parchee:mt:sent:';
+const PREFIX = RedisKeys.MT_SENT;
 
 /** MT ids derive from MO ids (random UUIDs): the keys carry no CNIC or MSISDN. */
 export class RedisSentLedger implements SentLedger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ttlSeconds: number,
     private readonly onError: (err: Error) => void = () => undefined,
   ) {}

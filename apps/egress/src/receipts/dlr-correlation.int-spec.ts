@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import { encodeMessage, type DlrMessageV1, type MtMessageV1 } from '@parchee/contracts';
 import { BatchConsumer, BatchingPublisher } from '@parchee/messaging';
 import { freshTopic, testKafka } from '@parchee/messaging/testing';
+import { testRedis } from '@parchee/redis/testing';
 import {
   CommandStatus,
   EsmClass,
@@ -27,7 +27,7 @@ import { RedisMtStatusStore, mtStatusKey } from './mt-status-store';
 
 const kafka = testKafka('egress-dlr-int');
 const operator = `it${randomUUID().slice(0, 8)}`;
-const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+const redis = testRedis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
 
 let server: SmscServer;
 let transmitter: EsmeClient;

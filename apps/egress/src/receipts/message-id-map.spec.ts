@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@parchee/redis';
 import type { MtMessageV1 } from '@parchee/contracts';
 import type { SegmentationMode } from '@parchee/smpp';
 import { normaliseMessageId } from '@parchee/smpp';
@@ -23,7 +23,7 @@ class FakeRedis {
 }
 
 function mapOver(redis: FakeRedis, onError?: (err: Error) => void): RedisMessageIdMap {
-  return new RedisMessageIdMap(redis as unknown as Redis, 259_200, onError);
+  return new RedisMessageIdMap(redis as unknown as RedisClient, 259_200, onError);
 }
 
 const part = (mtId: string, n = 1, parts = 1): SubmittedPart => ({ mtId, operator: 'jazz', part: n, parts, submittedAt: 1000 });

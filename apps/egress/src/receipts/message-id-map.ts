@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { RedisKeys, type RedisClient } from '@parchee/redis';
 import { normaliseMessageId } from '@parchee/smpp';
 
 /** What egress remembers of one submitted part, to recognise its delivery receipt. No MSISDN. */
@@ -18,7 +18,7 @@ export interface MessageIdLookup {
   lookup(operator: string, candidates: readonly string[]): Promise<SubmittedPart | null>;
 }
 
-const PREFIX = 'parchee:dlr:';
+const PREFIX = RedisKeys.DLR;
 
 export function messageIdKey(operator: string, normalisedId: string): string {
   return `${PREFIX}${operator}:${normalisedId}`;
@@ -35,7 +35,7 @@ export class RedisMessageIdMap implements MessageIdLookup {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ttlSeconds: number,
     private readonly onError: (err: Error) => void = () => undefined,
   ) {}

@@ -1,12 +1,12 @@
-import type Redis from 'ioredis';
 import type { DlrMessageV1 } from '@parchee/contracts';
+import { RedisKeys, type RedisClient } from '@parchee/redis';
 
 /** Where the delivery status of each MT is kept. */
 export interface MtStatusStore {
   record(part: { mtId: string; part: number; parts: number }, dlr: DlrMessageV1): Promise<void>;
 }
 
-const PREFIX = 'parchee:mt:status:';
+const PREFIX = RedisKeys.MT_STATUS;
 
 export function mtStatusKey(mtId: string): string {
   return `${PREFIX}${mtId}`;
@@ -57,7 +57,7 @@ return 1
 
 export class RedisMtStatusStore implements MtStatusStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ttlSeconds: number,
   ) {}
 

@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import Redis, { type RedisOptions } from 'ioredis';
 import { MetricsRegistry } from '@parchee/observability';
+import type { RedisClient } from '@parchee/redis';
+import { testRedis, unreachableRedis, type TestRedisOptions } from '@parchee/redis/testing';
 import { OperatorThrottle } from './operator-throttle';
 import { rateWindowKeys } from './redis-rate-window';
 
 const REDIS = process.env.PARCHEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('OperatorThrottle against Redis', () => {
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const throttles: OperatorThrottle[] = [];
-  const connect = (url = REDIS, options: RedisOptions = {}) => {
-    const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...options });
+  const connect = (url = REDIS, options: TestRedisOptions = {}) => {
+    const redis = testRedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...options });
     redis.on('error', () => undefined);
     clients.push(redis);
     return redis;
   };
-  const throttle = (redis: Redis, tps: Record<string, number>, extra: Partial<ConstructorParameters<typeof OperatorThrottle>[1]> = {}) => {
+  const throttle = (redis: RedisClient, tps: Record<string, number>, extra: Partial<ConstructorParameters<typeof OperatorThrottle>[1]> = {}) => {
     const t = OperatorThrottle.withRedis(redis, { tps, ...extra });
     throttles.push(t);
     return t;
@@ -24,9 +25,9 @@ describe('OperatorThrottle against Redis', () => {
   let operator: string;
   beforeEach(() => (operator = `it-${randomUUID().slice(0, 8)}`));
 
-  let admin: Redis;
+  let admin: RedisClient;
   beforeAll(() => {
-    admin = new Redis(REDIS, { maxRetriesPerRequest: 1 });
+    admin = testRedis(REDIS, { maxRetriesPerRequest: 1 });
   });
   afterAll(() => admin.disconnect());
 
@@ -36,7 +37,7 @@ describe('OperatorThrottle against Redis', () => {
     await admin.del(...rateWindowKeys(operator));
   });
 
-  async function ready(redis: Redis): Promise<Redis> {
+  async function ready(redis: RedisClient): Promise<RedisClient> {
     if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
     return redis;
   }
@@ -71,7 +72,9 @@ describe('OperatorThrottle against Redis', () => {
   it('keeps granting from the local share while Redis is unreachable, and counts each fallback', async () => {
     const metrics = new MetricsRegistry('egress-test');
     const fallbacks = metrics.counter('parchee_throttle_fallback_total', 'throttle reservations served locally', ['operator']);
-    const t = throttle(connect('redis://127.0.0.1:1', { lazyConnect: true, retryStrategy: () => null }), { [operator]: 50 }, {
+    const dead = unreachableRedis({ maxRetriesPerRequest: 1 });
+    clients.push(dead);
+    const t = throttle(dead, { [operator]: 50 }, {
       replicasHint: 2,
       onFallback: (op) => fallbacks.inc({ operator: op }),
     });

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@parchee/redis';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { LocalRateWindow } from './local-rate-window';
 import type { RateWindow, Reservation } from './rate-window';
@@ -58,7 +58,7 @@ export class OperatorThrottle {
     this.replicasHint = Math.max(1, options.replicasHint ?? 1);
   }
 
-  static withRedis(redis: Redis, options: OperatorThrottleOptions): OperatorThrottle {
+  static withRedis(redis: RedisClient, options: OperatorThrottleOptions): OperatorThrottle {
     return new OperatorThrottle(new RedisRateWindow(redis), options);
   }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type Redis from 'ioredis';
+import { RedisKeys, type RedisClient } from '@parchee/redis';
 import { RATE_WINDOW_MS, type RateWindow, type Reservation } from './rate-window';
 
 /**
@@ -60,11 +60,11 @@ const SCRIPT_SHA = createHash('sha1').update(RESERVE_SCRIPT).digest('hex');
 
 /** Keys carry the operator id only. The braces are a Redis Cluster hash tag: both keys share a slot. */
 export function rateWindowKeys(key: string): [string, string] {
-  return [`parchee:tps:{${key}}`, `parchee:tps:{${key}}:granted`];
+  return [`${RedisKeys.TPS}{${key}}`, `${RedisKeys.TPS}{${key}}:granted`];
 }
 
-/** The part of ioredis this needs, so a unit test can stand in for it. */
-export type ScriptRunner = Pick<Redis, 'evalsha' | 'eval'>;
+/** The part of the Redis client this needs, so a unit test can stand in for it. */
+export type ScriptRunner = Pick<RedisClient, 'evalsha' | 'eval'>;
 
 export class RedisRateWindow implements RateWindow {
   private readonly nonce = randomBytes(6).toString('base64url');

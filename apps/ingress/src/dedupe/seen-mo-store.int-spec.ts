@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
+import { testRedis, unreachableRedis } from '@parchee/redis/testing';
 import { RedisSeenMoStore } from './seen-mo-store';
 
 const REDIS_URL = process.env['PARCHEE_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 describe('RedisSeenMoStore against a real Redis', () => {
-  const redis = new Redis(REDIS_URL);
+  const redis = testRedis(REDIS_URL);
   // Each run its own prefix: Redis outlives the test.
   const prefix = `parchee:mo-seen:int-${randomBytes(4).toString('hex')}:`;
   const hasher = new KeyedHasher('int-test-pepper-0123456789abcdef');
@@ -71,8 +71,7 @@ describe('RedisSeenMoStore against a real Redis', () => {
   });
 
   it('fails fast when Redis is unreachable, so the caller can fail open', async () => {
-    const dead = new Redis('redis://127.0.0.1:1', { commandTimeout: 200, maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true });
-    dead.on('error', () => undefined);
+    const dead = unreachableRedis({ commandTimeout: 200 });
     const store = new RedisSeenMoStore(dead, { windowMs: 60_000, keyPrefix: prefix });
     const started = Date.now();
     await expect(store.claim(fingerprint('HELP'), 'id-1')).rejects.toThrow();

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { RedisKeys, type RedisClient } from '@parchee/redis';
 
 /** What the store knew of an MO's fingerprint when ingress claimed it. */
 export type SeenMo =
@@ -23,12 +23,12 @@ export interface SeenMoStore {
 export interface RedisSeenMoStoreOptions {
   /** How long a fingerprint is remembered, ms. */
   windowMs: number;
-  /** Key prefix; the e2e suite gives each run its own. Default `parchee:mo-seen:`. */
+  /** Key prefix; the e2e suite gives each run its own. Default `RedisKeys.MO_SEEN`, `parchee:mo-seen:`. */
   keyPrefix?: string;
 }
 
-/** The part of ioredis this needs. */
-export type SeenMoRedis = Pick<Redis, 'set'>;
+/** The part of the Redis client this needs. */
+export type SeenMoRedis = Pick<RedisClient, 'set'>;
 
 /**
  * One key per fingerprint, `<prefix><base64url HMAC>`, holding `p:<moId>` (pending) or
@@ -42,7 +42,7 @@ export class RedisSeenMoStore implements SeenMoStore {
     private readonly redis: SeenMoRedis,
     private readonly options: RedisSeenMoStoreOptions,
   ) {
-    this.prefix = options.keyPrefix ?? 'parchee:mo-seen:';
+    this.prefix = options.keyPrefix ?? RedisKeys.MO_SEEN;
   }
 
   async claim(fingerprint: string, moId: string): Promise<SeenMo> {

@@ -9,8 +9,8 @@
  * server's (INFO cpu), so run it with nothing else using that Redis: hence the lock.
  * BENCH_PASS_HASH=0 leaves the MSISDN hash to the guard instead of passing it in.
  */
-import Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
+import { openRedisClient, type RedisClient } from '@parchee/redis';
 import { GuardSecrets } from '../protection/guard-secrets';
 import { RedisRequestGuard } from '../protection/redis-request-guard';
 import type { GuardedLookup } from '../protection/request-guard';
@@ -21,7 +21,7 @@ const PASSES = Number(process.env['BENCH_PASSES'] ?? 5);
 const URL = process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379/7';
 const PASS_HASH = process.env['BENCH_PASS_HASH'] !== '0';
 
-async function redisCpuMs(redis: Redis): Promise<number> {
+async function redisCpuMs(redis: RedisClient): Promise<number> {
   const info = await redis.info('cpu');
   const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
   return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
@@ -30,7 +30,9 @@ async function redisCpuMs(redis: Redis): Promise<number> {
 async function main(): Promise<void> {
   const pepper = 'bench-pepper-0123456789abcdef0123';
   const hasher = new KeyedHasher(pepper);
-  const redis = new Redis(URL, { maxRetriesPerRequest: 0 });
+  // Parchee's client policy, as lookup runs it; a long command timeout for FLUSHDB of a full database.
+  const handle = await openRedisClient({ url: URL, name: 'guard-bench', commandTimeoutMs: 60_000 });
+  const redis = handle.client;
   await redis.flushdb();
   const guard = new RedisRequestGuard(redis, hasher, new GuardSecrets(pepper), {
     limits: { perHour: 1_000_000, perDay: 10_000_000, maxDistinctCnics: 1_000_000, scanStrikes: 1000 },
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     }) + '\n',
   );
   await redis.flushdb();
-  await redis.quit();
+  await handle.close();
 }
 
 main().catch((err) => {

@@ -1,4 +1,5 @@
 import { boolVar, intVar } from '@parchee/config';
+import { RedisKeys } from '@parchee/redis';
 import { z } from 'zod';
 
 const HOUR_S = 3600;
@@ -43,7 +44,7 @@ export const protectionConfig = z
      */
     PROTECTION_REDIS_TIMEOUT_MS: intVar(1000, 10, 60_000),
     /** Prefix of every guard key; the e2e suite gives each run its own so runs do not limit each other. */
-    PROTECTION_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default('parchee:guard:'),
+    PROTECTION_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default(RedisKeys.GUARD),
   })
   .transform((e) => ({
     enabled: e.PROTECTION_ENABLED,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
+import type { RedisClient } from '@parchee/redis';
+import { testRedis, unreachableRedis } from '@parchee/redis/testing';
 import { GuardAllowlist } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
 import { RedisRequestGuard, type RedisRequestGuardOptions } from './redis-request-guard';
@@ -21,7 +22,7 @@ function farCnic(i: number): string {
 }
 
 describe('RedisRequestGuard against real Redis', () => {
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   let prefix: string;
 
   // A database of its own: cleaning up is one FLUSHDB, where a KEYS over a Redis that a benchmark
@@ -29,7 +30,7 @@ describe('RedisRequestGuard against real Redis', () => {
   const REDIS_URL = 'redis://127.0.0.1:6379/9';
 
   function replica(options: RedisRequestGuardOptions = {}): RedisRequestGuard {
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0, commandTimeout: 1000 });
+    const redis = testRedis(REDIS_URL, { maxRetriesPerRequest: 0, commandTimeout: 1000 });
     clients.push(redis);
     return new RedisRequestGuard(redis, hasher, secrets, { keyPrefix: prefix, ...options });
   }
@@ -104,10 +105,10 @@ describe('RedisRequestGuard against real Redis', () => {
 
   it('decides a batch of hundreds of numbers in one read and one write, each number with one key, in order within the batch', async () => {
     // 451 requests of 450 numbers: one write script, and the operator's PFADD in the same pipeline.
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+    const redis = testRedis(REDIS_URL, { maxRetriesPerRequest: 0 });
     clients.push(redis);
     let pipelines = 0;
-    const counted = { pipeline: () => (pipelines++, redis.pipeline()) } as unknown as Redis;
+    const counted = { pipeline: () => (pipelines++, redis.pipeline()) } as unknown as RedisClient;
     const guard = new RedisRequestGuard(counted, hasher, secrets, { keyPrefix: prefix, limits: { perHour: 1 } });
     const batch = Array.from({ length: 450 }, (_, i) => lookup(`9233399${String(50000 + i)}`, farCnic(i)));
     batch.push(lookup('923339950000', farCnic(1)));
@@ -173,8 +174,7 @@ describe('RedisRequestGuard against real Redis', () => {
   });
 
   it('fails open, and says so, when Redis does not answer', async () => {
-    const dead = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
-    dead.on('error', () => undefined);
+    const dead = unreachableRedis();
     let failedOpen = 0;
     const guard = new RedisRequestGuard(dead, hasher, secrets, { keyPrefix: prefix, limits: { perHour: 1 }, onFailOpen: (n) => (failedOpen += n) });
     expect(await guard.check([lookup('923339900011', farCnic(0)), lookup('923339900011', farCnic(1))])).toEqual(['allow', 'allow']);

@@ -1,6 +1,6 @@
-import type Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
 import { silentLogger, type Logger } from '@parchee/observability';
+import { GuardKeys, RedisKeys, type RedisClient } from '@parchee/redis';
 import type { GuardAllowlist } from './guard-allowlist';
 import type { GuardSecrets } from './guard-secrets';
 import { addCnic, addLookup, countLookups, decodeGuardState, encodeGuardState, guardStateTtlMs, pruneGuardState, type GuardState } from './guard-state';
@@ -87,8 +87,8 @@ export interface RedisRequestGuardOptions {
   legacyBlockFlags?: boolean;
 }
 
-/** The part of ioredis this needs, so a unit test can stand in for it. */
-export type GuardRedis = Pick<Redis, 'pipeline'>;
+/** The part of the Redis client this needs, so a unit test can stand in for it. */
+export type GuardRedis = Pick<RedisClient, 'pipeline'>;
 
 
 /**
@@ -121,7 +121,7 @@ export class RedisRequestGuard implements RequestGuard {
     private readonly options: RedisRequestGuardOptions = {},
   ) {
     this.limits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
-    this.prefix = options.keyPrefix ?? 'parchee:guard:';
+    this.prefix = options.keyPrefix ?? RedisKeys.GUARD;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -169,8 +169,8 @@ export class RedisRequestGuard implements RequestGuard {
     const m = keys.length;
     const legacy = this.options.legacyBlockFlags !== false;
     const readKeys = new Array<string>(legacy ? 2 * m : m);
-    for (let j = 0; j < m; j++) readKeys[j] = this.prefix + 'state:' + keys[j];
-    if (legacy) for (let j = 0; j < m; j++) readKeys[m + j] = this.prefix + 'block:' + keys[j];
+    for (let j = 0; j < m; j++) readKeys[j] = this.prefix + GuardKeys.STATE + keys[j];
+    if (legacy) for (let j = 0; j < m; j++) readKeys[m + j] = this.prefix + GuardKeys.BLOCK + keys[j];
     let now: number;
     let values: Array<string | null>;
     try {
@@ -202,7 +202,7 @@ export class RedisRequestGuard implements RequestGuard {
       const request = requests[i];
       let pfadd = operators.get(request.operator);
       // Operator ids come from our own configuration, never from a citizen.
-      if (pfadd === undefined) operators.set(request.operator, (pfadd = [`${this.prefix}operator:${request.operator}:${minute}`]));
+      if (pfadd === undefined) operators.set(request.operator, (pfadd = [`${this.prefix}${GuardKeys.OPERATOR}${request.operator}:${minute}`]));
       pfadd.push(this.secrets.operatorMember(request.cnicHash));
 
       let state = states[slot];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
+import type { RedisClient } from '@parchee/redis';
+import { testRedis, unreachableRedis } from '@parchee/redis/testing';
 import { GuardAllowlist } from './guard-allowlist';
 import { RedisReplyCap, type ReplyCapOptions } from './reply-cap';
 
@@ -12,11 +13,11 @@ const TOMORROW_10H = (Math.floor(Date.now() / DAY) + 1) * DAY + 10 * HOUR;
 
 describe('RedisReplyCap against real Redis', () => {
   const REDIS_URL = 'redis://127.0.0.1:6379/9';
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   let prefix: string;
 
   function replica(options: ReplyCapOptions = {}): RedisReplyCap {
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0, commandTimeout: 1000 });
+    const redis = testRedis(REDIS_URL, { maxRetriesPerRequest: 0, commandTimeout: 1000 });
     clients.push(redis);
     return new RedisReplyCap(redis, hasher, { keyPrefix: prefix, ...options });
   }
@@ -73,8 +74,7 @@ describe('RedisReplyCap against real Redis', () => {
   });
 
   it('sends every reply when Redis cannot answer (fail open), and reports it', async () => {
-    const redis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true });
-    redis.on('error', () => undefined);
+    const redis = unreachableRedis();
     let failed = 0;
     const cap = new RedisReplyCap(redis, hasher, { limits: { perHour: 1, perDay: 1 }, onFailOpen: (n) => (failed += n) });
     expect(await cap.mute([{ msisdn: '923006666666' }, { msisdn: '923006666666' }])).toEqual([false, false]);

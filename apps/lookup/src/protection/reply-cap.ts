@@ -1,6 +1,6 @@
-import type Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
 import { silentLogger, type Logger } from '@parchee/observability';
+import { GuardKeys, RedisKeys, type RedisClient } from '@parchee/redis';
 import type { GuardAllowlist } from './guard-allowlist';
 
 export interface ReplyCapLimits {
@@ -22,8 +22,8 @@ export interface ReplyCapOptions {
   now?: () => number;
 }
 
-/** The part of ioredis this needs, so a unit test can stand in for it. */
-export type ReplyCapRedis = Pick<Redis, 'pipeline'>;
+/** The part of the Redis client this needs, so a unit test can stand in for it. */
+export type ReplyCapRedis = Pick<RedisClient, 'pipeline'>;
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -54,7 +54,7 @@ export class RedisReplyCap {
     private readonly options: ReplyCapOptions = {},
   ) {
     this.limits = { ...DEFAULT_REPLY_CAP, ...options.limits };
-    this.prefix = (options.keyPrefix ?? 'parchee:guard:') + 'replies:';
+    this.prefix = (options.keyPrefix ?? RedisKeys.GUARD) + GuardKeys.REPLIES;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { MetricsRegistry, silentLogger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
+import { testRedis } from '@parchee/redis/testing';
 import { loadLookupConfig } from '../config/lookup-config';
 import { createRequestGuard } from './request-guard-factory';
 
@@ -17,7 +17,7 @@ describe('createRequestGuard against real Redis', () => {
   it('limits with the configured settings, keeps one state key for the number, and starts every seen operator\'s alert series at 0', async () => {
     const prefix = `parchee:test:factory:${randomBytes(4).toString('hex')}:`;
     const config = loadLookupConfig({ PARCHEE_PEPPER: pepper, PROTECTION_LOOKUPS_PER_HOUR: '1', PROTECTION_KEY_PREFIX: prefix });
-    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 0 });
+    const redis = testRedis(config.redis.url, { maxRetriesPerRequest: 0 });
     const metrics = new MetricsRegistry('lookup');
     const handle = createRequestGuard(config, { logger: silentLogger, metrics })!;
     try {
@@ -27,6 +27,8 @@ describe('createRequestGuard against real Redis', () => {
       expect(await handle.guard.check([req('3520212345671'), req('3520212345671')])).toEqual(['allow', 'rate_limited']);
       const body = (await metrics.render()).body;
       for (const kind of ['distinct', 'scan', 'operator_spike']) expect(body).toMatch(new RegExp(`parchee_enumeration_alerts_total\\{operator="telenor",kind="${kind}"[^}]*\\} 0\\n`));
+      // One client for both, its error series started at 0 (libs/redis declares the metric).
+      for (const use of ['request_guard', 'reply_cap']) expect(body).toMatch(new RegExp(`parchee_redis_errors_total\\{use="${use}"[^}]*\\} 0\\n`));
       const keys = (await redis.keys(`${prefix}*`)).sort();
       expect(keys).toEqual([expect.stringMatching(/operator:telenor:\d+$/), `${prefix}state:${KeyedHasher.text(hasher.msisdn('923339900201'))}`]);
     } finally {

@@ -1,6 +1,5 @@
-import Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
-import { whenReady } from '@parchee/redis';
+import { createRedisClient } from '@parchee/redis';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { GuardAllowlist, readAllowlistEntries } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
@@ -31,34 +30,32 @@ export function createRequestGuard(
   const hasher = new KeyedHasher(config.pepper.pepper);
   const allowlist = new GuardAllowlist(readAllowlistEntries(protection.allowlist, protection.allowlistFile), hasher);
   const failOpen = deps.metrics.counter('parchee_guard_fail_open_total', 'Lookups allowed unchecked because Redis could not answer the request guard', []);
-  const redisErrors = deps.metrics.counter('parchee_redis_errors_total', 'Redis commands that failed or timed out', ['use']);
   const alerts = deps.metrics.counter('parchee_enumeration_alerts_total', 'Enumeration detected: numbers blocked (distinct, scan) and operator-wide spikes of distinct CNICs', ['operator', 'kind']);
-  const redis = new Redis(config.redis.url, {
-    commandTimeout: protection.redisTimeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-  });
-  redis.on('error', () => undefined);
-  const guard = new RedisRequestGuard(redis, hasher, new GuardSecrets(config.pepper.pepper), {
+  // Its own client: the guard's command timeout (a batch of thousands runs as several scripts) is
+  // not the roll cache's. While Redis cannot answer, the guard allows and the reply cap sends.
+  const redis = createRedisClient(
+    { url: config.redis.url, name: 'request-guard', uses: ['request_guard', 'reply_cap'], commandTimeoutMs: protection.redisTimeoutMs },
+    deps,
+  );
+  const guard = new RedisRequestGuard(redis.client, hasher, new GuardSecrets(config.pepper.pepper), {
     limits: protection.limits,
     keyPrefix: protection.keyPrefix,
     allowlist,
     logger: deps.logger,
     onFailOpen: (requests) => {
-      redisErrors.inc({ use: 'request_guard' });
+      redis.commandFailed('request_guard');
       if (requests > 0) failOpen.inc(requests);
     },
     onBlocked: (operator, cause) => alerts.inc({ operator, kind: cause }),
     onOperatorSpike: (operator) => alerts.inc({ operator, kind: 'operator_spike' }),
   });
-  const replyCap = new RedisReplyCap(redis, hasher, {
+  const replyCap = new RedisReplyCap(redis.client, hasher, {
     limits: protection.replyCap,
     keyPrefix: protection.keyPrefix,
     allowlist,
     logger: deps.logger,
-    onFailOpen: () => redisErrors.inc({ use: 'reply_cap' }),
+    onFailOpen: () => redis.commandFailed('reply_cap'),
   });
-  redisErrors.inc({ use: 'reply_cap' }, 0);
   deps.logger.info({ limits: protection.limits, replyCap: protection.replyCap, allowlisted: allowlist.size }, 'request protection on');
   // Each operator's alert series start at 0 when it is first seen, so "any increase" alerts and
   // dashboards have a series to watch before the first block, and after a restart.
@@ -83,9 +80,7 @@ export function createRequestGuard(
   return {
     guard: initialised,
     replyCap,
-    ready: (timeoutMs) => whenReady(redis, timeoutMs),
-    close: async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    },
+    ready: (timeoutMs) => redis.ready(timeoutMs),
+    close: () => redis.close(),
   };
 }

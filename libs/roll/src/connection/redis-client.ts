@@ -1,31 +1,26 @@
-import Redis from 'ioredis';
+import type { MetricsRegistry } from '@parchee/observability';
+import { createRedisClient, type RedisClientHandle } from '@parchee/redis';
 import { REDIS_DEFAULTS, RedisConnectionOptions, RollLogger, silentLogger } from './roll-connection-options';
 
 /**
- * A Redis client that fails fast. ioredis by default queues commands while disconnected and
- * retries each one 20 times; on the lookup hot path that would stall batches behind a dead cache.
- * Here a command either gets an answer within `commandTimeoutMs` or fails, and the reader goes to
- * PostgreSQL. Reconnection keeps running in the background with a capped backoff.
+ * The roll cache's client, with Parchee's one fail-fast Redis policy (`createRedisClient`): a
+ * command either gets an answer within `commandTimeoutMs` or fails, and the reader goes to
+ * PostgreSQL. Reconnection keeps running in the background with a capped backoff. Connection
+ * errors are logged once per interval; with `metrics`, failed reads and writes count as
+ * parchee_redis_errors_total{use="roll_cache"}.
  */
-export function createRollRedis(options: RedisConnectionOptions, logger: RollLogger = silentLogger): Redis {
-  const redis = new Redis(options.url, {
-    commandTimeout: options.commandTimeoutMs ?? REDIS_DEFAULTS.commandTimeoutMs,
-    connectTimeout: options.connectTimeoutMs ?? REDIS_DEFAULTS.connectTimeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    autoResubscribe: false,
-    retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
-    // How long disconnect() waits for a graceful close; the 2 s default outlives a dead socket for nothing.
-    disconnectTimeout: 200,
-  });
-  let lastLogged = 0;
-  redis.on('error', (err: Error) => {
-    // A dead Redis emits an error per reconnect attempt; one line every 10 s is enough.
-    const now = Date.now();
-    if (now - lastLogged > 10_000) {
-      lastLogged = now;
-      logger.warn({ err: err.message }, 'roll cache connection error');
-    }
-  });
-  return redis;
+export function createRollRedis(
+  options: RedisConnectionOptions,
+  deps: { name?: string; logger?: RollLogger; metrics?: MetricsRegistry } = {},
+): RedisClientHandle {
+  return createRedisClient(
+    {
+      url: options.url,
+      name: deps.name ?? 'roll-cache',
+      uses: ['roll_cache'],
+      commandTimeoutMs: options.commandTimeoutMs ?? REDIS_DEFAULTS.commandTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs ?? REDIS_DEFAULTS.connectTimeoutMs,
+    },
+    { logger: deps.logger ?? silentLogger, metrics: deps.metrics },
+  );
 }

@@ -1,10 +1,10 @@
-import type Redis from 'ioredis';
+import { RedisKeys, type RedisClient } from '@parchee/redis';
 import { decodeVoterRecord, encodeVoterRecord, NEGATIVE_ENTRY } from './voter-record-codec';
 import { VoterRecord } from './voter-record';
 import { rollCacheNamespace, RollVersionRef } from './roll-version-ref';
 
 export interface RollCacheOptions {
-  /** Key prefix; keys are `<prefix>v<version id>-<cache id>:<base64url hash>` (see `rollCacheNamespace`). Default 'parchee:roll:'. */
+  /** Key prefix; keys are `<prefix>v<version id>-<cache id>:<base64url hash>` (see `rollCacheNamespace`). Default `RedisKeys.ROLL`, 'parchee:roll:'. */
   keyPrefix?: string;
   /** TTL of a cached voter. Rolls are immutable per version, so this only bounds memory. Default 21600 s (6 h). */
   positiveTtlSeconds?: number;
@@ -16,7 +16,7 @@ export interface RollCacheOptions {
 }
 
 export const ROLL_CACHE_DEFAULTS = {
-  keyPrefix: 'parchee:roll:',
+  keyPrefix: RedisKeys.ROLL,
   positiveTtlSeconds: 21_600,
   negativeTtlSeconds: 900,
 } as const;
@@ -34,7 +34,7 @@ export class RollCache {
   private readonly negativeTtl: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RollCacheOptions = {},
   ) {
     this.prefix = options.keyPrefix ?? ROLL_CACHE_DEFAULTS.keyPrefix;

@@ -1,3 +1,4 @@
+import type { MetricsRegistry } from '@parchee/observability';
 import { createRollPool } from '../connection/postgres-pool';
 import { createRollRedis } from '../connection/redis-client';
 import { RollConnectionOptions } from '../connection/roll-connection-options';
@@ -18,34 +19,39 @@ export interface RollReaderHandle {
   close(): Promise<void>;
 }
 
-/** Builds a reader with its own pg pool and fail-fast Redis client. */
+/**
+ * Builds a reader with its own pg pool and fail-fast Redis client. With `metrics`, each cache
+ * error the reader reports (at most one per `cacheBypassMs`) counts as
+ * parchee_redis_errors_total{use="roll_cache"}.
+ */
 export function createRollReader(
   connection: RollConnectionOptions,
-  options: RollReaderOptions & { cache?: RollCacheOptions } = {},
+  options: RollReaderOptions & { cache?: RollCacheOptions; metrics?: MetricsRegistry } = {},
 ): RollReaderHandle {
   const pool = createRollPool(connection.postgres, options.logger);
-  const redis = createRollRedis(connection.redis, options.logger);
+  const redis = createRollRedis(connection.redis, { logger: options.logger, metrics: options.metrics });
   const repository = new RollRepository(pool);
-  const cache = new RollCache(redis, options.cache);
-  const reader = new RollReader(repository, cache, options);
+  const cache = new RollCache(redis.client, options.cache);
+  const observer = options.observer;
+  const reader = new RollReader(repository, cache, {
+    ...options,
+    observer: {
+      onCacheHits: (n) => observer?.onCacheHits?.(n),
+      onCacheMisses: (n) => observer?.onCacheMisses?.(n),
+      onNegativeHits: (n) => observer?.onNegativeHits?.(n),
+      onCacheError: (err) => {
+        redis.commandFailed('roll_cache');
+        observer?.onCacheError?.(err);
+      },
+    },
+  });
   return {
     reader,
     repository,
     cache,
-    cacheReady: (timeoutMs = 2000) =>
-      new Promise<boolean>((resolve) => {
-        if (redis.status === 'ready') return resolve(true);
-        const done = (ok: boolean) => {
-          clearTimeout(timer);
-          redis.off('ready', onReady);
-          resolve(ok);
-        };
-        const onReady = () => done(true);
-        const timer = setTimeout(() => done(false), timeoutMs);
-        redis.on('ready', onReady);
-      }),
+    cacheReady: (timeoutMs = 2000) => redis.ready(timeoutMs),
     close: async () => {
-      redis.disconnect();
+      await redis.close();
       await pool.end();
     },
   };

@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from '
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import { MetricsRegistry } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
+import type { RedisClient } from '@parchee/redis';
+import { testRedis } from '@parchee/redis/testing';
 import { createRollPool, dropDatabaseIfExists } from '../connection/postgres-pool';
 import { importRoll } from '../import/import-roll';
 import { prepareScratchRoll, ScratchRoll, testDatabaseUrl } from '../testing';
@@ -97,7 +99,7 @@ function unknownCnic(i: number): string {
 describe('RollReader against PostgreSQL and Redis', () => {
   let roll: ScratchRoll;
   let admin: RollVersionAdmin;
-  let redis: Redis;
+  let redis: RedisClient;
   let handle: RollReaderHandle;
   let clock = 0;
   const { counts, observer } = counting();
@@ -107,7 +109,7 @@ describe('RollReader against PostgreSQL and Redis', () => {
     roll = await prepareScratchRoll({ databaseUrl: DB, voters: 2000, seed: 'reader-it', pepper: PEPPER });
     workDirs.push(roll.dir);
     admin = await RollVersionAdmin.open({ url: DB });
-    redis = new Redis(REDIS);
+    redis = testRedis(REDIS);
     handle = createRollReader(
       { postgres: { url: DB, poolSize: 2 }, redis: { url: REDIS } },
       { observer, now: () => clock, versionRefreshMs: 2000, cache: { keyPrefix: PREFIX, negativeTtlSeconds: 60 } },
@@ -219,12 +221,13 @@ describe('RollReader against PostgreSQL and Redis', () => {
     expect(versions.find((v) => v.id === second.version)?.status).toBe('active');
   });
 
-  it('answers from PostgreSQL and reports the cache error when Redis is unreachable', async () => {
+  it('answers from PostgreSQL and reports the cache error when Redis is unreachable, counting it as a roll_cache error', async () => {
     const port = await closedPort();
     const { counts: deadCounts, observer: deadObserver } = counting();
+    const metrics = new MetricsRegistry('roll-it');
     const dead = createRollReader(
       { postgres: { url: DB, poolSize: 1 }, redis: { url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 200 } },
-      { observer: deadObserver, cache: { keyPrefix: PREFIX } },
+      { observer: deadObserver, metrics, cache: { keyPrefix: PREFIX } },
     );
     try {
       const cnic = [...roll.expected.keys()][3];
@@ -235,6 +238,8 @@ describe('RollReader against PostgreSQL and Redis', () => {
       expect(res.results.get(KeyedHasher.text(hasher.cnic(unknownCnic(5))))).toBeNull();
       expect(deadCounts.errors.length).toBeGreaterThanOrEqual(1);
       expect(deadCounts.misses).toBe(2);
+      const counted = Number(/parchee_redis_errors_total\{use="roll_cache"[^}]*\} (\d+)/.exec((await metrics.render()).body)?.[1]);
+      expect(counted).toBeGreaterThanOrEqual(deadCounts.errors.length);
     } finally {
       await dead.close();
     }
@@ -322,7 +327,7 @@ describe('RollReader against PostgreSQL and Redis', () => {
   it('reports a PostgreSQL outage as a retriable error', async () => {
     const port = await closedPort();
     const pool = createRollPool({ url: `postgres://postgres@127.0.0.1:${port}/nothing`, connectTimeoutMs: 500 });
-    const cacheRedis = new Redis(REDIS, { lazyConnect: true });
+    const cacheRedis = testRedis(REDIS, { lazyConnect: true });
     try {
       const reader = new RollReader(new RollRepository(pool), new RollCache(cacheRedis, { keyPrefix: PREFIX }));
       await expect(reader.lookup([hasher.cnic('3520212345671')])).rejects.toMatchObject({ code: 'ROLL_DATABASE_UNAVAILABLE', retriable: true });

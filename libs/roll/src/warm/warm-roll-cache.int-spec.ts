@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
-import Redis from 'ioredis';
 import { KeyedHasher } from '@parchee/privacy';
+import type { RedisClient } from '@parchee/redis';
+import { testRedis } from '@parchee/redis/testing';
 import { dropDatabaseIfExists } from '../connection/postgres-pool';
 import { ROLL_CACHE_DEFAULTS } from '../lookup/roll-cache';
 import { RollReaderObserver } from '../lookup/roll-reader';
@@ -17,7 +18,7 @@ const hasher = new KeyedHasher(PEPPER);
 
 describe('warmRollCache against PostgreSQL and Redis', () => {
   let roll: ScratchRoll;
-  let redis: Redis;
+  let redis: RedisClient;
   let handle: RollReaderHandle;
   const counts = { hits: 0, misses: 0 };
   const observer: RollReaderObserver = { onCacheHits: (n) => (counts.hits += n), onCacheMisses: (n) => (counts.misses += n) };
@@ -29,7 +30,7 @@ describe('warmRollCache against PostgreSQL and Redis', () => {
 
   beforeAll(async () => {
     roll = await prepareScratchRoll({ databaseUrl: DB, voters: 3000, seed: 'warm-it', pepper: PEPPER });
-    redis = new Redis(REDIS);
+    redis = testRedis(REDIS);
     handle = createRollReader({ postgres: { url: DB, poolSize: 2 }, redis: { url: REDIS } }, { observer, cache: { keyPrefix: PREFIX } });
     expect(await handle.cacheReady()).toBe(true);
   }, 60_000);

@@ -1,5 +1,5 @@
-import type Redis from 'ioredis';
 import type { Client } from 'pg';
+import type { RedisClient } from '@parchee/redis';
 import { connectRollClient } from '../connection/postgres-pool';
 import { createRollRedis } from '../connection/redis-client';
 import { PostgresConnectionOptions, RedisConnectionOptions, RollLogger, silentLogger } from '../connection/roll-connection-options';
@@ -62,22 +62,7 @@ interface VersionRow {
   voters: number;
 }
 
-async function waitReady(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      redis.off('ready', onReady);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onReady = () => done();
-    const timer = setTimeout(() => done(new RollError('ROLL_CACHE_UNAVAILABLE', `Redis not ready within ${timeoutMs} ms`, true)), timeoutMs);
-    redis.on('ready', onReady);
-  });
-}
-
-async function usedMemory(redis: Redis): Promise<number> {
+async function usedMemory(redis: RedisClient): Promise<number> {
   const info = await redis.info('memory');
   const m = /^used_memory:(\d+)/m.exec(info);
   return m ? Number(m[1]) : 0;
@@ -109,13 +94,16 @@ export async function warmRollCache(options: WarmRollCacheOptions): Promise<Warm
   const batchSize = options.batchSize ?? WARM_DEFAULTS.batchSize;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RollError('ROLL_CONFIG_INVALID', 'batchSize must be a positive integer');
 
-  const redis = createRollRedis(
+  const handle = createRollRedis(
     { ...options.redis, commandTimeoutMs: options.redis.commandTimeoutMs ?? WARM_DEFAULTS.commandTimeoutMs },
-    logger,
+    { name: 'roll-warm', logger },
   );
+  const redis = handle.client;
   let client: Client | null = null;
   try {
-    await waitReady(redis, WARM_DEFAULTS.readyTimeoutMs);
+    if (!(await handle.ready(WARM_DEFAULTS.readyTimeoutMs))) {
+      throw new RollError('ROLL_CACHE_UNAVAILABLE', `Redis not ready within ${WARM_DEFAULTS.readyTimeoutMs} ms`, true);
+    }
     client = await connectRollClient(options.postgres.url, 'parchee-roll-warm');
     const db = client;
     const cache = new RollCache(redis, options.cache);
@@ -204,6 +192,6 @@ export async function warmRollCache(options: WarmRollCacheOptions): Promise<Warm
     return result;
   } finally {
     await client?.end().catch(() => undefined);
-    redis.disconnect();
+    await handle.close();
   }
 }

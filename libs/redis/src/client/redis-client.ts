@@ -1,0 +1,171 @@
+import Redis, { type RedisOptions } from 'ioredis';
+import type { Logger, MetricsRegistry } from '@parchee/observability';
+import { redisErrorCounter, type RedisUse } from '../metrics/redis-errors';
+import { whenReady, type ReadyObservable } from './when-ready';
+
+/**
+ * The client every Redis user in Parchee holds: one Redis server today. Redis Cluster (the
+ * scale-out issue) widens this to `Redis | Cluster`, whose command API is the same, and changes
+ * `createRedisClient` alone: ioredis is imported nowhere else.
+ */
+export type RedisClient = Redis;
+
+export interface RedisClientOptions {
+  /** redis://[user:password@]host:port[/db], or rediss:// for TLS. */
+  url: string;
+  /** Names the client in its log lines (`mo-dedupe`, `roll-cache`, `request-guard`, `egress`); never the URL, which may hold a password. */
+  name: string;
+  /**
+   * The uses this client serves, whose failed commands its callers count with `commandFailed`.
+   * Their series of parchee_redis_errors_total start at 0, and while the client cannot connect
+   * it counts once per `errorIntervalMs` under each. None for tools, which have no metrics.
+   */
+  uses?: readonly RedisUse[];
+  /** A command that gets no reply within this time fails: each use's budget for a Redis that hangs. */
+  commandTimeoutMs: number;
+  /** TCP (and TLS) connect timeout, ms. Default 1000. */
+  connectTimeoutMs?: number;
+  /** At most one log line and one count of connection errors per this many ms. Default 10,000. */
+  errorIntervalMs?: number;
+}
+
+export interface RedisClientDeps {
+  /** Where connection errors are reported; without one they are only counted. */
+  logger?: Pick<Logger, 'info' | 'warn'>;
+  /** The process's registry, for parchee_redis_errors_total; without one nothing is counted. */
+  metrics?: MetricsRegistry;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** One client and its policy, shaped like the other factories' handles (`{ x, ready, close }`). */
+export interface RedisClientHandle<C = RedisClient> {
+  readonly client: C;
+  /**
+   * Resolves true once the client can answer, false after `timeoutMs` (see whenReady). Without
+   * an offline queue every command fails until then: a service whose first requests depend on
+   * Redis waits here, bounded, and fails open after.
+   */
+  ready(timeoutMs: number): Promise<boolean>;
+  /** Connected and ready now: for health checks. */
+  isReady(): boolean;
+  /**
+   * A command of `use` failed or timed out: counts parchee_redis_errors_total{use}, each time.
+   * What failing open means, and whether to log it, is the caller's: it knows what it let through.
+   */
+  commandFailed(use: RedisUse): void;
+  /** QUIT, so replies already on their way arrive (bounded by the command timeout); a client that cannot send it is disconnected. */
+  close(): Promise<void>;
+}
+
+export const REDIS_CLIENT_DEFAULTS = {
+  connectTimeoutMs: 1000,
+  errorIntervalMs: 10_000,
+} as const;
+
+/**
+ * The one failure policy of every Parchee Redis client: fail fast. ioredis by default queues
+ * commands while disconnected and retries each one 20 times; on a hot path that would stall
+ * batches behind a dead Redis. Here a command either gets an answer within its use's
+ * `commandTimeoutMs` or fails at once (no offline queue, no retry after a reconnect), and the
+ * caller fails open. Reconnection keeps running in the background with a capped backoff.
+ */
+export function redisClientOptions(options: Pick<RedisClientOptions, 'commandTimeoutMs' | 'connectTimeoutMs'>): RedisOptions {
+  return {
+    commandTimeout: options.commandTimeoutMs,
+    connectTimeout: options.connectTimeoutMs ?? REDIS_CLIENT_DEFAULTS.connectTimeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    autoResubscribe: false,
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+    // How long disconnect() waits for a graceful close; the 2 s default outlives a dead socket for nothing.
+    disconnectTimeout: 200,
+  };
+}
+
+/** A connected (connecting) client with the fail-fast policy; errors logged and counted, never unhandled. */
+export function createRedisClient(options: RedisClientOptions, deps: RedisClientDeps = {}): RedisClientHandle {
+  return superviseRedisClient(new Redis(options.url, redisClientOptions(options)), options, deps);
+}
+
+/**
+ * For tools and scripts, which cannot work without Redis: the handle once its client is ready,
+ * or an error (the client closed) after `readyTimeoutMs`.
+ */
+export async function openRedisClient(options: RedisClientOptions, deps: RedisClientDeps = {}, readyTimeoutMs = 5000): Promise<RedisClientHandle> {
+  const handle = createRedisClient(options, deps);
+  if (await handle.ready(readyTimeoutMs)) return handle;
+  await handle.close();
+  throw new Error(`Redis (${options.name}) not ready within ${readyTimeoutMs} ms`);
+}
+
+/** The part of a client the policy watches; a fake stands in for it in unit specs. */
+export interface SupervisedClient extends ReadyObservable {
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/**
+ * The error half of the policy. An `'error'` event is a connection error (commands reject
+ * their own promises). Unhandled, ioredis prints each one; a dead Redis emits one per reconnect
+ * attempt, so one line (with how many since the last) every `errorIntervalMs` is enough, and the
+ * line that says the client is ready again gives the outage's total.
+ */
+export function superviseRedisClient<C extends SupervisedClient>(
+  client: C,
+  options: Pick<RedisClientOptions, 'name' | 'uses' | 'errorIntervalMs'>,
+  deps: RedisClientDeps = {},
+): RedisClientHandle<C> {
+  const { logger } = deps;
+  const now = deps.now ?? Date.now;
+  const uses = options.uses ?? [];
+  const interval = options.errorIntervalMs ?? REDIS_CLIENT_DEFAULTS.errorIntervalMs;
+  const errors = deps.metrics ? redisErrorCounter(deps.metrics) : undefined;
+  for (const use of uses) errors?.inc({ use }, 0);
+
+  let reportedAt = -Infinity;
+  /** Connection errors since the last line. */
+  let unreported = 0;
+  /** Connection errors since the client was last ready. */
+  let sinceReady = 0;
+  client.on('error', (err: Error) => {
+    unreported++;
+    sinceReady++;
+    const at = now();
+    if (at - reportedAt < interval) return;
+    reportedAt = at;
+    logger?.warn({ redis: options.name, err: describe(err), errors: unreported }, 'Redis connection error; commands fail until it reconnects');
+    unreported = 0;
+    for (const use of uses) errors?.inc({ use });
+  });
+  client.on('ready', () => {
+    if (sinceReady > 0) logger?.info({ redis: options.name, errors: sinceReady }, 'Redis connection ready again');
+    sinceReady = 0;
+    unreported = 0;
+  });
+
+  return {
+    client,
+    ready: (timeoutMs) => whenReady(client, timeoutMs),
+    isReady: () => client.status === 'ready',
+    commandFailed: (use) => errors?.inc({ use }),
+    close: async () => {
+      if (unreported > 0) logger?.warn({ redis: options.name, errors: unreported }, 'Redis connection errors since the last report');
+      unreported = 0;
+      if (client.status === 'end') return;
+      try {
+        await client.quit();
+      } catch {
+        client.disconnect();
+      }
+    },
+  };
+}
+
+/** A connection error's message; Node's AggregateError (one per address tried) has none of its own. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.message || (err as NodeJS.ErrnoException).code || err.name;
+}

@@ -1,0 +1,70 @@
+/**
+ * Every Redis key prefix Parchee uses, in one place, with the layout of the keys under it (as
+ * `libs/contracts/src/topics/topics.ts` holds the Kafka topics). A user takes its prefix from here;
+ * where a prefix is configurable, its default comes from here.
+ *
+ * No key (and no value) holds a clear MSISDN or CNIC: numbers, CNICs and message contents appear
+ * only as keyed hashes (HMAC-SHA-256 with the pepper, base64url, `libs/privacy`), and ids are
+ * random UUIDs or the SMSC's message ids. Keep it so: the leak scan of every e2e run reads every
+ * key and value.
+ *
+ * Keys one script must touch together carry a Redis Cluster hash tag (`{…}`) so they share a slot:
+ * only the throttle's pair today.
+ */
+export const RedisKeys = {
+  /**
+   * Ingress's memory of the MOs it took (SMSC re-deliveries, docs/delivery-guarantees.md):
+   * `parchee:mo-seen:<base64url keyed fingerprint of operator, number and content>` holding
+   * `p:<moId>` (pending) or `s:<moId>` (stored), PX the window (INGRESS_MO_DEDUPE_WINDOW_MS).
+   * Configurable: INGRESS_MO_DEDUPE_KEY_PREFIX (the e2e suite gives each run its own).
+   */
+  MO_SEEN: 'parchee:mo-seen:',
+  /**
+   * Lookup's request guard and loop breaker (docs/protection.md). Configurable:
+   * PROTECTION_KEY_PREFIX. Under it, the parts in `GuardKeys`:
+   * - `<prefix>state:<base64url keyed hash of the MSISDN>`: the number's guard state (guard-state.ts), PX its memory;
+   * - `<prefix>block:<keyed hash of the MSISDN>`: a block flag of the previous layout, read only;
+   * - `<prefix>operator:<operator id>:<epoch minute>`: a HyperLogLog of the operator's distinct CNIC hashes that minute, PEXPIRE 2 min;
+   * - `<prefix>replies:h:<epoch hour>:<keyed hash of the MSISDN>` and `<prefix>replies:d:<epoch day>:<…>`:
+   *   help and invalid requests of the number in that clock hour or UTC day, PEXPIRE at the window's end.
+   */
+  GUARD: 'parchee:guard:',
+  /**
+   * The roll cache (libs/roll): `parchee:roll:v<version id>-<12 hex digits of its cache id>:<base64url keyed CNIC hash>`
+   * holding the encoded voter (voter-record-codec.ts) EX 6 h, or the negative entry EX 15 min (ROLL_CACHE_DEFAULTS).
+   * Configurable through RollCacheOptions.keyPrefix (tests and benchmarks only).
+   */
+  ROLL: 'parchee:roll:',
+  /** Egress's sent-MT ledger: `parchee:mt:sent:<MT id>` holding `1`, EX EGRESS_SENT_TTL_SECONDS. */
+  MT_SENT: 'parchee:mt:sent:',
+  /**
+   * Delivery status of each MT: `parchee:mt:status:<MT id>`, a hash of `part:<n>` = `<final 1|0>:<state>`
+   * and the summary `state`, `final`, `delivered`, `parts`, `at`, `errorCode` (mt-status-store.ts), EXPIRE
+   * EGRESS_DLR_STATUS_TTL_SECONDS.
+   */
+  MT_STATUS: 'parchee:mt:status:',
+  /**
+   * SMSC message id to MT part, for delivery receipts: `parchee:dlr:<operator id>:<canonical message id>`
+   * holding the JSON of the submitted part (MT id, operator, part, parts, submittedAt), EX EGRESS_DLR_MAP_TTL_SECONDS.
+   */
+  DLR: 'parchee:dlr:',
+  /**
+   * Egress's shared submit rate per operator (redis-rate-window.ts): `parchee:tps:{<operator id>}`, a
+   * sorted set of grants scored by time, and `parchee:tps:{<operator id>}:granted`, their sum; both PX
+   * two windows. The braces are a Cluster hash tag: one script touches both keys.
+   */
+  TPS: 'parchee:tps:',
+} as const;
+
+export type RedisKeyPrefix = (typeof RedisKeys)[keyof typeof RedisKeys];
+
+/** What every Parchee key starts with: a scan for `parchee:*` finds them all, and nothing else is ours. */
+export const REDIS_KEY_ROOT = 'parchee:';
+
+/** The parts after the guard's prefix (`RedisKeys.GUARD` or PROTECTION_KEY_PREFIX); formats above. */
+export const GuardKeys = {
+  STATE: 'state:',
+  BLOCK: 'block:',
+  OPERATOR: 'operator:',
+  REPLIES: 'replies:',
+} as const;
