@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   });
   const pass = async () => {
     for (let from = 0; from < NUMBERS; from += BATCH) {
-      const verdicts = await guard.check(requests.slice(from, from + BATCH));
+      const { verdicts, stored } = await guard.decide(requests.slice(from, from + BATCH));
+      // Each batch's write-back done before the next batch, as the pipeline's commit waits for it.
+      await stored;
       if (verdicts.some((v) => v !== 'allow')) throw new Error('a bench lookup was refused');
     }
   };

@@ -35,9 +35,10 @@ function batchOf(values: Buffer[]): ConsumedBatch {
 describe('LookupPipeline audit trail', () => {
   it('hands one row per MO to the audit in a single write, with hashes only and the roll version that answered', async () => {
     const writes: AuditRow[][] = [];
-    const guard: RequestGuard = { check: async (reqs) => reqs.map((r) => (r.msisdn === '923009999999' ? 'rate_limited' : 'allow')) };
+    const guard: RequestGuard = { decide: async (reqs) => ({ verdicts: reqs.map((r) => (r.msisdn === '923009999999' ? 'rate_limited' : 'allow')), stored: Promise.resolve() }) };
     const pipeline = new LookupPipeline(directory, hasher.id, { guard, audit: { hasher, write: async (rows) => void writes.push(rows) } });
-    await pipeline.process(batchOf([mo('a', FOUND), mo('b', '3520212345673'), mo('c', 'HELP'), mo('d', 'hello'), mo('e', FOUND, '923009999999')]));
+    const { beforeCommit } = await pipeline.process(batchOf([mo('a', FOUND), mo('b', '3520212345673'), mo('c', 'HELP'), mo('d', 'hello'), mo('e', FOUND, '923009999999')]));
+    await beforeCommit;
 
     expect(writes).toHaveLength(1);
     const rows = writes[0];
@@ -63,10 +64,11 @@ describe('LookupPipeline audit trail', () => {
     let hashed = 0;
     const counting = { msisdn: (m: string) => (hashed++, hasher.msisdn(m)) };
     const seen: Array<Buffer | undefined> = [];
-    const guard: RequestGuard = { check: async (reqs) => reqs.map((r) => (seen.push(r.msisdnHash), 'allow')) };
+    const guard: RequestGuard = { decide: async (reqs) => ({ verdicts: reqs.map((r) => (seen.push(r.msisdnHash), 'allow')), stored: Promise.resolve() }) };
     const writes: AuditRow[][] = [];
     const pipeline = new LookupPipeline(directory, hasher.id, { guard, audit: { hasher: counting, write: async (rows) => void writes.push(rows) } });
-    await pipeline.process(batchOf([mo('a', FOUND), mo('b', '3520212345673', '923007654321'), mo('c', 'HELP')]));
+    const { beforeCommit } = await pipeline.process(batchOf([mo('a', FOUND), mo('b', '3520212345673', '923007654321'), mo('c', 'HELP')]));
+    await beforeCommit;
 
     // Two lookups seen by the guard, three audit rows: three hashes, not five.
     expect(hashed).toBe(3);
@@ -83,12 +85,9 @@ describe('LookupPipeline audit trail', () => {
     let guardDone: () => void = () => undefined;
     const audited = new Promise<void>((r) => (auditDone = r));
     const remembered = new Promise<void>((r) => (guardDone = r));
-    const guard: RequestGuard = {
-      check: async () => Promise.reject(new Error('decide() is used when the guard has it')),
-      decide: async (reqs) => ({ verdicts: reqs.map(() => 'allow'), stored: remembered }),
-    };
+    const guard: RequestGuard = { decide: async (reqs) => ({ verdicts: reqs.map(() => 'allow'), stored: remembered }) };
     const pipeline = new LookupPipeline(directory, hasher.id, { guard, audit: { hasher, write: () => audited } });
-    const { records, beforeCommit } = await pipeline.processForCommit(batchOf([mo('a', FOUND), mo('b', 'HELP')]));
+    const { records, beforeCommit } = await pipeline.process(batchOf([mo('a', FOUND), mo('b', 'HELP')]));
     expect(records.map((r) => decodeMt(r.value).kind)).toEqual(['found', 'help']);
 
     let settled = false;
@@ -107,8 +106,10 @@ describe('LookupPipeline audit trail', () => {
     const pipeline = new LookupPipeline(directory, hasher.id, {
       audit: { hasher, write: async () => Promise.reject(new Error('database down')), onError: (_err, rows) => failures.push(rows) },
     });
-    const out = await pipeline.process(batchOf([mo('a', FOUND), mo('b', 'HELP')]));
+    const { records: out, beforeCommit } = await pipeline.process(batchOf([mo('a', FOUND), mo('b', 'HELP')]));
     expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['found', 'help']);
+    // The failed write is settled, not thrown, before the batch may commit.
+    await beforeCommit;
     expect(failures).toEqual([2]);
   });
 });

@@ -3,7 +3,7 @@ import type { ConsumedBatch } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
 import { moFromText } from '@parchee/requests/testing';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
-import type { GuardedLookup, GuardVerdict, RequestGuard } from '../protection/request-guard';
+import type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard } from '../protection/request-guard';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
 
@@ -22,9 +22,9 @@ class TableGuard implements RequestGuard {
   constructor(verdicts: Record<string, GuardVerdict>) {
     this.byHash = new Map(Object.entries(verdicts).map(([cnic, v]) => [KeyedHasher.text(hasher.cnic(cnic)), v]));
   }
-  async check(requests: readonly GuardedLookup[]): Promise<GuardVerdict[]> {
+  async decide(requests: readonly GuardedLookup[]): Promise<GuardDecision> {
     this.seen.push([...requests]);
-    return requests.map((r) => this.byHash.get(KeyedHasher.text(r.cnicHash)) ?? 'allow');
+    return { verdicts: requests.map((r) => this.byHash.get(KeyedHasher.text(r.cnicHash)) ?? 'allow'), stored: Promise.resolve() };
   }
 }
 
@@ -48,7 +48,7 @@ describe('LookupPipeline with a request guard', () => {
     const guard = new TableGuard({ '3520212345672': 'rate_limited', '3520212345673': 'enumeration' });
     const refused: Array<[string, string]> = [];
     const pipeline = new LookupPipeline(directory, hasher.id, { guard, onRefused: (reason, operator) => refused.push([reason, operator]) });
-    const out = await pipeline.process(batchOf([mo('a', '3520212345671'), mo('b', 'E 3520212345672'), mo('c', '3520212345673')]));
+    const { records: out } = await pipeline.process(batchOf([mo('a', '3520212345671'), mo('b', 'E 3520212345672'), mo('c', '3520212345673')]));
     const mts = out.map((r) => decodeMt(r.value));
     expect(mts.map((m) => m.kind)).toEqual(['not_found', 'refused', 'refused']);
     expect(mts[1].text).toContain('limit');
@@ -58,7 +58,7 @@ describe('LookupPipeline with a request guard', () => {
 
   it('does not read the roll at all when every lookup of the batch is refused', async () => {
     const directory = new RecordingDirectory();
-    const out = await new LookupPipeline(directory, hasher.id, { guard: new TableGuard({ '3520212345671': 'enumeration' }) }).process(batchOf([mo('a', '3520212345671')]));
+    const { records: out } = await new LookupPipeline(directory, hasher.id, { guard: new TableGuard({ '3520212345671': 'enumeration' }) }).process(batchOf([mo('a', '3520212345671')]));
     expect(decodeMt(out[0].value).kind).toBe('refused');
     expect(directory.asked).toEqual([]);
   });
@@ -104,7 +104,9 @@ describe('LookupPipeline with the loop breaker on help and invalid replies', () 
       audit: { hasher, write: async (r) => void rows.push(...r.map(({ moId, outcome, refusal }) => ({ moId, outcome, refusal }))) },
     });
     // An auto-responder's texts: each differs, none is a CNIC.
-    const out = await pipeline.process(batchOf([mo('a', 'id:1 delivered'), mo('b', 'HELP'), mo('c', 'id:2 delivered'), mo('d', '3520212345671'), mo('e', 'id:3 delivered')]));
+    const { records: out, beforeCommit } = await pipeline.process(batchOf([mo('a', 'id:1 delivered'), mo('b', 'HELP'), mo('c', 'id:2 delivered'), mo('d', '3520212345671'), mo('e', 'id:3 delivered')]));
+    // The audit rows are written by the time the batch may commit.
+    await beforeCommit;
     expect(out.map((r) => decodeMt(r.value).moId)).toEqual(['a', 'b', 'd']);
     expect(refused).toEqual(['muted', 'muted']);
     expect(rows.filter((r) => r.refusal === 'muted').map((r) => [r.moId, r.outcome])).toEqual([['c', 'invalid'], ['e', 'invalid']]);
@@ -113,7 +115,7 @@ describe('LookupPipeline with the loop breaker on help and invalid replies', () 
   });
 
   it('sends every reply when the cap allows them', async () => {
-    const out = await new LookupPipeline(new RecordingDirectory(), hasher.id, { replyCap: new CountingCap(10) }).process(batchOf([mo('a', 'HELP'), mo('b', 'hello')]));
+    const { records: out } = await new LookupPipeline(new RecordingDirectory(), hasher.id, { replyCap: new CountingCap(10) }).process(batchOf([mo('a', 'HELP'), mo('b', 'hello')]));
     expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['help', 'invalid']);
   });
 });

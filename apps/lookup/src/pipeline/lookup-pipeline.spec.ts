@@ -47,7 +47,7 @@ describe('LookupPipeline', () => {
   it('answers every MO of a batch with one MT whose id derives from the MO id', async () => {
     const directory = new FakeDirectory(roll);
     const pipeline = new LookupPipeline(directory, hasher.id);
-    const out = await pipeline.process(
+    const { records: out } = await pipeline.process(
       batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', '3520212345673')), encodeMessage(mo('c', 'hello')), encodeMessage(mo('d', 'HELP'))]),
     );
     const mts = out.map((r) => decodeMt(r.value));
@@ -64,7 +64,7 @@ describe('LookupPipeline', () => {
   });
 
   it('dead-letters a record that is not an MO, and still answers the others', async () => {
-    const out = await new LookupPipeline(new FakeDirectory(roll), hasher.id).process(batchOf([Buffer.from('garbage'), encodeMessage(mo('a', '3520212345671'))]));
+    const { records: out } = await new LookupPipeline(new FakeDirectory(roll), hasher.id).process(batchOf([Buffer.from('garbage'), encodeMessage(mo('a', '3520212345671'))]));
     expect(out[0].topic).toBe(Topics.DEAD_LETTER);
     expect(decodeDeadLetter(out[0].value)).toMatchObject({ service: 'lookup', code: 'MALFORMED_MESSAGE', sourceOffset: '0' });
     expect(out[1].topic).toBe(Topics.MT);
@@ -73,7 +73,7 @@ describe('LookupPipeline', () => {
   it('retries an unavailable roll and answers normally once it is back', async () => {
     const directory = new FakeDirectory(roll);
     directory.failures = 1;
-    const out = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 5000 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 5000 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
     expect(decodeMt(out[0].value).kind).toBe('found');
     expect(directory.calls).toBe(2);
   });
@@ -81,7 +81,7 @@ describe('LookupPipeline', () => {
   it('answers "busy" when the roll stays unavailable past the deadline', async () => {
     const directory = new FakeDirectory(roll);
     directory.failures = 1000;
-    const out = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(
+    const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(
       batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', 'HELP'))]),
     );
     expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['busy', 'help']);
@@ -89,12 +89,12 @@ describe('LookupPipeline', () => {
 
   it('answers "busy", never "not registered", while no roll version is active', async () => {
     const directory: VoterDirectory = { lookup: async () => ({ version: null, results: new Map() }) };
-    const out = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
     expect(decodeMt(out[0].value).kind).toBe('busy');
   });
 
   it('never writes the CNIC into an MT', async () => {
-    const out = await new LookupPipeline(new FakeDirectory(roll), hasher.id).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    const { records: out } = await new LookupPipeline(new FakeDirectory(roll), hasher.id).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
     expect(out[0].value.toString()).not.toContain('3520212345671');
   });
 
@@ -117,14 +117,14 @@ describe('LookupPipeline', () => {
       const { directory, asked } = rollKeyedWith(next);
       const pipeline = new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 });
       const both = (id: string) => encodeMessage(moFromText('3520212345671', [hasher, next], { id }));
-      expect((await pipeline.process(batchOf([both('a')]))).map((r) => decodeMt(r.value).kind)).toEqual(['found']);
-      expect((await pipeline.process(batchOf([both('b')]))).map((r) => decodeMt(r.value).kind)).toEqual(['found']);
+      expect((await pipeline.process(batchOf([both('a')]))).records.map((r) => decodeMt(r.value).kind)).toEqual(['found']);
+      expect((await pipeline.process(batchOf([both('b')]))).records.map((r) => decodeMt(r.value).kind)).toEqual(['found']);
       expect(asked).toEqual([hasher.id, next.id, next.id]);
     });
 
     it('answers "busy", never "not registered", to an MO without a hash under the roll’s pepper', async () => {
       const { directory } = rollKeyedWith(next);
-      const out = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', 'HELP'))]));
+      const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', 'HELP'))]));
       expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['busy', 'help']);
     });
   });

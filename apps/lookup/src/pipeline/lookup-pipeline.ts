@@ -50,8 +50,8 @@ export interface ReplyCap {
 }
 
 /**
- * Where audit rows go. `write` is finished before the batch's Kafka commit (awaited by `process`,
- * or through `processForCommit`'s `beforeCommit`, while the replies are produced): a
+ * Where audit rows go. `write` is finished before the batch's Kafka commit (through `process`'s
+ * `beforeCommit`, awaited by the transaction while the replies are produced): a
  * request is audited at least once (a batch retried after a crash is audited again, same mo_id).
  * A failed write is reported to `onError` and the replies still go out: a citizen's answer
  * matters more than its audit row, and a database outage must not stop lookups served from Redis.
@@ -106,13 +106,6 @@ export class LookupPipeline {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** The replies, once the batch's audit rows and guard memory are written too. */
-  async process(batch: ConsumedBatch): Promise<OutgoingRecord[]> {
-    const { records, beforeCommit } = await this.processForCommit(batch);
-    await beforeCommit;
-    return records;
-  }
-
   /**
    * The replies as soon as they are rendered, with the writes that must be done before the batch
    * commits (its audit rows, the guard's memory of it) already under way in `beforeCommit`: the
@@ -120,7 +113,7 @@ export class LookupPipeline {
    * `beforeCommit` never rejects: a failed write is reported (audit.onError, the guard's
    * onFailOpen) and the replies still go, as documented on LookupAudit.
    */
-  async processForCommit(batch: ConsumedBatch): Promise<ProcessedBatch> {
+  async process(batch: ConsumedBatch): Promise<ProcessedBatch> {
     const started = Date.now();
     const out: OutgoingRecord[] = [];
     const parsed: Parsed[] = [];
@@ -193,8 +186,8 @@ export class LookupPipeline {
   }
 
   /**
-   * Sets each lookup's verdict; hands back the guard's write-back of the batch's memory, when it
-   * runs one (wrapped: an async function returning a bare promise would wait for it).
+   * Sets each lookup's verdict; hands back the guard's write-back of the batch's memory, when the
+   * guard was asked (wrapped: an async function returning a bare promise would wait for it).
    */
   private async guard(parsed: Parsed[]): Promise<{ stored?: Promise<void> }> {
     const guard = this.options.guard;
@@ -211,7 +204,7 @@ export class LookupPipeline {
     if (hasher) for (const { p, lookup } of lookups) lookup.msisdnHash = this.msisdnHashOf(p, hasher);
     const requests = lookups.map(({ lookup }) => lookup);
     // decide(): the verdicts now, the memory's write-back overlapping the roll read and the produce.
-    const { verdicts, stored } = guard.decide ? await guard.decide(requests) : { verdicts: await guard.check(requests), stored: undefined };
+    const { verdicts, stored } = await guard.decide(requests);
     lookups.forEach(({ p }, i) => {
       const verdict = verdicts[i];
       if (verdict === undefined || verdict === 'allow') return;

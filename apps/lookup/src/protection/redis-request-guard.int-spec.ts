@@ -5,7 +5,7 @@ import { testRedis, unreachableRedis } from '@parchee/redis/testing';
 import { GuardAllowlist } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
 import { RedisRequestGuard, type RedisRequestGuardOptions } from './redis-request-guard';
-import type { GuardedLookup } from './request-guard';
+import type { GuardedLookup, GuardVerdict } from './request-guard';
 
 const pepper = 'int-test-pepper-0123456789abcdef';
 const hasher = new KeyedHasher(pepper);
@@ -19,6 +19,16 @@ function lookup(msisdn: string, cnic: string, operator = 'jazz'): GuardedLookup 
 /** CNICs far apart, so only the counters under test can refuse them. */
 function farCnic(i: number): string {
   return String(3520200000001 + i * 10_000_000);
+}
+
+/**
+ * The verdicts, once the batch's memory is stored (`stored` settled): what the pipeline waits for
+ * before the batch commits, so the next batch, on this replica or another, sees this one.
+ */
+async function ask(guard: RedisRequestGuard, requests: GuardedLookup[]): Promise<GuardVerdict[]> {
+  const { verdicts, stored } = await guard.decide(requests);
+  await stored;
+  return verdicts;
 }
 
 describe('RedisRequestGuard against real Redis', () => {
@@ -49,23 +59,24 @@ describe('RedisRequestGuard against real Redis', () => {
     const a = replica({ limits });
     const b = replica({ limits });
     const verdicts = [];
-    for (let i = 0; i < 7; i++) verdicts.push(...(await (i % 2 === 0 ? a : b).check([lookup('923339900001', farCnic(i))])));
+    // Each batch's memory is stored (ask awaits `stored`) before the other replica decides the next.
+    for (let i = 0; i < 7; i++) verdicts.push(...(await ask(i % 2 === 0 ? a : b, [lookup('923339900001', farCnic(i))])));
     expect(verdicts).toEqual(['allow', 'allow', 'allow', 'allow', 'allow', 'rate_limited', 'rate_limited']);
-    expect(await b.check([lookup('923339900002', farCnic(0))])).toEqual(['allow']);
+    expect(await ask(b, [lookup('923339900002', farCnic(0))])).toEqual(['allow']);
   });
 
   it('decides a whole batch in order, each request seeing the ones before it', async () => {
     const guard = replica({ limits: { perHour: 2, maxDistinctCnics: 100 } });
-    const verdicts = await guard.check([lookup('923339900003', farCnic(0)), lookup('923339900004', farCnic(1)), lookup('923339900003', farCnic(2)), lookup('923339900003', farCnic(3))]);
+    const verdicts = await ask(guard, [lookup('923339900003', farCnic(0)), lookup('923339900004', farCnic(1)), lookup('923339900003', farCnic(2)), lookup('923339900003', farCnic(3))]);
     expect(verdicts).toEqual(['allow', 'allow', 'allow', 'rate_limited']);
   });
 
   it('applies the daily limit across hours and lets a number ask again once its window has slid past', async () => {
     const guard = replica({ limits: { perHour: 100, perDay: 2, dayWindowMs: 400, maxDistinctCnics: 100 } });
-    expect(await guard.check([lookup('923339900005', farCnic(0)), lookup('923339900005', farCnic(1)), lookup('923339900005', farCnic(2))])).toEqual(['allow', 'allow', 'rate_limited']);
+    expect(await ask(guard, [lookup('923339900005', farCnic(0)), lookup('923339900005', farCnic(1)), lookup('923339900005', farCnic(2))])).toEqual(['allow', 'allow', 'rate_limited']);
     // The window is time itself: waiting it out is the behaviour under test.
     await new Promise((resolve) => setTimeout(resolve, 450));
-    expect(await guard.check([lookup('923339900005', farCnic(3))])).toEqual(['allow']);
+    expect(await ask(guard, [lookup('923339900005', farCnic(3))])).toEqual(['allow']);
   });
 
   it('blocks a number past its distinct CNICs, on every replica, while repeats of one CNIC stay allowed', async () => {
@@ -73,10 +84,10 @@ describe('RedisRequestGuard against real Redis', () => {
     const b = replica({ limits: { perHour: 100, maxDistinctCnics: 3 } });
     const blocked: string[] = [];
     const c = replica({ limits: { perHour: 100, maxDistinctCnics: 3 }, onBlocked: (_op, cause) => blocked.push(cause) });
-    expect(await a.check([lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(1))])).toEqual(['allow', 'allow', 'allow']);
-    expect(await b.check([lookup('923339900006', farCnic(2)), lookup('923339900006', farCnic(2))])).toEqual(['allow', 'allow']);
-    expect(await c.check([lookup('923339900006', farCnic(3))])).toEqual(['enumeration']);
-    expect(await a.check([lookup('923339900006', farCnic(0))])).toEqual(['enumeration']);
+    expect(await ask(a, [lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(1))])).toEqual(['allow', 'allow', 'allow']);
+    expect(await ask(b, [lookup('923339900006', farCnic(2)), lookup('923339900006', farCnic(2))])).toEqual(['allow', 'allow']);
+    expect(await ask(c, [lookup('923339900006', farCnic(3))])).toEqual(['enumeration']);
+    expect(await ask(a, [lookup('923339900006', farCnic(0))])).toEqual(['enumeration']);
     expect(blocked).toEqual(['distinct']);
   });
 
@@ -86,9 +97,9 @@ describe('RedisRequestGuard against real Redis', () => {
     const a = replica({ limits, onBlocked: (_op, cause) => blocked.push(cause) });
     const b = replica({ limits, onBlocked: (_op, cause) => blocked.push(cause) });
     const verdicts = [];
-    for (let i = 0; i < 5; i++) verdicts.push(...(await (i % 2 === 0 ? a : b).check([lookup('923339900007', String(3520212345671 + i))])));
+    for (let i = 0; i < 5; i++) verdicts.push(...(await ask(i % 2 === 0 ? a : b, [lookup('923339900007', String(3520212345671 + i))])));
     expect(verdicts).toEqual(['allow', 'allow', 'allow', 'enumeration', 'enumeration']);
-    expect(await a.check([lookup('923339900007', farCnic(9))])).toEqual(['enumeration']);
+    expect(await ask(a, [lookup('923339900007', farCnic(9))])).toEqual(['enumeration']);
     expect(blocked).toEqual(['scan']);
   });
 
@@ -98,7 +109,7 @@ describe('RedisRequestGuard against real Redis', () => {
     const verdicts = [];
     for (let i = 0; i < 4; i++) {
       await new Promise((resolve) => setTimeout(resolve, 3));
-      verdicts.push(...(await guard.check([lookup('923339900012', String(3520212345671 + i * 7))])));
+      verdicts.push(...(await ask(guard, [lookup('923339900012', String(3520212345671 + i * 7))])));
     }
     expect(verdicts).toEqual(['allow', 'allow', 'allow', 'enumeration']);
   });
@@ -112,7 +123,7 @@ describe('RedisRequestGuard against real Redis', () => {
     const guard = new RedisRequestGuard(counted, hasher, secrets, { keyPrefix: prefix, limits: { perHour: 1 } });
     const batch = Array.from({ length: 450 }, (_, i) => lookup(`9233399${String(50000 + i)}`, farCnic(i)));
     batch.push(lookup('923339950000', farCnic(1)));
-    const verdicts = await guard.check(batch);
+    const verdicts = await ask(guard, batch);
     expect(verdicts.slice(0, 450).every((v) => v === 'allow')).toBe(true);
     // The last request repeats the first number: it sees that lookup.
     expect(verdicts[450]).toBe('rate_limited');
@@ -122,7 +133,7 @@ describe('RedisRequestGuard against real Redis', () => {
 
   it('keeps each number in one key that lives as long as its longest memory, the scan memory by default', async () => {
     const guard = replica();
-    await guard.check([lookup('923339900013', farCnic(0))]);
+    await ask(guard, [lookup('923339900013', farCnic(0))]);
     const key = `${prefix}state:${KeyedHasher.text(hasher.msisdn('923339900013'))}`;
     const ttl = await clients[0].pttl(key);
     expect(ttl).toBeGreaterThan(7 * 24 * 3600_000 - 5000);
@@ -133,13 +144,13 @@ describe('RedisRequestGuard against real Redis', () => {
   it('keeps refusing a number blocked under the previous key layout until its flag expires', async () => {
     const guard = replica();
     await clients[0].set(`${prefix}block:${KeyedHasher.text(hasher.msisdn('923339900014'))}`, '1', 'PX', 60_000);
-    expect(await guard.check([lookup('923339900014', farCnic(0))])).toEqual(['enumeration']);
-    expect(await guard.check([lookup('923339900015', farCnic(0))])).toEqual(['allow']);
+    expect(await ask(guard, [lookup('923339900014', farCnic(0))])).toEqual(['enumeration']);
+    expect(await ask(guard, [lookup('923339900015', farCnic(0))])).toEqual(['allow']);
   });
 
   it('writes no clear MSISDN or CNIC into a key or a value', async () => {
     const guard = replica({ limits: { perHour: 100, maxDistinctCnics: 100 } });
-    await guard.check([lookup('923339900008', '3520212345671'), lookup('923339900008', '3520212345672')]);
+    await ask(guard, [lookup('923339900008', '3520212345671'), lookup('923339900008', '3520212345672')]);
     const redis = clients[0];
     const keys = await redis.keys(`${prefix}*`);
     // The number's state and the operator's HyperLogLog.
@@ -161,15 +172,15 @@ describe('RedisRequestGuard against real Redis', () => {
   it('never limits an allowlisted number', async () => {
     const allowlist = new GuardAllowlist(['923339900009'], hasher);
     const guard = replica({ limits: { perHour: 1, maxDistinctCnics: 1 }, allowlist });
-    const verdicts = await guard.check(Array.from({ length: 6 }, (_, i) => lookup('923339900009', String(3520212345671 + i))));
+    const verdicts = await ask(guard, Array.from({ length: 6 }, (_, i) => lookup('923339900009', String(3520212345671 + i))));
     expect(verdicts.every((v) => v === 'allow')).toBe(true);
-    expect(await guard.check([lookup('923339900010', farCnic(0)), lookup('923339900010', farCnic(1))])).toEqual(['allow', 'rate_limited']);
+    expect(await ask(guard, [lookup('923339900010', farCnic(0)), lookup('923339900010', farCnic(1))])).toEqual(['allow', 'rate_limited']);
   });
 
   it('raises an operator spike when one operator sees more distinct CNICs in a minute than the threshold', async () => {
     const spikes: Array<[string, number]> = [];
     const guard = replica({ limits: { operatorDistinctPerMinute: 3 }, onOperatorSpike: (op, n) => spikes.push([op, n]) });
-    await guard.check(Array.from({ length: 5 }, (_, i) => lookup(`92333991${String(i).padStart(4, '0')}`, farCnic(i), 'zong')).concat([lookup('923339920000', farCnic(0), 'ufone')]));
+    await ask(guard, Array.from({ length: 5 }, (_, i) => lookup(`92333991${String(i).padStart(4, '0')}`, farCnic(i), 'zong')).concat([lookup('923339920000', farCnic(0), 'ufone')]));
     expect(spikes).toEqual([['zong', 5]]);
   });
 
@@ -177,7 +188,7 @@ describe('RedisRequestGuard against real Redis', () => {
     const dead = unreachableRedis();
     let failedOpen = 0;
     const guard = new RedisRequestGuard(dead, hasher, secrets, { keyPrefix: prefix, limits: { perHour: 1 }, onFailOpen: (n) => (failedOpen += n) });
-    expect(await guard.check([lookup('923339900011', farCnic(0)), lookup('923339900011', farCnic(1))])).toEqual(['allow', 'allow']);
+    expect(await ask(guard, [lookup('923339900011', farCnic(0)), lookup('923339900011', farCnic(1))])).toEqual(['allow', 'allow']);
     expect(failedOpen).toBe(2);
     dead.disconnect();
   });

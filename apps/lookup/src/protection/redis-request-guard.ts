@@ -125,18 +125,12 @@ export class RedisRequestGuard implements RequestGuard {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** The verdicts, once the batch's memory is stored too: a later check, on any replica, sees this batch. */
-  async check(requests: readonly GuardedLookup[]): Promise<GuardVerdict[]> {
-    const { verdicts, stored } = await this.decide(requests);
-    await stored;
-    return verdicts;
-  }
-
   /**
-   * The verdicts without waiting for the write-back, for a caller that would rather overlap it
-   * with its own work (the roll read). The write is on the wire when this resolves: a later
-   * decide() or check() on this guard is sent after it on the same connection and sees it. Another
-   * replica sees it once `stored` settles; a number's batches are on one replica at a time.
+   * The verdicts without waiting for the write-back, which the caller overlaps with its own work
+   * (the roll read) and awaits through `stored` before the batch commits. The write is on the wire
+   * when this resolves: a later decide() on this guard is sent after it on the same connection and
+   * sees it. Another replica sees it once `stored` settles; a number's batches are on one replica
+   * at a time.
    */
   async decide(requests: readonly GuardedLookup[]): Promise<GuardDecision> {
     const n = requests.length;

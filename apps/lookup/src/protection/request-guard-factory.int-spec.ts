@@ -24,7 +24,10 @@ describe('createRequestGuard against real Redis', () => {
       expect(await handle.ready(2000)).toBe(true);
       const near = (cnic: string) => hasher.cnicNeighbourhood(cnic, 1000).map((m) => KeyedHasher.text(m)) as [string, string];
       const req = (cnic: string) => ({ msisdn: '923339900201', operator: 'telenor', cnicHash: hasher.cnic(cnic), near: near(cnic) });
-      expect(await handle.guard.check([req('3520212345671'), req('3520212345671')])).toEqual(['allow', 'rate_limited']);
+      const { verdicts, stored } = await handle.guard.decide([req('3520212345671'), req('3520212345671')]);
+      expect(verdicts).toEqual(['allow', 'rate_limited']);
+      // The state key below is there once the write-back is stored, as before the batch commits.
+      await stored;
       const body = (await metrics.render()).body;
       for (const kind of ['distinct', 'scan', 'operator_spike']) expect(body).toMatch(new RegExp(`parchee_enumeration_alerts_total\\{operator="telenor",kind="${kind}"[^}]*\\} 0\\n`));
       // One client for both, its error series started at 0 (libs/redis declares the metric).

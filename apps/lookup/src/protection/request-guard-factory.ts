@@ -68,10 +68,6 @@ export function createRequestGuard(
     }
   };
   const initialised: RequestGuard = {
-    check: (requests) => {
-      initialise(requests);
-      return guard.check(requests);
-    },
     decide: (requests) => {
       initialise(requests);
       return guard.decide(requests);

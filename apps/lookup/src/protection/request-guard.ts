@@ -22,13 +22,12 @@ export type GuardVerdict = 'allow' | 'rate_limited' | 'enumeration';
  * request order. Requests from one MSISDN are decided in order, each seeing the ones before it.
  */
 export interface RequestGuard {
-  check(requests: readonly GuardedLookup[]): Promise<GuardVerdict[]>;
   /**
-   * The same decisions, returned as soon as they are known, with the write-back of the batch's
-   * memory already sent: the caller overlaps it with the roll read and awaits `stored` before the
-   * batch commits. A guard without it is awaited whole through `check`.
+   * The decisions, returned as soon as they are known, with the write-back of the batch's memory
+   * already sent: the caller overlaps it with the roll read and awaits `stored` before the batch
+   * commits. A later batch, on any replica, sees this one once `stored` has settled.
    */
-  decide?(requests: readonly GuardedLookup[]): Promise<GuardDecision>;
+  decide(requests: readonly GuardedLookup[]): Promise<GuardDecision>;
 }
 
 /** Verdicts for a batch as soon as they are known, and the write-back of its memory, already sent. */

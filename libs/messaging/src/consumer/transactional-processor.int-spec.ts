@@ -184,7 +184,7 @@ describe('Kafka messaging against the real broker', () => {
       }
       processed += batch.records.length;
       if (processed >= 30) resolveDone();
-      return batch.records.map((r) => ({ topic: output, key: r.key!.toString(), value: Buffer.from(`out-${r.value!.toString()}`) }));
+      return { records: batch.records.map((r) => ({ topic: output, key: r.key!.toString(), value: Buffer.from(`out-${r.value!.toString()}`) })) };
     });
     await done;
     await processor.stop();
@@ -216,7 +216,7 @@ describe('Kafka messaging against the real broker', () => {
       const out = batch.records.map((r) => ({ topic: output, key: 'one-key', value: Buffer.concat([Buffer.from(`${r.value!.toString()}:`), Buffer.alloc(64 * 1024, 120)]) }));
       processed += batch.records.length;
       if (processed >= 40) resolveDone();
-      return out;
+      return { records: out };
     });
     await done;
     await processor.stop();
@@ -264,7 +264,7 @@ describe('Kafka messaging against the real broker', () => {
     });
     await processor.start(async (batch) => {
       batches++;
-      return batch.records.map((r) => ({ topic: output, key: String(r.key), value: Buffer.from(`out-${String(r.value)}`) }));
+      return { records: batch.records.map((r) => ({ topic: output, key: String(r.key), value: Buffer.from(`out-${String(r.value)}`) })) };
     });
     await done;
     await processor.stop();
@@ -310,9 +310,9 @@ describe('Kafka messaging against the real broker', () => {
         if (t.committed && (committed += t.records) >= total) resolveDone();
       },
     });
-    await processor.start(async (batch) =>
-      batch.records.map((r) => ({ topic: output, key: String(r.key), value: Buffer.from(`out-${String(r.value)}`) })),
-    );
+    await processor.start(async (batch) => ({
+      records: batch.records.map((r) => ({ topic: output, key: String(r.key), value: Buffer.from(`out-${String(r.value)}`) })),
+    }));
     await done;
     await processor.stop();
 

@@ -105,14 +105,15 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
  */
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
-const echo = async (batch: { records: Array<{ value: Buffer | null }> }) => batch.records.map((r) => ({ topic: 'out', key: 'k', value: r.value ?? Buffer.alloc(0) }));
+const repliesTo = (batch: { records: Array<{ value: Buffer | null }> }) => batch.records.map((r) => ({ topic: 'out', key: 'k', value: r.value ?? Buffer.alloc(0) }));
+const echo = async (batch: { records: Array<{ value: Buffer | null }> }) => ({ records: repliesTo(batch) });
 const outputsOf = (tx: FakeTransaction) => tx.sent.flatMap((chunk) => chunk.flatMap((t) => t.messages.map((m) => String(m.value))));
 
 describe('TransactionalProcessor', () => {
   it('renews a producer whose abort failed, so the batch read again commits instead of the consumer crashing for good', async () => {
     const fake = fakeKafka({ failCommits: 1, failAborts: 1 });
     const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'lookup-a', concurrency: 1 });
-    await processor.start(async () => [{ topic: 'out', key: 'k', value: Buffer.from('y') }]);
+    await processor.start(async () => ({ records: [{ topic: 'out', key: 'k', value: Buffer.from('y') }] }));
 
     // The broker goes away mid-commit, and the abort cannot reach it either.
     const first = await fake.deliver('7').catch((err: unknown) => err);
@@ -129,7 +130,7 @@ describe('TransactionalProcessor', () => {
   it('renews the producer after any failed transaction, even one whose abort succeeded, so no sequence number is reused', async () => {
     const fake = fakeKafka({ failCommits: 1 });
     const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'lookup-b', concurrency: 1 });
-    await processor.start(async () => []);
+    await processor.start(async () => ({ records: [] }));
     await expect(fake.deliver('1')).rejects.toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
     expect(fake.transactions.map((t) => t.state)).toEqual(['aborted']);
     await fake.deliver('1');
@@ -194,7 +195,7 @@ describe('TransactionalProcessor', () => {
     let finish: () => void = () => undefined;
     const work = new Promise<void>((r) => (finish = r));
     const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 1 });
-    await processor.start(async (batch) => ({ records: await echo(batch), beforeCommit: work }));
+    await processor.start(async (batch) => ({ records: repliesTo(batch), beforeCommit: work }));
 
     const delivered = fake.deliverBatch(0, ['4']);
     await settle();
@@ -214,7 +215,7 @@ describe('TransactionalProcessor', () => {
   it('aborts the transaction and fails the batch when its before-commit work fails, so the batch is read again', async () => {
     const fake = fakeKafka();
     const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 1 });
-    await processor.start(async (batch) => ({ records: await echo(batch), beforeCommit: Promise.reject(new Error('audit database down')) }));
+    await processor.start(async (batch) => ({ records: repliesTo(batch), beforeCommit: Promise.reject(new Error('audit database down')) }));
 
     await expect(fake.deliverBatch(0, ['4'])).rejects.toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
     expect(fake.transactions.map((t) => [t.state, t.offsets.length])).toEqual([['aborted', 0]]);
@@ -330,7 +331,7 @@ describe('TransactionalProcessor', () => {
       maxBytesPerTransaction: 3 * 1024,
     });
     // Just under 1 KiB of output per record, with the 64 bytes of framing counted per record.
-    await processor.start(async (batch) => batch.records.map((r) => ({ topic: 'out', key: null, value: Buffer.alloc(900, r.offset.length) })));
+    await processor.start(async (batch) => ({ records: batch.records.map((r) => ({ topic: 'out', key: null, value: Buffer.alloc(900, r.offset.length) })) }));
     fake.hold();
     const inFlight = fake.nextCommit();
     const all = [fake.deliverBatch(0, ['0'])];

@@ -54,8 +54,8 @@ export interface TransactionOutcome {
 }
 
 /**
- * What processing a batch may hand back instead of its output alone: `beforeCommit` is work that
- * must be done before the batch's offset moves (lookup's audit rows, the guard's memory) but not
+ * What processing a batch hands back: its output, and optionally `beforeCommit`, work that must
+ * be done before the batch's offset moves (lookup's audit rows, the guard's memory) but not
  * before its output is sent. The transaction produces the output meanwhile and waits for it
  * before committing; if it rejects, the transaction is aborted and the batch is read again.
  */
@@ -125,12 +125,11 @@ export class TransactionalProcessor {
     return this.group.isRunning;
   }
 
-  async start(process: (batch: ConsumedBatch) => Promise<OutgoingRecord[] | ProcessedBatch>): Promise<void> {
+  async start(process: (batch: ConsumedBatch) => Promise<ProcessedBatch>): Promise<void> {
     this.producer = this.newProducer();
     await this.producer.connect();
     await this.group.run(async (batch, payload) => {
-      const processed = await process(batch);
-      const { records: output, beforeCommit } = Array.isArray(processed) ? { records: processed, beforeCommit: undefined } : processed;
+      const { records: output, beforeCommit } = await process(batch);
       // Settled here too, so a batch that fails before its transaction leaves no unhandled rejection.
       beforeCommit?.catch(() => undefined);
       const lastOffset = batch.records[batch.records.length - 1].offset;

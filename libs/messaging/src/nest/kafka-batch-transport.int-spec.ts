@@ -5,8 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { ConsumedBatch } from '../consumer/consumed-batch';
 import { BatchConsumer } from '../consumer/batch-consumer';
-import { TransactionalProcessor } from '../consumer/transactional-processor';
-import { BatchingPublisher, type OutgoingRecord } from '../producer/batching-publisher';
+import { TransactionalProcessor, type ProcessedBatch } from '../consumer/transactional-processor';
+import { BatchingPublisher } from '../producer/batching-publisher';
 import { freshTopic, testKafka } from '../testing';
 import { KafkaBatchContext, KafkaBatchTransport, RethrowToConsumer, kafkaIntake, type BatchSource } from './kafka-batch-transport';
 
@@ -35,9 +35,9 @@ class TestIntake {
   }
 
   @EventPattern('transactional')
-  async transactional(@Payload() batch: ConsumedBatch): Promise<OutgoingRecord[]> {
+  async transactional(@Payload() batch: ConsumedBatch): Promise<ProcessedBatch> {
     seen.push({ pattern: 'transactional', topic: batch.topic, partition: batch.partition, values: batch.records.map((r) => r.value?.toString() ?? '') });
-    return batch.records.map((r) => ({ topic: outTopic, key: r.key?.toString() ?? null, value: Buffer.from(`reply to ${r.value?.toString()}`) }));
+    return { records: batch.records.map((r) => ({ topic: outTopic, key: r.key?.toString() ?? null, value: Buffer.from(`reply to ${r.value?.toString()}`) })) };
   }
 }
 

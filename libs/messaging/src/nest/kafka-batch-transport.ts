@@ -21,8 +21,8 @@ export interface KafkaIntake {
 }
 
 /**
- * Binds a consumer to a pattern. What the handler must return (nothing for a BatchConsumer, the
- * batch's records for a TransactionalProcessor) is the consumer's contract; the controller that
+ * Binds a consumer to a pattern. What the handler must return (nothing for a BatchConsumer, a
+ * ProcessedBatch for a TransactionalProcessor) is the consumer's contract; the controller that
  * declares the handler keeps it, which the transport cannot check.
  */
 export function kafkaIntake<R>(pattern: string, source: BatchSource<R>): KafkaIntake {
@@ -50,8 +50,8 @@ export class KafkaBatchContext extends BaseRpcContext<[topic: string, partition:
  * microservice model instead. Each intake's batches go to the `@EventPattern(pattern)` handler
  * declared in a controller; what the handler returns (a promise, an observable or a value) is
  * what the consumer gets, so its semantics are the consumer's own: a BatchConsumer commits once the
- * handler resolves, a TransactionalProcessor sends the returned records in the transaction that
- * commits the batch, and a handler that fails leaves its batch to be read again.
+ * handler resolves, a TransactionalProcessor sends the returned ProcessedBatch's records in the
+ * transaction that commits the batch, and a handler that fails leaves its batch to be read again.
  *
  * Nest starts it with `app.startAllMicroservices()` and closes it while the application shuts
  * down, before `onApplicationShutdown`: the batches in hand finish and commit, the groups are
