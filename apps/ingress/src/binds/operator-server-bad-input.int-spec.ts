@@ -20,9 +20,11 @@ async function start(metrics?: MetricsRegistry): Promise<number> {
   mos = 0;
   servers = new OperatorServers({
     links: [testServerLink()],
-    onMo: async () => {
-      mos++;
-      return CommandStatus.ESME_ROK;
+    sink: {
+      accept: async () => {
+        mos++;
+        return CommandStatus.ESME_ROK;
+      },
     },
     metrics,
     bindTimeoutMs: 5000,

@@ -14,7 +14,7 @@ class GatedMoSink {
   readonly received: Array<{ operator: string; pdu: DeliverSm; ack: (status: number) => void }> = [];
   private waiters: Array<() => void> = [];
 
-  onMo = (operator: string, pdu: DeliverSm): Promise<number> =>
+  accept = (operator: string, pdu: DeliverSm): Promise<number> =>
     new Promise((resolve) => {
       this.received.push({ operator, pdu, ack: resolve });
       this.waiters.splice(0).forEach((wake) => wake());
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 async function startServers(link: ServerOperatorLink, sink: GatedMoSink, metrics?: MetricsRegistry): Promise<number> {
-  const servers = new OperatorServers({ links: [link], onMo: sink.onMo, metrics, bindTimeoutMs: 2000 });
+  const servers = new OperatorServers({ links: [link], sink, metrics, bindTimeoutMs: 2000 });
   cleanups.push(() => servers.stop());
   const ports = await servers.start();
   return ports.get(link.id) as number;
@@ -73,7 +73,7 @@ describe('OperatorServers (ingress, server-mode links)', () => {
   it('publishes the operator’s submit_sm through the MO acceptor, as a deliver_sm would be', async () => {
     const records: OutgoingRecord[] = [];
     const acceptor = new MoAcceptor({ publish: async (r) => void records.push(...r) }, new KeyedHasher('int-test-pepper-0123456789abcdef'), { shortCode: '8300' });
-    const servers = new OperatorServers({ links: [testServerLink()], onMo: (operator, pdu) => acceptor.accept(operator, pdu) });
+    const servers = new OperatorServers({ links: [testServerLink()], sink: acceptor });
     cleanups.push(() => servers.stop());
     const port = (await servers.start()).get('acme') as number;
     const client = await boundEsme(operatorEsme(port));

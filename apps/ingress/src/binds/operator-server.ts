@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { isServerLink, OperatorBindGuard, type OperatorLink } from '@parchee/config';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { CommandId, CommandStatus, ESM_CLASS_GSM_FEATURES, OperatorServer, type DeliverSm, type SubmitSm, type SubmitSmResult } from '@parchee/smpp';
+import type { MoSink } from '../mo/mo-sink';
 
 export interface OperatorServersOptions {
   /** All links; only server-mode ones get a server. */
   links: OperatorLink[];
-  /** The same path a deliver_sm takes (MoAcceptor.accept): resolves with the status to answer. */
-  onMo(operator: string, pdu: DeliverSm): Promise<number>;
+  /** Where each MO is handed, as the deliver_sm it stands for: the same sink the receiver binds hand theirs to. */
+  sink: MoSink;
   logger?: Logger;
   metrics?: MetricsRegistry;
   /** Connections that do not bind within this long are dropped. Default 30 000 ms. */
@@ -79,7 +80,7 @@ export class OperatorServers {
   }
 
   private async acceptSubmitSm(operator: string, pdu: SubmitSm): Promise<SubmitSmResult> {
-    const status = await this.options.onMo(operator, submitSmAsMo(pdu));
+    const status = await this.options.sink.accept(operator, submitSmAsMo(pdu));
     // The id names the MO to the operator; any one unique id will do, the MO carries its own.
     return status === CommandStatus.ESME_ROK ? { status, messageId: randomUUID() } : { status };
   }

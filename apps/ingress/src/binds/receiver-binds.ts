@@ -1,13 +1,15 @@
 import { startOperatorBinds, type DeliverSm, type EsmeClient } from '@parchee/smpp';
 import { isClientLink, type OperatorLink } from '@parchee/config';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
+import type { MoSink } from '../mo/mo-sink';
 
 export interface ReceiverBindsOptions {
   links: OperatorLink[];
   logger: Logger;
   /** Where each bind's state is shown (`parchee_smpp_bind_up`, direction `receiver`). */
   metrics?: MetricsRegistry;
-  onDeliverSm(operator: string, pdu: DeliverSm): Promise<number>;
+  /** Where each deliver_sm is handed (the MO path): its status is the deliver_sm_resp's. */
+  sink: MoSink;
 }
 
 /** The receiving binds ingress holds to every client-mode operator's SMSC: `receiverBinds` per link. */
@@ -24,7 +26,7 @@ export class ReceiverBinds {
         count: link.receiverBinds,
         logger: this.options.logger,
         metrics: this.options.metrics,
-        onClient: (client) => client.setDeliverSmHandler((pdu) => this.options.onDeliverSm(link.id, pdu as DeliverSm)),
+        onClient: (client) => client.setDeliverSmHandler((pdu) => this.options.sink.accept(link.id, pdu as DeliverSm)),
       });
       for (const client of clients) this.clients.push({ operator: link.id, client });
     }

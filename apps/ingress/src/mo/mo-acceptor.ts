@@ -7,6 +7,7 @@ import { moRequestFromText } from '@parchee/requests';
 import { CommandStatus, ConcatReader, deliveryKind, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
+import type { MoSink } from './mo-sink';
 import { normaliseMsisdn } from './msisdn';
 import { isPakistaniMobile } from './territorial-filter';
 
@@ -56,7 +57,7 @@ const STORE_WARN_INTERVAL_MS = 10_000;
  * if Kafka did store the first copy, lookup's reply id repeats and egress's sent-ledger sends it
  * once. The claim never drops an MO: docs/delivery-guarantees.md, "SMSC re-deliveries".
  */
-export class MoAcceptor {
+export class MoAcceptor implements MoSink {
   private readonly reader: ConcatReader;
   private readonly receipts: ReceiptAcceptor;
   private readonly logger: Logger;

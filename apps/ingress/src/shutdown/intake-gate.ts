@@ -1,6 +1,5 @@
 import { CommandStatus } from '@parchee/smpp';
-
-type MoHandler<T> = (operator: string, pdu: T) => Promise<number>;
+import type { MoSink } from '../mo/mo-sink';
 
 /**
  * Closed at the first moment of a shutdown: from then on every new MO is answered
@@ -20,11 +19,14 @@ export class IntakeGate {
     this.open = false;
   }
 
-  guard<T>(handler: MoHandler<T>, onRefused?: (operator: string) => void): MoHandler<T> {
-    return (operator, pdu) => {
-      if (this.open) return handler(operator, pdu);
-      onRefused?.(operator);
-      return Promise.resolve(CommandStatus.ESME_RX_T_APPN);
+  /** `sink` behind the gate: what the binds are given to hand MOs to. `onRefused` counts each MO refused once closed. */
+  guard<Pdu>(sink: MoSink<Pdu>, onRefused?: (operator: string) => void): MoSink<Pdu> {
+    return {
+      accept: (operator, pdu) => {
+        if (this.open) return sink.accept(operator, pdu);
+        onRefused?.(operator);
+        return Promise.resolve(CommandStatus.ESME_RX_T_APPN);
+      },
     };
   }
 }

@@ -1,0 +1,66 @@
+import { TOPIC_SPECS } from '@parchee/contracts';
+import { BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
+import type { Logger, MetricsRegistry } from '@parchee/observability';
+import { KeyedHasher } from '@parchee/privacy';
+import { OperatorServers } from './binds/operator-server';
+import { ReceiverBinds } from './binds/receiver-binds';
+import type { IngressConfig } from './config/ingress-config';
+import { createSeenMoStore, type SeenMoStoreHandle } from './dedupe/seen-mo-store-factory';
+import type { IngressMetrics } from './ingress-metrics';
+import { MoAcceptor } from './mo/mo-acceptor';
+import { IntakeGate } from './shutdown/intake-gate';
+
+/** Everything ingress runs, built once at start; the runtime starts, checks and closes it. */
+export interface IngressComponents {
+  /** Where MOs go: ESME_ROK is answered only once Kafka acknowledged the record. Connected. */
+  publisher: BatchingPublisher;
+  /** The re-delivery check's store and its own Redis client; null when the check is disabled. */
+  seen: SeenMoStoreHandle | null;
+  /** Turns each deliver_sm into an MO on Kafka (and reassembles concatenated ones: `sweep()` drops the stale). */
+  acceptor: MoAcceptor;
+  /** Between the binds and the acceptor; closed first on shutdown, so new MOs are refused. */
+  gate: IntakeGate;
+  /** The receiver binds to client-mode operators' SMSCs; not started. */
+  binds: ReceiverBinds;
+  /** The SMPP servers of server-mode links; not listening. */
+  operatorServers: OperatorServers;
+}
+
+/**
+ * Start order: Kafka first, then the re-delivery check's Redis, binds last (IngressRuntime), so
+ * no deliver_sm arrives before it can be stored, nor (Redis permitting) before a re-delivery can
+ * be recognised. This connects the first two and builds the rest: nothing is bound or listening
+ * yet. Both kinds of link hand their MOs to the acceptor through the intake gate.
+ */
+export async function createIngressComponents(config: IngressConfig, deps: { logger: Logger; registry: MetricsRegistry; metrics: IngressMetrics }): Promise<IngressComponents> {
+  const { logger, registry, metrics } = deps;
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-ingress', logger });
+  await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
+  const publisher = new BatchingPublisher(kafka, { logger });
+  await publisher.connect();
+
+  // Readiness does not depend on the check's Redis: MOs are taken with or without it. But the
+  // binds wait (bounded) until it can answer: a new bind's first MOs are the SMSC's re-sends of
+  // what the previous process left unanswered, exactly the ones the check exists for.
+  const seen = createSeenMoStore(config, { logger, metrics: registry });
+  const { readyTimeoutMs } = config.moDedupe;
+  if (seen && !(await seen.ready(readyTimeoutMs))) {
+    logger.warn({ waitedMs: readyTimeoutMs }, 'Redis not reachable at start; binding without the re-delivery check until it answers');
+  }
+
+  const acceptor = new MoAcceptor(publisher, new KeyedHasher(config.pepper.pepper), {
+    shortCode: config.links.shortCode,
+    nextPepper: config.pepper.next === undefined ? undefined : new KeyedHasher(config.pepper.next),
+    logger,
+    onOutcome: (operator, outcome) => metrics.received.inc({ operator, outcome }),
+    onRefused: (operator, reason) => metrics.refused.inc({ operator, reason }),
+    seen: seen?.store,
+    onSeenStoreError: () => seen?.commandFailed(),
+  });
+  const gate = new IntakeGate();
+  const sink = gate.guard(acceptor, (operator) => metrics.received.inc({ operator, outcome: 'refused_stopping' }));
+  const binds = new ReceiverBinds({ links: config.links.operators, logger, metrics: registry, sink });
+  // Server-mode links: operators bind to us and submit MOs, as deliver_sm to the same sink.
+  const operatorServers = new OperatorServers({ links: config.links.operators, logger, metrics: registry, sink });
+  return { publisher, seen, acceptor, gate, binds, operatorServers };
+}
