@@ -31,6 +31,16 @@ export interface TransmitterDirectory {
   knows(operator: string): boolean;
 }
 
+/**
+ * Where each part accepted by the SMSC is reported, as its submit_sm_resp arrives: egress remembers
+ * the message id so the part's delivery receipt can be matched (RedisMessageIdMap). Called without
+ * waiting, between one part and the next: it must neither block nor throw.
+ */
+export interface SubmittedPartSink {
+  /** `part` is 1-based, out of `parts`. */
+  submitted(mt: MtMessageV1, messageId: string, part: number, parts: number): void;
+}
+
 export type SendResult =
   | { outcome: 'sent'; messageIds: string[]; parts: number }
   | { outcome: 'rejected'; code: string; reason: string }
@@ -40,8 +50,8 @@ export interface MtSenderOptions {
   /** Give up retrying temporary failures after this long; the MT is then deferred (batch not committed). */
   retryDeadlineMs: number;
   onRetry?: (operator: string, reason: string) => void;
-  /** Each part's submit_sm_resp, as it arrives (part is 1-based); egress maps the message id for receipts. */
-  onSubmitted?: (mt: MtMessageV1, messageId: string, part: number, parts: number) => void;
+  /** Told of each part's submit_sm_resp as it arrives; egress maps the message id for receipts. */
+  submittedParts?: SubmittedPartSink;
   /** Paces submit_sm to the operator's TPS: one token per part, taken before it is sent. */
   throttle?: { take(operator: string): Promise<void> };
   /** Shortest pause after ESME_RTHROTTLED, ms. Default 1000. */
@@ -107,7 +117,7 @@ export class MtSender {
           validityPeriod: formatRelativeTime(Math.max(MIN_VALIDITY_MS, mt.expiresAt - now())),
         });
         messageIds.push(resp.messageId);
-        this.options.onSubmitted?.(mt, resp.messageId, part + 1, segments.length);
+        this.options.submittedParts?.submitted(mt, resp.messageId, part + 1, segments.length);
         part++;
         attempt = 0;
       } catch (err) {

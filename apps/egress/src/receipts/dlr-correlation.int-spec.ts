@@ -96,10 +96,7 @@ beforeAll(async () => {
 
   ids = new RedisMessageIdMap(redis, 600);
   const directory: TransmitterDirectory = { pick: () => transmitter, segmentation: (): SegmentationMode => 'udh8', knows: () => true };
-  sender = new MtSender(directory, {
-    retryDeadlineMs: 2000,
-    onSubmitted: (m, messageId, part, parts) => void ids.remember(messageId, { mtId: m.id, operator: m.operator, part, parts, submittedAt: Date.now() }),
-  });
+  sender = new MtSender(directory, { retryDeadlineMs: 2000, submittedParts: ids });
   const correlator = new DlrCorrelator(ids, new RedisMtStatusStore(redis, 600), publisher, {
     retryDelayMs: 50,
     onResult: (dlr, outcome) => waiting.get(dlr.messageId)?.(outcome),

@@ -83,10 +83,7 @@ describe('RedisMessageIdMap', () => {
     const directory: TransmitterDirectory = { pick: () => tx, segmentation: (): SegmentationMode => 'udh8', knows: () => true };
     const redis = new FakeRedis();
     const map = mapOver(redis);
-    const sender = new MtSender(directory, {
-      retryDeadlineMs: 1000,
-      onSubmitted: (mt, messageId, p, parts) => void map.remember(messageId, { mtId: mt.id, operator: mt.operator, part: p, parts, submittedAt: 5 }),
-    });
+    const sender = new MtSender(directory, { retryDeadlineMs: 1000, submittedParts: map });
     const mt: MtMessageV1 = {
       v: 1, id: 'mo-9.r1', moId: 'mo-9', operator: 'jazz', msisdn: '923001234567', shortCode: '8300', text: 'x'.repeat(300),
       lang: 'en', kind: 'found', moReceivedAt: 0, createdAt: 0, expiresAt: Date.now() + 60_000,

@@ -1,5 +1,7 @@
+import type { MtMessageV1 } from '@parchee/contracts';
 import { RedisKeys, type RedisClient } from '@parchee/redis';
 import { normaliseMessageId } from '@parchee/smpp';
+import type { SubmittedPartSink } from '../delivery/mt-sender';
 
 /** What egress remembers of one submitted part, to recognise its delivery receipt. No MSISDN. */
 export interface SubmittedPart {
@@ -31,7 +33,7 @@ export function messageIdKey(operator: string, normalisedId: string): string {
  * whichever form the SMSC uses in its receipts. Keys are per operator, not per bind: a receipt
  * may arrive on any bind of the operator.
  */
-export class RedisMessageIdMap implements MessageIdLookup {
+export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -59,6 +61,11 @@ export class RedisMessageIdMap implements MessageIdLookup {
     this.inFlight.add(write);
     void write.finally(() => this.inFlight.delete(write));
     return write;
+  }
+
+  /** MtSender's report of a part the SMSC accepted: remembered, not awaited (see remember). */
+  submitted(mt: MtMessageV1, messageId: string, part: number, parts: number): void {
+    void this.remember(messageId, { mtId: mt.id, operator: mt.operator, part, parts, submittedAt: Date.now() });
   }
 
   /** Resolves when every write issued so far has settled: before shutdown, and in tests. */

@@ -1,0 +1,139 @@
+import { TOPIC_SPECS, Topics } from '@parchee/contracts';
+import { BatchConsumer, BatchingPublisher, ConsumerLagMonitor, KafkaBatchTransport, createKafka, ensureTopics, kafkaIntake } from '@parchee/messaging';
+import type { Logger, MetricsRegistry } from '@parchee/observability';
+import { createRedisClient, type RedisClientHandle } from '@parchee/redis';
+import { LinkDirectory } from './binds/link-directory';
+import { OperatorServerPool } from './binds/operator-server-pool';
+import { TransmitterPool } from './binds/transmitter-pool';
+import type { EgressConfig } from './config/egress-config';
+import { EgressPipeline } from './delivery/egress-pipeline';
+import { MtSender } from './delivery/mt-sender';
+import { RedisSentLedger } from './delivery/sent-ledger';
+import type { EgressMetrics } from './egress-metrics';
+import { countedDeadLetters } from './observability/counted-dead-letters';
+import { DlrCorrelator } from './receipts/dlr-correlator';
+import { RedisMessageIdMap } from './receipts/message-id-map';
+import { RedisMtStatusStore } from './receipts/mt-status-store';
+import { OperatorThrottle } from './throttle/operator-throttle';
+
+/** The pattern the MT intake's batches are handled under (MtIntakeController). */
+export const MT_INTAKE = 'egress.mt';
+/** The pattern the receipt intake's batches are handled under (ReceiptIntakeController). */
+export const DLR_INTAKE = 'egress.dlr';
+
+/** Everything egress runs, built once at start; the runtime starts, checks and closes it. */
+export interface EgressComponents {
+  /** Client-mode links: our transmitter binds to the operators' SMSCs. Bound by the runtime. */
+  transmitters: TransmitterPool;
+  /** Server-mode links: the operator binds a receiver to us. Listening once the runtime starts it. */
+  operatorServers: OperatorServerPool;
+  /** The one Redis client: sent ledger, message-id map, MT statuses, shared throttle. */
+  redis: RedisClientHandle;
+  /** SMSC message id to MT part: written as parts are submitted, read as receipts come in. */
+  messageIds: RedisMessageIdMap;
+  deadLetters: BatchingPublisher;
+  throttle: OperatorThrottle;
+  /** Sends each batch of MTs (MtIntakeController). */
+  pipeline: EgressPipeline;
+  /** Records the receipts of each batch of sms.dlr.v1 (ReceiptIntakeController). */
+  correlator: DlrCorrelator;
+  /** sms.mt.v1 in group `parchee-egress`: a batch is committed once its MTs are sent or dead-lettered. */
+  mtConsumer: BatchConsumer;
+  /** sms.dlr.v1 in group `parchee-egress-dlr`. */
+  receiptConsumer: BatchConsumer;
+  /** Both consumers as a Nest microservice: their batches go to the intake controllers. */
+  intake: KafkaBatchTransport;
+  lag: ConsumerLagMonitor;
+}
+
+/**
+ * Connects egress's parts in dependency order: Kafka's topics, the operator links (not bound
+ * yet), Redis and what lives in it, the dead-letter publisher, the MT route (throttle, sender,
+ * pipeline), the receipt route (correlator), and the consumers that feed them. Nothing is bound
+ * or consumed yet: the runtime starts the binds, then the intake starts once the application has.
+ */
+export async function createEgressComponents(config: EgressConfig, deps: { logger: Logger; registry: MetricsRegistry; metrics: EgressMetrics }): Promise<EgressComponents> {
+  const { logger, registry, metrics } = deps;
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-egress', logger });
+  await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
+
+  const transmitters = new TransmitterPool(config.links.operators, logger, registry);
+  metrics.sampleInFlight(transmitters);
+  for (const link of config.links.operators) metrics.tpsLimit.set({ operator: link.id }, link.tps);
+  // Server-mode links: the operator binds a receiver to us and gets our MTs as deliver_sm.
+  const operatorServers = new OperatorServerPool({ links: config.links.operators, logger, metrics: registry });
+
+  // One client for the sent ledger, the receipts' map and statuses and the shared throttle. The
+  // MT path fails open: the ledger answers "none sent" (send rather than stay silent), a lost map
+  // write costs one unmatched receipt, the throttle paces with this replica's share. Receipts
+  // wait instead: their batch is read again until Redis answers.
+  const redis = createRedisClient(
+    { url: config.redis.url, name: 'egress', uses: ['sent_ledger', 'dlr_map'], commandTimeoutMs: config.redis.commandTimeoutMs },
+    { logger, metrics: registry },
+  );
+  const ledger = new RedisSentLedger(redis.client, config.delivery.sentTtlSeconds, () => redis.commandFailed('sent_ledger'));
+  const messageIds = new RedisMessageIdMap(redis.client, config.receipts.mapTtlSeconds, () => redis.commandFailed('dlr_map'));
+
+  const deadLetters = new BatchingPublisher(kafka, { logger });
+  await deadLetters.connect();
+  const countedLetters = countedDeadLetters(deadLetters, (code) => metrics.deadLetters.inc({ service: 'egress', code }));
+
+  const throttle = OperatorThrottle.withRedis(redis.client, {
+    tps: Object.fromEntries(config.links.operators.map((o) => [o.id, o.tps])),
+    replicasHint: config.throttle.replicasHint,
+    logger,
+    onWait: (operator, seconds) => metrics.throttleWait.observe({ operator }, seconds),
+    onFallback: (operator) => metrics.throttleFallbacks.inc({ operator }),
+  });
+  const sender = new MtSender(new LinkDirectory([transmitters, operatorServers]), {
+    retryDeadlineMs: config.delivery.retryDeadlineMs,
+    throttle,
+    throttledBackoffMs: config.throttle.throttledBackoffMs,
+    onRetry: (operator, reason) => {
+      metrics.retries.inc({ operator, reason });
+      if (reason === 'ESME_RTHROTTLED') metrics.smscThrottled.inc({ operator });
+    },
+    // Each accepted part's message id goes to the map its delivery receipt is matched through.
+    submittedParts: messageIds,
+  });
+  const pipeline = new EgressPipeline(sender, ledger, countedLetters, {
+    logger,
+    onResult: (mt, result) => {
+      metrics.submitted.inc({ operator: mt.operator, outcome: result.outcome });
+      if (result.outcome === 'sent') metrics.endToEnd.observe({ operator: mt.operator }, (Date.now() - mt.moReceivedAt) / 1000);
+    },
+  });
+  const correlator = new DlrCorrelator(messageIds, new RedisMtStatusStore(redis.client, config.receipts.statusTtlSeconds), countedLetters, {
+    retryDelayMs: config.receipts.retryDelayMs,
+    logger,
+    onResult: (dlr, outcome) => {
+      metrics.receipts.inc({ operator: dlr.operator, state: dlr.state });
+      if (outcome === 'unmatched') metrics.unmatched.inc({ operator: dlr.operator });
+    },
+  });
+
+  const mtConsumer = new BatchConsumer(kafka, {
+    groupId: 'parchee-egress',
+    topics: [Topics.MT],
+    partitionsConsumedConcurrently: config.delivery.concurrency,
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    logger,
+  });
+  // Its own group: a slow receipt never holds back a reply, and receipts are read from their own offsets.
+  const receiptConsumer = new BatchConsumer(kafka, { groupId: 'parchee-egress-dlr', topics: [Topics.DLR], sessionTimeoutMs: config.kafka.sessionTimeoutMs, logger });
+  // Started in this order (MTs first) once the application has started; on shutdown Nest closes
+  // both groups at once (KafkaBatchTransport.close): each waits for its batch in hand and its
+  // leave-group, and the whole shutdown has 10 s.
+  const intake = new KafkaBatchTransport([kafkaIntake(MT_INTAKE, mtConsumer), kafkaIntake(DLR_INTAKE, receiptConsumer)]);
+
+  const lag = new ConsumerLagMonitor(kafka, {
+    groups: [
+      { groupId: 'parchee-egress', topics: [Topics.MT] },
+      { groupId: 'parchee-egress-dlr', topics: [Topics.DLR] },
+    ],
+    logger,
+    onLag: (l) => metrics.consumerLag.set({ group: l.group, topic: l.topic, partition: String(l.partition) }, l.lag),
+    onError: (group) => metrics.lagErrors.inc({ group }),
+  });
+  return { transmitters, operatorServers, redis, messageIds, deadLetters, throttle, pipeline, correlator, mtConsumer, receiptConsumer, intake, lag };
+}
