@@ -14,6 +14,8 @@ status=0
 summary() { node tools/test/print-summary.js "$PARCHEE_TEST_SUMMARY"; }
 trap summary EXIT
 
+echo "== formatting (Prettier)"
+npm run --silent format:check
 echo "== lint, unit tests, type checks and builds"
 npx nx run-many -t lint,test,build --skip-nx-cache --output-style=stream
 bash deploy/local/ensure-test-tools.sh
