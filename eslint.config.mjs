@@ -21,10 +21,22 @@ const boundaries = [
   { sourceTag: 'scope:privacy', onlyDependOnLibsWithTags: [], bannedExternalImports: risky },
   { sourceTag: 'scope:requests', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:privacy'], bannedExternalImports: risky },
   { sourceTag: 'scope:observability', onlyDependOnLibsWithTags: ['scope:config'], bannedExternalImports: risky },
-  { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:config', 'scope:observability'], bannedExternalImports: [...database, ...redis, ...socketModules] },
+  {
+    sourceTag: 'scope:messaging',
+    onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:config', 'scope:observability'],
+    bannedExternalImports: [...database, ...redis, ...socketModules],
+  },
   { sourceTag: 'scope:smpp', onlyDependOnLibsWithTags: ['scope:errors', 'scope:observability'], bannedExternalImports: [...kafka, ...database, ...redis] },
-  { sourceTag: 'scope:redis', onlyDependOnLibsWithTags: ['scope:config', 'scope:observability'], bannedExternalImports: [...kafka, ...database, ...socketModules] },
-  { sourceTag: 'scope:roll', onlyDependOnLibsWithTags: ['scope:errors', 'scope:privacy', 'scope:config', 'scope:observability', 'scope:redis'], bannedExternalImports: [...kafka, ...redis, ...socketModules] },
+  {
+    sourceTag: 'scope:redis',
+    onlyDependOnLibsWithTags: ['scope:config', 'scope:observability'],
+    bannedExternalImports: [...kafka, ...database, ...socketModules],
+  },
+  {
+    sourceTag: 'scope:roll',
+    onlyDependOnLibsWithTags: ['scope:errors', 'scope:privacy', 'scope:config', 'scope:observability', 'scope:redis'],
+    bannedExternalImports: [...kafka, ...redis, ...socketModules],
+  },
   { sourceTag: 'scope:ingress', bannedExternalImports: risky },
   { sourceTag: 'scope:lookup', bannedExternalImports: risky },
   { sourceTag: 'scope:egress', bannedExternalImports: risky },
@@ -40,9 +52,37 @@ const boundaries = [
  * Tests may reach further (lookup's reply specs count GSM 7-bit septets with the SMPP lib).
  */
 const services = [
-  { sourceTag: 'scope:ingress', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:config', 'scope:observability', 'scope:privacy', 'scope:requests', 'scope:messaging', 'scope:smpp', 'scope:redis'] },
-  { sourceTag: 'scope:lookup', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:config', 'scope:observability', 'scope:privacy', 'scope:messaging', 'scope:redis', 'scope:roll'] },
-  { sourceTag: 'scope:egress', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:config', 'scope:observability', 'scope:messaging', 'scope:smpp', 'scope:redis'] },
+  {
+    sourceTag: 'scope:ingress',
+    onlyDependOnLibsWithTags: [
+      'scope:errors',
+      'scope:contracts',
+      'scope:config',
+      'scope:observability',
+      'scope:privacy',
+      'scope:requests',
+      'scope:messaging',
+      'scope:smpp',
+      'scope:redis',
+    ],
+  },
+  {
+    sourceTag: 'scope:lookup',
+    onlyDependOnLibsWithTags: [
+      'scope:errors',
+      'scope:contracts',
+      'scope:config',
+      'scope:observability',
+      'scope:privacy',
+      'scope:messaging',
+      'scope:redis',
+      'scope:roll',
+    ],
+  },
+  {
+    sourceTag: 'scope:egress',
+    onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:config', 'scope:observability', 'scope:messaging', 'scope:smpp', 'scope:redis'],
+  },
   { sourceTag: 'scope:smsc-sim', onlyDependOnLibsWithTags: ['scope:errors', 'scope:config', 'scope:observability', 'scope:privacy', 'scope:smpp'] },
 ];
 
@@ -62,7 +102,10 @@ export default [
       'no-console': 'error',
       '@nx/enforce-module-boundaries': moduleBoundaries([...boundaries, ...services]),
       // Test helpers (fake brokers, seeded rolls, test clients) never reach production code.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@parchee/*/testing'], message: 'test helpers are for specs, testing/ folders and the e2e app only' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@parchee/*/testing'], message: 'test helpers are for specs, testing/ folders and the e2e app only' }] },
+      ],
     },
   },
   {

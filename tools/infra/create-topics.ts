@@ -37,20 +37,12 @@ async function main(): Promise<void> {
   const timeoutMs = timeoutFromEnv();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer from ${brokers.join(',')} within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(new Error(`no answer from ${brokers.join(',')} within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    const { created } = await Promise.race([
-      ensureTopics({ brokers, clientId: 'parchee-create-topics' }, TOPIC_SPECS),
-      deadline,
-    ]);
+    const { created } = await Promise.race([ensureTopics({ brokers, clientId: 'parchee-create-topics' }, TOPIC_SPECS), deadline]);
     const summary = TOPIC_SPECS.map((t) => `${t.name} (${t.partitions})`).join(', ');
-    process.stdout.write(
-      `topics ready on ${brokers.join(',')}: ${summary}; created ${created.length > 0 ? created.join(', ') : 'none'}\n`,
-    );
+    process.stdout.write(`topics ready on ${brokers.join(',')}: ${summary}; created ${created.length > 0 ? created.join(', ') : 'none'}\n`);
   } finally {
     clearTimeout(timer);
   }

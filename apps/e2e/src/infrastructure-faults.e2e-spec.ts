@@ -80,7 +80,12 @@ describe('nothing lost, nothing doubled while Kafka, Redis or PostgreSQL fail un
       await stopPrivateRedis();
       const down = Date.now();
       const atStop = await mtMessages();
-      await eventually(`${REPLIES_WITHOUT_REDIS} replies while Redis is down`, async () => ((await mtMessages()) - atStop >= REPLIES_WITHOUT_REDIS ? true : undefined), 20_000, 20);
+      await eventually(
+        `${REPLIES_WITHOUT_REDIS} replies while Redis is down`,
+        async () => ((await mtMessages()) - atStop >= REPLIES_WITHOUT_REDIS ? true : undefined),
+        20_000,
+        20,
+      );
       const downMs = Date.now() - down;
       await startPrivateRedis(join(E2E_STATE, 'redis'));
       const up = Date.now();

@@ -40,10 +40,15 @@ interface PromResponse {
 function panelQueries(): Query[] {
   const queries: Query[] = [];
   for (const file of readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json'))) {
-    const dashboard = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as { panels: Array<{ title: string; targets?: Array<{ expr: string; refId: string }> }> };
+    const dashboard = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as {
+      panels: Array<{ title: string; targets?: Array<{ expr: string; refId: string }> }>;
+    };
     for (const panel of dashboard.panels) {
       for (const target of panel.targets ?? []) {
-        queries.push({ source: `${file} "${panel.title}" ${target.refId}`, expr: target.expr.replaceAll('$__rate_interval', '1m').replaceAll('$operator', '.*') });
+        queries.push({
+          source: `${file} "${panel.title}" ${target.refId}`,
+          expr: target.expr.replaceAll('$__rate_interval', '1m').replaceAll('$operator', '.*'),
+        });
       }
     }
   }
@@ -71,8 +76,6 @@ async function freePort(): Promise<number> {
     });
   });
 }
-
-
 
 describe('dashboards and alerts against a real Prometheus scraping the suite under load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parchee-prometheus-'));
@@ -102,12 +105,20 @@ describe('dashboards and alerts against a real Prometheus scraping the suite und
     const config = {
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       rule_files: [ALERTS],
-      scrape_configs: (['ingress', 'lookup', 'egress'] as const).map((s) => ({ job_name: `parchee-${s}`, static_configs: [{ targets: [`127.0.0.1:${PORTS[s]}`] }] })),
+      scrape_configs: (['ingress', 'lookup', 'egress'] as const).map((s) => ({
+        job_name: `parchee-${s}`,
+        static_configs: [{ targets: [`127.0.0.1:${PORTS[s]}`] }],
+      })),
     };
     writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
     prometheus = spawn(
       'prometheus',
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
@@ -158,7 +169,8 @@ describe('dashboards and alerts against a real Prometheus scraping the suite und
     const rules = alertRules();
     expect(panels.length).toBeGreaterThanOrEqual(20);
     expect(rules.length).toBeGreaterThanOrEqual(6);
-    for (const rule of rules) expect({ alert: rule.alert, signalInExpr: rule.expr.includes(rule.annotations.signal) }).toEqual({ alert: rule.alert, signalInExpr: true });
+    for (const rule of rules)
+      expect({ alert: rule.alert, signalInExpr: rule.expr.includes(rule.annotations.signal) }).toEqual({ alert: rule.alert, signalInExpr: true });
     const signals = rules.map((r) => ({ source: `alert ${r.alert} signal`, expr: r.annotations.signal }));
 
     // Series appear within a few scrapes; rates need two samples. Wait for that, not for a time.
@@ -178,14 +190,21 @@ describe('dashboards and alerts against a real Prometheus scraping the suite und
       const r = await query(rule.expr);
       expect({ alert: rule.alert, status: r.status, error: r.error }).toEqual({ alert: rule.alert, status: 'success', error: undefined });
     }
-    const loaded = (await (await fetch(`${api}/api/v1/rules?type=alert`)).json()) as { data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> } };
+    const loaded = (await (await fetch(`${api}/api/v1/rules?type=alert`)).json()) as {
+      data: { groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> };
+    };
     const health = loaded.data.groups.flatMap((g) => g.rules.map((r) => ({ name: r.name, health: r.health, lastError: r.lastError ?? '' })));
     expect(health.map((h) => h.name).sort()).toEqual(rules.map((r) => r.alert).sort());
-    await eventually('every rule to have been evaluated', async () => {
-      const groups = ((await (await fetch(`${api}/api/v1/rules?type=alert`)).json()) as typeof loaded).data.groups;
-      const states = groups.flatMap((g) => g.rules.map((r) => ({ name: r.name, health: r.health, lastError: r.lastError ?? '' })));
-      return states.every((s) => s.health !== 'unknown') ? states : undefined;
-    }, 10_000, 500).then((states) => expect(states.filter((s) => s.health !== 'ok')).toEqual([]));
+    await eventually(
+      'every rule to have been evaluated',
+      async () => {
+        const groups = ((await (await fetch(`${api}/api/v1/rules?type=alert`)).json()) as typeof loaded).data.groups;
+        const states = groups.flatMap((g) => g.rules.map((r) => ({ name: r.name, health: r.health, lastError: r.lastError ?? '' })));
+        return states.every((s) => s.health !== 'unknown') ? states : undefined;
+      },
+      10_000,
+      500,
+    ).then((states) => expect(states.filter((s) => s.health !== 'ok')).toEqual([]));
   }, 60_000);
 });
 

@@ -50,7 +50,9 @@ describe('the suite against a misbehaving operator SMSC', () => {
   });
 
   it('answers malformed PDUs with generic_nack and keeps the session serving citizens', async () => {
-    const injected = (await sim('POST', '/operators/telenor/inject-garbage', { kinds: ['bad-length', 'unknown-command', 'truncated-body'] })) as { sessions: number };
+    const injected = (await sim('POST', '/operators/telenor/inject-garbage', { kinds: ['bad-length', 'unknown-command', 'truncated-body'] })) as {
+      sessions: number;
+    };
     expect(injected.sessions).toBeGreaterThan(0);
     const reply = await sendMo('telenor', '923007770020', cnic(20));
     expect(reply.status).toBe(200);
@@ -99,7 +101,10 @@ describe('the suite against a misbehaving operator SMSC', () => {
 
     it('every operator throttles and answers slowly: every acknowledged MO answered exactly once', async () => {
       const smscCounts = async () => {
-        const stats = await sim<{ operators: Record<string, { submitsThrottled: number; submitsRefused: Record<string, number>; submitsDelayed: number }> }>('GET', '/stats');
+        const stats = await sim<{ operators: Record<string, { submitsThrottled: number; submitsRefused: Record<string, number>; submitsDelayed: number }> }>(
+          'GET',
+          '/stats',
+        );
         const all = Object.values(stats.operators);
         return {
           throttled: all.reduce((n, o) => n + o.submitsThrottled + (o.submitsRefused['ESME_RTHROTTLED'] ?? 0), 0),

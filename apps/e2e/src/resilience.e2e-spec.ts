@@ -24,7 +24,6 @@ const DUPLICATE_WINDOW_MS = 1000;
  */
 const IN_FLIGHT_AFTER_SIGNAL_MS = 250;
 
-
 /** One fault's outcome, with the restart that caused it and the duplicates inside the documented window. */
 interface FaultCount extends LoadCount {
   /** Of `duplicated`, those whose first copy reached the SMSC within DUPLICATE_WINDOW_MS before the signal (or IN_FLIGHT_AFTER_SIGNAL_MS after it). */

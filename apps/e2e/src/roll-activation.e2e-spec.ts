@@ -12,7 +12,6 @@ const SUFFIX = ' v2';
 // refresh, lands well inside it.
 const LOAD = { count: 1500, concurrency: 20, msisdnStart: 700_000_000, voters: 300 };
 
-
 interface Mt {
   destinationAddr: string;
   text: string;
@@ -129,9 +128,7 @@ describe('activating a new roll version while citizens are asking', () => {
     expect(shown).toContain('v2');
 
     // Lookup has answered from v2: from here on every answer comes from v2.
-    const after = await Promise.all(
-      OPERATORS.map((op, i) => sendMo(op, `92370100000${i}`, `E ${voters[i * 7].cnic}`)),
-    );
+    const after = await Promise.all(OPERATORS.map((op, i) => sendMo(op, `92370100000${i}`, `E ${voters[i * 7].cnic}`)));
     expect(after.map((r, i) => versionShown(r.body.mt?.text ?? `status ${r.status}`, voters[i * 7]))).toEqual(OPERATORS.map(() => 'v2'));
   });
 });

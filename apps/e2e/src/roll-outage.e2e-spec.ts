@@ -40,10 +40,7 @@ describe('the roll database going away while citizens keep asking', () => {
     // The cached voter goes first and alone: a batch whose cache misses cannot reach the roll is
     // answered "busy" as a whole, so sharing a batch with uncached requests would hide the cache.
     const cached = await sendMo('telenor', '923008880003', `E ${known.cnic}`);
-    const [ur, en] = await Promise.all([
-      sendMo('zong', '923008880001', outageUr.cnic),
-      sendMo('ufone', '923008880002', `E ${outageEn.cnic}`),
-    ]);
+    const [ur, en] = await Promise.all([sendMo('zong', '923008880001', outageUr.cnic), sendMo('ufone', '923008880002', `E ${outageEn.cnic}`)]);
     expect(ur.status).toBe(200);
     expect(ur.body.mt!.text).toBe(BUSY_UR);
     expect(ur.body.mt!.dataCoding).toBe(8);

@@ -52,7 +52,10 @@ export interface EgressComponents {
  * pipeline), the receipt route (correlator), and the consumers that feed them. Nothing is bound
  * or consumed yet: the runtime starts the binds, then the intake starts once the application has.
  */
-export async function createEgressComponents(config: EgressConfig, deps: { logger: Logger; registry: MetricsRegistry; metrics: EgressMetrics }): Promise<EgressComponents> {
+export async function createEgressComponents(
+  config: EgressConfig,
+  deps: { logger: Logger; registry: MetricsRegistry; metrics: EgressMetrics },
+): Promise<EgressComponents> {
   const { logger, registry, metrics } = deps;
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-egress', logger });
   await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
@@ -120,7 +123,12 @@ export async function createEgressComponents(config: EgressConfig, deps: { logge
     logger,
   });
   // Its own group: a slow receipt never holds back a reply, and receipts are read from their own offsets.
-  const receiptConsumer = new BatchConsumer(kafka, { groupId: 'parchee-egress-dlr', topics: [Topics.DLR], sessionTimeoutMs: config.kafka.sessionTimeoutMs, logger });
+  const receiptConsumer = new BatchConsumer(kafka, {
+    groupId: 'parchee-egress-dlr',
+    topics: [Topics.DLR],
+    sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    logger,
+  });
   // Started in this order (MTs first) once the application has started; on shutdown Nest closes
   // both groups at once (KafkaBatchTransport.close): each waits for its batch in hand and its
   // leave-group, and the whole shutdown has 10 s.

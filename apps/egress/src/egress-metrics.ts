@@ -14,14 +14,28 @@ export function createEgressMetrics(registry: MetricsRegistry) {
     submitted: registry.counter('parchee_mt_submitted_total', 'MTs handled by egress, by operator and outcome', ['operator', 'outcome']),
     retries: registry.counter('parchee_mt_submit_retries_total', 'Temporary submit failures retried, by operator and reason', ['operator', 'reason']),
     smscThrottled: registry.counter('parchee_smpp_throttled_total', 'submit_sm answered ESME_RTHROTTLED by the operator', ['operator']),
-    endToEnd: registry.histogram('parchee_end_to_end_latency_seconds', 'MO received by ingress to the last submit_sm_resp of its reply', ['operator'], LATENCY_BUCKETS),
+    endToEnd: registry.histogram(
+      'parchee_end_to_end_latency_seconds',
+      'MO received by ingress to the last submit_sm_resp of its reply',
+      ['operator'],
+      LATENCY_BUCKETS,
+    ),
     tpsLimit: registry.gauge('parchee_operator_tps_limit', 'Configured submit TPS of each operator link', ['operator']),
-    throttleWait: registry.histogram('parchee_throttle_wait_seconds', 'Time a submit_sm part waited for a token of its operator TPS', ['operator'], LATENCY_BUCKETS),
+    throttleWait: registry.histogram(
+      'parchee_throttle_wait_seconds',
+      'Time a submit_sm part waited for a token of its operator TPS',
+      ['operator'],
+      LATENCY_BUCKETS,
+    ),
     throttleFallbacks: registry.counter('parchee_throttle_fallback_total', 'TPS tokens asked of the local share because Redis could not answer', ['operator']),
     deadLetters: registry.counter('parchee_dead_letters_total', 'Records sent to the dead-letter topic', ['service', 'code']),
     receipts: registry.counter('parchee_dlr_total', 'Delivery receipts read by egress, by operator and state', ['operator', 'state']),
     unmatched: registry.counter('parchee_dlr_unmatched_total', 'Delivery receipts for a message id egress has not mapped', ['operator']),
-    consumerLag: registry.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', ['group', 'topic', 'partition']),
+    consumerLag: registry.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', [
+      'group',
+      'topic',
+      'partition',
+    ]),
     lagErrors: registry.counter('parchee_kafka_lag_refresh_errors_total', 'Consumer lag refreshes that failed', ['group']),
     /**
      * `parchee_smpp_in_flight`, sampled from the pool at each scrape: registered once the pool
@@ -29,9 +43,14 @@ export function createEgressMetrics(registry: MetricsRegistry) {
      * creates the gauge.
      */
     sampleInFlight: (pool: InFlightSource) =>
-      registry.gauge('parchee_smpp_in_flight', 'Requests in the SMPP window or queued for it, per operator and direction', ['operator', 'direction'], (gauge) => {
-        for (const [operator, n] of pool.inFlightByOperator()) gauge.set({ operator, direction: 'transmitter' }, n);
-      }),
+      registry.gauge(
+        'parchee_smpp_in_flight',
+        'Requests in the SMPP window or queued for it, per operator and direction',
+        ['operator', 'direction'],
+        (gauge) => {
+          for (const [operator, n] of pool.inFlightByOperator()) gauge.set({ operator, direction: 'transmitter' }, n);
+        },
+      ),
   };
 }
 

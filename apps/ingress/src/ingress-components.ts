@@ -32,7 +32,10 @@ export interface IngressComponents {
  * be recognised. This connects the first two and builds the rest: nothing is bound or listening
  * yet. Both kinds of link hand their MOs to the acceptor through the intake gate.
  */
-export async function createIngressComponents(config: IngressConfig, deps: { logger: Logger; registry: MetricsRegistry; metrics: IngressMetrics }): Promise<IngressComponents> {
+export async function createIngressComponents(
+  config: IngressConfig,
+  deps: { logger: Logger; registry: MetricsRegistry; metrics: IngressMetrics },
+): Promise<IngressComponents> {
   const { logger, registry, metrics } = deps;
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-ingress', logger });
   await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);

@@ -29,7 +29,10 @@ export interface LookupComponents {
  * cache), the request guard, the audit writer, the pipeline that uses them, and the consumer that
  * feeds it. Nothing is consumed yet: the intake starts once the application has started.
  */
-export async function createLookupComponents(config: LookupConfig, deps: { logger: Logger; registry: MetricsRegistry; metrics: LookupMetrics }): Promise<LookupComponents> {
+export async function createLookupComponents(
+  config: LookupConfig,
+  deps: { logger: Logger; registry: MetricsRegistry; metrics: LookupMetrics },
+): Promise<LookupComponents> {
   const { logger, registry, metrics } = deps;
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-lookup', logger });
   await ensureTopics({ brokers: config.kafka.brokers, kafka }, lookupTopicSpecs(config.lookup));

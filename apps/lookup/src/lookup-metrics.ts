@@ -10,8 +10,16 @@ export function createLookupMetrics(registry: MetricsRegistry) {
     refused: registry.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']),
     auditErrors: registry.counter('parchee_audit_write_errors_total', 'Batches whose audit rows could not be written (replies still sent)', []),
     transactions: registry.counter('parchee_kafka_transactions_total', 'Kafka transactions ended, by result (committed, failed)', ['result']),
-    transactionBatches: registry.counter('parchee_kafka_transaction_batches_total', 'Consumed batches carried by Kafka transactions, by the result of their transaction', ['result']),
-    consumerLag: registry.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', ['group', 'topic', 'partition']),
+    transactionBatches: registry.counter(
+      'parchee_kafka_transaction_batches_total',
+      'Consumed batches carried by Kafka transactions, by the result of their transaction',
+      ['result'],
+    ),
+    consumerLag: registry.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', [
+      'group',
+      'topic',
+      'partition',
+    ]),
     lagErrors: registry.counter('parchee_kafka_lag_refresh_errors_total', 'Consumer lag refreshes that failed', ['group']),
   };
 }

@@ -45,7 +45,10 @@ describe('roll CLI', () => {
   it('warms the cache for the active version, whole or one district, and reports keys, rate and Redis memory', async () => {
     const whole = await roll(['warm', '--batch-size', '400']);
     expect(whole.code).toBe(0);
-    const summary = /^roll: warmed 1500 keys for version 1 \((v1-[0-9a-f]{12})\) in \d+\.\d s \(\d+ keys\/s\)\nroll: Redis memory [+-]\d+\.\d MB \(\d+\.\d MB -> \d+\.\d MB\)\n$/.exec(whole.stdout);
+    const summary =
+      /^roll: warmed 1500 keys for version 1 \((v1-[0-9a-f]{12})\) in \d+\.\d s \(\d+ keys\/s\)\nroll: Redis memory [+-]\d+\.\d MB \(\d+\.\d MB -> \d+\.\d MB\)\n$/.exec(
+        whole.stdout,
+      );
     expect(summary).not.toBeNull();
     expect(whole.stderr).toContain('1500/1500 voters');
 

@@ -1,13 +1,4 @@
-import {
-  CommandStatus,
-  ConcatReassembler,
-  EsmeClient,
-  ESM_CLASS_UDHI,
-  decodeShortMessage,
-  parseUdh,
-  segmentForSms,
-  type DeliverSm,
-} from '@parchee/smpp';
+import { CommandStatus, ConcatReassembler, EsmeClient, ESM_CLASS_UDHI, decodeShortMessage, parseUdh, segmentForSms, type DeliverSm } from '@parchee/smpp';
 import { parseSimConfig } from './config/sim-config';
 import type { LoadReport } from './load/load-runner';
 import { startSimulator, type SimStats, type Simulator } from './simulator';
@@ -55,7 +46,8 @@ class FakeService {
     const parsed = parseUdh(pdu.shortMessage);
     const c = parsed?.udh.concat;
     if (!parsed || !c) throw new Error('MO part without a concat UDH');
-    return this.reassembler.add({ sourceKey: pdu.sourceAddr, ref: c.ref, total: c.total, seq: c.seq, dataCoding: pdu.dataCoding, payload: parsed.payload })?.text;
+    return this.reassembler.add({ sourceKey: pdu.sourceAddr, ref: c.ref, total: c.total, seq: c.seq, dataCoding: pdu.dataCoding, payload: parsed.payload })
+      ?.text;
   }
 
   private async submit(from: string, to: string, text: string): Promise<void> {
@@ -90,7 +82,18 @@ describe('SMSC simulator with a real ESME bound to it', () => {
   const getStats = async (): Promise<SimStats> => (await (await fetch(`${base}/stats`)).json()) as SimStats;
 
   beforeAll(async () => {
-    sim = await startSimulator(parseSimConfig({ http: { port: 0 }, operators: [{ id: 'jazz', port: 0 }, { id: 'zong', port: 0 }] }, {}));
+    sim = await startSimulator(
+      parseSimConfig(
+        {
+          http: { port: 0 },
+          operators: [
+            { id: 'jazz', port: 0 },
+            { id: 'zong', port: 0 },
+          ],
+        },
+        {},
+      ),
+    );
     base = `http://127.0.0.1:${sim.http.port}`;
     service = new FakeService('127.0.0.1', sim.smppPorts['jazz'], 'jazz-sim');
     const isBound = bound(service.client);
@@ -147,7 +150,13 @@ describe('SMSC simulator with a real ESME bound to it', () => {
   });
 
   it('runs a load and measures every reply', async () => {
-    const { status, body } = await post<LoadReport>('/load', { count: 30, concurrency: 6, operators: ['jazz'], texts: ['HELP', '3520212345671'], timeoutMs: 5_000 });
+    const { status, body } = await post<LoadReport>('/load', {
+      count: 30,
+      concurrency: 6,
+      operators: ['jazz'],
+      texts: ['HELP', '3520212345671'],
+      timeoutMs: 5_000,
+    });
     expect(status).toBe(200);
     expect(body).toMatchObject({ sent: 30, acked: 30, replied: 30, timedOut: 0 });
     expect(body.latencyMs.max).toBeGreaterThanOrEqual(body.latencyMs.p50);

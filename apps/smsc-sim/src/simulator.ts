@@ -64,10 +64,7 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
         onSubmitSm: (id, sm, messageId) => {
           const mt = recorder.record(id, sm, messageId);
           if (mt) {
-            logger.debug(
-              { operator: id, to: maskMsisdn(mt.destinationAddr), parts: mt.parts, preview: maskDigitsInText(mt.text.slice(0, 40)) },
-              'MT received',
-            );
+            logger.debug({ operator: id, to: maskMsisdn(mt.destinationAddr), parts: mt.parts, preview: maskDigitsInText(mt.text.slice(0, 40)) }, 'MT received');
           }
         },
         logger,
@@ -122,7 +119,9 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
       injector.close();
       await api.close();
       recorder.close();
-      await Promise.all([...operators.values()].map((o) => o.stop().catch((err: Error) => logger.warn({ operator: o.id, err: err.message }, 'operator stop failed'))));
+      await Promise.all(
+        [...operators.values()].map((o) => o.stop().catch((err: Error) => logger.warn({ operator: o.id, err: err.message }, 'operator stop failed'))),
+      );
       logger.info({}, 'simulator stopped');
     })();
     return stopping;

@@ -17,8 +17,25 @@ export { bindCommandFor, bindTypeOf } from './codec/bind-type';
 export type { BindType, BindCommand } from './codec/bind-type';
 export { SHORT_MESSAGE_DEFAULTS, submitSmBody, deliverSmBody, dataSmAsDeliverSm } from './codec/pdu-defaults';
 export type { SubmitSmFields, DeliverSmFields } from './codec/pdu-defaults';
-export { formatRelativeTime, formatAbsoluteTime, parseRelativeTime, parseAbsoluteTime, parseSmppTime, MAX_RELATIVE_TIME_MS, type SmppTime } from './codec/smpp-time';
-export { SMPP_INTERFACE_VERSION_34, Ton, Npi, EsmClass, ESM_CLASS_GSM_FEATURES, ESM_CLASS_MESSAGE_TYPE, RegisteredDelivery, MessageState } from './codec/field-values';
+export {
+  formatRelativeTime,
+  formatAbsoluteTime,
+  parseRelativeTime,
+  parseAbsoluteTime,
+  parseSmppTime,
+  MAX_RELATIVE_TIME_MS,
+  type SmppTime,
+} from './codec/smpp-time';
+export {
+  SMPP_INTERFACE_VERSION_34,
+  Ton,
+  Npi,
+  EsmClass,
+  ESM_CLASS_GSM_FEATURES,
+  ESM_CLASS_MESSAGE_TYPE,
+  RegisteredDelivery,
+  MessageState,
+} from './codec/field-values';
 
 export { SmppError } from './errors/smpp-error';
 export type { SmppErrorCode, SmppErrorOptions } from './errors/smpp-error';
@@ -44,7 +61,14 @@ export type { SmscServerOptions, SmscServerEvents, BindRequest, BindDecision, Bi
 export { ServerSession } from './server/server-session';
 export type { ServerSessionEvents, ServerSessionInfo, SubmitSmHandler, SubmitSmResult } from './server/server-session';
 export { OperatorServer, BIND_REFUSAL_STATUS } from './server/operator-server';
-export type { OperatorServerOptions, OperatorServerLink, OperatorServerDirection, OperatorBindCheck, OperatorBindVerdict, OperatorBindRefusalReason } from './server/operator-server';
+export type {
+  OperatorServerOptions,
+  OperatorServerLink,
+  OperatorServerDirection,
+  OperatorBindCheck,
+  OperatorBindVerdict,
+  OperatorBindRefusalReason,
+} from './server/operator-server';
 
 export * from './text';
 export * from './receipts';

@@ -481,7 +481,11 @@ async function runPaced(kafka: KafkaClient, env: Record<string, string>, mos: Mo
   const lookup = await startLookup('paced', runId, lookupGroup, env, port);
   try {
     const warmUp = 500;
-    await producer.send({ topic: MO_TOPIC, acks: -1, messages: Array.from({ length: warmUp }, (_, j) => moRecord(`${pass}-w`, j, mos[j % mos.length], Date.now())) });
+    await producer.send({
+      topic: MO_TOPIC,
+      acks: -1,
+      messages: Array.from({ length: warmUp }, (_, j) => moRecord(`${pass}-w`, j, mos[j % mos.length], Date.now())),
+    });
     await replies.waitFor(warmUp, 90_000);
     if (replies.seen < warmUp) throw new Error(`paced: only ${replies.seen} of ${warmUp} warm-up replies within 90 s`);
     replies.delaysMs.length = 0;
@@ -568,7 +572,23 @@ function table(results: PassResult[]): string {
 
 function pacedTable(r: PacedResult): string {
   return formatTable([
-    ['offered/s', 'sent/s', 'replies', 'replies/s', 'tail ms', 'MO->MT p50', 'p95', 'p99', 'max', 'batches', 'avg batch', 'batch p50 ms', 'p99 ms', '<=50 ms', 'CPU µs/MO'],
+    [
+      'offered/s',
+      'sent/s',
+      'replies',
+      'replies/s',
+      'tail ms',
+      'MO->MT p50',
+      'p95',
+      'p99',
+      'max',
+      'batches',
+      'avg batch',
+      'batch p50 ms',
+      'p99 ms',
+      '<=50 ms',
+      'CPU µs/MO',
+    ],
     [
       String(r.offeredPerSec),
       r.sentPerSec.toFixed(0),
@@ -599,9 +619,17 @@ async function main(): Promise<void> {
   const hasher = new KeyedHasher(env['PARCHEE_PEPPER']);
   // What ingress would publish for each text (parsed, CNIC hashed). Not '@parchee/requests/testing':
   // swc-node, which runs this script, does not resolve the wildcard testing path.
-  const mos = buildTexts(known).map(
-    (text): MoMessageV2 => ({ v: 2, id: '', operator: '', msisdn: '', shortCode: '8300', request: moRequestFromText(text, [hasher]), textLength: text.length, dataCoding: 8, receivedAt: 0 }),
-  );
+  const mos = buildTexts(known).map((text): MoMessageV2 => ({
+    v: 2,
+    id: '',
+    operator: '',
+    msisdn: '',
+    shortCode: '8300',
+    request: moRequestFromText(text, [hasher]),
+    textLength: text.length,
+    dataCoding: 8,
+    receivedAt: 0,
+  }));
   const brokers = env['KAFKA_BROKERS'].split(',');
   const kafka = createKafka({ brokers, clientId: 'parchee-bench-lookup' });
   const spec = { partitions: PARTITIONS, config: { 'retention.ms': String(3600 * 1000) } };

@@ -25,7 +25,12 @@ async function main(): Promise<void> {
   const secrets = ensureSecrets(STATE);
   const databaseUrl = 'postgres://postgres@127.0.0.1:5432/parchee_bench';
   const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV, ...moDedupeEnv() });
-  await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_bench WITH (FORCE)'], {}, { quiet: true });
+  await run(
+    'psql',
+    ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_bench WITH (FORCE)'],
+    {},
+    { quiet: true },
+  );
   const redis = await openRedisClient({ url: env['PARCHEE_REDIS_URL'], name: 'suite-bench', commandTimeoutMs: 60_000 });
   await unlinkMatching(redis.client, `${REDIS_KEY_ROOT}*`);
   await redis.close();
@@ -34,7 +39,11 @@ async function main(): Promise<void> {
   await rollCli(['migrate'], env);
   await rollCli(['generate', '--voters', String(VOTERS), '--seed', '7', '--out', rollDir], env);
   await rollCli(['import', '--dir', rollDir, '--label', 'bench', '--activate'], env);
-  const cnics = readFileSync(join(rollDir, 'voters.csv'), 'utf8').split('\n').slice(1, 5001).map((l) => l.split(',')[0]).filter(Boolean);
+  const cnics = readFileSync(join(rollDir, 'voters.csv'), 'utf8')
+    .split('\n')
+    .slice(1, 5001)
+    .map((l) => l.split(',')[0])
+    .filter(Boolean);
   // A realistic mix: mostly registered voters, some unknown numbers, some malformed texts.
   const texts = [...cnics, ...cnics.slice(0, 500).map((c) => `E ${c}`), '3520199999999', 'HELP', 'my cnic', '12345'];
 

@@ -60,7 +60,12 @@ async function main(): Promise<void> {
   const secrets = ensureSecrets(STATE);
   const databaseUrl = 'postgres://postgres@127.0.0.1:5432/parchee_soak';
   const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'warn', ...BENCH_PROTECTION_ENV, ...moDedupeEnv() });
-  await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_soak WITH (FORCE)'], {}, { quiet: true });
+  await run(
+    'psql',
+    ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_soak WITH (FORCE)'],
+    {},
+    { quiet: true },
+  );
   const redis = await openRedisClient({ url: env['PARCHEE_REDIS_URL'], name: 'suite-soak', commandTimeoutMs: 60_000 });
   await unlinkMatching(redis.client, `${RedisKeys.ROLL}*`);
   await redis.close();
@@ -69,7 +74,11 @@ async function main(): Promise<void> {
   await rollCli(['migrate'], env);
   await rollCli(['generate', '--voters', String(VOTERS), '--seed', '11', '--out', rollDir], env);
   await rollCli(['import', '--dir', rollDir, '--label', 'soak', '--activate'], env);
-  const cnics = readFileSync(join(rollDir, 'voters.csv'), 'utf8').split('\n').slice(1, 5001).map((l) => l.split(',')[0]).filter(Boolean);
+  const cnics = readFileSync(join(rollDir, 'voters.csv'), 'utf8')
+    .split('\n')
+    .slice(1, 5001)
+    .map((l) => l.split(',')[0])
+    .filter(Boolean);
   const texts = [...cnics, ...cnics.slice(0, 500).map((c) => `E ${c}`), '3520199999999', 'HELP', 'my cnic', '12345'];
 
   const suite = await startSuite({ env, logDir: join(STATE, 'logs'), readyTimeoutMs: 90_000 });
@@ -103,7 +112,9 @@ async function main(): Promise<void> {
         if (wait > 0) await new Promise((resolveWait) => setTimeout(resolveWait, wait));
         else late++;
         if (window % 12 === 11) {
-          process.stdout.write(`soak: ${((Date.now() - began) / 1000).toFixed(0)} s, sent ${totals.sent}, replied ${totals.replied}, timed out ${totals.timedOut}\n`);
+          process.stdout.write(
+            `soak: ${((Date.now() - began) / 1000).toFixed(0)} s, sent ${totals.sent}, replied ${totals.replied}, timed out ${totals.timedOut}\n`,
+          );
         }
       }
     } finally {
@@ -114,7 +125,10 @@ async function main(): Promise<void> {
     // The first minute is warm-up; a run shorter than three minutes uses its first third.
     const warmUpMs = Math.min(60_000, durationMs / 3);
     const afterWarmUp = samples.filter((s) => s.atMs >= warmUpMs);
-    const lines = ['', `soak: ${(elapsedMs / 60_000).toFixed(1)} min at ${RATE} MO/s; RSS sampled every ${SAMPLE_MS / 1000} s, warm-up ${(warmUpMs / 1000).toFixed(0)} s`];
+    const lines = [
+      '',
+      `soak: ${(elapsedMs / 60_000).toFixed(1)} min at ${RATE} MO/s; RSS sampled every ${SAMPLE_MS / 1000} s, warm-up ${(warmUpMs / 1000).toFixed(0)} s`,
+    ];
     lines.push('service    after warm-up   end       min       max       growth   verdict');
     for (const name of suite.processes.keys()) {
       const series = afterWarmUp.map((s) => s.rssKb.get(name) ?? 0);

@@ -36,13 +36,19 @@ export async function startSuiteControl(suite: Pick<RunningSuite, 'restart' | 's
     if (busy) return send(409, { error: 'a restart is already running' });
     busy = true;
     const work: Promise<unknown> =
-      action === 'stop' ? suite.stopService(name, signal) : action === 'start' ? suite.startService(name).then((readyMs) => ({ readyMs })) : suite.restart(name, signal);
-    work.then(
-      (report) => send(200, report),
-      (err: Error) => send(500, { error: err.message }),
-    ).finally(() => {
-      busy = false;
-    });
+      action === 'stop'
+        ? suite.stopService(name, signal)
+        : action === 'start'
+          ? suite.startService(name).then((readyMs) => ({ readyMs }))
+          : suite.restart(name, signal);
+    work
+      .then(
+        (report) => send(200, report),
+        (err: Error) => send(500, { error: err.message }),
+      )
+      .finally(() => {
+        busy = false;
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -185,11 +185,15 @@ export const APP_NODE_ARGS: Partial<Record<string, string[]>> = {
 export function startProcess(name: string, app: string, options: StartOptions): ChildProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, [...(APP_NODE_ARGS[app] ?? []), ...(options.nodeArgs ?? []), '--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env, ...options.envFor?.[name] },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(APP_NODE_ARGS[app] ?? []), ...(options.nodeArgs ?? []), '--enable-source-maps', join(ROOT, 'dist/apps', app, 'apps', app, 'src/main.js')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env, ...options.envFor?.[name] },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.on('data', (d: Buffer) => {
       log.write(d);
@@ -288,7 +292,12 @@ export async function startSuite(options: StartOptions): Promise<RunningSuite> {
 
 export interface MoReply {
   status: number;
-  body: { mo?: { commandStatus: number }; mt?: { text: string; parts: number; dataCoding: number; sourceAddr: string; destinationAddr: string }; latencyMs?: number; error?: string };
+  body: {
+    mo?: { commandStatus: number };
+    mt?: { text: string; parts: number; dataCoding: number; sourceAddr: string; destinationAddr: string };
+    latencyMs?: number;
+    error?: string;
+  };
 }
 
 export async function sendMo(operator: string, msisdn: string, text: string, timeoutMs = 20_000): Promise<MoReply> {

@@ -58,7 +58,11 @@ export function loadMsisdn(start: number, i: number): string {
 }
 
 /** Every reply the SMSCs received for each MSISDN of the load, oldest first. */
-async function repliesPerMsisdn(start: number, count: number, since: number): Promise<{ replies: Array<Array<{ at: number; text: string }>>; earlier: number }> {
+async function repliesPerMsisdn(
+  start: number,
+  count: number,
+  since: number,
+): Promise<{ replies: Array<Array<{ at: number; text: string }>>; earlier: number }> {
   const replies: Array<Array<{ at: number; text: string }>> = [];
   for (let i = 0; i < count; i += 50) {
     const chunk = Array.from({ length: Math.min(50, count - i) }, (_, k) => loadMsisdn(start, i + k));
@@ -74,7 +78,12 @@ async function repliesPerMsisdn(start: number, count: number, since: number): Pr
  * (`cause` resolves when the fault is over and the system is back); when the load is done,
  * counts per MSISDN the replies the operator SMSCs received.
  */
-export async function loadThroughFault<T>(fault: string, plan: LoadPlan, afterReplies: number, cause: () => Promise<T>): Promise<{ count: LoadCount; caused: T }> {
+export async function loadThroughFault<T>(
+  fault: string,
+  plan: LoadPlan,
+  afterReplies: number,
+  cause: () => Promise<T>,
+): Promise<{ count: LoadCount; caused: T }> {
   const before = await mtMessages();
   // The simulator dates replies by this machine's clock, as Date.now() here.
   const began = Date.now();
@@ -112,7 +121,12 @@ export async function suiteReady(timeoutMs = 60_000): Promise<void> {
     'ingress, lookup and egress ready',
     async () => {
       const ready = await Promise.all(
-        (['ingress', 'lookup', 'egress'] as const).map((s) => fetch(`http://127.0.0.1:${PORTS[s]}/health/ready`).then((r) => r.ok, () => false)),
+        (['ingress', 'lookup', 'egress'] as const).map((s) =>
+          fetch(`http://127.0.0.1:${PORTS[s]}/health/ready`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ),
       );
       return ready.every(Boolean) ? true : undefined;
     },

@@ -38,7 +38,24 @@ export async function startPrivateRedis(dir: string, port = E2E_REDIS_PORT): Pro
   mkdirSync(dir, { recursive: true });
   await run(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', dir, '--logfile', join(dir, 'redis.log'), '--pidfile', join(dir, 'redis.pid')],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+      '--dir',
+      dir,
+      '--logfile',
+      join(dir, 'redis.log'),
+      '--pidfile',
+      join(dir, 'redis.pid'),
+    ],
     {},
     { quiet: true },
   );

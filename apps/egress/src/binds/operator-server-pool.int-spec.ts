@@ -9,7 +9,8 @@ import { LinkDirectory } from './link-directory';
 import { OperatorServerPool } from './operator-server-pool';
 import { TransmitterPool } from './transmitter-pool';
 
-const urduReply = 'آپ کا ووٹ قومی اسمبلی کے حلقہ این اے 125 میں درج ہے۔ آپ کا پولنگ اسٹیشن گورنمنٹ بوائز ہائی اسکول، ماڈل ٹاؤن، لاہور ہے۔ سلسلہ نمبر 412، گھرانہ نمبر 37۔';
+const urduReply =
+  'آپ کا ووٹ قومی اسمبلی کے حلقہ این اے 125 میں درج ہے۔ آپ کا پولنگ اسٹیشن گورنمنٹ بوائز ہائی اسکول، ماڈل ٹاؤن، لاہور ہے۔ سلسلہ نمبر 412، گھرانہ نمبر 37۔';
 
 function mt(overrides: Partial<MtMessageV1> = {}): MtMessageV1 {
   return {
@@ -60,7 +61,9 @@ function reassemble(parts: DeliverSm[]): string {
     const parsed = parseUdh(part.shortMessage);
     const concat = parsed?.udh.concat;
     if (!parsed || !concat) throw new Error('part without a concatenation header');
-    text = reassembler.add({ sourceKey: 'acme', ref: concat.ref, total: concat.total, seq: concat.seq, dataCoding: part.dataCoding, payload: parsed.payload })?.text ?? text;
+    text =
+      reassembler.add({ sourceKey: 'acme', ref: concat.ref, total: concat.total, seq: concat.seq, dataCoding: part.dataCoding, payload: parsed.payload })
+        ?.text ?? text;
   }
   if (text === undefined) throw new Error('incomplete');
   return text;
@@ -116,7 +119,10 @@ describe('OperatorServerPool (egress, server-mode links)', () => {
     const { port: closedPort } = await startPool(testServerLink({ id: 'closed', allowedIps: ['10.0.0.0/8'] }), metrics);
     expect(await bindRefusalStatus(operatorReceiver(closedPort).client)).toBe(CommandStatus.ESME_RBINDFAIL);
 
-    const values = (await metrics.counter('parchee_smpp_bind_refused_total', '', ['operator', 'reason']).get()).values.map(({ labels, value }) => ({ labels, value }));
+    const values = (await metrics.counter('parchee_smpp_bind_refused_total', '', ['operator', 'reason']).get()).values.map(({ labels, value }) => ({
+      labels,
+      value,
+    }));
     expect(values).toEqual(
       expect.arrayContaining([
         { labels: { operator: 'acme', reason: 'wrong_password' }, value: 1 },

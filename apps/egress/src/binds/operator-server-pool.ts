@@ -13,7 +13,6 @@ export interface OperatorServerPoolOptions {
   bindTimeoutMs?: number;
 }
 
-
 type SubmitFields = Parameters<Transmitter['submitSm']>[0];
 
 /**

@@ -19,7 +19,9 @@ export class TransmitterPool implements TransmitterDirectory {
 
   start(): void {
     for (const entry of this.byOperator.values()) {
-      entry.clients.push(...startOperatorBinds({ link: entry.link, bindType: 'transmitter', count: entry.link.transmitterBinds, logger: this.logger, metrics: this.metrics }));
+      entry.clients.push(
+        ...startOperatorBinds({ link: entry.link, bindType: 'transmitter', count: entry.link.transmitterBinds, logger: this.logger, metrics: this.metrics }),
+      );
     }
   }
 

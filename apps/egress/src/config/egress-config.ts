@@ -21,7 +21,11 @@ const receiptsConfig = z
     /** Delay before the one re-lookup of a receipt whose id is not mapped yet, ms. */
     EGRESS_DLR_RETRY_DELAY_MS: intVar(500, 0, 60_000),
   })
-  .transform((e) => ({ mapTtlSeconds: e.EGRESS_DLR_MAP_TTL_SECONDS, statusTtlSeconds: e.EGRESS_DLR_STATUS_TTL_SECONDS, retryDelayMs: e.EGRESS_DLR_RETRY_DELAY_MS }));
+  .transform((e) => ({
+    mapTtlSeconds: e.EGRESS_DLR_MAP_TTL_SECONDS,
+    statusTtlSeconds: e.EGRESS_DLR_STATUS_TTL_SECONDS,
+    retryDelayMs: e.EGRESS_DLR_RETRY_DELAY_MS,
+  }));
 
 const throttleConfig = z
   .object({
@@ -43,6 +47,9 @@ export interface EgressConfig {
 }
 
 export function loadEgressConfig(env: Env = process.env): EgressConfig {
-  const base = readConfig({ service: serviceConfig(9103), kafka: kafkaConfig, redis: redisConfig, delivery: deliveryConfig, receipts: receiptsConfig, throttle: throttleConfig }, env);
+  const base = readConfig(
+    { service: serviceConfig(9103), kafka: kafkaConfig, redis: redisConfig, delivery: deliveryConfig, receipts: receiptsConfig, throttle: throttleConfig },
+    env,
+  );
   return { ...base, links: loadOperatorLinks(env) };
 }

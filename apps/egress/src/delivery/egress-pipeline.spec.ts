@@ -20,20 +20,32 @@ class FakeTransmitter implements Transmitter {
 
 class FakeDirectory implements TransmitterDirectory {
   constructor(readonly tx: FakeTransmitter | null) {}
-  pick() { return this.tx?.isBound ? this.tx : null; }
-  segmentation(): SegmentationMode { return 'udh8'; }
-  knows(operator: string) { return operator !== 'unknown'; }
+  pick() {
+    return this.tx?.isBound ? this.tx : null;
+  }
+  segmentation(): SegmentationMode {
+    return 'udh8';
+  }
+  knows(operator: string) {
+    return operator !== 'unknown';
+  }
 }
 
 class MemoryLedger implements SentLedger {
   sent = new Set<string>();
-  async sentAmong(ids: string[]) { return new Set(ids.filter((id) => this.sent.has(id))); }
-  async markSent(id: string) { this.sent.add(id); }
+  async sentAmong(ids: string[]) {
+    return new Set(ids.filter((id) => this.sent.has(id)));
+  }
+  async markSent(id: string) {
+    this.sent.add(id);
+  }
 }
 
 class CollectingPublisher {
   records: OutgoingRecord[] = [];
-  async publish(records: OutgoingRecord[]) { this.records.push(...records); }
+  async publish(records: OutgoingRecord[]) {
+    this.records.push(...records);
+  }
 }
 
 function mt(id: string, text = 'Your polling station is 12', operator = 'jazz', expiresAt = Date.now() + 60_000): MtMessageV1 {
@@ -42,9 +54,11 @@ function mt(id: string, text = 'Your polling station is 12', operator = 'jazz', 
 
 function batch(values: Buffer[]): ConsumedBatch {
   return {
-    topic: Topics.MT, partition: 0,
+    topic: Topics.MT,
+    partition: 0,
     records: values.map((value, i) => ({ topic: Topics.MT, partition: 0, offset: String(i), key: null, value, timestamp: 0 })),
-    heartbeat: async () => undefined, isRunning: () => true,
+    heartbeat: async () => undefined,
+    isRunning: () => true,
   };
 }
 
@@ -74,7 +88,9 @@ describe('EgressPipeline', () => {
   it('splits a long Urdu reply into UCS-2 parts with a concatenation header', async () => {
     const tx = new FakeTransmitter();
     const text = 'پولنگ اسٹیشن '.repeat(12);
-    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 1000 }), new MemoryLedger(), new CollectingPublisher()).process(batch([encodeMessage(mt('u', text))]));
+    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 1000 }), new MemoryLedger(), new CollectingPublisher()).process(
+      batch([encodeMessage(mt('u', text))]),
+    );
     expect(tx.submitted.length).toBeGreaterThanOrEqual(3);
     expect(tx.submitted.every((s) => s.dataCoding === 8 && (s.esmClass & 0x40) === 0x40)).toBe(true);
     expect(tx.submitted.map((s) => decodeUcs2(s.shortMessage.subarray(6))).join('')).toBe(text);
@@ -102,7 +118,9 @@ describe('EgressPipeline', () => {
   it('dead-letters an expired reply instead of sending it late', async () => {
     const tx = new FakeTransmitter();
     const dlq = new CollectingPublisher();
-    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 1000 }), new MemoryLedger(), dlq).process(batch([encodeMessage(mt('e', 'x', 'jazz', Date.now() - 1))]));
+    await new EgressPipeline(new MtSender(new FakeDirectory(tx), { retryDeadlineMs: 1000 }), new MemoryLedger(), dlq).process(
+      batch([encodeMessage(mt('e', 'x', 'jazz', Date.now() - 1))]),
+    );
     expect(tx.submitted).toHaveLength(0);
     expect(decodeDeadLetter(dlq.records[0].value).code).toBe('EXPIRED');
   });

@@ -29,7 +29,20 @@ const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
 
 function mt(text = 'Your polling station is 12', expiresAt = T0 + 30 * MINUTE): MtMessageV1 {
-  return { v: 1, id: 'a.r1', moId: 'a', operator: 'jazz', msisdn: '923001234567', shortCode: '8300', text, lang: 'en', kind: 'found', moReceivedAt: 0, createdAt: 0, expiresAt };
+  return {
+    v: 1,
+    id: 'a.r1',
+    moId: 'a',
+    operator: 'jazz',
+    msisdn: '923001234567',
+    shortCode: '8300',
+    text,
+    lang: 'en',
+    kind: 'found',
+    moReceivedAt: 0,
+    createdAt: 0,
+    expiresAt,
+  };
 }
 
 /** A sender on a fake clock: each pause moves the clock by exactly its length, instantly. */

@@ -42,9 +42,7 @@ export interface SubmittedPartSink {
 }
 
 export type SendResult =
-  | { outcome: 'sent'; messageIds: string[]; parts: number }
-  | { outcome: 'rejected'; code: string; reason: string }
-  | { outcome: 'deferred'; reason: string };
+  { outcome: 'sent'; messageIds: string[]; parts: number } | { outcome: 'rejected'; code: string; reason: string } | { outcome: 'deferred'; reason: string };
 
 export interface MtSenderOptions {
   /** Give up retrying temporary failures after this long; the MT is then deferred (batch not committed). */

@@ -3,7 +3,17 @@ import type { OutgoingRecord } from '@parchee/messaging';
 import { countedDeadLetters } from './counted-dead-letters';
 
 function letter(code: string): OutgoingRecord {
-  const value: DeadLetterV1 = { v: 1, service: 'egress', code, reason: 'r', sourceTopic: 'sms.mt.v1', sourcePartition: 0, sourceOffset: '1', failedAt: 1, payload: '' };
+  const value: DeadLetterV1 = {
+    v: 1,
+    service: 'egress',
+    code,
+    reason: 'r',
+    sourceTopic: 'sms.mt.v1',
+    sourcePartition: 0,
+    sourceOffset: '1',
+    failedAt: 1,
+    payload: '',
+  };
   return { topic: 'sms.dlq.v1', key: null, value: encodeMessage(value) };
 }
 

@@ -52,7 +52,20 @@ function correlated(messageId: string): Promise<DlrOutcome> {
 
 function mt(text: string): MtMessageV1 {
   const moId = randomUUID();
-  return { v: 1, id: `${moId}.r1`, moId, operator, msisdn: '923001234567', shortCode: '8300', text, lang: 'en', kind: 'found', moReceivedAt: 0, createdAt: 0, expiresAt: Date.now() + 60_000 };
+  return {
+    v: 1,
+    id: `${moId}.r1`,
+    moId,
+    operator,
+    msisdn: '923001234567',
+    shortCode: '8300',
+    text,
+    lang: 'en',
+    kind: 'found',
+    moReceivedAt: 0,
+    createdAt: 0,
+    expiresAt: Date.now() + 60_000,
+  };
 }
 
 function receiptText(id: string, stat: string): Buffer {
@@ -74,7 +87,16 @@ beforeAll(async () => {
   );
   const { port } = await server.listen();
   const client = (systemId: string, bindType: 'transmitter' | 'receiver') =>
-    new EsmeClient({ host: '127.0.0.1', port, systemId, password: 'pw', bindType, enquireLinkIntervalMs: 0, responseTimeoutMs: 2000, sessionOptions: { unbindTimeoutMs: 500 } });
+    new EsmeClient({
+      host: '127.0.0.1',
+      port,
+      systemId,
+      password: 'pw',
+      bindType,
+      enquireLinkIntervalMs: 0,
+      responseTimeoutMs: 2000,
+      sessionOptions: { unbindTimeoutMs: 500 },
+    });
   transmitter = client('tx', 'transmitter');
   receiver = client('rx', 'receiver');
 
@@ -84,7 +106,16 @@ beforeAll(async () => {
   receiver.setDeliverSmHandler(async (pdu: DeliverSm) => {
     const receipt = parseDeliveryReceipt(pdu);
     if (receipt === null) return CommandStatus.ESME_ROK;
-    const dlr: DlrMessageV1 = { v: 1, id: randomUUID(), operator, messageId: receipt.messageId, normalisedIds: receipt.normalisedIds, state: receipt.state, final: receipt.final, receivedAt: Date.now() };
+    const dlr: DlrMessageV1 = {
+      v: 1,
+      id: randomUUID(),
+      operator,
+      messageId: receipt.messageId,
+      normalisedIds: receipt.normalisedIds,
+      state: receipt.state,
+      final: receipt.final,
+      receivedAt: Date.now(),
+    };
     await publisher.publish([{ topic, key: `${operator}:${receipt.normalisedIds[0]}`, value: encodeMessage(dlr) }]);
     return CommandStatus.ESME_ROK;
   });
@@ -134,7 +165,12 @@ describe('delivery receipt correlation against real SMPP, Kafka and Redis', () =
     const hexId = submittedIds[submittedIds.length - 1];
     const decimalId = BigInt(`0x${hexId}`).toString(10);
     const outcome = correlated(decimalId);
-    const resp = await receiverSession.deliverSm({ sourceAddr: '923001234567', destinationAddr: '8300', esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, shortMessage: receiptText(decimalId, 'DELIVRD') });
+    const resp = await receiverSession.deliverSm({
+      sourceAddr: '923001234567',
+      destinationAddr: '8300',
+      esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+      shortMessage: receiptText(decimalId, 'DELIVRD'),
+    });
     expect(resp.commandStatus).toBe(CommandStatus.ESME_ROK);
     expect(await outcome).toBe('matched');
     const status = await redis.hgetall(mtStatusKey(reply.id));
@@ -150,11 +186,21 @@ describe('delivery receipt correlation against real SMPP, Kafka and Redis', () =
     expect(result).toMatchObject({ outcome: 'sent', parts: 2 });
     const [first, second] = submittedIds.slice(-2);
     const firstDone = correlated(first);
-    await receiverSession.deliverSm({ sourceAddr: '923001234567', destinationAddr: '8300', esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, shortMessage: receiptText(first, 'DELIVRD') });
+    await receiverSession.deliverSm({
+      sourceAddr: '923001234567',
+      destinationAddr: '8300',
+      esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+      shortMessage: receiptText(first, 'DELIVRD'),
+    });
     expect(await firstDone).toBe('matched');
     expect(await redis.hgetall(mtStatusKey(reply.id))).toMatchObject({ state: 'ENROUTE', final: '0', delivered: '1', parts: '2' });
     const secondDone = correlated(second);
-    await receiverSession.deliverSm({ sourceAddr: '923001234567', destinationAddr: '8300', esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, shortMessage: receiptText(second, 'UNDELIV') });
+    await receiverSession.deliverSm({
+      sourceAddr: '923001234567',
+      destinationAddr: '8300',
+      esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+      shortMessage: receiptText(second, 'UNDELIV'),
+    });
     expect(await secondDone).toBe('matched');
     expect(await redis.hgetall(mtStatusKey(reply.id))).toMatchObject({ state: 'UNDELIVERABLE', final: '1', delivered: '1' });
     await redis.del(mtStatusKey(reply.id));
@@ -163,7 +209,12 @@ describe('delivery receipt correlation against real SMPP, Kafka and Redis', () =
   it('counts a receipt for an id egress never submitted as unmatched', async () => {
     const unknown = 'DEADBEEF00';
     const outcome = correlated(unknown);
-    await receiverSession.deliverSm({ sourceAddr: '923001234567', destinationAddr: '8300', esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, shortMessage: receiptText(unknown, 'DELIVRD') });
+    await receiverSession.deliverSm({
+      sourceAddr: '923001234567',
+      destinationAddr: '8300',
+      esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+      shortMessage: receiptText(unknown, 'DELIVRD'),
+    });
     expect(await outcome).toBe('unmatched');
     expect(await redis.keys(`parchee:dlr:${operator}:deadbeef00`)).toEqual([]);
   });

@@ -32,7 +32,9 @@ class MemoryStatus implements MtStatusStore {
 
 class CollectingPublisher {
   records: OutgoingRecord[] = [];
-  async publish(records: OutgoingRecord[]) { this.records.push(...records); }
+  async publish(records: OutgoingRecord[]) {
+    this.records.push(...records);
+  }
 }
 
 function dlr(messageId: string, state: DlrMessageV1['state'] = 'DELIVERED', operator = 'jazz'): DlrMessageV1 {
@@ -41,9 +43,11 @@ function dlr(messageId: string, state: DlrMessageV1['state'] = 'DELIVERED', oper
 
 function batch(values: Buffer[]): ConsumedBatch {
   return {
-    topic: Topics.DLR, partition: 0,
+    topic: Topics.DLR,
+    partition: 0,
     records: values.map((value, i) => ({ topic: Topics.DLR, partition: 0, offset: String(i), key: null, value, timestamp: 0 })),
-    heartbeat: async () => undefined, isRunning: () => true,
+    heartbeat: async () => undefined,
+    isRunning: () => true,
   };
 }
 
@@ -67,7 +71,9 @@ describe('DlrCorrelator', () => {
     ids.afterLookup = () => ids.add('77', submitted('late.r1'));
     const status = new MemoryStatus();
     const outcomes: DlrOutcome[] = [];
-    await new DlrCorrelator(ids, status, new CollectingPublisher(), { retryDelayMs: 1, onResult: (_d, o) => outcomes.push(o) }).process(batch([encodeMessage(dlr('77'))]));
+    await new DlrCorrelator(ids, status, new CollectingPublisher(), { retryDelayMs: 1, onResult: (_d, o) => outcomes.push(o) }).process(
+      batch([encodeMessage(dlr('77'))]),
+    );
     expect(ids.lookups).toBe(2);
     expect(outcomes).toEqual(['matched']);
     expect(status.recorded.map((r) => r.mtId)).toEqual(['late.r1']);
@@ -81,7 +87,13 @@ describe('DlrCorrelator', () => {
     await new DlrCorrelator(ids, status, new CollectingPublisher(), { retryDelayMs: 1, onResult: (d, o) => results.push([d.messageId, o]) }).process(
       batch([encodeMessage(dlr('1')), encodeMessage(dlr('ffff')), encodeMessage(dlr('1', 'DELIVERED', 'zong'))]),
     );
-    expect(results).toEqual(expect.arrayContaining([['1', 'matched'], ['ffff', 'unmatched'], ['1', 'unmatched']]));
+    expect(results).toEqual(
+      expect.arrayContaining([
+        ['1', 'matched'],
+        ['ffff', 'unmatched'],
+        ['1', 'unmatched'],
+      ]),
+    );
     expect(results).toHaveLength(3);
     expect(ids.lookups).toBe(5);
     expect(status.recorded).toHaveLength(1);

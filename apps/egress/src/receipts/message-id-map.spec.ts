@@ -85,8 +85,18 @@ describe('RedisMessageIdMap', () => {
     const map = mapOver(redis);
     const sender = new MtSender(directory, { retryDeadlineMs: 1000, submittedParts: map });
     const mt: MtMessageV1 = {
-      v: 1, id: 'mo-9.r1', moId: 'mo-9', operator: 'jazz', msisdn: '923001234567', shortCode: '8300', text: 'x'.repeat(300),
-      lang: 'en', kind: 'found', moReceivedAt: 0, createdAt: 0, expiresAt: Date.now() + 60_000,
+      v: 1,
+      id: 'mo-9.r1',
+      moId: 'mo-9',
+      operator: 'jazz',
+      msisdn: '923001234567',
+      shortCode: '8300',
+      text: 'x'.repeat(300),
+      lang: 'en',
+      kind: 'found',
+      moReceivedAt: 0,
+      createdAt: 0,
+      expiresAt: Date.now() + 60_000,
     };
     const result = await sender.send(mt);
     await map.idle();

@@ -50,14 +50,12 @@ export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
   remember(messageId: string, part: SubmittedPart): Promise<void> {
     const canonical = normaliseMessageId(messageId)[0];
     if (canonical === undefined) return Promise.resolve();
-    const write = this.redis
-      .set(messageIdKey(part.operator, canonical), JSON.stringify(part), 'EX', this.ttlSeconds)
-      .then(
-        () => undefined,
-        (err: Error) => {
-          this.onError(err);
-        },
-      );
+    const write = this.redis.set(messageIdKey(part.operator, canonical), JSON.stringify(part), 'EX', this.ttlSeconds).then(
+      () => undefined,
+      (err: Error) => {
+        this.onError(err);
+      },
+    );
     this.inFlight.add(write);
     void write.finally(() => this.inFlight.delete(write));
     return write;

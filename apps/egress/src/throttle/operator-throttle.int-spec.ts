@@ -74,10 +74,14 @@ describe('OperatorThrottle against Redis', () => {
     const fallbacks = metrics.counter('parchee_throttle_fallback_total', 'throttle reservations served locally', ['operator']);
     const dead = unreachableRedis({ maxRetriesPerRequest: 1 });
     clients.push(dead);
-    const t = throttle(dead, { [operator]: 50 }, {
-      replicasHint: 2,
-      onFallback: (op) => fallbacks.inc({ operator: op }),
-    });
+    const t = throttle(
+      dead,
+      { [operator]: 50 },
+      {
+        replicasHint: 2,
+        onFallback: (op) => fallbacks.inc({ operator: op }),
+      },
+    );
     const waits = await Promise.all(Array.from({ length: 60 }, () => t.acquire(operator)));
     expect(waits.filter((w) => w === 0)).toHaveLength(25);
     expect((await fallbacks.get()).values.find((v) => v.labels.operator === operator)?.value).toBe(60);

@@ -45,7 +45,10 @@ function operatorEsme(port: number, overrides: Partial<EsmeClientOptions> = {}):
 }
 
 function refusals(metrics: MetricsRegistry): Promise<Array<{ labels: object; value: number }>> {
-  return metrics.counter('parchee_smpp_bind_refused_total', '', ['operator', 'reason']).get().then((m) => m.values.map(({ labels, value }) => ({ labels, value })));
+  return metrics
+    .counter('parchee_smpp_bind_refused_total', '', ['operator', 'reason'])
+    .get()
+    .then((m) => m.values.map(({ labels, value }) => ({ labels, value })));
 }
 
 describe('OperatorServers (ingress, server-mode links)', () => {
@@ -55,12 +58,26 @@ describe('OperatorServers (ingress, server-mode links)', () => {
     const client = await boundEsme(operatorEsme(port));
 
     let answered = false;
-    const response = client.submitSm({ sourceAddr: '923001234567', destinationAddr: '8300', dataCoding: 8, shortMessage: encodeUcs2('شناختی 3520212345671'), esmClass: 0x03, registeredDelivery: 1 });
+    const response = client.submitSm({
+      sourceAddr: '923001234567',
+      destinationAddr: '8300',
+      dataCoding: 8,
+      shortMessage: encodeUcs2('شناختی 3520212345671'),
+      esmClass: 0x03,
+      registeredDelivery: 1,
+    });
     void response.then(() => (answered = true));
     await sink.next(1);
     const [mo] = sink.received;
     expect(mo.operator).toBe('acme');
-    expect(mo.pdu).toMatchObject({ command: 'deliver_sm', sourceAddr: '923001234567', destinationAddr: '8300', dataCoding: 8, esmClass: 0, registeredDelivery: 0 });
+    expect(mo.pdu).toMatchObject({
+      command: 'deliver_sm',
+      sourceAddr: '923001234567',
+      destinationAddr: '8300',
+      dataCoding: 8,
+      esmClass: 0,
+      registeredDelivery: 0,
+    });
     expect(mo.pdu.shortMessage.equals(encodeUcs2('شناختی 3520212345671'))).toBe(true);
     expect(answered).toBe(false);
 
@@ -72,7 +89,9 @@ describe('OperatorServers (ingress, server-mode links)', () => {
 
   it('publishes the operator’s submit_sm through the MO acceptor, as a deliver_sm would be', async () => {
     const records: OutgoingRecord[] = [];
-    const acceptor = new MoAcceptor({ publish: async (r) => void records.push(...r) }, new KeyedHasher('int-test-pepper-0123456789abcdef'), { shortCode: '8300' });
+    const acceptor = new MoAcceptor({ publish: async (r) => void records.push(...r) }, new KeyedHasher('int-test-pepper-0123456789abcdef'), {
+      shortCode: '8300',
+    });
     const servers = new OperatorServers({ links: [testServerLink()], sink: acceptor });
     cleanups.push(() => servers.stop());
     const port = (await servers.start()).get('acme') as number;
@@ -82,7 +101,13 @@ describe('OperatorServers (ingress, server-mode links)', () => {
     expect(records).toHaveLength(1);
     expect(records[0].topic).toBe(Topics.MO);
     expect(records[0].key).not.toContain('923001234567');
-    expect(decodeMo(records[0].value)).toMatchObject({ operator: 'acme', msisdn: '923001234567', request: { kind: 'lookup', lang: 'ur' }, textLength: 17, shortCode: '8300' });
+    expect(decodeMo(records[0].value)).toMatchObject({
+      operator: 'acme',
+      msisdn: '923001234567',
+      request: { kind: 'lookup', lang: 'ur' },
+      textLength: 17,
+      shortCode: '8300',
+    });
   });
 
   it('answers ESME_RX_T_APPN without a message id when the MO could not be stored, so the operator retries', async () => {

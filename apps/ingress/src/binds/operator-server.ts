@@ -15,7 +15,6 @@ export interface OperatorServersOptions {
   bindTimeoutMs?: number;
 }
 
-
 /**
  * An operator's submit_sm to our short code, seen as the deliver_sm its SMSC would have sent us in
  * client mode, so one acceptor serves both directions. Message mode and type bits are dropped:

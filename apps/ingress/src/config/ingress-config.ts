@@ -1,4 +1,15 @@
-import { boolVar, intVar, kafkaConfig, loadOperatorLinks, pepperConfig, readConfig, redisConfig, serviceConfig, type Env, type OperatorLinks } from '@parchee/config';
+import {
+  boolVar,
+  intVar,
+  kafkaConfig,
+  loadOperatorLinks,
+  pepperConfig,
+  readConfig,
+  redisConfig,
+  serviceConfig,
+  type Env,
+  type OperatorLinks,
+} from '@parchee/config';
 import { RedisKeys } from '@parchee/redis';
 import { z } from 'zod';
 
@@ -22,7 +33,10 @@ export const moDedupeConfig = z
      */
     INGRESS_MO_DEDUPE_READY_TIMEOUT_MS: intVar(5_000, 0, 120_000),
     /** Prefix of every fingerprint key; the e2e suite gives each run its own. */
-    INGRESS_MO_DEDUPE_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default(RedisKeys.MO_SEEN),
+    INGRESS_MO_DEDUPE_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:._-]{1,64}$/)
+      .default(RedisKeys.MO_SEEN),
   })
   .transform((e) => ({
     enabled: e.INGRESS_MO_DEDUPE_ENABLED,

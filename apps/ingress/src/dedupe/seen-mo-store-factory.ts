@@ -19,7 +19,10 @@ export interface SeenMoStoreHandle {
  * a command fails at once and the MO is published unchecked, counted as
  * parchee_redis_errors_total{use="mo_dedupe"}. Null, with a warning, when the check is disabled.
  */
-export function createSeenMoStore(config: Pick<IngressConfig, 'moDedupe' | 'redis'>, deps: { logger: Logger; metrics: MetricsRegistry }): SeenMoStoreHandle | null {
+export function createSeenMoStore(
+  config: Pick<IngressConfig, 'moDedupe' | 'redis'>,
+  deps: { logger: Logger; metrics: MetricsRegistry },
+): SeenMoStoreHandle | null {
   const { moDedupe } = config;
   if (!moDedupe.enabled) {
     deps.logger.warn({}, 'MO re-delivery check is disabled: an SMSC re-delivery becomes a second MO');

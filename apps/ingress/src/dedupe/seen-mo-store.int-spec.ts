@@ -54,7 +54,7 @@ describe('RedisSeenMoStore against a real Redis', () => {
     expect(storedTtl).toBeLessThanOrEqual(5_000);
     // Expiry itself is Redis's: shorten it rather than wait out the window.
     await redis.pexpire(prefix + f, 1);
-    for (const deadline = Date.now() + 2_000; (await redis.exists(prefix + f)) === 1 && Date.now() < deadline; );
+    for (const deadline = Date.now() + 2_000; (await redis.exists(prefix + f)) === 1 && Date.now() < deadline;);
     expect(await store.claim(f, 'id-2')).toEqual({ kind: 'first' });
   });
 

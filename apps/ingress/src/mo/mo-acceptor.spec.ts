@@ -26,10 +26,28 @@ class FakePublisher implements MoPublisher {
 
 function deliverSm(fields: Partial<DeliverSm>): DeliverSm {
   return {
-    command: 'deliver_sm', commandId: CommandId.DELIVER_SM, commandStatus: 0, sequenceNumber: 1,
-    serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '923001234567', destAddrTon: 0, destAddrNpi: 0,
-    destinationAddr: '8300', esmClass: 0, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '', validityPeriod: '',
-    registeredDelivery: 0, replaceIfPresentFlag: 0, dataCoding: 0, smDefaultMsgId: 0, shortMessage: Buffer.from('3520212345671'), tlvs: [],
+    command: 'deliver_sm',
+    commandId: CommandId.DELIVER_SM,
+    commandStatus: 0,
+    sequenceNumber: 1,
+    serviceType: '',
+    sourceAddrTon: 1,
+    sourceAddrNpi: 1,
+    sourceAddr: '923001234567',
+    destAddrTon: 0,
+    destAddrNpi: 0,
+    destinationAddr: '8300',
+    esmClass: 0,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    replaceIfPresentFlag: 0,
+    dataCoding: 0,
+    smDefaultMsgId: 0,
+    shortMessage: Buffer.from('3520212345671'),
+    tlvs: [],
     ...fields,
   } as DeliverSm;
 }
@@ -102,7 +120,8 @@ describe('MoAcceptor', () => {
     const { dataCoding, segments } = segmentForSms(long, { reference: 7 });
     expect(segments.length).toBeGreaterThan(1);
     const statuses = [];
-    for (const s of segments) statuses.push(await acceptor.accept('telenor', deliverSm({ dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs })));
+    for (const s of segments)
+      statuses.push(await acceptor.accept('telenor', deliverSm({ dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs })));
     expect(statuses.every((s) => s === CommandStatus.ESME_ROK)).toBe(true);
     expect(publisher.records).toHaveLength(1);
     expect(decodeMo(publisher.records[0].value).textLength).toBe(long.length);
@@ -116,7 +135,8 @@ describe('MoAcceptor', () => {
     const long = `${'میرا شناختی کارڈ نمبر '.repeat(4)}3520212345671`;
     const { dataCoding, segments } = segmentForSms(long, { reference: 0x0102, mode });
     expect(segments.length).toBeGreaterThan(1);
-    for (const s of [...segments].reverse()) await acceptor.accept('zong', deliverSm({ dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs }));
+    for (const s of [...segments].reverse())
+      await acceptor.accept('zong', deliverSm({ dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs }));
     expect(publisher.records).toHaveLength(1);
     expect(decodeMo(publisher.records[0].value).textLength).toBe(long.length);
     expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
@@ -140,24 +160,44 @@ describe('MoAcceptor', () => {
     const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300' });
     const udh = (seq: number) => Buffer.from([0x05, 0x00, 0x03, 0x09, 0x02, seq]);
     for (const seq of [1, 2]) {
-      expect(await acceptor.accept('jazz', deliverSm({ dataCoding: 4, esmClass: EsmClass.UDHI_INDICATOR, shortMessage: Buffer.concat([udh(seq), Buffer.from([0xde, seq])]) }))).toBe(CommandStatus.ESME_ROK);
+      expect(
+        await acceptor.accept(
+          'jazz',
+          deliverSm({ dataCoding: 4, esmClass: EsmClass.UDHI_INDICATOR, shortMessage: Buffer.concat([udh(seq), Buffer.from([0xde, seq])]) }),
+        ),
+      ).toBe(CommandStatus.ESME_ROK);
     }
     expect(publisher.records.map((r) => decodeMo(r.value).request)).toEqual([{ kind: 'invalid', reason: 'empty', lang: 'ur' }]);
   });
 
   it('hands a delivery receipt to sms.dlr.v1 instead of publishing an MO', async () => {
     const publisher = new FakePublisher();
-    const status = await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ esmClass: 0x04, shortMessage: Buffer.from('id:1 stat:DELIVRD') }));
+    const status = await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept(
+      'jazz',
+      deliverSm({ esmClass: 0x04, shortMessage: Buffer.from('id:1 stat:DELIVRD') }),
+    );
     expect(status).toBe(CommandStatus.ESME_ROK);
     expect(publisher.records.map((r) => r.topic)).toEqual([Topics.DLR]);
   });
 
   it.each<[string, Partial<DeliverSm>, string[]]>([
-    ['an intermediate notification (0x20)', { esmClass: EsmClass.TYPE_INTERMEDIATE_DELIVERY_NOTIFICATION, shortMessage: Buffer.from('id:5 sub:001 dlvrd:000 stat:ENROUTE') }, [Topics.DLR]],
+    [
+      'an intermediate notification (0x20)',
+      { esmClass: EsmClass.TYPE_INTERMEDIATE_DELIVERY_NOTIFICATION, shortMessage: Buffer.from('id:5 sub:001 dlvrd:000 stat:ENROUTE') },
+      [Topics.DLR],
+    ],
     ['an SME delivery acknowledgement (0x08)', { esmClass: EsmClass.TYPE_ESME_DELIVERY_ACK, shortMessage: Buffer.from('') }, []],
     ['an SME user acknowledgement (0x10)', { esmClass: EsmClass.TYPE_ESME_USER_ACK, shortMessage: Buffer.from('ok') }, []],
-    ['an esm_class 0 receipt with receipt text', { shortMessage: Buffer.from('id:0A1B sub:001 dlvrd:001 submit date:2312011012 done date:2312011013 stat:DELIVRD err:000 text:') }, [Topics.DLR]],
-    ['an esm_class 0 receipt with only receipted_message_id', { shortMessage: Buffer.alloc(0), tlvs: [createTlv(TlvTag.receipted_message_id, '0A1B')] }, [Topics.DLR]],
+    [
+      'an esm_class 0 receipt with receipt text',
+      { shortMessage: Buffer.from('id:0A1B sub:001 dlvrd:001 submit date:2312011012 done date:2312011013 stat:DELIVRD err:000 text:') },
+      [Topics.DLR],
+    ],
+    [
+      'an esm_class 0 receipt with only receipted_message_id',
+      { shortMessage: Buffer.alloc(0), tlvs: [createTlv(TlvTag.receipted_message_id, '0A1B')] },
+      [Topics.DLR],
+    ],
     ['an esm_class 0 PDU with only message_state', { shortMessage: Buffer.alloc(0), tlvs: [createTlv(TlvTag.message_state, MessageState.DELIVERED)] }, []],
   ])('never publishes %s as an MO, so it is never answered', async (_name, fields, topics) => {
     const publisher = new FakePublisher();

@@ -20,10 +20,28 @@ class FakePublisher implements ReceiptPublisher {
 
 function receipt(text: string, tlvs: DeliverSm['tlvs'] = []): DeliverSm {
   return {
-    command: 'deliver_sm', commandId: CommandId.DELIVER_SM, commandStatus: 0, sequenceNumber: 1,
-    serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '923001234567', destAddrTon: 0, destAddrNpi: 0,
-    destinationAddr: '8300', esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '',
-    validityPeriod: '', registeredDelivery: 0, replaceIfPresentFlag: 0, dataCoding: 0, smDefaultMsgId: 0, shortMessage: Buffer.from(text), tlvs,
+    command: 'deliver_sm',
+    commandId: CommandId.DELIVER_SM,
+    commandStatus: 0,
+    sequenceNumber: 1,
+    serviceType: '',
+    sourceAddrTon: 1,
+    sourceAddrNpi: 1,
+    sourceAddr: '923001234567',
+    destAddrTon: 0,
+    destAddrNpi: 0,
+    destinationAddr: '8300',
+    esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    replaceIfPresentFlag: 0,
+    dataCoding: 0,
+    smDefaultMsgId: 0,
+    shortMessage: Buffer.from(text),
+    tlvs,
   };
 }
 
@@ -32,15 +50,25 @@ describe('ReceiptAcceptor', () => {
     const publisher = new FakePublisher();
     const outcomes: ReceiptOutcome[] = [];
     const acceptor = new ReceiptAcceptor(publisher, { now: () => 77, onOutcome: (_op, o) => outcomes.push(o) });
-    const status = await acceptor.accept('jazz', receipt('id:0A3F5C9E sub:001 dlvrd:001 submit date:2311301012 done date:2311301013 stat:UNDELIV err:011 text:'));
+    const status = await acceptor.accept(
+      'jazz',
+      receipt('id:0A3F5C9E sub:001 dlvrd:001 submit date:2311301012 done date:2311301013 stat:UNDELIV err:011 text:'),
+    );
     expect(status).toBe(CommandStatus.ESME_ROK);
     expect(outcomes).toEqual(['receipt']);
     expect(publisher.records).toHaveLength(1);
     expect(publisher.records[0].topic).toBe(Topics.DLR);
     expect(publisher.records[0].key).toBe('jazz:a3f5c9e');
     expect(decodeDlr(publisher.records[0].value)).toEqual({
-      v: 1, id: expect.any(String), operator: 'jazz', messageId: '0A3F5C9E', normalisedIds: ['a3f5c9e', String(0x0a3f5c9e)],
-      state: 'UNDELIVERABLE', final: true, errorCode: '011', receivedAt: 77,
+      v: 1,
+      id: expect.any(String),
+      operator: 'jazz',
+      messageId: '0A3F5C9E',
+      normalisedIds: ['a3f5c9e', String(0x0a3f5c9e)],
+      state: 'UNDELIVERABLE',
+      final: true,
+      errorCode: '011',
+      receivedAt: 77,
     });
   });
 

@@ -41,7 +41,12 @@ async function main(): Promise<void> {
     const msisdn = `92300${String(1_000_000 + i).padStart(7, '0')}`;
     const cnic = String(3520200000001 + i * 7919);
     const [a, b] = hasher.cnicNeighbourhood(cnic, 1000);
-    const lookup: GuardedLookup = { msisdn, operator: ['jazz', 'zong', 'telenor', 'ufone', 'scom'][i % 5], cnicHash: hasher.cnic(cnic), near: [KeyedHasher.text(a), KeyedHasher.text(b)] };
+    const lookup: GuardedLookup = {
+      msisdn,
+      operator: ['jazz', 'zong', 'telenor', 'ufone', 'scom'][i % 5],
+      cnicHash: hasher.cnic(cnic),
+      near: [KeyedHasher.text(a), KeyedHasher.text(b)],
+    };
     return PASS_HASH ? { ...lookup, msisdnHash: hasher.msisdn(msisdn) } : lookup;
   });
   const pass = async () => {

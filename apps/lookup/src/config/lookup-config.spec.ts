@@ -8,7 +8,10 @@ describe('lookup fetch settings', () => {
   });
 
   it('takes 1 byte (answer with the first record) and a longer wait from the environment', () => {
-    expect(loadLookupConfig({ ...base, LOOKUP_FETCH_MIN_BYTES: '1', LOOKUP_FETCH_MAX_WAIT_MS: '1000' }).lookup).toMatchObject({ fetchMinBytes: 1, fetchMaxWaitMs: 1000 });
+    expect(loadLookupConfig({ ...base, LOOKUP_FETCH_MIN_BYTES: '1', LOOKUP_FETCH_MAX_WAIT_MS: '1000' }).lookup).toMatchObject({
+      fetchMinBytes: 1,
+      fetchMaxWaitMs: 1000,
+    });
   });
 
   it('refuses a wait that would outlast a graceful stop, and a zero byte bound', () => {

@@ -21,7 +21,10 @@ const lookupSettings = z
      * until the transaction timeout, holding back every read-committed reader of their partitions.
      * Defaults to the host name (the pod or container name); two processes on one host must set it.
      */
-    LOOKUP_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+    LOOKUP_INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .optional(),
     /** Upper bound of one fetch per MO partition, bytes: bigger fetches mean fewer, larger transactions. */
     LOOKUP_MAX_BYTES_PER_PARTITION: intVar(1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
     /**
@@ -41,9 +44,18 @@ const lookupSettings = z
      */
     LOOKUP_FETCH_MAX_WAIT_MS: intVar(20, 1, 5000),
     /** Consumer group and topics; overridden only to isolate a benchmark from the live suite. */
-    LOOKUP_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).default('parchee-lookup'),
-    LOOKUP_MO_TOPIC: z.string().regex(/^[A-Za-z0-9._-]+$/).default(Topics.MO),
-    LOOKUP_MT_TOPIC: z.string().regex(/^[A-Za-z0-9._-]+$/).default(Topics.MT),
+    LOOKUP_GROUP_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .default('parchee-lookup'),
+    LOOKUP_MO_TOPIC: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .default(Topics.MO),
+    LOOKUP_MT_TOPIC: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .default(Topics.MT),
   })
   .transform((e) => ({
     concurrency: e.LOOKUP_CONCURRENCY,
@@ -60,7 +72,15 @@ const lookupSettings = z
 
 export function loadLookupConfig(env: Env = process.env) {
   return readConfig(
-    { service: serviceConfig(9102), kafka: kafkaConfig, redis: redisConfig, postgres: postgresConfig, pepper: pepperConfig, lookup: lookupSettings, protection: protectionConfig },
+    {
+      service: serviceConfig(9102),
+      kafka: kafkaConfig,
+      redis: redisConfig,
+      postgres: postgresConfig,
+      pepper: pepperConfig,
+      lookup: lookupSettings,
+      protection: protectionConfig,
+    },
     env,
   );
 }

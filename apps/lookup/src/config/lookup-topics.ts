@@ -10,7 +10,13 @@ export function lookupTopicSpecs(lookup: { moTopic: string; mtTopic: string }): 
   const like = (name: string, model: TopicSpec | undefined) => {
     if (model && !specs.some((s) => s.name === name)) specs.push({ ...model, name });
   };
-  like(lookup.moTopic, TOPIC_SPECS.find((s) => s.name === Topics.MO));
-  like(lookup.mtTopic, TOPIC_SPECS.find((s) => s.name === Topics.MT));
+  like(
+    lookup.moTopic,
+    TOPIC_SPECS.find((s) => s.name === Topics.MO),
+  );
+  like(
+    lookup.mtTopic,
+    TOPIC_SPECS.find((s) => s.name === Topics.MT),
+  );
   return specs;
 }

@@ -5,11 +5,7 @@ import type { MetricsRegistry } from '@parchee/observability';
  * an activation shows within one scrape. 0 when no version is active or PostgreSQL does not answer
  * within `timeoutMs`: a scrape must never hang on the database.
  */
-export function registerRollVersionGauge(
-  metrics: MetricsRegistry,
-  activeVersion: () => Promise<{ id: number } | null>,
-  timeoutMs = 500,
-): void {
+export function registerRollVersionGauge(metrics: MetricsRegistry, activeVersion: () => Promise<{ id: number } | null>, timeoutMs = 500): void {
   metrics.gauge('parchee_roll_active_version', 'Id of the active roll version; 0 when none or PostgreSQL cannot answer', [], async (gauge) => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {

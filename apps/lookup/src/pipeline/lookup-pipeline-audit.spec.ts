@@ -9,8 +9,20 @@ import type { VoterDetails } from '../reply/reply-templates';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
 const voter: VoterDetails = {
-  blockCode: '111222333', serialNo: 5, familyNo: 2, areaUr: 'گلبرگ', areaEn: 'Gulberg', districtUr: 'لاہور', districtEn: 'Lahore',
-  tehsilUr: 'لاہور شہر', tehsilEn: 'Lahore City', na: 'NA-120', pa: 'PP-150', stationNo: 9, stationUr: 'سکول', stationEn: 'School',
+  blockCode: '111222333',
+  serialNo: 5,
+  familyNo: 2,
+  areaUr: 'گلبرگ',
+  areaEn: 'Gulberg',
+  districtUr: 'لاہور',
+  districtEn: 'Lahore',
+  tehsilUr: 'لاہور شہر',
+  tehsilEn: 'Lahore City',
+  na: 'NA-120',
+  pa: 'PP-150',
+  stationNo: 9,
+  stationUr: 'سکول',
+  stationEn: 'School',
 };
 const FOUND = '3520212345671';
 
@@ -35,9 +47,13 @@ function batchOf(values: Buffer[]): ConsumedBatch {
 describe('LookupPipeline audit trail', () => {
   it('hands one row per MO to the audit in a single write, with hashes only and the roll version that answered', async () => {
     const writes: AuditRow[][] = [];
-    const guard: RequestGuard = { decide: async (reqs) => ({ verdicts: reqs.map((r) => (r.msisdn === '923009999999' ? 'rate_limited' : 'allow')), stored: Promise.resolve() }) };
+    const guard: RequestGuard = {
+      decide: async (reqs) => ({ verdicts: reqs.map((r) => (r.msisdn === '923009999999' ? 'rate_limited' : 'allow')), stored: Promise.resolve() }),
+    };
     const pipeline = new LookupPipeline(directory, hasher.id, { guard, audit: { hasher, write: async (rows) => void writes.push(rows) } });
-    const { beforeCommit } = await pipeline.process(batchOf([mo('a', FOUND), mo('b', '3520212345673'), mo('c', 'HELP'), mo('d', 'hello'), mo('e', FOUND, '923009999999')]));
+    const { beforeCommit } = await pipeline.process(
+      batchOf([mo('a', FOUND), mo('b', '3520212345673'), mo('c', 'HELP'), mo('d', 'hello'), mo('e', FOUND, '923009999999')]),
+    );
     await beforeCommit;
 
     expect(writes).toHaveLength(1);

@@ -53,19 +53,26 @@ describe('LookupPipeline with a request guard', () => {
     expect(mts.map((m) => m.kind)).toEqual(['not_found', 'refused', 'refused']);
     expect(mts[1].text).toContain('limit');
     expect(directory.asked).toEqual([KeyedHasher.text(hasher.cnic('3520212345671'))]);
-    expect(refused).toEqual([['rate_limited', 'jazz'], ['enumeration', 'jazz']]);
+    expect(refused).toEqual([
+      ['rate_limited', 'jazz'],
+      ['enumeration', 'jazz'],
+    ]);
   });
 
   it('does not read the roll at all when every lookup of the batch is refused', async () => {
     const directory = new RecordingDirectory();
-    const { records: out } = await new LookupPipeline(directory, hasher.id, { guard: new TableGuard({ '3520212345671': 'enumeration' }) }).process(batchOf([mo('a', '3520212345671')]));
+    const { records: out } = await new LookupPipeline(directory, hasher.id, { guard: new TableGuard({ '3520212345671': 'enumeration' }) }).process(
+      batchOf([mo('a', '3520212345671')]),
+    );
     expect(decodeMt(out[0].value).kind).toBe('refused');
     expect(directory.asked).toEqual([]);
   });
 
   it('asks the guard about lookups only: help and invalid texts do not count', async () => {
     const guard = new TableGuard({});
-    await new LookupPipeline(new RecordingDirectory(), hasher.id, { guard }).process(batchOf([mo('a', 'HELP'), mo('b', 'hello'), mo('c', '3520212345671', '923009999999')]));
+    await new LookupPipeline(new RecordingDirectory(), hasher.id, { guard }).process(
+      batchOf([mo('a', 'HELP'), mo('b', 'hello'), mo('c', '3520212345671', '923009999999')]),
+    );
     expect(guard.seen).toHaveLength(1);
     const near = hasher.cnicNeighbourhood('3520212345671', 1000).map((m) => KeyedHasher.text(m));
     expect(guard.seen[0]).toEqual([{ msisdn: '923009999999', operator: 'jazz', cnicHash: hasher.cnic('3520212345671'), near }]);
@@ -104,18 +111,25 @@ describe('LookupPipeline with the loop breaker on help and invalid replies', () 
       audit: { hasher, write: async (r) => void rows.push(...r.map(({ moId, outcome, refusal }) => ({ moId, outcome, refusal }))) },
     });
     // An auto-responder's texts: each differs, none is a CNIC.
-    const { records: out, beforeCommit } = await pipeline.process(batchOf([mo('a', 'id:1 delivered'), mo('b', 'HELP'), mo('c', 'id:2 delivered'), mo('d', '3520212345671'), mo('e', 'id:3 delivered')]));
+    const { records: out, beforeCommit } = await pipeline.process(
+      batchOf([mo('a', 'id:1 delivered'), mo('b', 'HELP'), mo('c', 'id:2 delivered'), mo('d', '3520212345671'), mo('e', 'id:3 delivered')]),
+    );
     // The audit rows are written by the time the batch may commit.
     await beforeCommit;
     expect(out.map((r) => decodeMt(r.value).moId)).toEqual(['a', 'b', 'd']);
     expect(refused).toEqual(['muted', 'muted']);
-    expect(rows.filter((r) => r.refusal === 'muted').map((r) => [r.moId, r.outcome])).toEqual([['c', 'invalid'], ['e', 'invalid']]);
+    expect(rows.filter((r) => r.refusal === 'muted').map((r) => [r.moId, r.outcome])).toEqual([
+      ['c', 'invalid'],
+      ['e', 'invalid'],
+    ]);
     // Lookups never go through the cap.
     expect(cap.asked).toHaveLength(4);
   });
 
   it('sends every reply when the cap allows them', async () => {
-    const { records: out } = await new LookupPipeline(new RecordingDirectory(), hasher.id, { replyCap: new CountingCap(10) }).process(batchOf([mo('a', 'HELP'), mo('b', 'hello')]));
+    const { records: out } = await new LookupPipeline(new RecordingDirectory(), hasher.id, { replyCap: new CountingCap(10) }).process(
+      batchOf([mo('a', 'HELP'), mo('b', 'hello')]),
+    );
     expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['help', 'invalid']);
   });
 });

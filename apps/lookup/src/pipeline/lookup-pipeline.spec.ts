@@ -9,8 +9,20 @@ import type { VoterDetails } from '../reply/reply-templates';
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
 
 const voter: VoterDetails = {
-  blockCode: '111222333', serialNo: 5, familyNo: 2, areaUr: 'گلبرگ', areaEn: 'Gulberg', districtUr: 'لاہور', districtEn: 'Lahore',
-  tehsilUr: 'لاہور شہر', tehsilEn: 'Lahore City', na: 'NA-120', pa: 'PP-150', stationNo: 9, stationUr: 'سکول', stationEn: 'School',
+  blockCode: '111222333',
+  serialNo: 5,
+  familyNo: 2,
+  areaUr: 'گلبرگ',
+  areaEn: 'Gulberg',
+  districtUr: 'لاہور',
+  districtEn: 'Lahore',
+  tehsilUr: 'لاہور شہر',
+  tehsilEn: 'Lahore City',
+  na: 'NA-120',
+  pa: 'PP-150',
+  stationNo: 9,
+  stationUr: 'سکول',
+  stationEn: 'School',
 };
 
 class FakeDirectory implements VoterDirectory {
@@ -48,10 +60,20 @@ describe('LookupPipeline', () => {
     const directory = new FakeDirectory(roll);
     const pipeline = new LookupPipeline(directory, hasher.id);
     const { records: out } = await pipeline.process(
-      batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', '3520212345673')), encodeMessage(mo('c', 'hello')), encodeMessage(mo('d', 'HELP'))]),
+      batchOf([
+        encodeMessage(mo('a', '3520212345671')),
+        encodeMessage(mo('b', '3520212345673')),
+        encodeMessage(mo('c', 'hello')),
+        encodeMessage(mo('d', 'HELP')),
+      ]),
     );
     const mts = out.map((r) => decodeMt(r.value));
-    expect(mts.map((m) => [m.moId, m.kind])).toEqual([['a', 'found'], ['b', 'not_found'], ['c', 'invalid'], ['d', 'help']]);
+    expect(mts.map((m) => [m.moId, m.kind])).toEqual([
+      ['a', 'found'],
+      ['b', 'not_found'],
+      ['c', 'invalid'],
+      ['d', 'help'],
+    ]);
     expect(mts[0].id).toBe('a.r1');
     expect(mts[0].text).toContain('111222333');
     expect(directory.calls).toBe(1);
@@ -64,7 +86,9 @@ describe('LookupPipeline', () => {
   });
 
   it('dead-letters a record that is not an MO, and still answers the others', async () => {
-    const { records: out } = await new LookupPipeline(new FakeDirectory(roll), hasher.id).process(batchOf([Buffer.from('garbage'), encodeMessage(mo('a', '3520212345671'))]));
+    const { records: out } = await new LookupPipeline(new FakeDirectory(roll), hasher.id).process(
+      batchOf([Buffer.from('garbage'), encodeMessage(mo('a', '3520212345671'))]),
+    );
     expect(out[0].topic).toBe(Topics.DEAD_LETTER);
     expect(decodeDeadLetter(out[0].value)).toMatchObject({ service: 'lookup', code: 'MALFORMED_MESSAGE', sourceOffset: '0' });
     expect(out[1].topic).toBe(Topics.MT);
@@ -73,7 +97,9 @@ describe('LookupPipeline', () => {
   it('retries an unavailable roll and answers normally once it is back', async () => {
     const directory = new FakeDirectory(roll);
     directory.failures = 1;
-    const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 5000 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 5000 }).process(
+      batchOf([encodeMessage(mo('a', '3520212345671'))]),
+    );
     expect(decodeMt(out[0].value).kind).toBe('found');
     expect(directory.calls).toBe(2);
   });
@@ -89,7 +115,9 @@ describe('LookupPipeline', () => {
 
   it('answers "busy", never "not registered", while no roll version is active', async () => {
     const directory: VoterDirectory = { lookup: async () => ({ version: null, results: new Map() }) };
-    const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671'))]));
+    const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(
+      batchOf([encodeMessage(mo('a', '3520212345671'))]),
+    );
     expect(decodeMt(out[0].value).kind).toBe('busy');
   });
 
@@ -124,7 +152,9 @@ describe('LookupPipeline', () => {
 
     it('answers "busy", never "not registered", to an MO without a hash under the roll’s pepper', async () => {
       const { directory } = rollKeyedWith(next);
-      const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', 'HELP'))]));
+      const { records: out } = await new LookupPipeline(directory, hasher.id, { rollRetryDeadlineMs: 0 }).process(
+        batchOf([encodeMessage(mo('a', '3520212345671')), encodeMessage(mo('b', 'HELP'))]),
+      );
       expect(out.map((r) => decodeMt(r.value).kind)).toEqual(['busy', 'help']);
     });
   });

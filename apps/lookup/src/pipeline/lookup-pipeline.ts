@@ -276,7 +276,11 @@ export class LookupPipeline {
         if (p.hash) hashes.push(p.hash);
         else unkeyed++;
       }
-      if (unkeyed > 0) this.logger.error({ pepperId, mos: unkeyed }, 'MOs carry no CNIC hash under the roll’s pepper; answering busy (is PARCHEE_PEPPER_NEXT set on every ingress?)');
+      if (unkeyed > 0)
+        this.logger.error(
+          { pepperId, mos: unkeyed },
+          'MOs carry no CNIC hash under the roll’s pepper; answering busy (is PARCHEE_PEPPER_NEXT set on every ingress?)',
+        );
       if (hashes.length === 0) return { version: null, results: null };
       try {
         return await this.readWithRetries(hashes, pepperId, batch);

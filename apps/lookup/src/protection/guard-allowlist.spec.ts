@@ -17,7 +17,9 @@ describe('GuardAllowlist', () => {
   });
 
   it('refuses an entry that is neither, without echoing it', () => {
-    expect(() => new GuardAllowlist(['92-abc-secret'], hasher)).toThrow(expect.objectContaining({ code: 'ALLOWLIST_INVALID', message: expect.not.stringContaining('secret') }));
+    expect(() => new GuardAllowlist(['92-abc-secret'], hasher)).toThrow(
+      expect.objectContaining({ code: 'ALLOWLIST_INVALID', message: expect.not.stringContaining('secret') }),
+    );
   });
 
   it('reads entries from the list and from a file with comments', () => {

@@ -37,7 +37,10 @@ export class GuardAllowlist {
 
 /** Entries from a comma-separated list and a file (one per line, `#` starts a comment). */
 export function readAllowlistEntries(list: string | undefined, file: string | undefined): string[] {
-  const entries = (list ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = (list ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (file) {
     for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
       const entry = line.replace(/#.*$/, '').trim();

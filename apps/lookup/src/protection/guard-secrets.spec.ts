@@ -31,7 +31,13 @@ describe('GuardSecrets', () => {
     const key = Buffer.from(hkdfSync('sha256', Buffer.from(pepper, 'utf8'), Buffer.alloc(0), 'parchee-guard-member-v2', 32));
     const framed = (...parts: Buffer[]) => Buffer.concat(parts.flatMap((p) => [Buffer.from([p.length >> 8, p.length & 0xff]), p]));
     const expected = (label: string, ...parts: Buffer[]) =>
-      createHash('sha256').update(key).update(label, 'latin1').update(framed(...parts)).digest().subarray(0, 12).toString('base64url');
+      createHash('sha256')
+        .update(key)
+        .update(label, 'latin1')
+        .update(framed(...parts))
+        .digest()
+        .subarray(0, 12)
+        .toString('base64url');
     expect(secrets.cnicMember(a, cnic)).toBe(expected('m:', a, cnic));
     expect(secrets.nearMember(b, 'b', nearA)).toBe(expected('nb:', b, Buffer.from(nearA, 'base64url')));
     expect(secrets.operatorMember(cnic)).toBe(expected('o:', cnic));

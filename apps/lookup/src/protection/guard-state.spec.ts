@@ -16,7 +16,15 @@ import {
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 10, 30, 6, 0, 0);
-const limits: GuardStateLimits = { perHour: 5, perDay: 20, hourWindowMs: HOUR, dayWindowMs: DAY, maxDistinctCnics: 3, distinctWindowMs: DAY, scanMemoryMs: 7 * DAY };
+const limits: GuardStateLimits = {
+  perHour: 5,
+  perDay: 20,
+  hourWindowMs: HOUR,
+  dayWindowMs: DAY,
+  maxDistinctCnics: 3,
+  distinctWindowMs: DAY,
+  scanMemoryMs: 7 * DAY,
+};
 const member = (i: number) => `m${String(i).padStart(15, '0')}`;
 
 describe('guard state encoding', () => {
@@ -34,7 +42,9 @@ describe('guard state encoding', () => {
     const text = encodeGuardState(state, NOW);
     expect(decodeGuardState(text)).toEqual(state);
     // Read later, it still means the same times.
-    expect(text).toBe(`g1|${NOW.toString(36)}|3600000|7200000,5*3,0*2|${member(1)}~3600000,${member(2)}~0|40~7200000|${member(2)}~nA_-abcdefghijkl~nB_-abcdefghijkl~2~0`);
+    expect(text).toBe(
+      `g1|${NOW.toString(36)}|3600000|7200000,5*3,0*2|${member(1)}~3600000,${member(2)}~0|40~7200000|${member(2)}~nA_-abcdefghijkl~nB_-abcdefghijkl~2~0`,
+    );
   });
 
   it('encodes a number’s first lookup in under 100 characters', () => {

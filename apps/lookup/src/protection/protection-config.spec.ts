@@ -10,7 +10,14 @@ describe('protection settings', () => {
   });
 
   it('reads every limit from the environment', () => {
-    const { protection } = loadLookupConfig({ ...base, PROTECTION_LOOKUPS_PER_HOUR: '7', PROTECTION_LOOKUPS_PER_DAY: '30', PROTECTION_MAX_DISTINCT_CNICS: '9', PROTECTION_BLOCK_SECONDS: '60', PROTECTION_ENABLED: 'false' });
+    const { protection } = loadLookupConfig({
+      ...base,
+      PROTECTION_LOOKUPS_PER_HOUR: '7',
+      PROTECTION_LOOKUPS_PER_DAY: '30',
+      PROTECTION_MAX_DISTINCT_CNICS: '9',
+      PROTECTION_BLOCK_SECONDS: '60',
+      PROTECTION_ENABLED: 'false',
+    });
     expect(protection).toMatchObject({ enabled: false, limits: { perHour: 7, perDay: 30, maxDistinctCnics: 9, blockMs: 60_000 } });
   });
 

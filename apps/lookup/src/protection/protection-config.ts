@@ -44,7 +44,10 @@ export const protectionConfig = z
      */
     PROTECTION_REDIS_TIMEOUT_MS: intVar(1000, 10, 60_000),
     /** Prefix of every guard key; the e2e suite gives each run its own so runs do not limit each other. */
-    PROTECTION_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,64}$/).default(RedisKeys.GUARD),
+    PROTECTION_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:._-]{1,64}$/)
+      .default(RedisKeys.GUARD),
   })
   .transform((e) => ({
     enabled: e.PROTECTION_ENABLED,

@@ -67,13 +67,22 @@ describe('RedisRequestGuard against real Redis', () => {
 
   it('decides a whole batch in order, each request seeing the ones before it', async () => {
     const guard = replica({ limits: { perHour: 2, maxDistinctCnics: 100 } });
-    const verdicts = await ask(guard, [lookup('923339900003', farCnic(0)), lookup('923339900004', farCnic(1)), lookup('923339900003', farCnic(2)), lookup('923339900003', farCnic(3))]);
+    const verdicts = await ask(guard, [
+      lookup('923339900003', farCnic(0)),
+      lookup('923339900004', farCnic(1)),
+      lookup('923339900003', farCnic(2)),
+      lookup('923339900003', farCnic(3)),
+    ]);
     expect(verdicts).toEqual(['allow', 'allow', 'allow', 'rate_limited']);
   });
 
   it('applies the daily limit across hours and lets a number ask again once its window has slid past', async () => {
     const guard = replica({ limits: { perHour: 100, perDay: 2, dayWindowMs: 400, maxDistinctCnics: 100 } });
-    expect(await ask(guard, [lookup('923339900005', farCnic(0)), lookup('923339900005', farCnic(1)), lookup('923339900005', farCnic(2))])).toEqual(['allow', 'allow', 'rate_limited']);
+    expect(await ask(guard, [lookup('923339900005', farCnic(0)), lookup('923339900005', farCnic(1)), lookup('923339900005', farCnic(2))])).toEqual([
+      'allow',
+      'allow',
+      'rate_limited',
+    ]);
     // The window is time itself: waiting it out is the behaviour under test.
     await new Promise((resolve) => setTimeout(resolve, 450));
     expect(await ask(guard, [lookup('923339900005', farCnic(3))])).toEqual(['allow']);
@@ -84,7 +93,11 @@ describe('RedisRequestGuard against real Redis', () => {
     const b = replica({ limits: { perHour: 100, maxDistinctCnics: 3 } });
     const blocked: string[] = [];
     const c = replica({ limits: { perHour: 100, maxDistinctCnics: 3 }, onBlocked: (_op, cause) => blocked.push(cause) });
-    expect(await ask(a, [lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(1))])).toEqual(['allow', 'allow', 'allow']);
+    expect(await ask(a, [lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(0)), lookup('923339900006', farCnic(1))])).toEqual([
+      'allow',
+      'allow',
+      'allow',
+    ]);
     expect(await ask(b, [lookup('923339900006', farCnic(2)), lookup('923339900006', farCnic(2))])).toEqual(['allow', 'allow']);
     expect(await ask(c, [lookup('923339900006', farCnic(3))])).toEqual(['enumeration']);
     expect(await ask(a, [lookup('923339900006', farCnic(0))])).toEqual(['enumeration']);
@@ -172,7 +185,10 @@ describe('RedisRequestGuard against real Redis', () => {
   it('never limits an allowlisted number', async () => {
     const allowlist = new GuardAllowlist(['923339900009'], hasher);
     const guard = replica({ limits: { perHour: 1, maxDistinctCnics: 1 }, allowlist });
-    const verdicts = await ask(guard, Array.from({ length: 6 }, (_, i) => lookup('923339900009', String(3520212345671 + i))));
+    const verdicts = await ask(
+      guard,
+      Array.from({ length: 6 }, (_, i) => lookup('923339900009', String(3520212345671 + i))),
+    );
     expect(verdicts.every((v) => v === 'allow')).toBe(true);
     expect(await ask(guard, [lookup('923339900010', farCnic(0)), lookup('923339900010', farCnic(1))])).toEqual(['allow', 'rate_limited']);
   });
@@ -180,7 +196,12 @@ describe('RedisRequestGuard against real Redis', () => {
   it('raises an operator spike when one operator sees more distinct CNICs in a minute than the threshold', async () => {
     const spikes: Array<[string, number]> = [];
     const guard = replica({ limits: { operatorDistinctPerMinute: 3 }, onOperatorSpike: (op, n) => spikes.push([op, n]) });
-    await ask(guard, Array.from({ length: 5 }, (_, i) => lookup(`92333991${String(i).padStart(4, '0')}`, farCnic(i), 'zong')).concat([lookup('923339920000', farCnic(0), 'ufone')]));
+    await ask(
+      guard,
+      Array.from({ length: 5 }, (_, i) => lookup(`92333991${String(i).padStart(4, '0')}`, farCnic(i), 'zong')).concat([
+        lookup('923339920000', farCnic(0), 'ufone'),
+      ]),
+    );
     expect(spikes).toEqual([['zong', 5]]);
   });
 

@@ -68,7 +68,8 @@ class FakeRedis {
               // The write script: SET KEYS[i] ARGV[2i-1] PX ARGV[2i].
               expect(args[0]).toBe(WRITE_SCRIPT);
               const count = Number(args[1]);
-              for (let i = 0; i < count; i++) this.strings.set(String(args[2 + i]), { value: String(args[2 + count + 2 * i]), expiresAt: this.now + Number(args[3 + count + 2 * i]) });
+              for (let i = 0; i < count; i++)
+                this.strings.set(String(args[2 + i]), { value: String(args[2 + count + 2 * i]), expiresAt: this.now + Number(args[3 + count + 2 * i]) });
               return count;
             }
             expect(command).toBe('PFADD');
@@ -145,7 +146,12 @@ describe('RedisRequestGuard', () => {
 
   it('decides a batch in order: a number’s later requests see its earlier ones, other numbers are apart', async () => {
     const guard = redis.guard({ limits: { perHour: 2, maxDistinctCnics: 100 } });
-    const verdicts = await ask(guard, [lookup('923001111111', farCnic(0)), lookup('923002222222', farCnic(1)), lookup('923001111111', farCnic(2)), lookup('923001111111', farCnic(3))]);
+    const verdicts = await ask(guard, [
+      lookup('923001111111', farCnic(0)),
+      lookup('923002222222', farCnic(1)),
+      lookup('923001111111', farCnic(2)),
+      lookup('923001111111', farCnic(3)),
+    ]);
     expect(verdicts).toEqual(['allow', 'allow', 'allow', 'rate_limited']);
     // One read of both numbers' states, one write of both.
     expect(redis.pipelines).toEqual([
@@ -165,8 +171,17 @@ describe('RedisRequestGuard', () => {
 
   it('blocks a number asking its 4th distinct CNIC, while repeats of one CNIC stay allowed, and keeps it blocked for the block time', async () => {
     const blocked: string[] = [];
-    const guard = redis.guard({ limits: { perHour: 100, perDay: 100, distinctWindowMs: HOUR, blockMs: 2 * HOUR }, onBlocked: (op, cause) => blocked.push(`${op}:${cause}`) });
-    const first = await ask(guard, [lookup('923001234567', farCnic(0)), lookup('923001234567', farCnic(0)), lookup('923001234567', farCnic(1)), lookup('923001234567', farCnic(1)), lookup('923001234567', farCnic(2))]);
+    const guard = redis.guard({
+      limits: { perHour: 100, perDay: 100, distinctWindowMs: HOUR, blockMs: 2 * HOUR },
+      onBlocked: (op, cause) => blocked.push(`${op}:${cause}`),
+    });
+    const first = await ask(guard, [
+      lookup('923001234567', farCnic(0)),
+      lookup('923001234567', farCnic(0)),
+      lookup('923001234567', farCnic(1)),
+      lookup('923001234567', farCnic(1)),
+      lookup('923001234567', farCnic(2)),
+    ]);
     expect(first).toEqual(['allow', 'allow', 'allow', 'allow', 'allow']);
     redis.advance(60_000);
     expect(await ask(guard, [lookup('923001234567', farCnic(3)), lookup('923001234567', farCnic(0))])).toEqual(['enumeration', 'enumeration']);
@@ -319,7 +334,13 @@ describe('RedisRequestGuard', () => {
   it('raises an operator spike when one operator sees more distinct CNICs in a minute than the threshold, counting refused lookups too', async () => {
     const spikes: Array<[string, number]> = [];
     const guard = redis.guard({ limits: { operatorDistinctPerMinute: 3, perHour: 1 }, onOperatorSpike: (op, n) => spikes.push([op, n]) });
-    await ask(guard, [lookup('923001234567', farCnic(0), 'zong'), lookup('923001234567', farCnic(1), 'zong'), lookup('923001234568', farCnic(2), 'zong'), lookup('923001234569', farCnic(2), 'zong'), lookup('923001234570', farCnic(0), 'ufone')]);
+    await ask(guard, [
+      lookup('923001234567', farCnic(0), 'zong'),
+      lookup('923001234567', farCnic(1), 'zong'),
+      lookup('923001234568', farCnic(2), 'zong'),
+      lookup('923001234569', farCnic(2), 'zong'),
+      lookup('923001234570', farCnic(0), 'ufone'),
+    ]);
     expect(spikes).toEqual([]);
     await ask(guard, [lookup('923001234571', farCnic(3), 'zong'), lookup('923001234572', farCnic(3), 'ufone')]);
     expect(spikes).toEqual([['zong', 4]]);

@@ -90,7 +90,6 @@ export interface RedisRequestGuardOptions {
 /** The part of the Redis client this needs, so a unit test can stand in for it. */
 export type GuardRedis = Pick<RedisClient, 'pipeline'>;
 
-
 /**
  * The lookup replicas' shared memory of who asked what: one string per MSISDN,
  * `<prefix>state:<keyed hash of the MSISDN>`, holding its recent lookup times, the salted
@@ -221,7 +220,7 @@ export class RedisRequestGuard implements RequestGuard {
     let writes = 0;
     let changedKeys = 0;
     for (let j = 0; j < m; j++) changedKeys += changed[j];
-    for (let j = 0; j < m && changedKeys > 0; ) {
+    for (let j = 0; j < m && changedKeys > 0;) {
       // EVAL script numkeys key… (value ttl)…
       const count = Math.min(WRITE_CHUNK, changedKeys);
       const args = new Array<string | number>(2 + 3 * count);

@@ -14,7 +14,7 @@ describe('createRequestGuard against real Redis', () => {
     expect(createRequestGuard(config, { logger: silentLogger, metrics: new MetricsRegistry('lookup') })).toBeNull();
   });
 
-  it('limits with the configured settings, keeps one state key for the number, and starts every seen operator\'s alert series at 0', async () => {
+  it("limits with the configured settings, keeps one state key for the number, and starts every seen operator's alert series at 0", async () => {
     const prefix = `parchee:test:factory:${randomBytes(4).toString('hex')}:`;
     const config = loadLookupConfig({ PARCHEE_PEPPER: pepper, PROTECTION_LOOKUPS_PER_HOUR: '1', PROTECTION_KEY_PREFIX: prefix });
     const redis = testRedis(config.redis.url, { maxRetriesPerRequest: 0 });
@@ -29,7 +29,8 @@ describe('createRequestGuard against real Redis', () => {
       // The state key below is there once the write-back is stored, as before the batch commits.
       await stored;
       const body = (await metrics.render()).body;
-      for (const kind of ['distinct', 'scan', 'operator_spike']) expect(body).toMatch(new RegExp(`parchee_enumeration_alerts_total\\{operator="telenor",kind="${kind}"[^}]*\\} 0\\n`));
+      for (const kind of ['distinct', 'scan', 'operator_spike'])
+        expect(body).toMatch(new RegExp(`parchee_enumeration_alerts_total\\{operator="telenor",kind="${kind}"[^}]*\\} 0\\n`));
       // One client for both, its error series started at 0 (libs/redis declares the metric).
       for (const use of ['request_guard', 'reply_cap']) expect(body).toMatch(new RegExp(`parchee_redis_errors_total\\{use="${use}"[^}]*\\} 0\\n`));
       const keys = (await redis.keys(`${prefix}*`)).sort();

@@ -30,7 +30,11 @@ export function createRequestGuard(
   const hasher = new KeyedHasher(config.pepper.pepper);
   const allowlist = new GuardAllowlist(readAllowlistEntries(protection.allowlist, protection.allowlistFile), hasher);
   const failOpen = deps.metrics.counter('parchee_guard_fail_open_total', 'Lookups allowed unchecked because Redis could not answer the request guard', []);
-  const alerts = deps.metrics.counter('parchee_enumeration_alerts_total', 'Enumeration detected: numbers blocked (distinct, scan) and operator-wide spikes of distinct CNICs', ['operator', 'kind']);
+  const alerts = deps.metrics.counter(
+    'parchee_enumeration_alerts_total',
+    'Enumeration detected: numbers blocked (distinct, scan) and operator-wide spikes of distinct CNICs',
+    ['operator', 'kind'],
+  );
   // Its own client: the guard's command timeout (a batch of thousands runs as several scripts) is
   // not the roll cache's. While Redis cannot answer, the guard allows and the reply cap sends.
   const redis = createRedisClient(

@@ -75,7 +75,8 @@ function urdu(input: ReplyInput): string {
         place(v.areaUr, v.tehsilUr, v.districtUr, v.stationUr, '، '),
         constituencies(v),
         `پولنگ اسٹیشن ${v.stationNo}: ${v.stationUr}`,
-      ].filter(Boolean)
+      ]
+        .filter(Boolean)
         .join('\n');
     }
     case 'not_found':
@@ -104,7 +105,8 @@ function english(input: ReplyInput): string {
         place(v.areaEn, v.tehsilEn, v.districtEn, v.stationEn, ', '),
         constituencies(v),
         `Polling station ${v.stationNo}: ${v.stationEn}`,
-      ].filter(Boolean)
+      ]
+        .filter(Boolean)
         .join('\n');
     }
     case 'not_found':

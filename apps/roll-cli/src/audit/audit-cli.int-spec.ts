@@ -61,7 +61,7 @@ describe('roll audit commands', () => {
     expect(longer.stdout).toContain('audit: 3 requests in the last 60 days, 2 distinct numbers');
   }, 30_000);
 
-  it('audit query --msisdn lists one number\'s requests and counts its distinct CNICs', async () => {
+  it("audit query --msisdn lists one number's requests and counts its distinct CNICs", async () => {
     const run = await roll(['audit', 'query', '--msisdn', '03001112222']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('audit: 2 requests in the last 30 days, 2 distinct CNICs');

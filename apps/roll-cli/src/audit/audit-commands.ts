@@ -43,8 +43,12 @@ export function registerAuditCommands(program: Command, out: (line: string) => v
       const { pepper: current, next } = peppers();
       const hashers = [current, ...(next === undefined ? [] : [next])].map((p) => new KeyedHasher(p));
       const by = cnic !== undefined ? 'cnic' : 'msisdn';
-      const queries = hashers.map((h) => (cnic !== undefined ? { cnicHash: h.cnic(cnic), days: opts.days } : { msisdnHash: h.msisdn(msisdn ?? ''), days: opts.days }));
-      const records = await withPool(async (pool) => (await Promise.all(queries.map((q) => queryAudit(pool, q)))).flat().sort((a, b) => a.at.getTime() - b.at.getTime()));
+      const queries = hashers.map((h) =>
+        cnic !== undefined ? { cnicHash: h.cnic(cnic), days: opts.days } : { msisdnHash: h.msisdn(msisdn ?? ''), days: opts.days },
+      );
+      const records = await withPool(async (pool) =>
+        (await Promise.all(queries.map((q) => queryAudit(pool, q)))).flat().sort((a, b) => a.at.getTime() - b.at.getTime()),
+      );
       for (const line of formatAuditReport(records, by, opts.days)) out(line);
     });
 

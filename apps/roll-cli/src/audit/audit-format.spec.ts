@@ -35,9 +35,13 @@ describe('audit query formatting', () => {
     expect(shortHash(null).trim()).toBe('-');
   });
 
-  it('lists a CNIC\'s requests with the number hash and counts the distinct numbers', () => {
+  it("lists a CNIC's requests with the number hash and counts the distinct numbers", () => {
     const lines = formatAuditReport(
-      [rec('2026-03-09T10:00:00Z', 0xaa, 1), rec('2026-03-09T11:00:00Z', 0xbb, 1, { outcome: 'refused', refusal: 'enumeration', rollVersion: null }), rec('2026-03-10T09:00:00Z', 0xaa, 1)],
+      [
+        rec('2026-03-09T10:00:00Z', 0xaa, 1),
+        rec('2026-03-09T11:00:00Z', 0xbb, 1, { outcome: 'refused', refusal: 'enumeration', rollVersion: null }),
+        rec('2026-03-10T09:00:00Z', 0xaa, 1),
+      ],
       'cnic',
       30,
     );
@@ -47,8 +51,16 @@ describe('audit query formatting', () => {
     expect(lines[4]).toBe('audit: 3 requests in the last 30 days, 2 distinct numbers');
   });
 
-  it('lists a number\'s requests with the CNIC hash and counts distinct CNICs, ignoring requests without one', () => {
-    const lines = formatAuditReport([rec('2026-03-09T10:00:00Z', 1, 0x11), rec('2026-03-09T10:01:00Z', 1, 0x12), rec('2026-03-09T10:02:00Z', 1, null, { outcome: 'help', rollVersion: null })], 'msisdn', 7);
+  it("lists a number's requests with the CNIC hash and counts distinct CNICs, ignoring requests without one", () => {
+    const lines = formatAuditReport(
+      [
+        rec('2026-03-09T10:00:00Z', 1, 0x11),
+        rec('2026-03-09T10:01:00Z', 1, 0x12),
+        rec('2026-03-09T10:02:00Z', 1, null, { outcome: 'help', rollVersion: null }),
+      ],
+      'msisdn',
+      7,
+    );
     expect(lines[0]).toMatch(/cnic hash$/);
     expect(lines[3]).toMatch(/\shelp\s+-\s+-\s*$/);
     expect(lines[4]).toBe('audit: 3 requests in the last 7 days, 2 distinct CNICs');

@@ -39,12 +39,16 @@ export function formatAuditReport(records: readonly AuditRecord[], by: 'cnic' | 
   const lines = [`${'time (UTC)'.padEnd(24)}  ${'operator'.padEnd(10)}  ${'outcome'.padEnd(24)}  ${'roll'.padStart(4)}  ${other} hash`];
   for (const r of records) {
     const hash = by === 'cnic' ? r.msisdnHash : r.cnicHash;
-    lines.push(`${r.at.toISOString().padEnd(24)}  ${r.operator.padEnd(10)}  ${outcomeOf(r).padEnd(24)}  ${String(r.rollVersion ?? '-').padStart(4)}  ${shortHash(hash)}`);
+    lines.push(
+      `${r.at.toISOString().padEnd(24)}  ${r.operator.padEnd(10)}  ${outcomeOf(r).padEnd(24)}  ${String(r.rollVersion ?? '-').padStart(4)}  ${shortHash(hash)}`,
+    );
   }
-  const distinct = new Set(records.flatMap((r) => {
-    const h = by === 'cnic' ? r.msisdnHash : r.cnicHash;
-    return h ? [h.toString('hex')] : [];
-  })).size;
+  const distinct = new Set(
+    records.flatMap((r) => {
+      const h = by === 'cnic' ? r.msisdnHash : r.cnicHash;
+      return h ? [h.toString('hex')] : [];
+    }),
+  ).size;
   const noun = by === 'cnic' ? 'distinct numbers' : 'distinct CNICs';
   lines.push(`audit: ${records.length} requests in the last ${days} days, ${distinct} ${noun}`);
   return lines;

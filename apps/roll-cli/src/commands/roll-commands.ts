@@ -1,6 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { RollVersionAdmin, WARM_DEFAULTS, generateRoll, importRoll, runRollMigrations, warmRollCache, type ImportProgress, type RollVersionInfo, type WarmProgress } from '@parchee/roll';
+import {
+  RollVersionAdmin,
+  WARM_DEFAULTS,
+  generateRoll,
+  importRoll,
+  runRollMigrations,
+  warmRollCache,
+  type ImportProgress,
+  type RollVersionInfo,
+  type WarmProgress,
+} from '@parchee/roll';
 import { connectionConfig, importPepper } from '../cli-config';
 import { registerAuditCommands } from '../audit/audit-commands';
 
@@ -35,9 +45,7 @@ function describe(v: RollVersionInfo): string {
 }
 
 export function buildProgram(): Command {
-  const program = new Command('roll')
-    .description('Manage electoral roll versions: schema, synthetic rolls, import, activation.')
-    .showHelpAfterError();
+  const program = new Command('roll').description('Manage electoral roll versions: schema, synthetic rolls, import, activation.').showHelpAfterError();
 
   program
     .command('migrate')
@@ -58,7 +66,9 @@ export function buildProgram(): Command {
       const started = Date.now();
       const result = await generateRoll({ voters: opts.voters, seed: opts.seed, outDir: opts.out, gzip: opts.gzip });
       const seconds = (Date.now() - started) / 1000;
-      out(`roll: generated ${result.voters} voters, ${result.areas} blocks, ${result.stations} polling stations in ${opts.out} (${Math.round(result.voters / Math.max(seconds, 0.001))} voters/s)`);
+      out(
+        `roll: generated ${result.voters} voters, ${result.areas} blocks, ${result.stations} polling stations in ${opts.out} (${Math.round(result.voters / Math.max(seconds, 0.001))} voters/s)`,
+      );
     });
 
   program
@@ -92,7 +102,12 @@ export function buildProgram(): Command {
           onProgress: (p: ImportProgress) => {
             const rate = Math.round(p.voters / Math.max((Date.now() - started) / 1000, 0.001));
             // Areas and stations are small; the bar tracks the voters file, then stays full while the key is built.
-            const percent = p.phase === 'voters' && p.totalBytes > 0 ? Math.min(99, Math.floor((100 * p.bytesRead) / p.totalBytes)) : p.phase === 'areas' || p.phase === 'stations' ? 0 : 100;
+            const percent =
+              p.phase === 'voters' && p.totalBytes > 0
+                ? Math.min(99, Math.floor((100 * p.bytesRead) / p.totalBytes))
+                : p.phase === 'areas' || p.phase === 'stations'
+                  ? 0
+                  : 100;
             bar.update(percent, { phase: p.phase.padEnd(13), voters: p.voters, rate });
           },
         });

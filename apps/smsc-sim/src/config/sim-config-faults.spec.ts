@@ -72,7 +72,12 @@ describe('simulator configuration: fault plans', () => {
 
   it('reads moRedelivery with both keys optional', () => {
     const config = parseSimConfig(
-      { operators: [{ id: 'jazz', faults: { moRedelivery: { maxWaitMs: 60_000, retryDelayMs: 0 } } }, { id: 'zong', faults: { moRedelivery: {} } }] },
+      {
+        operators: [
+          { id: 'jazz', faults: { moRedelivery: { maxWaitMs: 60_000, retryDelayMs: 0 } } },
+          { id: 'zong', faults: { moRedelivery: {} } },
+        ],
+      },
       {},
     );
     expect(config.operators[0].faults).toEqual({ moRedelivery: { maxWaitMs: 60_000, retryDelayMs: 0 } });

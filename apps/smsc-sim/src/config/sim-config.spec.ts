@@ -44,7 +44,15 @@ describe('simulator configuration', () => {
   });
 
   it('lets a file list its own operators, filling built-in ports and credentials', () => {
-    const config = parseSimConfig({ operators: [{ id: 'telenor', port: 0 }, { id: 'warid', port: 3000, systemId: 'w', password: 'pw' }] }, {});
+    const config = parseSimConfig(
+      {
+        operators: [
+          { id: 'telenor', port: 0 },
+          { id: 'warid', port: 3000, systemId: 'w', password: 'pw' },
+        ],
+      },
+      {},
+    );
     expect(config.operators).toEqual([
       { id: 'telenor', port: 0, systemId: 'parchee-telenor', password: 'tele-sim' },
       { id: 'warid', port: 3000, systemId: 'w', password: 'pw' },

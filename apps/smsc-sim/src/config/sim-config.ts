@@ -82,9 +82,15 @@ const operatorSchema = z
 
 const fileSchema = z
   .object({
-    shortCode: z.string().regex(/^\d{3,8}$/, 'three to eight digits').optional(),
+    shortCode: z
+      .string()
+      .regex(/^\d{3,8}$/, 'three to eight digits')
+      .optional(),
     smppHost: z.string().min(1).optional(),
-    http: z.object({ host: z.string().min(1).optional(), port: int(0, 65535).optional() }).strict().optional(),
+    http: z
+      .object({ host: z.string().min(1).optional(), port: int(0, 65535).optional() })
+      .strict()
+      .optional(),
     moTimeoutMs: int(100, 600_000).optional(),
     mtHistoryLimit: int(1, 1_000_000).optional(),
     concatTimeoutMs: int(100, 3_600_000).optional(),

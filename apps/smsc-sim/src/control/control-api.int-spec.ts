@@ -63,7 +63,17 @@ class FakeControl implements SimulatorControl {
   }
   async runLoad(req: LoadRequest) {
     this.loads.push(req);
-    return { sent: req.count, acked: req.count, replied: req.count, timedOut: 0, refused: {}, failed: {}, durationMs: 1, throughputPerSec: 1, latencyMs: { p50: 1, p95: 1, p99: 1, max: 1 } };
+    return {
+      sent: req.count,
+      acked: req.count,
+      replied: req.count,
+      timedOut: 0,
+      refused: {},
+      failed: {},
+      durationMs: 1,
+      throughputPerSec: 1,
+      latencyMs: { p50: 1, p95: 1, p99: 1, max: 1 },
+    };
   }
 }
 
@@ -94,7 +104,14 @@ describe('control API over HTTP', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       mo: { commandStatus: 0, parts: 1, dataCoding: 0 },
-      mt: expect.objectContaining({ text: 'آپ کا ووٹ', parts: 1, dataCoding: 8, sourceAddr: '8300', destinationAddr: '923001234567', receivedAt: new Date(1_050).toISOString() }),
+      mt: expect.objectContaining({
+        text: 'آپ کا ووٹ',
+        parts: 1,
+        dataCoding: 8,
+        sourceAddr: '8300',
+        destinationAddr: '923001234567',
+        receivedAt: new Date(1_050).toISOString(),
+      }),
       latencyMs: 50,
     });
     expect(control.exchanges).toEqual([{ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 15_000 }]);
@@ -217,15 +234,24 @@ describe('control API over HTTP', () => {
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
       }
-      expect(await answer(await fetch(`${base}/mo`, { method: 'POST' }))).toEqual({ status: 400, body: { error: 'bad-request', issues: ['body is not valid JSON'] } });
+      expect(await answer(await fetch(`${base}/mo`, { method: 'POST' }))).toEqual({
+        status: 400,
+        body: { error: 'bad-request', issues: ['body is not valid JSON'] },
+      });
       expect(await answer(await post('/mo', 'x'.repeat((1 << 20) + 1)))).toEqual({ status: 413, body: { error: 'body-too-large', limitBytes: 1 << 20 } });
       expect((await send('POST', '/operators/jazz/disconnect')).status).toBe(200);
     });
 
     it('names the route of a 404 without its query string, and of a 405 with it', async () => {
       expect(await answer(await fetch(`${base}/nope?x=1`))).toEqual({ status: 404, body: { error: 'not-found', route: 'GET /nope' } });
-      expect(await answer(await send('PATCH', '/operators/zong/faults?x=1', {}))).toEqual({ status: 405, body: { error: 'method-not-allowed', route: 'PATCH /operators/zong/faults?x=1' } });
-      expect(await answer(await send('GET', '/operators/zong/disconnect'))).toEqual({ status: 405, body: { error: 'method-not-allowed', route: 'GET /operators/zong/disconnect' } });
+      expect(await answer(await send('PATCH', '/operators/zong/faults?x=1', {}))).toEqual({
+        status: 405,
+        body: { error: 'method-not-allowed', route: 'PATCH /operators/zong/faults?x=1' },
+      });
+      expect(await answer(await send('GET', '/operators/zong/disconnect'))).toEqual({
+        status: 405,
+        body: { error: 'method-not-allowed', route: 'GET /operators/zong/disconnect' },
+      });
       expect(await answer(await send('PATCH', '/operators/warid/faults', {}))).toEqual({ status: 404, body: { error: 'unknown-operator', operator: 'warid' } });
       expect((await fetch(`${base}/operators/warid/faults`, { method: 'PUT', body: '{not json' })).status).toBe(404);
     });

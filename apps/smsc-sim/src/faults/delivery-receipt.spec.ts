@@ -24,9 +24,21 @@ const doneAt = new Date(Date.UTC(2026, 1, 8, 9, 7, 1));
 
 describe('delivery receipts', () => {
   it('writes the standard receipt text', () => {
-    const text = receiptText({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' }, submittedAt, doneAt });
+    const text = receiptText({
+      sm,
+      messageId: '1a2b3c4d00000001',
+      decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' },
+      submittedAt,
+      doneAt,
+    });
     expect(text).toBe('id:1a2b3c4d00000001 sub:001 dlvrd:001 submit date:2602080905 done date:2602080907 stat:DELIVRD err:000 text:Your polling station');
-    const undelivered = receiptText({ sm, messageId: '0000000000000010', decision: { stat: 'UNDELIV', delayMs: 0, idForm: 'decimal', form: 'standard' }, submittedAt, doneAt });
+    const undelivered = receiptText({
+      sm,
+      messageId: '0000000000000010',
+      decision: { stat: 'UNDELIV', delayMs: 0, idForm: 'decimal', form: 'standard' },
+      submittedAt,
+      doneAt,
+    });
     expect(undelivered).toMatch(/^id:16 sub:001 dlvrd:000 .* stat:UNDELIV err:001 text:/);
   });
 
@@ -40,7 +52,13 @@ describe('delivery receipts', () => {
 
   it('samples the text after a UDH and replaces what is not printable ASCII', () => {
     const sample = (part: Pick<SubmitSm, 'esmClass' | 'dataCoding' | 'shortMessage'>) =>
-      receiptText({ sm: { ...sm, ...part }, messageId: '01', decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' }, submittedAt, doneAt }).split(' text:')[1];
+      receiptText({
+        sm: { ...sm, ...part },
+        messageId: '01',
+        decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' },
+        submittedAt,
+        doneAt,
+      }).split(' text:')[1];
     const udh = Buffer.from([0x05, 0x00, 0x03, 0x01, 0x02, 0x01]);
     expect(sample({ esmClass: EsmClass.UDHI_INDICATOR, dataCoding: 0, shortMessage: Buffer.concat([udh, Buffer.from('part one')]) })).toBe('part one');
     const urdu = Buffer.from('ووٹ 12', 'utf16le').swap16();
@@ -49,7 +67,13 @@ describe('delivery receipts', () => {
   });
 
   it('goes back from the subscriber to the sender as an SMSC delivery receipt with both TLVs', () => {
-    const fields = receiptDeliverSm({ sm, messageId: '1a2b3c4d00000001', decision: { stat: 'EXPIRED', delayMs: 0, idForm: 'decimal', form: 'standard' }, submittedAt, doneAt });
+    const fields = receiptDeliverSm({
+      sm,
+      messageId: '1a2b3c4d00000001',
+      decision: { stat: 'EXPIRED', delayMs: 0, idForm: 'decimal', form: 'standard' },
+      submittedAt,
+      doneAt,
+    });
     expect(fields).toMatchObject({
       sourceAddr: '923001234567',
       sourceAddrTon: 1,

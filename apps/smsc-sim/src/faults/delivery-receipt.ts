@@ -92,9 +92,6 @@ export function receiptDeliverSm(input: ReceiptInput): DeliverSmFields {
     tlvs:
       form === 'esm0-text'
         ? []
-        : [
-            createTlv(TlvTag.receipted_message_id, input.messageId),
-            createTlv(TlvTag.message_state, RECEIPT_MESSAGE_STATE[input.decision.stat]),
-          ],
+        : [createTlv(TlvTag.receipted_message_id, input.messageId), createTlv(TlvTag.message_state, RECEIPT_MESSAGE_STATE[input.decision.stat])],
   };
 }

@@ -55,11 +55,20 @@ export const faultPlanSchema = z
     tpsCap: z.number().positive().max(1_000_000).optional(),
     /** Answer the selected submit_sm with this command_status instead of ESME_ROK; the first rule that hits wins. */
     submitErrors: z
-      .array(z.object({ status: commandStatus, ...selectionShape }).strict().refine(oneSelection, oneSelectionMessage))
+      .array(
+        z
+          .object({ status: commandStatus, ...selectionShape })
+          .strict()
+          .refine(oneSelection, oneSelectionMessage),
+      )
       .max(32)
       .optional(),
     /** Hold the selected submit_sm_resp (whatever its status) this long. */
-    submitDelay: z.object({ ms: int(0, 600_000), ...selectionShape }).strict().refine(oneSelection, oneSelectionMessage).optional(),
+    submitDelay: z
+      .object({ ms: int(0, 600_000), ...selectionShape })
+      .strict()
+      .refine(oneSelection, oneSelectionMessage)
+      .optional(),
     /** Never answer the selected submit_sm. */
     submitNoResponse: selection.optional(),
     /** Drop every bind of the operator when a selected submit_sm arrives (it is not answered). */
@@ -69,7 +78,12 @@ export const faultPlanSchema = z
       .object({
         /** Outcomes other than DELIVRD; the first rule that hits wins, DELIVRD otherwise. */
         outcomes: z
-          .array(z.object({ stat: z.enum(RECEIPT_STATS), ...selectionShape }).strict().refine(oneSelection, oneSelectionMessage))
+          .array(
+            z
+              .object({ stat: z.enum(RECEIPT_STATS), ...selectionShape })
+              .strict()
+              .refine(oneSelection, oneSelectionMessage),
+          )
           .max(8)
           .optional(),
         /** After the submit_sm_resp: "immediate" (default), a number of ms, or "late" (lateMs). */

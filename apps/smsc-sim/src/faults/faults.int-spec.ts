@@ -1,4 +1,15 @@
-import { CommandStatus, EsmeClient, getTlvNumber, getTlvString, MessageState, SmppCommandError, SmppError, TlvTag, type BindType, type DeliverSm } from '@parchee/smpp';
+import {
+  CommandStatus,
+  EsmeClient,
+  getTlvNumber,
+  getTlvString,
+  MessageState,
+  SmppCommandError,
+  SmppError,
+  TlvTag,
+  type BindType,
+  type DeliverSm,
+} from '@parchee/smpp';
 import type { Logger } from '@parchee/observability';
 import { parseSimConfig } from '../config/sim-config';
 import type { LoadReport } from '../load/load-runner';
@@ -69,7 +80,11 @@ describe('smsc-sim faults against a real EsmeClient', () => {
     await sim?.stop();
   });
 
-  async function bind(op: Op, bindType: BindType, extra: { responseTimeoutMs?: number; onDeliverSm?: (pdu: DeliverSm) => Promise<number> } = {}): Promise<EsmeClient> {
+  async function bind(
+    op: Op,
+    bindType: BindType,
+    extra: { responseTimeoutMs?: number; onDeliverSm?: (pdu: DeliverSm) => Promise<number> } = {},
+  ): Promise<EsmeClient> {
     const client = new EsmeClient({
       host: '127.0.0.1',
       port: sim.smppPorts[op],
@@ -89,7 +104,11 @@ describe('smsc-sim faults against a real EsmeClient', () => {
   }
 
   const http = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as T };
   };
   const putFaults = async (op: Op, plan: unknown): Promise<void> => {
@@ -102,7 +121,12 @@ describe('smsc-sim faults against a real EsmeClient', () => {
 
   it('answers the scripted submit_sm with ESME_RTHROTTLED (retriable) or a permanent error', async () => {
     const client = await bind('thr', 'transmitter');
-    await putFaults('thr', { submitErrors: [{ status: 'ESME_RTHROTTLED', every: 2 }, { status: 'ESME_RINVDSTADR', every: 3 }] });
+    await putFaults('thr', {
+      submitErrors: [
+        { status: 'ESME_RTHROTTLED', every: 2 },
+        { status: 'ESME_RINVDSTADR', every: 3 },
+      ],
+    });
 
     const first = await submit(client);
     expect(first.messageId).toMatch(/^[0-9a-f]{16}$/);
@@ -180,7 +204,12 @@ describe('smsc-sim faults against a real EsmeClient', () => {
     });
     expect(nacks.map((n) => n.obj['status']).sort()).toEqual(['ESME_RINVCMDID', 'ESME_RINVCMDLEN', 'ESME_RINVCMDLEN']);
 
-    const mo = await http<{ mo: { commandStatus: number }; mt: { text: string } }>('POST', '/mo', { operator: 'junk', msisdn: MO_MSISDN, text: 'HELP', timeoutMs: 5_000 });
+    const mo = await http<{ mo: { commandStatus: number }; mt: { text: string } }>('POST', '/mo', {
+      operator: 'junk',
+      msisdn: MO_MSISDN,
+      text: 'HELP',
+      timeoutMs: 5_000,
+    });
     expect(mo.status).toBe(200);
     expect(mo.body.mo.commandStatus).toBe(0);
     expect(mo.body.mt.text).toBe('pong');
@@ -266,14 +295,20 @@ describe('smsc-sim faults against a real EsmeClient', () => {
     });
     // Each MO's reply goes to its own MSISDN, so submit_sm order follows MO order with concurrency 1.
     await putFaults('load', { submitErrors: [{ status: 'ESME_RMSGQFUL', every: 2 }] });
-    const { body: report } = await http<LoadReport>('POST', '/load', { count: 6, concurrency: 1, operators: ['load'], texts: ['HELP', 'REFUSE'], timeoutMs: 500 });
+    const { body: report } = await http<LoadReport>('POST', '/load', {
+      count: 6,
+      concurrency: 1,
+      operators: ['load'],
+      texts: ['HELP', 'REFUSE'],
+      timeoutMs: 500,
+    });
     expect(report).toMatchObject({ sent: 6, acked: 3, replied: 2, timedOut: 1, refused: { ESME_RX_T_APPN: 3 }, failed: {} });
 
     const { body: unbound } = await http<LoadReport>('POST', '/load', { count: 2, concurrency: 2, operators: ['idle'], texts: ['HELP'], timeoutMs: 500 });
     expect(unbound).toMatchObject({ sent: 2, acked: 0, replied: 0, refused: {}, failed: { NO_RECEIVER_BIND: 2 } });
   });
 
-  it('shapes the receipt deliver_sm as the plan\'s form says: esm_class, text and TLVs', async () => {
+  it("shapes the receipt deliver_sm as the plan's form says: esm_class, text and TLVs", async () => {
     const receipts: DeliverSm[] = [];
     let wake: () => void = () => undefined;
     await bind('form', 'receiver', {
@@ -351,7 +386,9 @@ describe('smsc-sim faults against a real EsmeClient', () => {
       const received = await service('qwait', () => CommandStatus.ESME_ROK);
       const { status, body } = await mo;
       expect({ status, text: body.mt?.text }).toEqual({ status: 200, text: 're HELP' });
-      expect(received.map(moOf)).toEqual([{ sourceAddr: MO_MSISDN, destinationAddr: '8300', esmClass: 0, dataCoding: 0, text: 'HELP', bytes: Buffer.from('HELP').toString('hex') }]);
+      expect(received.map(moOf)).toEqual([
+        { sourceAddr: MO_MSISDN, destinationAddr: '8300', esmClass: 0, dataCoding: 0, text: 'HELP', bytes: Buffer.from('HELP').toString('hex') },
+      ]);
       expect(await stats('qwait')).toMatchObject({ mosWaitingForBind: 0, mosWaitedForBind: 1, mosSent: 1, mosAcked: 1, mosRedelivered: 0 });
     });
 

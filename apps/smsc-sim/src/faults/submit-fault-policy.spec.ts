@@ -20,7 +20,12 @@ describe('SubmitFaultPolicy', () => {
   });
 
   it('refuses every Nth submit_sm with the status given by name or number', () => {
-    const policy = new SubmitFaultPolicy({ submitErrors: [{ status: 'ESME_RTHROTTLED', every: 2 }, { status: 0x0b, every: 3 }] });
+    const policy = new SubmitFaultPolicy({
+      submitErrors: [
+        { status: 'ESME_RTHROTTLED', every: 2 },
+        { status: 0x0b, every: 3 },
+      ],
+    });
     const ds = decisions(policy, 6);
     expect(ds.map((d) => (d.kind === 'refused' ? d.status : d.kind))).toEqual([
       'accepted',
@@ -72,7 +77,14 @@ describe('SubmitFaultPolicy', () => {
   });
 
   it('mixes receipt outcomes every Nth, DELIVRD otherwise, and honours "failure only"', () => {
-    const policy = new SubmitFaultPolicy({ deliveryReceipts: { outcomes: [{ stat: 'UNDELIV', every: 2 }, { stat: 'EXPIRED', every: 3 }] } });
+    const policy = new SubmitFaultPolicy({
+      deliveryReceipts: {
+        outcomes: [
+          { stat: 'UNDELIV', every: 2 },
+          { stat: 'EXPIRED', every: 3 },
+        ],
+      },
+    });
     const stats = Array.from({ length: 6 }, () => policy.decideReceipt(RegisteredDelivery.SUCCESS_OR_FAILURE)?.stat);
     expect(stats).toEqual(['DELIVRD', 'UNDELIV', 'EXPIRED', 'UNDELIV', 'DELIVRD', 'UNDELIV']);
 

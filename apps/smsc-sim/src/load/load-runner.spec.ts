@@ -13,13 +13,10 @@ function replied(req: MoExchangeRequest, latencyMs: number): MoExchangeOutcome {
 describe('runLoad', () => {
   it('sends count MOs over the operators and texts in turn from distinct MSISDNs', async () => {
     const seen: MoExchangeRequest[] = [];
-    const report = await runLoad(
-      { count: 6, concurrency: 2, operators: ['jazz', 'zong'], texts: ['a', 'b', 'c'], timeoutMs: 1_000 },
-      async (req) => {
-        seen.push(req);
-        return replied(req, 10);
-      },
-    );
+    const report = await runLoad({ count: 6, concurrency: 2, operators: ['jazz', 'zong'], texts: ['a', 'b', 'c'], timeoutMs: 1_000 }, async (req) => {
+      seen.push(req);
+      return replied(req, 10);
+    });
     expect(report).toMatchObject({ sent: 6, acked: 6, replied: 6, timedOut: 0 });
     expect(seen.map((r) => r.operator)).toEqual(['jazz', 'zong', 'jazz', 'zong', 'jazz', 'zong']);
     expect(seen.map((r) => r.text)).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
@@ -66,10 +63,14 @@ describe('runLoad', () => {
     let t = 1_000;
     const sentAt: number[] = [];
     const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
-    await runLoad({ count: 5, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, ratePerSec: 4 }, async (req) => {
-      sentAt.push(t);
-      return replied(req, 1);
-    }, clock);
+    await runLoad(
+      { count: 5, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, ratePerSec: 4 },
+      async (req) => {
+        sentAt.push(t);
+        return replied(req, 1);
+      },
+      clock,
+    );
     expect(sentAt).toEqual([1_000, 1_250, 1_500, 1_750, 2_000]);
   });
 
@@ -77,21 +78,29 @@ describe('runLoad', () => {
     let t = 0;
     const sentAt: number[] = [];
     const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
-    await runLoad({ count: 3, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, ratePerSec: 4 }, async (req) => {
-      sentAt.push(t);
-      t += 400;
-      return replied(req, 400);
-    }, clock);
+    await runLoad(
+      { count: 3, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, ratePerSec: 4 },
+      async (req) => {
+        sentAt.push(t);
+        t += 400;
+        return replied(req, 400);
+      },
+      clock,
+    );
     expect(sentAt).toEqual([0, 400, 800]);
   });
 
   it('computes throughput from the run duration', async () => {
     let t = 0;
     const clock = { now: () => t };
-    const report = await runLoad({ count: 10, concurrency: 10, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000 }, async (req) => {
-      t += 50;
-      return replied(req, 5);
-    }, clock);
+    const report = await runLoad(
+      { count: 10, concurrency: 10, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000 },
+      async (req) => {
+        t += 50;
+        return replied(req, 5);
+      },
+      clock,
+    );
     expect(report.durationMs).toBe(500);
     expect(report.throughputPerSec).toBe(20);
   });

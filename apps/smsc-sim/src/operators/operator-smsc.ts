@@ -205,10 +205,7 @@ export class OperatorSmsc implements MoRoute {
       if (i >= 0) this.receivers.splice(i, 1);
       this.logger.info({ bindType: session.bindType, remoteAddress: session.remoteAddress }, 'ESME session closed');
     });
-    this.logger.info(
-      { bindType: session.bindType, systemId: session.systemId, remoteAddress: session.remoteAddress },
-      'ESME bound',
-    );
+    this.logger.info({ bindType: session.bindType, systemId: session.systemId, remoteAddress: session.remoteAddress }, 'ESME bound');
   }
 
   private answerSubmitSm(session: ServerSession, pdu: SubmitSm): Promise<SubmitSmResult> {

@@ -19,7 +19,11 @@ function serviceSession(recorder: MtRecorder, clock: FakeClock, opts: { replyBef
         clock.t += 40;
         const { dataCoding, segments } = segmentForSms(`reply to ${f.shortMessage.toString('latin1')}`, { reference: 1 });
         for (const s of segments) {
-          recorder.record('jazz', { sourceAddr: '8300', destinationAddr: f.sourceAddr, dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs }, 'id');
+          recorder.record(
+            'jazz',
+            { sourceAddr: '8300', destinationAddr: f.sourceAddr, dataCoding, esmClass: s.esmClass, shortMessage: s.shortMessage, tlvs: s.tlvs },
+            'id',
+          );
         }
       };
       if (opts.replyBeforeAck) reply();
@@ -117,7 +121,7 @@ describe('MoExchange', () => {
     expect(stats.of('jazz')).toMatchObject({ mosWaitedForBind: 1, mosWaitingForBind: 0, mosAcked: 1 });
   });
 
-  it('stops an MO waiting for a bind at the exchange timeout, before the plan\'s maxWaitMs', async () => {
+  it("stops an MO waiting for a bind at the exchange timeout, before the plan's maxWaitMs", async () => {
     const { route } = queuedRoute();
     await expect(exchangeOn(route).run({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 20 })).rejects.toMatchObject({
       code: 'NO_RECEIVER_BIND',

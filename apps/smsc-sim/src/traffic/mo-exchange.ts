@@ -12,9 +12,7 @@ export interface MoExchangeRequest {
   timeoutMs: number;
 }
 
-export type MoExchangeOutcome =
-  | { kind: 'replied'; mo: MoAck; mt: RecordedMt; latencyMs: number }
-  | { kind: 'timeout'; mo: MoAck };
+export type MoExchangeOutcome = { kind: 'replied'; mo: MoAck; mt: RecordedMt; latencyMs: number } | { kind: 'timeout'; mo: MoAck };
 
 /**
  * One round trip as a subscriber sees it: the MO goes out and the reply is the next complete MT

@@ -334,7 +334,7 @@ describe('MoInjector with moRedelivery', () => {
     expect(stats.of('jazz')).toMatchObject({ mosRedelivered: 9, mosRefused: { ESME_RMSGQFUL: 1 } });
   });
 
-  it('stops at the caller\'s timeoutMs when it comes before maxWaitMs', async () => {
+  it("stops at the caller's timeoutMs when it comes before maxWaitMs", async () => {
     const { injector } = setup([], plan);
     const pending = injector.inject('jazz', '923001234567', 'HELP', { timeoutMs: 500 });
     const outcome = expect(pending).rejects.toMatchObject({ code: 'NO_RECEIVER_BIND' });

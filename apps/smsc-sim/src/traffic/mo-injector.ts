@@ -100,10 +100,7 @@ interface PreparedMo {
 }
 
 /** How one pass over the parts ended; `part` is the index of the part that failed. */
-type Attempt =
-  | { kind: 'acked' }
-  | { kind: 'refused'; part: number; status: number }
-  | { kind: 'no-answer'; part: number; error: Error };
+type Attempt = { kind: 'acked' } | { kind: 'refused'; part: number; status: number } | { kind: 'no-answer'; part: number; error: Error };
 
 type FailedAttempt = Exclude<Attempt, { kind: 'acked' }>;
 

@@ -109,9 +109,17 @@ describe('MtRecorder', () => {
   });
 
   it('records a binary or malformed MT as undecodable instead of failing', () => {
-    const binary = recorder.record('jazz', { sourceAddr: '8300', destinationAddr: '923001234567', dataCoding: 4, esmClass: 0, shortMessage: Buffer.from([1, 2]), tlvs: [] }, 'b');
+    const binary = recorder.record(
+      'jazz',
+      { sourceAddr: '8300', destinationAddr: '923001234567', dataCoding: 4, esmClass: 0, shortMessage: Buffer.from([1, 2]), tlvs: [] },
+      'b',
+    );
     expect(binary).toMatchObject({ text: '', error: 'BINARY_DATA_CODING' });
-    const badUdh = recorder.record('jazz', { sourceAddr: '8300', destinationAddr: '923001234567', dataCoding: 8, esmClass: 0x40, shortMessage: Buffer.from([9, 0]), tlvs: [] }, 'u');
+    const badUdh = recorder.record(
+      'jazz',
+      { sourceAddr: '8300', destinationAddr: '923001234567', dataCoding: 8, esmClass: 0x40, shortMessage: Buffer.from([9, 0]), tlvs: [] },
+      'u',
+    );
     expect(badUdh).toMatchObject({ error: 'MALFORMED_UDH' });
     expect(stats.of('jazz').mtUndecodable).toBe(2);
   });

@@ -59,8 +59,12 @@ describe('readConfig', () => {
 
     it('refuses a next pepper equal to the current one, or too short, or unreadable', () => {
       expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT: pepper })).toThrow(/must differ/);
-      expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT: 'short' })).toThrow(/PARCHEE_PEPPER_NEXT.*at least 16 bytes/s);
-      expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT_FILE: '/nonexistent/next' })).toThrow(/cannot read \/nonexistent\/next/);
+      expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT: 'short' })).toThrow(
+        /PARCHEE_PEPPER_NEXT.*at least 16 bytes/s,
+      );
+      expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT_FILE: '/nonexistent/next' })).toThrow(
+        /cannot read \/nonexistent\/next/,
+      );
     });
   });
 });

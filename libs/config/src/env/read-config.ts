@@ -10,10 +10,7 @@ export type Fragment<T> = z.ZodType<T, Env>;
  * Reads every fragment and throws one ConfigError naming each bad variable, so an operator
  * fixes the deployment in one go instead of one crash per key.
  */
-export function readConfig<F extends Record<string, Fragment<unknown>>>(
-  fragments: F,
-  env: Env = process.env,
-): { [K in keyof F]: z.output<F[K]> } {
+export function readConfig<F extends Record<string, Fragment<unknown>>>(fragments: F, env: Env = process.env): { [K in keyof F]: z.output<F[K]> } {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(fragments)) {

@@ -15,7 +15,9 @@ export const kafkaConfig = z
     KAFKA_SESSION_TIMEOUT_MS: intVar(30_000, 6_000, 300_000),
   })
   .transform((e) => ({
-    brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: e.KAFKA_BROKERS.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     clientId: e.KAFKA_CLIENT_ID,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
   }))
@@ -77,7 +79,8 @@ export const pepperConfig = z
     const pepper = secretVar(e, 'PARCHEE_PEPPER', ctx);
     const next = secretVar(e, 'PARCHEE_PEPPER_NEXT', ctx);
     if (!pepper) {
-      if (!e.PARCHEE_PEPPER_FILE) ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER'], message: 'set PARCHEE_PEPPER or PARCHEE_PEPPER_FILE (a secret of at least 16 bytes)' });
+      if (!e.PARCHEE_PEPPER_FILE)
+        ctx.addIssue({ code: 'custom', path: ['PARCHEE_PEPPER'], message: 'set PARCHEE_PEPPER or PARCHEE_PEPPER_FILE (a secret of at least 16 bytes)' });
       return z.NEVER;
     }
     if (Buffer.byteLength(pepper) < 16) {
@@ -94,7 +97,7 @@ export const pepperConfig = z
         return z.NEVER;
       }
     }
-    if ((e.PARCHEE_PEPPER_NEXT_FILE && next === undefined)) return z.NEVER;
+    if (e.PARCHEE_PEPPER_NEXT_FILE && next === undefined) return z.NEVER;
     return next === undefined ? { pepper } : { pepper, next };
   });
 

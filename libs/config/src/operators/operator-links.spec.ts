@@ -90,7 +90,9 @@ describe('loadOperatorLinks link modes', () => {
 
   it('names each allowlist entry that is not an address or CIDR range', () => {
     const path = file(serverLink.replace('203.0.113.7', '203.0.113.300').replace('198.51.100.0/24', '198.51.100.0/33'));
-    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(/operators\.0\.allowedIps: "203\.0\.113\.300" is not[\s\S]*prefix length must be 0-32/);
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(
+      /operators\.0\.allowedIps: "203\.0\.113\.300" is not[\s\S]*prefix length must be 0-32/,
+    );
   });
 
   it('refuses a server link without an allowlist', () => {
@@ -99,8 +101,12 @@ describe('loadOperatorLinks link modes', () => {
   });
 
   it('refuses client-only fields on a server link and an unknown mode', () => {
-    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('mode: server', 'mode: server\n    host: 10.0.0.1')), ACME_PW: 'x' })).toThrow(/host/);
-    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('mode: server', 'mode: both')), ACME_PW: 'x' })).toThrow(/mode must be client or server/);
+    expect(() =>
+      loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('mode: server', 'mode: server\n    host: 10.0.0.1')), ACME_PW: 'x' }),
+    ).toThrow(/host/);
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('mode: server', 'mode: both')), ACME_PW: 'x' })).toThrow(
+      /mode must be client or server/,
+    );
   });
 
   it('refuses a TLS certificate without its key', () => {
@@ -114,7 +120,9 @@ describe('loadOperatorLinks link modes', () => {
   });
 
   it('refuses the same port for ingress and egress, and two server links on one port', () => {
-    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('egressPort: 3776', 'egressPort: 3775')), ACME_PW: 'x' })).toThrow(/listen\.egressPort: ingressPort and egressPort must differ/);
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(serverLink.replace('egressPort: 3776', 'egressPort: 3775')), ACME_PW: 'x' })).toThrow(
+      /listen\.egressPort: ingressPort and egressPort must differ/,
+    );
     const twice = `${serverLink}  - id: other\n    mode: server\n    systemId: other\n    passwordEnv: ACME_PW\n    listen: { ingressPort: 3776, egressPort: 3777 }\n    allowedIps: [10.0.0.1]\n`;
     expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(twice), ACME_PW: 'x' })).toThrow(/same port/);
   });

@@ -100,7 +100,10 @@ const operatorLinkSchema = z
 const operatorFileSchema = z
   .object({
     /** The short code citizens write to. */
-    shortCode: z.string().regex(/^\d{3,8}$/).default('8300'),
+    shortCode: z
+      .string()
+      .regex(/^\d{3,8}$/)
+      .default('8300'),
     operators: z.array(operatorLinkSchema).min(1),
   })
   .strict()

@@ -65,7 +65,9 @@ describe('message codec', () => {
     ['one neighbourhood mark', { hashes: { k: HASH }, near: [HASH] }],
     ['a clear CNIC as a neighbourhood mark', { hashes: { k: HASH }, near: [HASH, '35202-1234567-1'] }],
   ])('rejects a lookup whose CNIC is not pseudonymised: %s', (_what, cnic) => {
-    expect(() => decodeMo(JSON.stringify({ ...mo, request: { kind: 'lookup', lang: 'ur', cnic } }))).toThrow(expect.objectContaining({ code: 'MALFORMED_MESSAGE' }));
+    expect(() => decodeMo(JSON.stringify({ ...mo, request: { kind: 'lookup', lang: 'ur', cnic } }))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_MESSAGE' }),
+    );
   });
 
   it('rejects an unknown request kind and an unknown invalid reason', () => {

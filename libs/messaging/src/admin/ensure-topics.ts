@@ -38,7 +38,11 @@ export async function ensureTopics(
     for (const spec of specs) {
       const topic = metadata.topics.find((t) => t.name === spec.name);
       if (!topic || topic.partitions.length < spec.partitions) {
-        throw new MessagingError('TOPIC_SETUP_FAILED', `topic ${spec.name} has ${topic?.partitions.length ?? 0} partitions, expected ${spec.partitions}`, false);
+        throw new MessagingError(
+          'TOPIC_SETUP_FAILED',
+          `topic ${spec.name} has ${topic?.partitions.length ?? 0} partitions, expected ${spec.partitions}`,
+          false,
+        );
       }
     }
     return { created: missing.map((s) => s.name) };

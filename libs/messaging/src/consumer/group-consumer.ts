@@ -57,7 +57,10 @@ export class GroupConsumer {
 
   private readonly heartbeatIntervalMs: number;
 
-  constructor(kafka: Kafka, private readonly options: GroupConsumerOptions) {
+  constructor(
+    kafka: Kafka,
+    private readonly options: GroupConsumerOptions,
+  ) {
     this.logger = options.logger ?? silentLogger;
     this.heartbeatIntervalMs = Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3));
     this.consumer = kafka.consumer({
@@ -126,7 +129,10 @@ export class GroupConsumer {
     } catch (err) {
       const lost = membershipLost(err);
       if (!lost) throw err;
-      this.logger.warn({ group: this.options.groupId, err: lost.message }, 'commit refused: the member lost its partitions; rejoining, the batch will be read again');
+      this.logger.warn(
+        { group: this.options.groupId, err: lost.message },
+        'commit refused: the member lost its partitions; rejoining, the batch will be read again',
+      );
       throw lost;
     }
   }

@@ -107,9 +107,7 @@ describe('Kafka messaging against the real broker', () => {
     const publisher = new BatchingPublisher(kafka, { lingerMs: 5 });
     await publisher.connect();
     try {
-      await Promise.all(
-        Array.from({ length: 50 }, (_, i) => publisher.publish([{ topic, key: `k${i % 7}`, value: Buffer.from(`m${i}`) }])),
-      );
+      await Promise.all(Array.from({ length: 50 }, (_, i) => publisher.publish([{ topic, key: `k${i % 7}`, value: Buffer.from(`m${i}`) }])));
     } finally {
       await publisher.close();
     }
@@ -213,7 +211,11 @@ describe('Kafka messaging against the real broker', () => {
     const processor = new TransactionalProcessor(kafka, { groupId, topic: input, transactionalIdPrefix: `tx-big-${randomUUID()}`, concurrency: 1 });
     // 40 outputs of 64 KiB under one key: 2.5 MiB for one partition, over the 1 MiB message.max.bytes.
     await processor.start(async (batch) => {
-      const out = batch.records.map((r) => ({ topic: output, key: 'one-key', value: Buffer.concat([Buffer.from(`${r.value!.toString()}:`), Buffer.alloc(64 * 1024, 120)]) }));
+      const out = batch.records.map((r) => ({
+        topic: output,
+        key: 'one-key',
+        value: Buffer.concat([Buffer.from(`${r.value!.toString()}:`), Buffer.alloc(64 * 1024, 120)]),
+      }));
       processed += batch.records.length;
       if (processed >= 40) resolveDone();
       return { records: out };
@@ -241,7 +243,9 @@ describe('Kafka messaging against the real broker', () => {
     // a time. (A fetch returns whole record batches, and a partition whose next one is over its
     // byte bound is left out of the fetch unless it comes first.)
     for (let wave = 0; wave < 30; wave++) {
-      await publisher.publish(Array.from({ length: 100 }, (_, j) => wave * 100 + j).map((i) => ({ topic: input, key: `k${i}`, value: Buffer.from(String(i)) })));
+      await publisher.publish(
+        Array.from({ length: 100 }, (_, j) => wave * 100 + j).map((i) => ({ topic: input, key: `k${i}`, value: Buffer.from(String(i)) })),
+      );
     }
     await publisher.close();
 

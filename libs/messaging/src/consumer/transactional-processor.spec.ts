@@ -71,7 +71,11 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
   } as unknown as Kafka;
   const payload = (partition: number, offsets: string[], stale = () => false) =>
     ({
-      batch: { topic: 'in', partition, messages: offsets.map((offset) => ({ offset, key: null, value: Buffer.from(`${partition}:${offset}`), timestamp: '0' })) },
+      batch: {
+        topic: 'in',
+        partition,
+        messages: offsets.map((offset) => ({ offset, key: null, value: Buffer.from(`${partition}:${offset}`), timestamp: '0' })),
+      },
       resolveOffset: (offset: string) => void resolved.push({ partition, offset }),
       heartbeat: async () => undefined,
       isRunning: () => true,
@@ -105,7 +109,8 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
  */
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
-const repliesTo = (batch: { records: Array<{ value: Buffer | null }> }) => batch.records.map((r) => ({ topic: 'out', key: 'k', value: r.value ?? Buffer.alloc(0) }));
+const repliesTo = (batch: { records: Array<{ value: Buffer | null }> }) =>
+  batch.records.map((r) => ({ topic: 'out', key: 'k', value: r.value ?? Buffer.alloc(0) }));
 const echo = async (batch: { records: Array<{ value: Buffer | null }> }) => ({ records: repliesTo(batch) });
 const outputsOf = (tx: FakeTransaction) => tx.sent.flatMap((chunk) => chunk.flatMap((t) => t.messages.map((m) => String(m.value))));
 
@@ -151,7 +156,13 @@ describe('TransactionalProcessor', () => {
   it('commits the batches that finish while a transaction is in flight together, in the next transaction, with one sendOffsets', async () => {
     const fake = fakeKafka();
     const outcomes: TransactionOutcome[] = [];
-    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4, onTransaction: (t) => outcomes.push(t) });
+    const processor = new TransactionalProcessor(fake.kafka, {
+      groupId: 'g',
+      topic: 'in',
+      transactionalIdPrefix: 'p',
+      concurrency: 4,
+      onTransaction: (t) => outcomes.push(t),
+    });
     await processor.start(echo);
 
     fake.hold();
@@ -183,7 +194,14 @@ describe('TransactionalProcessor', () => {
       ],
     ]);
     expect(t2.state).toBe('committed');
-    expect(fake.resolved).toEqual(expect.arrayContaining([{ partition: 0, offset: '11' }, { partition: 1, offset: '5' }, { partition: 2, offset: '9' }, { partition: 3, offset: '0' }]));
+    expect(fake.resolved).toEqual(
+      expect.arrayContaining([
+        { partition: 0, offset: '11' },
+        { partition: 1, offset: '5' },
+        { partition: 2, offset: '9' },
+        { partition: 3, offset: '0' },
+      ]),
+    );
     expect(outcomes.map((o) => [o.committed, o.batches, o.records])).toEqual([
       [true, 1, 2],
       [true, 3, 5],
@@ -260,7 +278,13 @@ describe('TransactionalProcessor', () => {
         { topic: 'other', partition: 0, lastOffset: '1' },
       ]),
     ).toEqual([
-      { topic: 'in', partitions: [{ partition: 0, offset: '20' }, { partition: 1, offset: '5' }] },
+      {
+        topic: 'in',
+        partitions: [
+          { partition: 0, offset: '20' },
+          { partition: 1, offset: '5' },
+        ],
+      },
       { topic: 'other', partitions: [{ partition: 0, offset: '2' }] },
     ]);
   });

@@ -104,7 +104,10 @@ export class TransactionalProcessor {
   private pending: PendingBatch[] = [];
   private inFlight = false;
 
-  constructor(private readonly kafka: Kafka, private readonly options: TransactionalProcessorOptions) {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: TransactionalProcessorOptions,
+  ) {
     this.logger = options.logger ?? silentLogger;
     // Slot 0's id from when every partition slot had its own producer: a replica restarted on
     // this version still fences the transaction its predecessor left open there.
@@ -203,7 +206,8 @@ export class TransactionalProcessor {
       if (this.broken) await this.renew();
       await this.commit(live);
     } catch (err) {
-      const failure = err instanceof MessagingError ? err : new MessagingError('TRANSACTION_FAILED', `transaction failed: ${(err as Error).message}`, true, err);
+      const failure =
+        err instanceof MessagingError ? err : new MessagingError('TRANSACTION_FAILED', `transaction failed: ${(err as Error).message}`, true, err);
       for (const b of live) b.reject(failure);
       this.failFollowers(live, failure);
       this.options.onTransaction?.({ committed: false, batches: live.length, records, durationMs: Date.now() - started });
@@ -296,7 +300,10 @@ export class TransactionalProcessor {
     } catch (err) {
       await transaction.abort().catch((abortErr: Error) => {
         // The producer's state machine now stays in ABORTING and refuses every new transaction.
-        this.logger.warn({ err: abortErr.message, transactionalId: this.transactionalId }, 'transaction abort failed; the producer is renewed before its next transaction');
+        this.logger.warn(
+          { err: abortErr.message, transactionalId: this.transactionalId },
+          'transaction abort failed; the producer is renewed before its next transaction',
+        );
       });
       // Renewed after any failed transaction, not only a failed abort: kafkajs 2.2.4 winds back
       // the sequence numbers of every partition of a produce request that failed in part, even
@@ -311,7 +318,9 @@ export class TransactionalProcessor {
 }
 
 /** One offset per partition, the next to read after the group's last batch of it. */
-export function offsetsOf(group: ReadonlyArray<{ topic: string; partition: number; lastOffset: string }>): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
+export function offsetsOf(
+  group: ReadonlyArray<{ topic: string; partition: number; lastOffset: string }>,
+): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
   const byTopic = new Map<string, Map<number, bigint>>();
   for (const b of group) {
     let partitions = byTopic.get(b.topic);

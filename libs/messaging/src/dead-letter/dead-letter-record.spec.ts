@@ -10,7 +10,14 @@ describe('deadLetterRecord', () => {
     expect(record.topic).toBe(Topics.DEAD_LETTER);
     expect(record.key).toBe('k1');
     const letter = decodeDeadLetter(record.value);
-    expect(letter).toMatchObject({ service: 'lookup', code: 'MALFORMED_MESSAGE', sourceTopic: Topics.MO, sourcePartition: 4, sourceOffset: '1234', failedAt: 99 });
+    expect(letter).toMatchObject({
+      service: 'lookup',
+      code: 'MALFORMED_MESSAGE',
+      sourceTopic: Topics.MO,
+      sourcePartition: 4,
+      sourceOffset: '1234',
+      failedAt: 99,
+    });
     expect(Buffer.from(letter.payload, 'base64').toString()).toBe('not json');
   });
 

@@ -85,7 +85,12 @@ describe('KafkaBatchTransport: Parchee consumers as a Nest microservice', () => 
           kafkaIntake('plain', recording(new BatchConsumer(kafka, { groupId: plainGroup, topics: [inTopic], sessionTimeoutMs: 6000 }))),
           kafkaIntake(
             'transactional',
-            new TransactionalProcessor(kafka, { groupId: `nest-tx-${randomUUID()}`, topic: txTopic, transactionalIdPrefix: `nest-tx-${randomUUID()}`, sessionTimeoutMs: 6000 }),
+            new TransactionalProcessor(kafka, {
+              groupId: `nest-tx-${randomUUID()}`,
+              topic: txTopic,
+              transactionalIdPrefix: `nest-tx-${randomUUID()}`,
+              sessionTimeoutMs: 6000,
+            }),
           ),
         ]),
       },

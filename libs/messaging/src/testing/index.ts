@@ -20,7 +20,12 @@ export async function freshTopic(prefix: string, partitions = 3): Promise<string
 }
 
 /** Reads committed records from a topic until `count` have arrived or the deadline passes. */
-export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000): Promise<Array<{ key: string | null; value: string; partition: number }>> {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<Array<{ key: string | null; value: string; partition: number }>> {
   const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}`, readUncommitted: false });
   const seen: Array<{ key: string | null; value: string; partition: number }> = [];
   await consumer.connect();

@@ -10,7 +10,12 @@ describe('HealthRegistry', () => {
 
   it('counts a check that throws as not ready instead of failing the probe', async () => {
     const health = new HealthRegistry();
-    health.register({ name: 'postgres', check: async () => { throw new Error('down'); } });
+    health.register({
+      name: 'postgres',
+      check: async () => {
+        throw new Error('down');
+      },
+    });
     expect((await health.report()).checks.postgres).toBe(false);
   });
 

@@ -20,9 +20,7 @@ export class HealthRegistry {
   }
 
   async report(): Promise<HealthReport> {
-    const entries = await Promise.all(
-      this.checks.map(async (c) => [c.name, await this.bounded(c)] as const),
-    );
+    const entries = await Promise.all(this.checks.map(async (c) => [c.name, await this.bounded(c)] as const));
     const checks = Object.fromEntries(entries);
     return { ready: entries.every(([, ok]) => ok), checks };
   }

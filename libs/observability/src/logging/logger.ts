@@ -21,8 +21,20 @@ export interface LoggerOptions {
  * line of defence: code should log the masked or hashed form in the first place.
  */
 const REDACT_PATHS = [
-  'msisdn', '*.msisdn', 'cnic', '*.cnic', 'text', '*.text', 'shortMessage', '*.shortMessage',
-  'sourceAddr', '*.sourceAddr', 'destinationAddr', '*.destinationAddr', 'password', '*.password',
+  'msisdn',
+  '*.msisdn',
+  'cnic',
+  '*.cnic',
+  'text',
+  '*.text',
+  'shortMessage',
+  '*.shortMessage',
+  'sourceAddr',
+  '*.sourceAddr',
+  'destinationAddr',
+  '*.destinationAddr',
+  'password',
+  '*.password',
 ];
 
 export function createLogger(options: LoggerOptions): Logger {

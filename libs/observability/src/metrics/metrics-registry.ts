@@ -28,7 +28,13 @@ export class MetricsRegistry {
       help,
       labelNames,
       registers: [this.registry],
-      ...(collect ? { collect(this: Gauge<L>) { return collect(this); } } : {}),
+      ...(collect
+        ? {
+            collect(this: Gauge<L>) {
+              return collect(this);
+            },
+          }
+        : {}),
     });
   }
 

@@ -18,7 +18,5 @@ export function maskMsisdn(value: string): string {
 
 /** Masks every run of 13 digits (with or without CNIC dashes) and every long digit run in free text. */
 export function maskDigitsInText(text: string): string {
-  return text
-    .replace(/\d{5}-?\d{7}-?\d/g, (m) => maskCnic(m))
-    .replace(/\d{8,}/g, (m) => maskMsisdn(m));
+  return text.replace(/\d{5}-?\d{7}-?\d/g, (m) => maskCnic(m)).replace(/\d{8,}/g, (m) => maskMsisdn(m));
 }

@@ -50,7 +50,10 @@ describe('createRedisClient against real Redis', () => {
   it('fails a command at once while Redis cannot be reached, and reports the connection errors once per interval', async () => {
     const { lines, logger } = recordingLogger();
     const metrics = new MetricsRegistry('redis-int');
-    const handle = createRedisClient({ url: `redis://127.0.0.1:${await closedPort()}`, name: 'dead', uses: ['sent_ledger'], commandTimeoutMs: 1000, connectTimeoutMs: 200 }, { logger, metrics });
+    const handle = createRedisClient(
+      { url: `redis://127.0.0.1:${await closedPort()}`, name: 'dead', uses: ['sent_ledger'], commandTimeoutMs: 1000, connectTimeoutMs: 200 },
+      { logger, metrics },
+    );
     handles.push(handle);
     expect(await handle.ready(700)).toBe(false);
     const started = Date.now();
@@ -81,8 +84,8 @@ describe('createRedisClient against real Redis', () => {
     const handle = await openRedisClient({ url: URL, name: 'tool', commandTimeoutMs: 5000 });
     handles.push(handle);
     expect(await handle.client.ping()).toBe('PONG');
-    await expect(openRedisClient({ url: `redis://127.0.0.1:${await closedPort()}`, name: 'tool', commandTimeoutMs: 5000, connectTimeoutMs: 100 }, {}, 300)).rejects.toThrow(
-      'Redis (tool) not ready within 300 ms',
-    );
+    await expect(
+      openRedisClient({ url: `redis://127.0.0.1:${await closedPort()}`, name: 'tool', commandTimeoutMs: 5000, connectTimeoutMs: 100 }, {}, 300),
+    ).rejects.toThrow('Redis (tool) not ready within 300 ms');
   });
 });

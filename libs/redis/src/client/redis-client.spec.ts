@@ -40,12 +40,16 @@ function setup(options: { uses?: Parameters<typeof superviseRedisClient>[1]['use
   const logger = new FakeLogger();
   const metrics = new MetricsRegistry('test');
   let clock = 1_000_000;
-  const handle = superviseRedisClient(client, { name: 'egress', uses: options.uses ?? ['sent_ledger', 'dlr_map'], errorIntervalMs: options.errorIntervalMs }, { logger, metrics, now: () => clock });
+  const handle = superviseRedisClient(
+    client,
+    { name: 'egress', uses: options.uses ?? ['sent_ledger', 'dlr_map'], errorIntervalMs: options.errorIntervalMs },
+    { logger, metrics, now: () => clock },
+  );
   return { client, logger, metrics, handle, advance: (ms: number) => (clock += ms) };
 }
 
 describe('redisClientOptions', () => {
-  it('is the one fail-fast policy: the use\'s command timeout, no offline queue, no retry of a command, a capped reconnect backoff', () => {
+  it("is the one fail-fast policy: the use's command timeout, no offline queue, no retry of a command, a capped reconnect backoff", () => {
     const options = redisClientOptions({ commandTimeoutMs: 200 });
     expect(options).toMatchObject({
       commandTimeout: 200,
@@ -61,7 +65,7 @@ describe('redisClientOptions', () => {
 });
 
 describe('superviseRedisClient', () => {
-  it('starts each use\'s error series at 0, and counts every failed command of a use', async () => {
+  it("starts each use's error series at 0, and counts every failed command of a use", async () => {
     const { handle, metrics } = setup();
     expect(await errorCounts(metrics)).toEqual({ sent_ledger: 0, dlr_map: 0 });
     handle.commandFailed('sent_ledger');
@@ -99,7 +103,7 @@ describe('superviseRedisClient', () => {
     expect(await errorCounts(metrics)).toEqual({ sent_ledger: 2, dlr_map: 2 });
   });
 
-  it('says when the client is ready again, with the outage\'s total, and reports a new outage at once', () => {
+  it("says when the client is ready again, with the outage's total, and reports a new outage at once", () => {
     const { client, logger, advance } = setup();
     client.emit('ready');
     expect(logger.lines).toHaveLength(0);
@@ -115,7 +119,7 @@ describe('superviseRedisClient', () => {
     expect(logger.lines[2].obj).toMatchObject({ errors: 1 });
   });
 
-  it('names an error without a message by its code (Node\'s AggregateError of a dual-stack connect)', () => {
+  it("names an error without a message by its code (Node's AggregateError of a dual-stack connect)", () => {
     const { client, logger } = setup();
     const err = Object.assign(new AggregateError([], ''), { code: 'ECONNREFUSED' });
     client.emit('error', err);

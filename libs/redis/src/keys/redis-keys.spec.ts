@@ -11,7 +11,7 @@ describe('RedisKeys', () => {
     for (const part of Object.values(GuardKeys)) expect(part).toMatch(/^[a-z]+:$/);
   });
 
-  it('gives each use its own space: no prefix is another one\'s beginning', () => {
+  it("gives each use its own space: no prefix is another one's beginning", () => {
     for (const a of prefixes) for (const b of prefixes) if (a !== b) expect(b.startsWith(a)).toBe(false);
     expect(new Set(prefixes).size).toBe(prefixes.length);
   });

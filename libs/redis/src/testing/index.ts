@@ -23,7 +23,13 @@ export function testRedis(url: string = testRedisUrl(), options: TestRedisOption
  * its first command, has no offline queue and never retries, so every command fails at once.
  */
 export function unreachableRedis(options: TestRedisOptions = {}): RedisClient {
-  const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, ...options });
+  const redis = new Redis('redis://127.0.0.1:1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    ...options,
+  });
   redis.on('error', () => undefined);
   return redis;
 }

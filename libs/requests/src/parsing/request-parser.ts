@@ -50,7 +50,9 @@ function numbersIn(text: string): string[] {
  * number with a valid region digit (Kenya's service answered "0" and random ids with records).
  */
 export function parseRequest(rawText: string): CitizenRequest {
-  const text = normaliseDigits(rawText).replace(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '').trim();
+  const text = normaliseDigits(rawText)
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '')
+    .trim();
   // '?' separates words too ("HELP?"), but a message that is only question marks asks for help.
   const words = /^[?؟]+$/.test(text) ? ['?'] : text.split(/[\s,.:;!?؟]+/).filter(Boolean);
   let lang: ReplyLanguage = 'ur';

@@ -27,11 +27,21 @@ export interface AuditQuery {
 
 /** The requests for one CNIC hash or one MSISDN hash over the last `days` days, oldest first. */
 export async function queryAudit(pool: Pool, q: AuditQuery): Promise<AuditRecord[]> {
-  if ((q.cnicHash === undefined) === (q.msisdnHash === undefined)) throw new RollError('ROLL_CONFIG_INVALID', 'audit query needs exactly one of a CNIC hash or an MSISDN hash');
+  if ((q.cnicHash === undefined) === (q.msisdnHash === undefined))
+    throw new RollError('ROLL_CONFIG_INVALID', 'audit query needs exactly one of a CNIC hash or an MSISDN hash');
   const column = q.cnicHash ? 'cnic_hash' : 'msisdn_hash';
   const since = new Date((q.now ?? new Date()).getTime() - q.days * 86_400_000);
   try {
-    const { rows } = await pool.query<{ at: Date; mo_id: string; operator: string; msisdn_hash: Buffer; cnic_hash: Buffer | null; outcome: AuditOutcome; refusal: string | null; roll_version: number | null }>(
+    const { rows } = await pool.query<{
+      at: Date;
+      mo_id: string;
+      operator: string;
+      msisdn_hash: Buffer;
+      cnic_hash: Buffer | null;
+      outcome: AuditOutcome;
+      refusal: string | null;
+      roll_version: number | null;
+    }>(
       `SELECT * FROM (
          SELECT at, mo_id, operator, msisdn_hash, cnic_hash, outcome, refusal, roll_version FROM request_audit
           WHERE ${column} = $1 AND at >= $2 ORDER BY at DESC, mo_id DESC LIMIT $3

@@ -33,7 +33,8 @@ export async function listAuditPartitions(pool: Pool): Promise<string[]> {
  */
 export async function pruneAuditPartitions(pool: Pool, options: PruneAuditOptions = {}): Promise<string[]> {
   const retentionDays = options.retentionDays ?? AUDIT_DEFAULTS.retentionDays;
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) throw new RollError('ROLL_CONFIG_INVALID', 'audit retention must be a whole number of days, at least 1');
+  if (!Number.isInteger(retentionDays) || retentionDays < 1)
+    throw new RollError('ROLL_CONFIG_INVALID', 'audit retention must be a whole number of days, at least 1');
   const expired = expiredAuditPartitions(await listAuditPartitions(pool), retentionDays, options.now ?? new Date());
   const dropped: string[] = [];
   for (const p of expired) {

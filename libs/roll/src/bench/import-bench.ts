@@ -65,7 +65,11 @@ async function main(): Promise<void> {
       say(`per voter: ${perVoter.toFixed(0)} bytes on disk (heap + primary key)`);
 
       // Batched lookups of known CNICs, 100 per query, 4 at a time: the lookup service's pattern.
-      const sample = readFileSync(join(dir, 'voters.csv'), 'utf8').split('\n', 200_001).slice(1).filter(Boolean).map((l) => l.slice(0, 13));
+      const sample = readFileSync(join(dir, 'voters.csv'), 'utf8')
+        .split('\n', 200_001)
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => l.slice(0, 13));
       if (sample.length > 0 && !gen.files.voters.endsWith('.gz')) {
         const hasher = new KeyedHasher(pepper);
         const rng = new SeededRandom(1);
@@ -80,7 +84,9 @@ async function main(): Promise<void> {
           found += maps.reduce((n, m) => n + m.size, 0);
         }
         s = (performance.now() - t) / 1000;
-        say(`lookup: ${batches} batches of 100 from PostgreSQL in ${s.toFixed(2)} s = ${Math.round((batches * 100) / s).toLocaleString('en')} keys/s (${found} found)`);
+        say(
+          `lookup: ${batches} batches of 100 from PostgreSQL in ${s.toFixed(2)} s = ${Math.round((batches * 100) / s).toLocaleString('en')} keys/s (${found} found)`,
+        );
       }
     } finally {
       await pool.end();

@@ -83,9 +83,7 @@ export async function dropDatabaseIfExists(url: string): Promise<void> {
   const database = databaseNameOf(url);
   const admin = await connectRollClient(withDatabase(url, 'postgres'));
   try {
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
-      database,
-    ]);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
   } catch (err) {
     throw RollError.fromPostgres(err, `dropping database ${database}`);

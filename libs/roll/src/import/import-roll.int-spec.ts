@@ -43,7 +43,13 @@ describe('importRoll against PostgreSQL', () => {
     await dropDatabaseIfExists(DB);
     const report = await runRollMigrations({ url: DB }, { createDatabase: true });
     expect(report.databaseCreated).toBe(true);
-    expect(report.applied).toEqual(['CreateRollSchema1730000000000', 'VoterKeyHashFirst1730000000001', 'RollVersionCacheId1730000000002', 'CreateRequestAudit1730000000003', 'RollVersionPepperId1730000000004']);
+    expect(report.applied).toEqual([
+      'CreateRollSchema1730000000000',
+      'VoterKeyHashFirst1730000000001',
+      'RollVersionCacheId1730000000002',
+      'CreateRequestAudit1730000000003',
+      'RollVersionPepperId1730000000004',
+    ]);
     pool = createRollPool({ url: DB, poolSize: 2 });
     admin = await RollVersionAdmin.open({ url: DB });
   });
@@ -80,7 +86,15 @@ describe('importRoll against PostgreSQL', () => {
     ];
     // The unterminated quote swallows the rest of the file, so it goes last; the duplicate goes before it.
     const duplicate = `${firstMale.fields[0]},${firstMale.fields[1]},9999,1,M`;
-    appendFileSync(votersFile, bad.slice(0, 5).map(([l]) => `${l}\n`).join('') + `${duplicate}\n` + `${bad[5][0]}\n`);
+    appendFileSync(
+      votersFile,
+      bad
+        .slice(0, 5)
+        .map(([l]) => `${l}\n`)
+        .join('') +
+        `${duplicate}\n` +
+        `${bad[5][0]}\n`,
+    );
 
     const progress: ImportProgress[] = [];
     const result = await importRoll({ postgres: { url: DB }, dir, pepper: PEPPER, label: 'with-rejects', onProgress: (p) => progress.push(p) });
@@ -96,11 +110,19 @@ describe('importRoll against PostgreSQL', () => {
 
     const rejects = csvRows(result.rejectFile as string);
     expect(rejects[0].fields).toEqual(['file', 'line', 'reason', 'record']);
-    const byLine = new Map(rejects.slice(1).filter((r) => r.fields[0] === 'voters.csv').map((r) => [Number(r.fields[1]), r.fields]));
+    const byLine = new Map(
+      rejects
+        .slice(1)
+        .filter((r) => r.fields[0] === 'voters.csv')
+        .map((r) => [Number(r.fields[1]), r.fields]),
+    );
     bad.slice(0, 5).forEach(([, reason], i) => expect(byLine.get(base + 1 + i)?.[2]).toBe(reason));
     expect(byLine.get(base + 6)?.[2]).toBe(`duplicate cnic (first on line ${firstMale.line})`);
     expect(byLine.get(base + 7)?.[2]).toBe('unterminated quoted field');
-    expect(rejects.find((r) => r.fields[0] === 'areas.csv')?.fields.slice(1, 3)).toEqual([String(lineCount(join(dir, 'areas.csv'))), 'province must be one of KP, FATA, Punjab, Sindh, Balochistan, Islamabad, GB']);
+    expect(rejects.find((r) => r.fields[0] === 'areas.csv')?.fields.slice(1, 3)).toEqual([
+      String(lineCount(join(dir, 'areas.csv'))),
+      'province must be one of KP, FATA, Punjab, Sindh, Balochistan, Islamabad, GB',
+    ]);
     expect(rejects.find((r) => r.fields[0] === 'stations.csv')?.fields[2]).toBe('block_code not in areas');
     // No clear CNIC in the reject file.
     const rejectText = readFileSync(result.rejectFile as string, 'utf8');

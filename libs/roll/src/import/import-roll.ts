@@ -14,16 +14,7 @@ import { ROLL_LOCK_NAMESPACE, voterPartitionName } from '../schema/roll-locks';
 import { BulkCnicHasher } from './bulk-cnic-hasher';
 import { RejectWriter } from './reject-writer';
 import { checkRollFiles, RollSourceFiles, rollFilesIn } from './roll-source-files';
-import {
-  AREA_COLUMNS,
-  columnIndexes,
-  requiredWidth,
-  STATION_COLUMNS,
-  validateArea,
-  validateStation,
-  validateVoter,
-  VOTER_COLUMNS,
-} from './row-validation';
+import { AREA_COLUMNS, columnIndexes, requiredWidth, STATION_COLUMNS, validateArea, validateStation, validateVoter, VOTER_COLUMNS } from './row-validation';
 import { copyText, VOTER_COPY_COLUMNS, VoterCopyEncoder } from './voter-copy-encoder';
 
 export type ImportPhase = 'areas' | 'stations' | 'voters' | 'indexing' | 'deduplicating' | 'finishing';
@@ -130,11 +121,10 @@ export async function importRoll(options: ImportRollOptions): Promise<ImportRoll
   let rejects: RejectWriter | null = null;
   try {
     try {
-      const res = await client.query<{ id: number }>(`INSERT INTO roll_version (label, status, source, pepper_id) VALUES ($1, 'importing', $2, $3) RETURNING id`, [
-        label,
-        options.dir ?? dirname(files.voters),
-        new KeyedHasher(options.pepper).id,
-      ]);
+      const res = await client.query<{ id: number }>(
+        `INSERT INTO roll_version (label, status, source, pepper_id) VALUES ($1, 'importing', $2, $3) RETURNING id`,
+        [label, options.dir ?? dirname(files.voters), new KeyedHasher(options.pepper).id],
+      );
       version = res.rows[0].id;
       await client.query('SELECT pg_advisory_lock($1, $2)', [ROLL_LOCK_NAMESPACE, version]);
     } catch (err) {
@@ -359,7 +349,10 @@ class ImportJob {
    * Streams valid voter rows through the keyed hash into the partition. `onValid` sees every valid
    * row (used by the duplicate pass, which re-reads the file instead of keeping anything in memory).
    */
-  private async scanVoters(onValid: (hash: string, rec: CsvRecord, row: { blockCode: string; serialNo: number; familyNo: number; gender: Gender }) => Promise<void> | void, reportRejects: boolean): Promise<number> {
+  private async scanVoters(
+    onValid: (hash: string, rec: CsvRecord, row: { blockCode: string; serialNo: number; familyNo: number; gender: Gender }) => Promise<void> | void,
+    reportRejects: boolean,
+  ): Promise<number> {
     const source = await openCsvSource(this.files.voters);
     const name = basename(this.files.voters);
     let ix: Record<(typeof VOTER_COLUMNS)[number], number> | null = null;
@@ -419,10 +412,9 @@ class ImportJob {
       await this.client.query('ROLLBACK TO SAVEPOINT before_pk');
     }
     this.progress('deduplicating', 0, true);
-    const dupRows = await this.client.query<{ cnic_hash: Buffer }>(
-      `SELECT cnic_hash FROM ${this.partition} GROUP BY cnic_hash HAVING count(*) > 1 LIMIT $1`,
-      [this.maxDuplicates + 1],
-    );
+    const dupRows = await this.client.query<{ cnic_hash: Buffer }>(`SELECT cnic_hash FROM ${this.partition} GROUP BY cnic_hash HAVING count(*) > 1 LIMIT $1`, [
+      this.maxDuplicates + 1,
+    ]);
     if (dupRows.rows.length > this.maxDuplicates) {
       throw new RollError('ROLL_IMPORT_TOO_MANY_DUPLICATES', `more than ${this.maxDuplicates} CNICs appear more than once in ${basename(this.files.voters)}`);
     }

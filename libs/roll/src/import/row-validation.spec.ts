@@ -117,7 +117,8 @@ describe('area row rules', () => {
 });
 
 describe('station row rules', () => {
-  const station = (block: string, gender: string, no: string) => validateStation([block, gender, no, 'Govt. Boys School, X', 'گورنمنٹ بوائز سکول'], stationIx, blockExists);
+  const station = (block: string, gender: string, no: string) =>
+    validateStation([block, gender, no, 'Govt. Boys School, X', 'گورنمنٹ بوائز سکول'], stationIx, blockExists);
 
   it('accepts a station of a known block', () => {
     expect(station('137000001', 'F', '12')).toMatchObject({ ok: true, row: { gender: 'F', stationNo: 12 } });

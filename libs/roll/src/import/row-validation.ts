@@ -8,7 +8,18 @@ import type { Gender } from '../lookup/voter-record';
 export const PROVINCE_VALUES = ['KP', 'FATA', 'Punjab', 'Sindh', 'Balochistan', 'Islamabad', 'GB'] as const;
 export type ProvinceValue = (typeof PROVINCE_VALUES)[number];
 
-export const AREA_COLUMNS = ['block_code', 'province', 'district_en', 'district_ur', 'tehsil_en', 'tehsil_ur', 'area_name_en', 'area_name_ur', 'na', 'pa'] as const;
+export const AREA_COLUMNS = [
+  'block_code',
+  'province',
+  'district_en',
+  'district_ur',
+  'tehsil_en',
+  'tehsil_ur',
+  'area_name_en',
+  'area_name_ur',
+  'na',
+  'pa',
+] as const;
 export const STATION_COLUMNS = ['block_code', 'gender', 'station_no', 'name_en', 'name_ur'] as const;
 export const VOTER_COLUMNS = ['cnic', 'block_code', 'serial_no', 'family_no', 'gender'] as const;
 

@@ -179,7 +179,10 @@ describe('RollReader against PostgreSQL and Redis', () => {
     workDirs.push(again.dir);
     expect(again.import.version).toBe(roll.import.version);
     const { counts: fresh, observer: freshObserver } = counting();
-    const other = createRollReader({ postgres: { url: recreatedDb, poolSize: 1 }, redis: { url: REDIS } }, { observer: freshObserver, cache: { keyPrefix: PREFIX } });
+    const other = createRollReader(
+      { postgres: { url: recreatedDb, poolSize: 1 }, redis: { url: REDIS } },
+      { observer: freshObserver, cache: { keyPrefix: PREFIX } },
+    );
     try {
       expect(await other.cacheReady()).toBe(true);
       const sample = [...again.expected.keys()].slice(0, 50);
@@ -199,7 +202,9 @@ describe('RollReader against PostgreSQL and Redis', () => {
     copyFileSync(join(roll.dir, 'stations.csv'), join(dir2, 'stations.csv'));
     // Same voters, renumbered: each serial moves up by 10,000.
     const lines = readFileSync(join(roll.dir, 'voters.csv'), 'utf8').trimEnd().split('\n');
-    const renumbered = lines.map((l, i) => (i === 0 ? l : l.replace(/^(\d+,\d+,)(\d+)/, (_m, head: string, serial: string) => `${head}${Number(serial) + 10_000}`)));
+    const renumbered = lines.map((l, i) =>
+      i === 0 ? l : l.replace(/^(\d+,\d+,)(\d+)/, (_m, head: string, serial: string) => `${head}${Number(serial) + 10_000}`),
+    );
     writeFileSync(join(dir2, 'voters.csv'), `${renumbered.join('\n')}\n`);
     const second = await importRoll({ postgres: { url: DB }, dir: dir2, pepper: PEPPER, label: 'renumbered' });
     expect(second.voters).toBe(2000);

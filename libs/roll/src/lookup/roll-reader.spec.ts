@@ -28,7 +28,15 @@ const ref = (id: number, cacheId = `0000000${id}-aaaa-4bbb-8ccc-dddddddddddd`): 
 
 class FakeRoll {
   active: RollVersionRef | null = ref(1);
-  voters = new Map<number, Map<string, VoterRecord>>([[1, new Map([[textOf(1), voter(1)], [textOf(2), voter(2)]])]]);
+  voters = new Map<number, Map<string, VoterRecord>>([
+    [
+      1,
+      new Map([
+        [textOf(1), voter(1)],
+        [textOf(2), voter(2)],
+      ]),
+    ],
+  ]);
   failFind: Error | null = null;
   failActive: Error | null = null;
   finds: Array<{ version: number; hashes: string[] }> = [];
@@ -274,7 +282,11 @@ describe('RollReader', () => {
     roll.active = { ...ref(1), pepperId: 'aaaaaaaaaaaaaaaa' };
     const cache = new FakeCache();
     const reader = new RollReader(roll, cache);
-    await expect(reader.lookup([hashOf(1)], { pepperId: 'bbbbbbbbbbbbbbbb' })).rejects.toMatchObject({ code: 'ROLL_PEPPER_MISMATCH', retriable: false, activePepperId: 'aaaaaaaaaaaaaaaa' });
+    await expect(reader.lookup([hashOf(1)], { pepperId: 'bbbbbbbbbbbbbbbb' })).rejects.toMatchObject({
+      code: 'ROLL_PEPPER_MISMATCH',
+      retriable: false,
+      activePepperId: 'aaaaaaaaaaaaaaaa',
+    });
     expect(roll.finds).toEqual([]);
     expect(cache.gets).toBe(0);
     expect((await reader.lookup([hashOf(1)], { pepperId: 'aaaaaaaaaaaaaaaa' })).results.get(textOf(1))).toEqual(voter(1));

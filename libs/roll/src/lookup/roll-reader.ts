@@ -166,7 +166,10 @@ export class RollReader {
     } catch (err) {
       if (!this.versionKnown) throw err;
       this.versionFetchedAt = this.now();
-      this.logger.warn({ err: (err as Error).message, version: this.activeVersion?.id ?? null }, 'could not refresh the active roll version; keeping the last one');
+      this.logger.warn(
+        { err: (err as Error).message, version: this.activeVersion?.id ?? null },
+        'could not refresh the active roll version; keeping the last one',
+      );
       return this.activeVersion;
     }
   }

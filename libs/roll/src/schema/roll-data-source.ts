@@ -15,7 +15,13 @@ import { RollVersionPepperId1730000000004 } from './migrations/1730000000004-rol
 import { MIGRATION_LOCK_KEY, ROLL_LOCK_NAMESPACE } from './roll-locks';
 
 export const ROLL_ENTITIES = [RollVersionEntity, ElectoralAreaEntity, PollingStationEntity, VoterEntity];
-export const ROLL_MIGRATIONS = [CreateRollSchema1730000000000, VoterKeyHashFirst1730000000001, RollVersionCacheId1730000000002, CreateRequestAudit1730000000003, RollVersionPepperId1730000000004];
+export const ROLL_MIGRATIONS = [
+  CreateRollSchema1730000000000,
+  VoterKeyHashFirst1730000000001,
+  RollVersionCacheId1730000000002,
+  CreateRequestAudit1730000000003,
+  RollVersionPepperId1730000000004,
+];
 /** Our own migrations table, so other schemas sharing the database keep theirs apart. */
 export const ROLL_MIGRATIONS_TABLE = 'roll_migrations';
 
@@ -46,10 +52,7 @@ export interface RollMigrationReport {
 }
 
 /** Applies pending roll migrations, each in its own transaction. Safe to call on every start. */
-export async function runRollMigrations(
-  options: PostgresConnectionOptions,
-  run: RunRollMigrationsOptions = {},
-): Promise<RollMigrationReport> {
+export async function runRollMigrations(options: PostgresConnectionOptions, run: RunRollMigrationsOptions = {}): Promise<RollMigrationReport> {
   const logger = run.logger ?? silentLogger;
   const databaseCreated = run.createDatabase ? await ensureDatabaseExists(options.url) : false;
   const dataSource = createRollDataSource(options);

@@ -110,10 +110,9 @@ export class RollVersionAdmin {
 
     const partition = voterPartitionName(id);
     try {
-      const rows = (await this.dataSource.query(
-        `SELECT i.inhdetachpending AS pending FROM pg_inherits i WHERE i.inhrelid = to_regclass($1)`,
-        [partition],
-      )) as Array<{ pending: boolean }>;
+      const rows = (await this.dataSource.query(`SELECT i.inhdetachpending AS pending FROM pg_inherits i WHERE i.inhrelid = to_regclass($1)`, [
+        partition,
+      ])) as Array<{ pending: boolean }>;
       if (rows.length) {
         const how = rows[0].pending ? 'FINALIZE' : 'CONCURRENTLY';
         await this.dataSource.query(`ALTER TABLE voter DETACH PARTITION ${partition} ${how}`);

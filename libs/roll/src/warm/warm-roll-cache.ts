@@ -69,12 +69,16 @@ async function usedMemory(redis: RedisClient): Promise<number> {
 }
 
 async function resolveVersion(client: Client, version: number | undefined): Promise<VersionRow> {
-  const res = version === undefined
-    ? await client.query<VersionRow>(`SELECT id, cache_id, status, voters FROM roll_version WHERE status = 'active'`)
-    : await client.query<VersionRow>(`SELECT id, cache_id, status, voters FROM roll_version WHERE id = $1`, [version]);
+  const res =
+    version === undefined
+      ? await client.query<VersionRow>(`SELECT id, cache_id, status, voters FROM roll_version WHERE status = 'active'`)
+      : await client.query<VersionRow>(`SELECT id, cache_id, status, voters FROM roll_version WHERE id = $1`, [version]);
   const row = res.rows[0];
   if (!row) {
-    throw new RollError('ROLL_VERSION_NOT_FOUND', version === undefined ? 'no roll version is active; name one with --version' : `roll version ${version} does not exist`);
+    throw new RollError(
+      'ROLL_VERSION_NOT_FOUND',
+      version === undefined ? 'no roll version is active; name one with --version' : `roll version ${version} does not exist`,
+    );
   }
   if (!WARMABLE.has(row.status)) {
     throw new RollError('ROLL_VERSION_NOT_READY', `roll version ${row.id} is ${row.status}; only ready, active or retired versions can be warmed`);
@@ -122,10 +126,10 @@ export async function warmRollCache(options: WarmRollCacheOptions): Promise<Warm
     if (options.district !== undefined) {
       const wanted = options.district.trim();
       const found = await pg('finding the district', () =>
-        db.query<{ district_en: string }>(
-          `SELECT district_en FROM electoral_area WHERE roll_version = $1 AND lower(district_en) = lower($2) LIMIT 1`,
-          [ref.id, wanted],
-        ),
+        db.query<{ district_en: string }>(`SELECT district_en FROM electoral_area WHERE roll_version = $1 AND lower(district_en) = lower($2) LIMIT 1`, [
+          ref.id,
+          wanted,
+        ]),
       );
       if (!found.rows.length) throw new RollError('ROLL_DISTRICT_NOT_FOUND', `roll version ${ref.id} has no district "${wanted}"`);
       district = found.rows[0].district_en;

@@ -164,12 +164,10 @@ describe('EsmeClient against SmscServer over TCP', () => {
     session.setSubmitSmHandler(async () => ({ status: 0, messageId: 'probe' }));
 
     let acked = false;
-    const delivery = session
-      .deliverSm({ sourceAddr: '923000000001', destinationAddr: '8300', shortMessage: Buffer.from('3520212345671') })
-      .then((response) => {
-        acked = true;
-        return response;
-      });
+    const delivery = session.deliverSm({ sourceAddr: '923000000001', destinationAddr: '8300', shortMessage: Buffer.from('3520212345671') }).then((response) => {
+      acked = true;
+      return response;
+    });
     const pdu = await handlerCalled.promise;
     expect(pdu.shortMessage.toString()).toBe('3520212345671');
     // A full round trip on the same connection: had the client answered early, that answer would be in by now.

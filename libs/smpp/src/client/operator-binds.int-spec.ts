@@ -22,7 +22,18 @@ async function operatorSmsc(): Promise<{ smsc: SmscServer; link: OperatorClientL
   });
   cleanups.push(() => smsc.close());
   const { port } = await smsc.listen();
-  const link: OperatorClientLink = { id: 'acme', host: '127.0.0.1', port, systemId: 'acme', password: 'acme-pw', systemType: '', window: 10, responseTimeoutMs: 2000, enquireLinkIntervalMs: 30_000, tls: false };
+  const link: OperatorClientLink = {
+    id: 'acme',
+    host: '127.0.0.1',
+    port,
+    systemId: 'acme',
+    password: 'acme-pw',
+    systemType: '',
+    window: 10,
+    responseTimeoutMs: 2000,
+    enquireLinkIntervalMs: 30_000,
+    tls: false,
+  };
   return { smsc, link };
 }
 
@@ -43,19 +54,22 @@ async function bindUp(metrics: MetricsRegistry): Promise<Array<{ labels: object;
 }
 
 describe('startOperatorBinds (real TCP)', () => {
-  it.each(['receiver', 'transmitter'] as const)('opens the asked number of %s binds and shows each as up in parchee_smpp_bind_up', async (bindType: OperatorBindType) => {
-    const { smsc, link } = await operatorSmsc();
-    const metrics = new MetricsRegistry('smpp-test');
-    const clients = start({ link, bindType, count: 2, metrics });
-    await allBound(clients);
-    expect([...smsc.sessions].map((session) => session.bindType)).toEqual([bindType, bindType]);
-    expect(await bindUp(metrics)).toEqual(
-      expect.arrayContaining([
-        { labels: { operator: 'acme', direction: bindType, bind: '0' }, value: 1 },
-        { labels: { operator: 'acme', direction: bindType, bind: '1' }, value: 1 },
-      ]),
-    );
-  });
+  it.each(['receiver', 'transmitter'] as const)(
+    'opens the asked number of %s binds and shows each as up in parchee_smpp_bind_up',
+    async (bindType: OperatorBindType) => {
+      const { smsc, link } = await operatorSmsc();
+      const metrics = new MetricsRegistry('smpp-test');
+      const clients = start({ link, bindType, count: 2, metrics });
+      await allBound(clients);
+      expect([...smsc.sessions].map((session) => session.bindType)).toEqual([bindType, bindType]);
+      expect(await bindUp(metrics)).toEqual(
+        expect.arrayContaining([
+          { labels: { operator: 'acme', direction: bindType, bind: '0' }, value: 1 },
+          { labels: { operator: 'acme', direction: bindType, bind: '1' }, value: 1 },
+        ]),
+      );
+    },
+  );
 
   it('shows a bind that cannot come up as down from the start', async () => {
     const { link } = await operatorSmsc();

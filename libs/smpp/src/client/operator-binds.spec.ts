@@ -10,6 +10,9 @@ describe('operatorClientTls', () => {
   });
 
   it('trusts the operator’s private CA and verifies the name the link gives', () => {
-    expect(operatorClientTls({ tls: true, tlsCa: '-----BEGIN CERTIFICATE-----', tlsServername: 'smsc.acme.example' })).toEqual({ ca: '-----BEGIN CERTIFICATE-----', servername: 'smsc.acme.example' });
+    expect(operatorClientTls({ tls: true, tlsCa: '-----BEGIN CERTIFICATE-----', tlsServername: 'smsc.acme.example' })).toEqual({
+      ca: '-----BEGIN CERTIFICATE-----',
+      servername: 'smsc.acme.example',
+    });
   });
 });

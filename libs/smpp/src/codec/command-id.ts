@@ -36,9 +36,7 @@ export type CommandName = Lowercase<CommandIdName>;
 
 const RESPONSE_BIT = 0x80000000;
 
-const nameById = new Map<number, CommandName>(
-  Object.entries(CommandId).map(([name, id]) => [id, name.toLowerCase() as CommandName]),
-);
+const nameById = new Map<number, CommandName>(Object.entries(CommandId).map(([name, id]) => [id, name.toLowerCase() as CommandName]));
 
 /** The spec name for a command_id (`submit_sm`), or undefined for an id SMPP 3.4 does not define. */
 export function commandName(commandId: number): CommandName | undefined {

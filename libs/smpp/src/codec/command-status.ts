@@ -100,9 +100,7 @@ export const CommandStatus = {
 
 export type CommandStatusName = keyof typeof CommandStatus;
 
-const nameByStatus = new Map<number, CommandStatusName>(
-  Object.entries(CommandStatus).map(([name, status]) => [status, name as CommandStatusName]),
-);
+const nameByStatus = new Map<number, CommandStatusName>(Object.entries(CommandStatus).map(([name, status]) => [status, name as CommandStatusName]));
 
 /**
  * Spec name for a command_status, e.g. `ESME_RTHROTTLED`. Values outside the table (reserved or

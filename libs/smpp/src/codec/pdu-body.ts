@@ -91,12 +91,7 @@ export const bodySpecs: Record<PduCommand, BodySpec> = {
   bind_transmitter: bind,
   bind_transmitter_resp: bindResp,
   query_sm: {
-    fields: [
-      cstring('messageId', 65, S.ESME_RINVMSGID),
-      int8('sourceAddrTon'),
-      int8('sourceAddrNpi'),
-      cstring('sourceAddr', 21, S.ESME_RINVSRCADR),
-    ],
+    fields: [cstring('messageId', 65, S.ESME_RINVMSGID), int8('sourceAddrTon'), int8('sourceAddrNpi'), cstring('sourceAddr', 21, S.ESME_RINVSRCADR)],
     tlvs: false,
   },
   query_sm_resp: {

@@ -418,7 +418,12 @@ describe('PDU codec', () => {
       ['trailing octets after submit_sm_resp', hex(`00000019 80000004 00000000 00000004 ${ascii('abc123')}00 ff ff`), CommandStatus.ESME_RINVCMDLEN, 4],
       ['a C-string missing its NUL at the end of the body', hex(`00000013 80000004 00000000 00000004 ${ascii('abc')}`), CommandStatus.ESME_RINVCMDLEN, 4],
       ['a bind body cut short', hex(`0000001c 00000002 00000000 00000004 ${ascii('sys')}00 ${ascii('pw')}00 00`), CommandStatus.ESME_RINVCMDLEN, 4],
-      ['a system_id over 15 characters', hex(`00000027 00000002 00000000 00000004 ${ascii('abcdefghijklmnop')}00 00 00 34 00 00 00`), CommandStatus.ESME_RINVSYSID, 4],
+      [
+        'a system_id over 15 characters',
+        hex(`00000027 00000002 00000000 00000004 ${ascii('abcdefghijklmnop')}00 00 00 34 00 00 00`),
+        CommandStatus.ESME_RINVSYSID,
+        4,
+      ],
       ['a password over 8 characters', hex(`00000020 00000009 00000000 00000004 00 ${ascii('123456789')}00 00 34 00 00 00`), CommandStatus.ESME_RINVPASWD, 4],
     ])('%s', (_name, bytes, status, sequenceNumber) => {
       const error = decodeError(bytes);

@@ -3,8 +3,7 @@ import { CommandStatus } from './command-status';
 import { decodePdu, encodePdu } from './pdu-codec';
 import { PduFramer } from './pdu-framer';
 
-const enquireLink = (sequenceNumber: number): Buffer =>
-  encodePdu({ command: 'enquire_link', commandStatus: 0, sequenceNumber });
+const enquireLink = (sequenceNumber: number): Buffer => encodePdu({ command: 'enquire_link', commandStatus: 0, sequenceNumber });
 const submitSmResp = (sequenceNumber: number, messageId: string): Buffer =>
   encodePdu({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber, messageId });
 

@@ -239,11 +239,7 @@ export type PduBody<P extends Pdu> = Omit<P, 'command' | 'commandId' | 'commandS
  * A PDU as a caller hands it to a session: the command_id follows from `command`, the session
  * assigns the sequence number, and command_status defaults to 0.
  */
-export type OutgoingPdu<P extends Pdu = Pdu> = P extends Pdu
-  ? Omit<P, 'commandId' | 'commandStatus' | 'sequenceNumber'> & { commandStatus?: number }
-  : never;
+export type OutgoingPdu<P extends Pdu = Pdu> = P extends Pdu ? Omit<P, 'commandId' | 'commandStatus' | 'sequenceNumber'> & { commandStatus?: number } : never;
 
 /** What `encodePdu` accepts: a Pdu whose commandId may be left out (it follows from `command`). */
-export type EncodablePdu<P extends Pdu = Pdu> = P extends Pdu
-  ? Omit<P, 'commandId'> & { commandId?: number }
-  : never;
+export type EncodablePdu<P extends Pdu = Pdu> = P extends Pdu ? Omit<P, 'commandId'> & { commandId?: number } : never;

@@ -1,12 +1,5 @@
 import { SmppError } from '../errors/smpp-error';
-import {
-  MAX_RELATIVE_TIME_MS,
-  formatAbsoluteTime,
-  formatRelativeTime,
-  parseAbsoluteTime,
-  parseRelativeTime,
-  parseSmppTime,
-} from './smpp-time';
+import { MAX_RELATIVE_TIME_MS, formatAbsoluteTime, formatRelativeTime, parseAbsoluteTime, parseRelativeTime, parseSmppTime } from './smpp-time';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;

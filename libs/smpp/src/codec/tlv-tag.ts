@@ -108,9 +108,7 @@ const definitions: Record<TlvTagName, Omit<TlvDefinition, 'name'>> = {
   its_session_info: { type: 'octets', maxLength: 2 },
 };
 
-const definitionByTag = new Map<number, TlvDefinition>(
-  (Object.keys(TlvTag) as TlvTagName[]).map((name) => [TlvTag[name], { name, ...definitions[name] }]),
-);
+const definitionByTag = new Map<number, TlvDefinition>((Object.keys(TlvTag) as TlvTagName[]).map((name) => [TlvTag[name], { name, ...definitions[name] }]));
 
 /** The spec definition of a tag, or undefined for vendor-specific and unknown tags. */
 export function tlvDefinition(tag: number): TlvDefinition | undefined {

@@ -133,27 +133,36 @@ describe('our EsmeClient against the Net::SMPP SMSC', () => {
     expect(urdu.messageId).toBe('perl-2');
   });
 
-  it.each<BindType>(['transceiver', 'receiver'])('hands a deliver_sm from the Net::SMPP SMSC to its handler and acks it with ESME_ROK (%s)', async (bindType) => {
-    const { smsc: pending, port } = await startPerlSmsc();
-    const client = createClient(port, { bindType });
-    const received: DeliverSm[] = [];
-    client.setDeliverSmHandler(async (pdu) => {
-      received.push(pdu);
-      return CommandStatus.ESME_ROK;
-    });
-    const bound = nextEvent(client, 'bound');
-    client.start();
-    await bound;
+  it.each<BindType>(['transceiver', 'receiver'])(
+    'hands a deliver_sm from the Net::SMPP SMSC to its handler and acks it with ESME_ROK (%s)',
+    async (bindType) => {
+      const { smsc: pending, port } = await startPerlSmsc();
+      const client = createClient(port, { bindType });
+      const received: DeliverSm[] = [];
+      client.setDeliverSmHandler(async (pdu) => {
+        received.push(pdu);
+        return CommandStatus.ESME_ROK;
+      });
+      const bound = nextEvent(client, 'bound');
+      client.start();
+      await bound;
 
-    pending.send({ command: 'deliver_sm', source_addr: SUBSCRIBER, destination_addr: SHORT_CODE, data_coding: 8, short_message_hex: encodeUcs2('35202-1234567-1').toString('hex') });
-    const sent = await pending.waitFor('deliver_sm_sent');
-    const resp = await pending.waitFor('deliver_sm_resp', (event) => event['seq'] === sent['seq']);
+      pending.send({
+        command: 'deliver_sm',
+        source_addr: SUBSCRIBER,
+        destination_addr: SHORT_CODE,
+        data_coding: 8,
+        short_message_hex: encodeUcs2('35202-1234567-1').toString('hex'),
+      });
+      const sent = await pending.waitFor('deliver_sm_sent');
+      const resp = await pending.waitFor('deliver_sm_resp', (event) => event['seq'] === sent['seq']);
 
-    expect(resp['status']).toBe(CommandStatus.ESME_ROK);
-    expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ sourceAddr: SUBSCRIBER, destinationAddr: SHORT_CODE, dataCoding: 8, sequenceNumber: sent['seq'] });
-    expect(decodeUcs2(received[0].shortMessage)).toBe('35202-1234567-1');
-  });
+      expect(resp['status']).toBe(CommandStatus.ESME_ROK);
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ sourceAddr: SUBSCRIBER, destinationAddr: SHORT_CODE, dataCoding: 8, sequenceNumber: sent['seq'] });
+      expect(decodeUcs2(received[0].shortMessage)).toBe('35202-1234567-1');
+    },
+  );
 
   it('gets its enquire_link answered by the Net::SMPP SMSC', async () => {
     const { smsc, client } = await bindClient('transceiver');
@@ -195,7 +204,17 @@ describe('the Net::SMPP ESME against our SmscServer', () => {
   }
 
   function startPerlEsme(port: number, args: string[]): PerlPeerProcess {
-    const esme = new PerlPeerProcess('net-smpp-esme.pl', ['--port', String(port), '--system-id', SYSTEM_ID, '--source-addr', SHORT_CODE, '--timeout', '20', ...args]);
+    const esme = new PerlPeerProcess('net-smpp-esme.pl', [
+      '--port',
+      String(port),
+      '--system-id',
+      SYSTEM_ID,
+      '--source-addr',
+      SHORT_CODE,
+      '--timeout',
+      '20',
+      ...args,
+    ]);
     peers.push(esme);
     return esme;
   }
@@ -212,10 +231,14 @@ describe('the Net::SMPP ESME against our SmscServer', () => {
     });
 
     const esme = startPerlEsme(port, [
-      '--password', PASSWORD,
-      '--submit', `${SUBSCRIBER},8,${encodeUcs2(URDU_TEXT).toString('hex')}`,
-      '--submit', `${SUBSCRIBER},0,${encodeGsm7(GSM_TEXT).toString('hex')}`,
-      '--expect-deliver', '1',
+      '--password',
+      PASSWORD,
+      '--submit',
+      `${SUBSCRIBER},8,${encodeUcs2(URDU_TEXT).toString('hex')}`,
+      '--submit',
+      `${SUBSCRIBER},0,${encodeGsm7(GSM_TEXT).toString('hex')}`,
+      '--expect-deliver',
+      '1',
     ]);
     const [session] = await sessionBound;
 

@@ -10,11 +10,28 @@ const RECEIPT_TEXT = 'id:0A1B2C3D sub:001 dlvrd:001 submit date:2312011012 done 
 
 function pdu(esmClass: number, text: string | Buffer, tlvs: Tlv[] = [], dataCoding = 0): DeliverSm {
   return {
-    command: 'deliver_sm', commandId: CommandId.DELIVER_SM, commandStatus: 0, sequenceNumber: 1,
-    serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '923001234567', destAddrTon: 0, destAddrNpi: 0,
-    destinationAddr: '8300', esmClass, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '',
-    validityPeriod: '', registeredDelivery: 0, replaceIfPresentFlag: 0, dataCoding, smDefaultMsgId: 0,
-    shortMessage: typeof text === 'string' ? Buffer.from(text, 'latin1') : text, tlvs,
+    command: 'deliver_sm',
+    commandId: CommandId.DELIVER_SM,
+    commandStatus: 0,
+    sequenceNumber: 1,
+    serviceType: '',
+    sourceAddrTon: 1,
+    sourceAddrNpi: 1,
+    sourceAddr: '923001234567',
+    destAddrTon: 0,
+    destAddrNpi: 0,
+    destinationAddr: '8300',
+    esmClass,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    replaceIfPresentFlag: 0,
+    dataCoding,
+    smDefaultMsgId: 0,
+    shortMessage: typeof text === 'string' ? Buffer.from(text, 'latin1') : text,
+    tlvs,
   };
 }
 

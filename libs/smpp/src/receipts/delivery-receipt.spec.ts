@@ -19,17 +19,36 @@ import { normaliseMessageId } from './message-id';
 
 function receipt(text: string | Buffer, tlvs: Tlv[] = [], dataCoding = 0): DeliverSm {
   return {
-    command: 'deliver_sm', commandId: CommandId.DELIVER_SM, commandStatus: 0, sequenceNumber: 1,
-    serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '923001234567', destAddrTon: 0, destAddrNpi: 0,
-    destinationAddr: '8300', esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '',
-    validityPeriod: '', registeredDelivery: 0, replaceIfPresentFlag: 0, dataCoding, smDefaultMsgId: 0,
-    shortMessage: typeof text === 'string' ? Buffer.from(text, 'latin1') : text, tlvs,
+    command: 'deliver_sm',
+    commandId: CommandId.DELIVER_SM,
+    commandStatus: 0,
+    sequenceNumber: 1,
+    serviceType: '',
+    sourceAddrTon: 1,
+    sourceAddrNpi: 1,
+    sourceAddr: '923001234567',
+    destAddrTon: 0,
+    destAddrNpi: 0,
+    destinationAddr: '8300',
+    esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    replaceIfPresentFlag: 0,
+    dataCoding,
+    smDefaultMsgId: 0,
+    shortMessage: typeof text === 'string' ? Buffer.from(text, 'latin1') : text,
+    tlvs,
   };
 }
 
 describe('parseDeliveryReceipt', () => {
   it('reads a Kannel-style text receipt', () => {
-    const r = parseDeliveryReceipt(receipt('id:1384216093 sub:001 dlvrd:001 submit date:2311301012 done date:2311301013 stat:DELIVRD err:000 text:Aap ka polling'));
+    const r = parseDeliveryReceipt(
+      receipt('id:1384216093 sub:001 dlvrd:001 submit date:2311301012 done date:2311301013 stat:DELIVRD err:000 text:Aap ka polling'),
+    );
     expect(r).toEqual({
       messageId: '1384216093',
       normalisedIds: ['1384216093', String(0x1384216093), (1384216093).toString(16)],
@@ -42,8 +61,17 @@ describe('parseDeliveryReceipt', () => {
   });
 
   it('reads a Jasmin-style receipt with a UUID id, upper-case keys and doubled spaces', () => {
-    const r = parseDeliveryReceipt(receipt('ID:7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c  SUB:001  DLVRD:000  SUBMIT DATE:231130101200  DONE DATE:231130101500  STAT:UNDELIV  ERR:011  TEXT:'));
-    expect(r).toMatchObject({ messageId: '7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c', state: 'UNDELIVERABLE', final: true, errorCode: '011', submitDate: '231130101200', doneDate: '231130101500' });
+    const r = parseDeliveryReceipt(
+      receipt('ID:7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c  SUB:001  DLVRD:000  SUBMIT DATE:231130101200  DONE DATE:231130101500  STAT:UNDELIV  ERR:011  TEXT:'),
+    );
+    expect(r).toMatchObject({
+      messageId: '7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c',
+      state: 'UNDELIVERABLE',
+      final: true,
+      errorCode: '011',
+      submitDate: '231130101200',
+      doneDate: '231130101500',
+    });
     expect(r?.normalisedIds).toEqual(['7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c']);
   });
 
@@ -87,7 +115,14 @@ describe('parseDeliveryReceipt', () => {
 
   it('maps every stat word of the text format', () => {
     const words: Record<string, string> = {
-      DELIVRD: 'DELIVERED', EXPIRED: 'EXPIRED', DELETED: 'DELETED', UNDELIV: 'UNDELIVERABLE', ACCEPTD: 'ACCEPTED', UNKNOWN: 'UNKNOWN', REJECTD: 'REJECTED', delivrd: 'DELIVERED',
+      DELIVRD: 'DELIVERED',
+      EXPIRED: 'EXPIRED',
+      DELETED: 'DELETED',
+      UNDELIV: 'UNDELIVERABLE',
+      ACCEPTD: 'ACCEPTED',
+      UNKNOWN: 'UNKNOWN',
+      REJECTD: 'REJECTED',
+      delivrd: 'DELIVERED',
     };
     for (const [word, state] of Object.entries(words)) {
       expect(parseDeliveryReceipt(receipt(`id:1 stat:${word}`))?.state).toBe(state);
@@ -95,7 +130,12 @@ describe('parseDeliveryReceipt', () => {
   });
 
   it('tolerates missing fields: an id and a stat are enough', () => {
-    expect(parseDeliveryReceipt(receipt('id:0042 stat:DELIVRD'))).toEqual({ messageId: '0042', normalisedIds: ['42', String(0x42), (42).toString(16)], state: 'DELIVERED', final: true });
+    expect(parseDeliveryReceipt(receipt('id:0042 stat:DELIVRD'))).toEqual({
+      messageId: '0042',
+      normalisedIds: ['42', String(0x42), (42).toString(16)],
+      state: 'DELIVERED',
+      final: true,
+    });
   });
 
   it('reports a receipt without a state it understands as UNKNOWN and not final', () => {
@@ -127,11 +167,20 @@ describe('formatReceiptText', () => {
   const submitted = new Date(Date.UTC(2026, 1, 8, 9, 5, 30));
   const done = new Date(Date.UTC(2026, 1, 8, 9, 7, 1));
   const fields = (over: Partial<ReceiptTextFields> = {}): ReceiptTextFields => ({
-    id: '1a2b3c4d00000001', dlvrd: 1, submitDate: submitted, doneDate: done, stat: 'DELIVRD', err: '000', text: 'Your polling station is GBPS No 1', ...over,
+    id: '1a2b3c4d00000001',
+    dlvrd: 1,
+    submitDate: submitted,
+    doneDate: done,
+    stat: 'DELIVRD',
+    err: '000',
+    text: 'Your polling station is GBPS No 1',
+    ...over,
   });
 
   it('writes the appendix B form', () => {
-    expect(formatReceiptText(fields())).toBe('id:1a2b3c4d00000001 sub:001 dlvrd:001 submit date:2602080905 done date:2602080907 stat:DELIVRD err:000 text:Your polling station');
+    expect(formatReceiptText(fields())).toBe(
+      'id:1a2b3c4d00000001 sub:001 dlvrd:001 submit date:2602080905 done date:2602080907 stat:DELIVRD err:000 text:Your polling station',
+    );
     expect(formatReceiptText(fields({ sub: 3, dlvrd: 0, err: 11, text: undefined, submitDate: '260208090530' }))).toBe(
       'id:1a2b3c4d00000001 sub:003 dlvrd:000 submit date:260208090530 done date:2602080907 stat:DELIVRD err:011 text:',
     );
@@ -171,14 +220,24 @@ describe('formatReceiptText', () => {
 
   it('writes a UUID id as it is, and reads it back', () => {
     const id = '7e1b0c8a-4f0e-4b8a-9b1e-2c1d3f4a5b6c';
-    expect(parseDeliveryReceipt(receipt(formatReceiptText(fields({ id, stat: 'UNDELIV' })))))
-      .toMatchObject({ messageId: id, normalisedIds: [id], state: 'UNDELIVERABLE' });
+    expect(parseDeliveryReceipt(receipt(formatReceiptText(fields({ id, stat: 'UNDELIV' }))))).toMatchObject({
+      messageId: id,
+      normalisedIds: [id],
+      state: 'UNDELIVERABLE',
+    });
   });
 
   it('reads back every field, the text sample included, even when the sample looks like keys', () => {
     const text = formatReceiptText(fields({ sub: 2, dlvrd: 2, text: 'id:9 stat:UNDELIV ووٹ' }));
     expect(Object.fromEntries(parseReceiptText(text))).toEqual({
-      id: '1a2b3c4d00000001', sub: '002', dlvrd: '002', 'submit date': '2602080905', 'done date': '2602080907', stat: 'DELIVRD', err: '000', text: 'id:9 stat:UNDELIV ??',
+      id: '1a2b3c4d00000001',
+      sub: '002',
+      dlvrd: '002',
+      'submit date': '2602080905',
+      'done date': '2602080907',
+      stat: 'DELIVRD',
+      err: '000',
+      text: 'id:9 stat:UNDELIV ??',
     });
     expect(parseDeliveryReceipt(receipt(text))).toMatchObject({ messageId: '1a2b3c4d00000001', state: 'DELIVERED' });
   });

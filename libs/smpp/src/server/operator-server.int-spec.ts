@@ -87,7 +87,9 @@ describe('OperatorServer (real TCP)', () => {
     const client = operatorEsme(port);
     await boundEsme(client);
     // The first request after bind_resp already meets the handler onSession set.
-    await expect(client.submitSm({ destinationAddr: '8300', shortMessage: Buffer.from('x') })).rejects.toMatchObject({ commandStatus: CommandStatus.ESME_RINVBNDSTS });
+    await expect(client.submitSm({ destinationAddr: '8300', shortMessage: Buffer.from('x') })).rejects.toMatchObject({
+      commandStatus: CommandStatus.ESME_RINVBNDSTS,
+    });
     expect(server.sessions.size).toBe(1);
     expect(await metricValues(metrics, 'parchee_smpp_server_sessions')).toEqual([{ labels: { operator: 'acme', direction: 'egress' }, value: 1 }]);
 

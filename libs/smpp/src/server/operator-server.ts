@@ -67,7 +67,10 @@ export function operatorBindAuthenticator(options: OperatorBindAuthenticatorOpti
     const verdict = guard.check(bind);
     if (verdict.ok) return { ok: true };
     onRefused(verdict.reason);
-    logger.warn({ operator, direction, systemId: bind.systemId, bindType: bind.bindType, remoteAddress: bind.remoteAddress, reason: verdict.reason }, 'operator bind refused');
+    logger.warn(
+      { operator, direction, systemId: bind.systemId, bindType: bind.bindType, remoteAddress: bind.remoteAddress, reason: verdict.reason },
+      'operator bind refused',
+    );
     return { ok: false, status: BIND_REFUSAL_STATUS[verdict.reason] };
   };
 }

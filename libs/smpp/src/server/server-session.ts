@@ -141,7 +141,10 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
       try {
         result = await handler(pdu);
       } catch (error) {
-        this.logger.warn({ systemId: this.systemId, seq: pdu.sequenceNumber, err: (error as Error).message }, 'submit_sm handler failed; answering ESME_RSYSERR');
+        this.logger.warn(
+          { systemId: this.systemId, seq: pdu.sequenceNumber, err: (error as Error).message },
+          'submit_sm handler failed; answering ESME_RSYSERR',
+        );
         result = { status: CommandStatus.ESME_RSYSERR };
       }
       if (result.status !== CommandStatus.ESME_ROK) {

@@ -57,7 +57,13 @@ function bindPdu(bindType: BindType, password = 'secret'): Pdu {
 }
 
 function submitPdu(): Pdu {
-  return { command: 'submit_sm', commandId: 4, commandStatus: 0, sequenceNumber: ++sequence, ...submitSmBody({ destinationAddr: '923000000001', shortMessage: Buffer.from('x') }) };
+  return {
+    command: 'submit_sm',
+    commandId: 4,
+    commandStatus: 0,
+    sequenceNumber: ++sequence,
+    ...submitSmBody({ destinationAddr: '923000000001', shortMessage: Buffer.from('x') }),
+  };
 }
 
 async function exchange(peer: FakeSmppPeer, pdu: Pdu): Promise<Pdu> {

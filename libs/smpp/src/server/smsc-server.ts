@@ -120,9 +120,7 @@ export class SmscServer extends EventEmitter<SmscServerEvents> {
 
   /** Stops accepting connections, unbinds every bound session (bounded), drops the rest, and resolves once all are closed. */
   async close(): Promise<void> {
-    const serverClosed = this.listening
-      ? new Promise<void>((resolve) => this.server.close(() => resolve()))
-      : Promise.resolve();
+    const serverClosed = this.listening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
     this.listening = false;
     const connections = [...this.connections.entries()];
     await Promise.all(

@@ -247,7 +247,9 @@ describe('SmppSession answers on its own', () => {
     sessions.push(session);
     const decodeErrors: unknown[] = [];
     session.on('decode-error', (error) => decodeErrors.push(error));
-    peer.sendRaw(Buffer.concat([hex('00000014 00001234 00000000 0000002a deadbeef'), encodePdu({ command: 'enquire_link', commandStatus: 0, sequenceNumber: 43 })]));
+    peer.sendRaw(
+      Buffer.concat([hex('00000014 00001234 00000000 0000002a deadbeef'), encodePdu({ command: 'enquire_link', commandStatus: 0, sequenceNumber: 43 })]),
+    );
     expect(await peer.next()).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDID, sequenceNumber: 42 });
     expect(await peer.next()).toMatchObject({ command: 'enquire_link_resp', sequenceNumber: 43 });
     expect(decodeErrors).toHaveLength(1);

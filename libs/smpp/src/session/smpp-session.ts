@@ -293,12 +293,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     }
   }
 
-  private transmit(
-    pdu: OutgoingPdu,
-    options: SendOptions,
-    resolve: (pdu: ResponsePdu) => void,
-    reject: (error: Error) => void,
-  ): void {
+  private transmit(pdu: OutgoingPdu, options: SendOptions, resolve: (pdu: ResponsePdu) => void, reject: (error: Error) => void): void {
     const sequenceNumber = this.allocateSequenceNumber();
     const commandId = commandIdOf(pdu.command);
     try {
@@ -467,9 +462,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     if (pdu.command === 'generic_nack') {
       request.reject(new SmppCommandError(request.command, pdu.commandStatus));
     } else if (pdu.commandId !== request.expectedResponseId) {
-      request.reject(
-        new SmppError('UNEXPECTED_RESPONSE', `${request.command} seq ${pdu.sequenceNumber} answered with ${describeCommandId(pdu.commandId)}`),
-      );
+      request.reject(new SmppError('UNEXPECTED_RESPONSE', `${request.command} seq ${pdu.sequenceNumber} answered with ${describeCommandId(pdu.commandId)}`));
     } else if (pdu.commandStatus !== CommandStatus.ESME_ROK) {
       request.reject(new SmppCommandError(request.command, pdu.commandStatus));
     } else {
@@ -514,9 +507,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     if (this.keepaliveInFlight) return;
     this.keepaliveInFlight = true;
     const timeoutMs = this.options.enquireLinkTimeoutMs ?? this.options.responseTimeoutMs;
-    new Promise<ResponsePdu>((resolve, reject) =>
-      this.transmit({ command: 'enquire_link' }, { bypassWindow: true, timeoutMs }, resolve, reject),
-    ).then(
+    new Promise<ResponsePdu>((resolve, reject) => this.transmit({ command: 'enquire_link' }, { bypassWindow: true, timeoutMs }, resolve, reject)).then(
       () => {
         this.keepaliveInFlight = false;
       },

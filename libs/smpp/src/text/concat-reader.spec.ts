@@ -40,7 +40,12 @@ function sarPart(ref: number, total: number, seq: number, text: string): SmsUser
 }
 
 function udhPart(ref: number, total: number, seq: number, text: string, refBits: 8 | 16 = 8): SmsUserDataFields {
-  return { esmClass: ESM_CLASS_UDHI, dataCoding: DataCoding.UCS2, shortMessage: Buffer.concat([buildConcatUdh(ref, total, seq, refBits), encodeUcs2(text)]), tlvs: [] };
+  return {
+    esmClass: ESM_CLASS_UDHI,
+    dataCoding: DataCoding.UCS2,
+    shortMessage: Buffer.concat([buildConcatUdh(ref, total, seq, refBits), encodeUcs2(text)]),
+    tlvs: [],
+  };
 }
 
 function textOf<T>(result: ConcatReadResult<T>): string | null {
@@ -61,7 +66,14 @@ describe('ConcatReader', () => {
       expect(results.slice(0, -1).map((r) => r.status)).toEqual(parts.slice(1).map(() => 'buffered'));
       const last = results[results.length - 1];
       if (last.status !== 'complete') throw new Error('not complete');
-      expect(last.message).toMatchObject({ text: URDU, parts: parts.length, dataCoding: DataCoding.UCS2, concat: { scheme, ref, total: parts.length }, messagePayload: false, malformedUdh: false });
+      expect(last.message).toMatchObject({
+        text: URDU,
+        parts: parts.length,
+        dataCoding: DataCoding.UCS2,
+        concat: { scheme, ref, total: parts.length },
+        messagePayload: false,
+        malformedUdh: false,
+      });
       expect(last.message.error).toBeUndefined();
       // Identified by its text, not by how it was split.
       expect(last.message.bytes).toEqual(Buffer.from(URDU, 'utf8'));
@@ -93,8 +105,16 @@ describe('ConcatReader', () => {
     expect(result).toEqual({
       status: 'complete',
       message: {
-        sourceKey: 'jazz:1', text: '3520212345671', bytes: Buffer.from('3520212345671'), dataCoding: 0, parts: 1,
-        messagePayload: false, malformedUdh: false, tags: [undefined], firstPartAt: 1_000, completedAt: 1_000,
+        sourceKey: 'jazz:1',
+        text: '3520212345671',
+        bytes: Buffer.from('3520212345671'),
+        dataCoding: 0,
+        parts: 1,
+        messagePayload: false,
+        malformedUdh: false,
+        tags: [undefined],
+        firstPartAt: 1_000,
+        completedAt: 1_000,
       },
     });
   });
@@ -204,11 +224,19 @@ describe('ConcatReader', () => {
   it('never throws on undecodable text: single or joined, it completes with the error', () => {
     const reader = new ConcatReader();
     expect(reader.read('k', { esmClass: 0, dataCoding: DataCoding.OCTET, shortMessage: Buffer.from([1, 2]), tlvs: [] })).toMatchObject({
-      status: 'complete', message: { text: '', error: 'BINARY_DATA_CODING', bytes: Buffer.from([1, 2]) },
+      status: 'complete',
+      message: { text: '', error: 'BINARY_DATA_CODING', bytes: Buffer.from([1, 2]) },
     });
-    const binary = (seq: number, byte: number): SmsUserDataFields => ({ ...udhPart(4, 2, seq, ''), dataCoding: DataCoding.OCTET, shortMessage: Buffer.concat([buildConcatUdh(4, 2, seq), Buffer.from([byte])]) });
+    const binary = (seq: number, byte: number): SmsUserDataFields => ({
+      ...udhPart(4, 2, seq, ''),
+      dataCoding: DataCoding.OCTET,
+      shortMessage: Buffer.concat([buildConcatUdh(4, 2, seq), Buffer.from([byte])]),
+    });
     reader.read('k', binary(1, 0xaa));
-    expect(reader.read('k', binary(2, 0xbb))).toMatchObject({ status: 'complete', message: { text: '', error: 'BINARY_DATA_CODING', bytes: Buffer.from([0xaa, 0xbb]), parts: 2 } });
+    expect(reader.read('k', binary(2, 0xbb))).toMatchObject({
+      status: 'complete',
+      message: { text: '', error: 'BINARY_DATA_CODING', bytes: Buffer.from([0xaa, 0xbb]), parts: 2 },
+    });
   });
 });
 
@@ -219,13 +247,19 @@ describe('userDataOf', () => {
     expect(userDataOf({ esmClass: 0, dataCoding: 0, shortMessage: Buffer.alloc(0), tlvs })).toMatchObject({ raw: payload, messagePayload: true });
     expect(userDataOf({ esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('whole'), tlvs })).toMatchObject({ raw: payload, messagePayload: true });
     const emptyTlv = [{ tag: TlvTag.message_payload, value: Buffer.alloc(0) }];
-    expect(userDataOf({ esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('short'), tlvs: emptyTlv })).toMatchObject({ raw: Buffer.from('short'), messagePayload: false });
+    expect(userDataOf({ esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('short'), tlvs: emptyTlv })).toMatchObject({
+      raw: Buffer.from('short'),
+      messagePayload: false,
+    });
   });
 
   it('reads a concatenation IE out of a UDH carried in message_payload', () => {
     const value = Buffer.concat([buildConcatUdh(1, 2, 2), Buffer.from('two')]);
-    expect(userDataOf({ esmClass: ESM_CLASS_UDHI, dataCoding: 0, shortMessage: Buffer.alloc(0), tlvs: [{ tag: TlvTag.message_payload, value }] })).toMatchObject({
-      payload: Buffer.from('two'), concat: { scheme: 'udh8', ref: 1, total: 2, seq: 2 },
+    expect(
+      userDataOf({ esmClass: ESM_CLASS_UDHI, dataCoding: 0, shortMessage: Buffer.alloc(0), tlvs: [{ tag: TlvTag.message_payload, value }] }),
+    ).toMatchObject({
+      payload: Buffer.from('two'),
+      concat: { scheme: 'udh8', ref: 1, total: 2, seq: 2 },
     });
   });
 });

@@ -32,9 +32,7 @@ describe('decodeShortMessage', () => {
 
   it('refuses binary data codings with a coded error', () => {
     expect(codeOf(() => decodeShortMessage(DataCoding.OCTET, Buffer.from([1, 2])))).toBe(SmsTextErrorCode.BINARY_DATA_CODING);
-    expect(codeOf(() => decodeShortMessage(DataCoding.OCTET_UNSPECIFIED, Buffer.from([1, 2])))).toBe(
-      SmsTextErrorCode.BINARY_DATA_CODING,
-    );
+    expect(codeOf(() => decodeShortMessage(DataCoding.OCTET_UNSPECIFIED, Buffer.from([1, 2])))).toBe(SmsTextErrorCode.BINARY_DATA_CODING);
     expect(codeOf(() => decodeShortMessage(0xf4, Buffer.from([1])))).toBe(SmsTextErrorCode.BINARY_DATA_CODING);
     expect(codeOf(() => decodeShortMessage(0x15, Buffer.from([1])))).toBe(SmsTextErrorCode.BINARY_DATA_CODING);
   });

@@ -104,9 +104,6 @@ export function decodeShortMessage(dataCoding: number, bytes: Buffer, opts: Deco
         `data_coding 0x${dataCoding.toString(16).padStart(2, '0')} carries 8-bit binary data, not text`,
       );
     default:
-      throw new SmsTextError(
-        SmsTextErrorCode.UNSUPPORTED_DATA_CODING,
-        `data_coding 0x${dataCoding.toString(16).padStart(2, '0')} is not supported`,
-      );
+      throw new SmsTextError(SmsTextErrorCode.UNSUPPORTED_DATA_CODING, `data_coding 0x${dataCoding.toString(16).padStart(2, '0')} is not supported`);
   }
 }

@@ -1,20 +1,9 @@
-import {
-  canEncodeGsm7,
-  decodeGsm7,
-  encodeGsm7,
-  gsm7PaddingBits,
-  gsm7SeptetCount,
-  packGsm7,
-  unpackGsm7,
-  unpackGsm7Payload,
-} from './gsm7';
+import { canEncodeGsm7, decodeGsm7, encodeGsm7, gsm7PaddingBits, gsm7SeptetCount, packGsm7, unpackGsm7, unpackGsm7Payload } from './gsm7';
 
 describe('GSM 03.38 7-bit', () => {
   it('encodes basic characters to their septet values, one per byte', () => {
     expect([...encodeGsm7('@£$Ab0 \n')]).toEqual([0x00, 0x01, 0x02, 0x41, 0x62, 0x30, 0x20, 0x0a]);
-    expect([...encodeGsm7('Δ_ÄÖÑÜ§¿äöñüàÉ¤¡')]).toEqual([
-      0x10, 0x11, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f, 0x1f, 0x24, 0x40,
-    ]);
+    expect([...encodeGsm7('Δ_ÄÖÑÜ§¿äöñüàÉ¤¡')]).toEqual([0x10, 0x11, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f, 0x1f, 0x24, 0x40]);
   });
 
   it('escapes every extension character with 0x1B', () => {

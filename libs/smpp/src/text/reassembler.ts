@@ -160,9 +160,7 @@ export class ConcatReassembler<T = unknown> {
     if (!Number.isInteger(part.total) || part.total < 1 || !Number.isInteger(part.seq) || part.seq < 1 || part.seq > part.total) {
       return { status: 'invalid' };
     }
-    const key = this.restartOnTotalChange
-      ? `${part.sourceKey}\u0000${part.ref}`
-      : `${part.sourceKey}\u0000${part.ref}\u0000${part.total}`;
+    const key = this.restartOnTotalChange ? `${part.sourceKey}\u0000${part.ref}` : `${part.sourceKey}\u0000${part.ref}\u0000${part.total}`;
     let entry = this.pending.get(key);
     if (entry && entry.total !== part.total) {
       this.drop(key, entry, 'total_changed');
@@ -188,9 +186,7 @@ export class ConcatReassembler<T = unknown> {
     }
     if (entry.parts[part.seq - 1] !== undefined) return { status: 'duplicate' };
     entry.parts[part.seq - 1] =
-      part.gsm7Packed && alphabetOf(part.dataCoding) === 'gsm7'
-        ? unpackGsm7Payload(part.payload, part.gsm7PaddingBits ?? 0)
-        : Buffer.from(part.payload);
+      part.gsm7Packed && alphabetOf(part.dataCoding) === 'gsm7' ? unpackGsm7Payload(part.payload, part.gsm7PaddingBits ?? 0) : Buffer.from(part.payload);
     entry.tags[part.seq - 1] = part.tag;
     entry.received++;
     if (entry.received < entry.total) return { status: 'buffered', received: entry.received, total: entry.total };

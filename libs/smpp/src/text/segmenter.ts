@@ -97,7 +97,12 @@ function u16(value: number): Buffer {
 export function segmentForSms(text: string, opts: SegmentOptions): SegmentedSms {
   const mode = opts.mode ?? 'udh8';
   let ucs2 = opts.forceUcs2 === true;
-  if (!ucs2) for (const ch of text) if (gsm7CharLength(ch) === 0) { ucs2 = true; break; }
+  if (!ucs2)
+    for (const ch of text)
+      if (gsm7CharLength(ch) === 0) {
+        ucs2 = true;
+        break;
+      }
   const dataCoding = ucs2 ? DataCoding.UCS2 : DataCoding.DEFAULT;
   const atoms = atomsOf(text, ucs2);
   const total = atoms.reduce((n, a) => n + a.cost, 0);
@@ -135,8 +140,7 @@ export function segmentForSms(text: string, opts: SegmentOptions): SegmentedSms 
         ],
       };
     }
-    const udh =
-      mode === 'udh16' ? buildConcatUdh(opts.reference & 0xffff, count, seq, 16) : buildConcatUdh(opts.reference & 0xff, count, seq, 8);
+    const udh = mode === 'udh16' ? buildConcatUdh(opts.reference & 0xffff, count, seq, 16) : buildConcatUdh(opts.reference & 0xff, count, seq, 8);
     return { shortMessage: Buffer.concat([udh, payload]), esmClass: ESM_CLASS_UDHI, tlvs: [] };
   });
   return { dataCoding, segments };

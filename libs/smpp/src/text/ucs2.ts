@@ -18,4 +18,3 @@ export function decodeUcs2(buf: Buffer): string {
   const text = swapped.toString('utf16le');
   return even === buf.length ? text : `${text}\ufffd`;
 }
-
