@@ -1,5 +1,14 @@
 import { TOPIC_SPECS, Topics } from '@parchee/contracts';
-import { BatchConsumer, BatchingPublisher, ConsumerLagMonitor, KafkaBatchTransport, createKafka, ensureTopics, kafkaIntake } from '@parchee/messaging';
+import {
+  BatchConsumer,
+  BatchingPublisher,
+  ConsumerLagMonitor,
+  DeadLetters,
+  KafkaBatchTransport,
+  createKafka,
+  ensureTopics,
+  kafkaIntake,
+} from '@parchee/messaging';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { createRedisClient, type RedisClientHandle } from '@parchee/redis';
 import { LinkDirectory } from './binds/link-directory';
@@ -10,7 +19,6 @@ import { EgressPipeline } from './delivery/egress-pipeline';
 import { MtSender } from './delivery/mt-sender';
 import { RedisSentLedger } from './delivery/sent-ledger';
 import type { EgressMetrics } from './egress-metrics';
-import { countedDeadLetters } from './observability/counted-dead-letters';
 import { DlrCorrelator } from './receipts/dlr-correlator';
 import { RedisMessageIdMap } from './receipts/message-id-map';
 import { RedisMtStatusStore } from './receipts/mt-status-store';
@@ -79,7 +87,7 @@ export async function createEgressComponents(
 
   const deadLetters = new BatchingPublisher(kafka, { logger });
   await deadLetters.connect();
-  const countedLetters = countedDeadLetters(deadLetters, (code) => metrics.deadLetters.inc({ service: 'egress', code }));
+  const letters = new DeadLetters('egress', { metrics: registry, logger, publisher: deadLetters });
 
   const throttle = OperatorThrottle.withRedis(redis.client, {
     tps: Object.fromEntries(config.links.operators.map((o) => [o.id, o.tps])),
@@ -99,14 +107,14 @@ export async function createEgressComponents(
     // Each accepted part's message id goes to the map its delivery receipt is matched through.
     submittedParts: messageIds,
   });
-  const pipeline = new EgressPipeline(sender, ledger, countedLetters, {
+  const pipeline = new EgressPipeline(sender, ledger, letters, {
     logger,
     onResult: (mt, result) => {
       metrics.submitted.inc({ operator: mt.operator, outcome: result.outcome });
       if (result.outcome === 'sent') metrics.endToEnd.observe({ operator: mt.operator }, (Date.now() - mt.moReceivedAt) / 1000);
     },
   });
-  const correlator = new DlrCorrelator(messageIds, new RedisMtStatusStore(redis.client, config.receipts.statusTtlSeconds), countedLetters, {
+  const correlator = new DlrCorrelator(messageIds, new RedisMtStatusStore(redis.client, config.receipts.statusTtlSeconds), letters, {
     retryDelayMs: config.receipts.retryDelayMs,
     logger,
     onResult: (dlr, outcome) => {

@@ -28,7 +28,6 @@ export function createEgressMetrics(registry: MetricsRegistry) {
       LATENCY_BUCKETS,
     ),
     throttleFallbacks: registry.counter('parchee_throttle_fallback_total', 'TPS tokens asked of the local share because Redis could not answer', ['operator']),
-    deadLetters: registry.counter('parchee_dead_letters_total', 'Records sent to the dead-letter topic', ['service', 'code']),
     receipts: registry.counter('parchee_dlr_total', 'Delivery receipts read by egress, by operator and state', ['operator', 'state']),
     unmatched: registry.counter('parchee_dlr_unmatched_total', 'Delivery receipts for a message id egress has not mapped', ['operator']),
     consumerLag: registry.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', [

@@ -1,4 +1,4 @@
-import { ConsumerLagMonitor, KafkaBatchTransport, TransactionalProcessor, createKafka, ensureTopics, kafkaIntake } from '@parchee/messaging';
+import { ConsumerLagMonitor, DeadLetters, KafkaBatchTransport, TransactionalProcessor, createKafka, ensureTopics, kafkaIntake } from '@parchee/messaging';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
 import { AuditWriter, createRollReader, type RollReaderHandle } from '@parchee/roll';
@@ -67,7 +67,7 @@ export async function createLookupComponents(
     rollRetryDeadlineMs: config.lookup.rollRetryDeadlineMs,
     logger,
     onReply: (kind, operator) => metrics.replies.inc({ kind, operator }),
-    onDeadLetter: (code) => metrics.deadLetters.inc({ service: 'lookup', code }),
+    deadLetters: new DeadLetters('lookup', { metrics: registry, logger }),
     mtTopic: config.lookup.mtTopic,
     audit: { hasher, write: (rows) => audit.record(rows), onError: () => metrics.auditErrors.inc() },
   });

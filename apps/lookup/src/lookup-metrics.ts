@@ -6,7 +6,6 @@ export function createLookupMetrics(registry: MetricsRegistry) {
     cache: registry.counter('parchee_roll_cache_total', 'Roll cache results per CNIC', ['result']),
     replies: registry.counter('parchee_replies_total', 'Replies produced, by kind and operator', ['kind', 'operator']),
     batchSeconds: registry.histogram('parchee_lookup_batch_seconds', 'Time to understand and answer one batch of MOs', [], LATENCY_BUCKETS),
-    deadLetters: registry.counter('parchee_dead_letters_total', 'Records sent to the dead-letter topic', ['service', 'code']),
     refused: registry.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']),
     auditErrors: registry.counter('parchee_audit_write_errors_total', 'Batches whose audit rows could not be written (replies still sent)', []),
     transactions: registry.counter('parchee_kafka_transactions_total', 'Kafka transactions ended, by result (committed, failed)', ['result']),

@@ -14,5 +14,7 @@ export type { ConsumedBatch, ConsumedRecord } from './consumer/consumed-batch';
 export { MessagingError } from './errors/messaging-error';
 export type { MessagingErrorCode } from './errors/messaging-error';
 export { deadLetterRecord } from './dead-letter/dead-letter-record';
+export { DeadLetters } from './dead-letter/dead-letters';
+export type { DeadLettersOptions } from './dead-letter/dead-letters';
 export { KafkaBatchTransport, KafkaBatchContext, RethrowToConsumer, kafkaIntake } from './nest/kafka-batch-transport';
 export type { KafkaIntake, BatchSource } from './nest/kafka-batch-transport';

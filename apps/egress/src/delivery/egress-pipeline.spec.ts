@@ -1,5 +1,5 @@
 import { Topics, decodeDeadLetter, encodeMessage, type MtMessageV1 } from '@parchee/contracts';
-import type { ConsumedBatch, OutgoingRecord } from '@parchee/messaging';
+import { DeadLetters, type ConsumedBatch, type OutgoingRecord } from '@parchee/messaging';
 import { SmppCommandError, CommandStatus, decodeUcs2, type SegmentationMode } from '@parchee/smpp';
 import { DeferredBatchError } from './deferred-batch-error';
 import { EgressPipeline } from './egress-pipeline';
@@ -41,10 +41,14 @@ class MemoryLedger implements SentLedger {
   }
 }
 
-class CollectingPublisher {
-  records: OutgoingRecord[] = [];
-  async publish(records: OutgoingRecord[]) {
-    this.records.push(...records);
+/** Egress's dead letters, published into `records` instead of Kafka. */
+class CollectingPublisher extends DeadLetters {
+  readonly records: OutgoingRecord[];
+
+  constructor() {
+    const records: OutgoingRecord[] = [];
+    super('egress', { publisher: { publish: async (letters) => void records.push(...letters) } });
+    this.records = records;
   }
 }
 

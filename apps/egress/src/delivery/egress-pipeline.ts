@@ -1,5 +1,5 @@
 import { decodeMt, type MtMessageV1 } from '@parchee/contracts';
-import { deadLetterRecord, type ConsumedBatch, type ConsumedRecord, type OutgoingRecord } from '@parchee/messaging';
+import { type DeadLetters, type ConsumedBatch, type ConsumedRecord, type OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { DeferredBatchError } from './deferred-batch-error';
 import type { MtSender, SendResult } from './mt-sender';
@@ -23,7 +23,7 @@ export class EgressPipeline {
   constructor(
     private readonly sender: MtSender,
     private readonly ledger: SentLedger,
-    private readonly deadLetters: { publish(records: OutgoingRecord[]): Promise<void> },
+    private readonly deadLetters: Pick<DeadLetters, 'letter' | 'send'>,
     private readonly options: EgressPipelineOptions = {},
   ) {
     this.logger = options.logger ?? silentLogger;
@@ -37,7 +37,7 @@ export class EgressPipeline {
       try {
         mts.push({ mt: decodeMt(record.value), record });
       } catch (err) {
-        letters.push(deadLetterRecord('egress', record, 'MALFORMED_MESSAGE', (err as Error).message));
+        letters.push(this.deadLetters.letter(record, 'MALFORMED_MESSAGE', (err as Error).message));
       }
     }
     const already = await this.ledger.sentAmong(mts.map((m) => m.mt.id));
@@ -55,17 +55,17 @@ export class EgressPipeline {
         }
         if (mt.expiresAt <= this.now()) {
           this.options.onResult?.(mt, { outcome: 'expired' });
-          letters.push(deadLetterRecord('egress', record, 'EXPIRED', `reply expired ${this.now() - mt.expiresAt} ms ago`));
+          letters.push(this.deadLetters.letter(record, 'EXPIRED', `reply expired ${this.now() - mt.expiresAt} ms ago`));
           return;
         }
         const result = await this.sender.send(mt);
         this.options.onResult?.(mt, result);
         if (result.outcome === 'sent') await this.ledger.markSent(mt.id);
-        else if (result.outcome === 'rejected') letters.push(deadLetterRecord('egress', record, result.code, result.reason));
+        else if (result.outcome === 'rejected') letters.push(this.deadLetters.letter(record, result.code, result.reason));
         else deferred++;
       }),
     );
-    if (letters.length > 0) await this.deadLetters.publish(letters);
+    await this.deadLetters.send(letters);
     if (deferred > 0) {
       this.logger.warn({ deferred, partition: batch.partition }, 'MTs deferred; the batch will be re-read');
       throw new DeferredBatchError(`${deferred} MTs could not be submitted yet`);

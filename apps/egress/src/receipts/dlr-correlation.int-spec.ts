@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodeMessage, type DlrMessageV1, type MtMessageV1 } from '@parchee/contracts';
-import { BatchConsumer, BatchingPublisher } from '@parchee/messaging';
+import { BatchConsumer, BatchingPublisher, DeadLetters } from '@parchee/messaging';
 import { freshTopic, testKafka } from '@parchee/messaging/testing';
 import { testRedis } from '@parchee/redis/testing';
 import {
@@ -128,7 +128,7 @@ beforeAll(async () => {
   ids = new RedisMessageIdMap(redis, 600);
   const directory: TransmitterDirectory = { pick: () => transmitter, segmentation: (): SegmentationMode => 'udh8', knows: () => true };
   sender = new MtSender(directory, { retryDeadlineMs: 2000, submittedParts: ids });
-  const correlator = new DlrCorrelator(ids, new RedisMtStatusStore(redis, 600), publisher, {
+  const correlator = new DlrCorrelator(ids, new RedisMtStatusStore(redis, 600), new DeadLetters('egress', { publisher }), {
     retryDelayMs: 50,
     onResult: (dlr, outcome) => waiting.get(dlr.messageId)?.(outcome),
   });

@@ -1,5 +1,5 @@
 import { Topics, decodeDeadLetter, encodeMessage, type DlrMessageV1 } from '@parchee/contracts';
-import type { ConsumedBatch, OutgoingRecord } from '@parchee/messaging';
+import { DeadLetters, type ConsumedBatch, type OutgoingRecord } from '@parchee/messaging';
 import { normaliseMessageId } from '@parchee/smpp';
 import { DlrCorrelator, type DlrOutcome } from './dlr-correlator';
 import type { MessageIdLookup, SubmittedPart } from './message-id-map';
@@ -30,10 +30,14 @@ class MemoryStatus implements MtStatusStore {
   }
 }
 
-class CollectingPublisher {
-  records: OutgoingRecord[] = [];
-  async publish(records: OutgoingRecord[]) {
-    this.records.push(...records);
+/** Egress's dead letters, published into `records` instead of Kafka. */
+class CollectingPublisher extends DeadLetters {
+  readonly records: OutgoingRecord[];
+
+  constructor() {
+    const records: OutgoingRecord[] = [];
+    super('egress', { publisher: { publish: async (letters) => void records.push(...letters) } });
+    this.records = records;
   }
 }
 

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeDlr, type DlrMessageV1 } from '@parchee/contracts';
-import { deadLetterRecord, type ConsumedBatch, type OutgoingRecord } from '@parchee/messaging';
+import { type DeadLetters, type ConsumedBatch, type OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
 import type { MessageIdLookup, SubmittedPart } from './message-id-map';
 import type { MtStatusStore } from './mt-status-store';
@@ -30,7 +30,7 @@ export class DlrCorrelator {
   constructor(
     private readonly ids: MessageIdLookup,
     private readonly status: MtStatusStore,
-    private readonly deadLetters: { publish(records: OutgoingRecord[]): Promise<void> },
+    private readonly deadLetters: Pick<DeadLetters, 'letter' | 'send'>,
     private readonly options: DlrCorrelatorOptions = {},
   ) {
     this.retryDelayMs = options.retryDelayMs ?? 500;
@@ -44,7 +44,7 @@ export class DlrCorrelator {
       try {
         dlrs.push(decodeDlr(record.value));
       } catch (err) {
-        letters.push(deadLetterRecord('egress', record, 'MALFORMED_MESSAGE', (err as Error).message));
+        letters.push(this.deadLetters.letter(record, 'MALFORMED_MESSAGE', (err as Error).message));
       }
     }
     let unmatched = await this.correlate(dlrs);
@@ -56,7 +56,7 @@ export class DlrCorrelator {
       this.logger.debug({ operator: dlr.operator, messageId: dlr.messageId, state: dlr.state }, 'receipt for an unknown message id');
       this.options.onResult?.(dlr, 'unmatched', null);
     }
-    if (letters.length > 0) await this.deadLetters.publish(letters);
+    await this.deadLetters.send(letters);
   }
 
   /** Records the receipts whose part is known; returns the others. */

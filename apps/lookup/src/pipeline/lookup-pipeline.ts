@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Topics, decodeMo, encodeMessage, mtIdFor, type MoMessageV2, type MoRequest, type MtMessageV1 } from '@parchee/contracts';
 import { CodedError, errorCode, isRetriable } from '@parchee/errors';
-import { deadLetterRecord, type ConsumedBatch, type OutgoingRecord, type ProcessedBatch } from '@parchee/messaging';
+import { DeadLetters, type ConsumedBatch, type OutgoingRecord, type ProcessedBatch } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
 import { RollPepperMismatchError, type AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
@@ -25,7 +25,8 @@ export interface LookupPipelineOptions {
   logger?: Logger;
   /** Called once per reply with its kind and the MO-to-reply delay, for metrics. */
   onReply?: (kind: MtMessageV1['kind'], operator: string, lookupSeconds: number) => void;
-  onDeadLetter?: (code: string) => void;
+  /** Where records that are not MOs go (in the batch's transaction, with the replies). Default: uncounted letters. */
+  deadLetters?: Pick<DeadLetters, 'letter'>;
   /** Rate limits and anti-enumeration: a refused lookup gets a polite reply and never reads the roll. */
   guard?: RequestGuard;
   /**
@@ -90,6 +91,7 @@ export class LookupPipeline {
   private readonly replyTtlMs: number;
   private readonly rollRetryDeadlineMs: number;
   private readonly logger: Logger;
+  private readonly deadLetters: Pick<DeadLetters, 'letter'>;
 
   /** The pepper the active roll version was keyed with, as last seen; the lookup's own at first. */
   private rollPepperId: string;
@@ -104,6 +106,7 @@ export class LookupPipeline {
     this.replyTtlMs = options.replyTtlMs ?? 3600_000;
     this.rollRetryDeadlineMs = options.rollRetryDeadlineMs ?? 5000;
     this.logger = options.logger ?? silentLogger;
+    this.deadLetters = options.deadLetters ?? new DeadLetters('lookup', { logger: this.logger });
   }
 
   /**
@@ -122,10 +125,7 @@ export class LookupPipeline {
         const mo = decodeMo(record.value);
         parsed.push({ mo, key: record.key?.toString('utf8') ?? null, request: mo.request });
       } catch (err) {
-        const code = errorCode(err);
-        this.logger.warn({ code, topic: record.topic, partition: record.partition, offset: record.offset }, 'dead-lettering an MO record');
-        this.options.onDeadLetter?.(code);
-        out.push(deadLetterRecord('lookup', record, code, (err as Error).message));
+        out.push(this.deadLetters.letter(record, errorCode(err), (err as Error).message));
       }
     }
 
