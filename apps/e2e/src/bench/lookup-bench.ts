@@ -25,7 +25,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { decodeMt, encodeMessage, type MoMessageV2 } from '@parchee/contracts';
@@ -33,7 +33,10 @@ import { KeyedHasher } from '@parchee/privacy';
 import { openRedisClient, RedisKeys } from '@parchee/redis';
 import { moRequestFromText } from '@parchee/requests';
 import { createKafka, ensureTopics } from '@parchee/messaging';
-import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '../suite/suite-launcher';
+import { BENCH_PROTECTION_ENV, OPERATORS, ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '../suite/suite-launcher';
+import { histogramBuckets } from '../support/service-metrics';
+import { formatTable, histogramQuantile, quantile, type Buckets } from './support/figures';
+import { coreCount, cpuSeconds, infraCpuSeconds, infraCpuSince, loadAverage } from './support/proc';
 
 const VOTERS = Number(process.env['BENCH_LOOKUP_VOTERS'] ?? 10_000_000);
 const COUNT = Number(process.env['BENCH_LOOKUP_COUNT'] ?? 200_000);
@@ -182,8 +185,6 @@ async function groupAtEnd(kafka: KafkaClient, groupId: string, topic: string): P
   }
 }
 
-const OPERATORS = ['jazz', 'zong', 'telenor', 'ufone', 'sco'];
-
 /**
  * MO number j of a pass as ingress publishes it (parsed, CNIC hashed with the suite's pepper): `mos`
  * holds each text's MO, made once before the clock starts, so ingress's work is not timed here.
@@ -245,85 +246,17 @@ interface PacedResult {
   infra: string;
 }
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/**
- * CPU seconds of Redis, PostgreSQL (the postmaster counts its ended backends) and Kafka (the JVM)
- * so far. They are shared with whatever else runs on the machine, so a pass's share is indicative.
- */
-function isKafkaBroker(pid: string): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka');
-  } catch {
-    return false;
-  }
-}
-
-function infraCpuSeconds(): Record<'redis' | 'postgres' | 'kafka', number> {
-  const out = { redis: 0, postgres: 0, kafka: 0 };
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const kind = comm === 'redis-server' ? 'redis' : comm === 'postgres' ? 'postgres' : comm === 'java' ? 'kafka' : null;
-    if (!kind) continue;
-    // Other JVMs (builds, tools) come and go; only the broker counts.
-    if (kind === 'kafka' && !isKafkaBroker(pid)) continue;
-    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    out[kind] += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
-  }
-  return out;
-}
-
-function infraDelta(before: ReturnType<typeof infraCpuSeconds>): string {
-  const now = infraCpuSeconds();
-  return `redis ${(now.redis - before.redis).toFixed(1)} s, postgres ${(now.postgres - before.postgres).toFixed(1)} s, kafka ${(now.kafka - before.kafka).toFixed(1)} s`;
-}
-
-/** Quantile from a Prometheus histogram, linearly interpolated inside its bucket. */
-function histogramQuantile(buckets: Array<[number, number]>, q: number): number {
-  const total = buckets[buckets.length - 1][1];
-  const rank = q * total;
-  let prevLe = 0;
-  let prevCount = 0;
-  for (const [le, count] of buckets) {
-    if (count >= rank) {
-      if (!Number.isFinite(le)) return prevLe;
-      return prevLe + ((le - prevLe) * (rank - prevCount)) / Math.max(1, count - prevCount);
-    }
-    prevLe = le;
-    prevCount = count;
-  }
-  return prevLe;
-}
-
-async function batchHistogram(port: number): Promise<Array<[number, number]>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const buckets: Array<[number, number]> = [];
-  for (const m of text.matchAll(/^parchee_lookup_batch_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
-    buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
-  }
-  return buckets;
+/** Lookup's own batch latency histogram so far (the time `LookupPipeline.process` takes for one Kafka batch). */
+function batchHistogram(port: number): Promise<Buckets> {
+  return histogramBuckets(port, 'parchee_lookup_batch_seconds');
 }
 
 /** Batches, p50, p99 and the share within 50 ms of a (cumulative) histogram. */
-function batchFigures(buckets: Array<[number, number]>): { batches: number; p50: number; p99: number; within50ms: number } {
+function batchFigures(buckets: Buckets): { batches: number; p50: number; p99: number; within50ms: number } {
   const batches = buckets.length ? buckets[buckets.length - 1][1] : 0;
   if (batches === 0) return { batches, p50: 0, p99: 0, within50ms: 0 };
   const at50 = buckets.find(([le]) => le === 0.05)?.[1] ?? 0;
   return { batches, p50: histogramQuantile(buckets, 0.5), p99: histogramQuantile(buckets, 0.99), within50ms: at50 / batches };
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -456,7 +389,7 @@ async function runPass(name: string, kafka: KafkaClient, env: Record<string, str
       kinds: replies.kinds,
       lookupCpuSec: cpu,
       cpuUsPerMo: ((cpu - cpuAtFirst) * 1e6) / Math.max(1, counted),
-      infra: infraDelta(infraAtFirst),
+      infra: infraCpuSince(infraAtFirst),
     };
   } finally {
     if (lookup) await stopChild(lookup);
@@ -523,7 +456,7 @@ async function runPaced(kafka: KafkaClient, env: Record<string, string>, mos: Mo
     const cpu = cpuSeconds(lookup.pid!) - cpuBefore;
     const got = replies.seen - seenBefore;
     if (got < total) say(`paced: only ${got} of ${total} replies within 120 s of the last send`);
-    const delta = after.map(([le, c], i): [number, number] => [le, c - (before[i]?.[1] ?? 0)]);
+    const delta: Buckets = after.map(([le, c], i) => [le, c - (before[i]?.[1] ?? 0)]);
     const delays = [...replies.delaysMs].sort((a, b) => a - b);
     const replyWindowS = (replies.lastAt - (lastSentAt - sendMs)) / 1000;
     return {
@@ -536,18 +469,13 @@ async function runPaced(kafka: KafkaClient, env: Record<string, string>, mos: Mo
       moMt: { p50: quantile(delays, 0.5), p95: quantile(delays, 0.95), p99: quantile(delays, 0.99), max: delays[delays.length - 1] ?? 0 },
       ...batchFigures(delta),
       cpuUsPerMo: (cpu * 1e6) / Math.max(1, got),
-      infra: infraDelta(infraBefore),
+      infra: infraCpuSince(infraBefore),
     };
   } finally {
     await stopChild(lookup);
     await producer.disconnect();
     await replies.stop();
   }
-}
-
-function formatTable(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padStart(widths[i])).join('  ')).join('\n');
 }
 
 function table(results: PassResult[]): string {
@@ -638,24 +566,23 @@ async function main(): Promise<void> {
     { name: MT_TOPIC, ...spec },
   ]);
   const port = 9190;
-  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
   const results: PassResult[] = [];
   let paced: PacedResult | null = null;
   for (const name of PASSES) {
     if (name === 'cold') {
-      say(`flushed ${await flushRollCache(env['PARCHEE_REDIS_URL'])} parchee:roll:* keys (cold cache); load average ${load()}`);
+      say(`flushed ${await flushRollCache(env['PARCHEE_REDIS_URL'])} parchee:roll:* keys (cold cache); load average ${loadAverage()}`);
       results.push(await runPass('cold', kafka, env, mos, port));
     } else if (name === 'warm') {
-      say(`warm: a pass over the same CNICs (cached by an earlier pass); load average ${load()}`);
+      say(`warm: a pass over the same CNICs (cached by an earlier pass); load average ${loadAverage()}`);
       results.push(await runPass('warm', kafka, env, mos, port));
     } else if (name === 'paced') {
-      say(`paced: load average ${load()}`);
+      say(`paced: load average ${loadAverage()}`);
       paced = await runPaced(kafka, env, mos, port);
     } else {
       throw new Error(`unknown pass ${name} in BENCH_LOOKUP_PASSES (cold, warm, paced)`);
     }
-    say(`${name} done; load average ${load()}`);
+    say(`${name} done; load average ${loadAverage()}`);
   }
 
   const cold = results.find((r) => r.name === 'cold');
@@ -666,7 +593,7 @@ async function main(): Promise<void> {
       '',
       `Lookup alone, Kafka in (${MO_TOPIC}) and out (${MT_TOPIC}, read-committed), roll of ${VOTERS.toLocaleString('en')} voters, ${COUNT.toLocaleString('en')} MOs a drain pass`,
       `(80 % registered, 15 % unregistered, 5 % not a CNIC); LOOKUP_CONCURRENCY ${CONCURRENCY ?? 'default'}; node args ${NODE_ARGS.join(' ') || 'none'}; env ${JSON.stringify(EXTRA_ENV)}`,
-      `load average after ${load()} on ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'} cores`,
+      `load average after ${loadAverage()} on ${coreCount()} cores`,
       '',
       ...(results.length ? ['Drain (backlog first, then lookup):', table(results), ''] : []),
       ...(paced ? [`Paced (${PACED_SECONDS} s at ${RATE}/s, MO->MT in ms, send to read-committed receipt):`, pacedTable(paced), ''] : []),

@@ -4,13 +4,14 @@
  * warm-up (the first minute): caches, JIT and pools fill during it, so growth after it is what a
  * leak would show. Exits non-zero when a service grew more than 10 % or an acknowledged MO got no reply.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRedisClient, RedisKeys } from '@parchee/redis';
+import { mb } from '../bench/support/figures';
+import { rssKb } from '../bench/support/proc';
+import { runLoad, suiteTexts } from '../bench/support/suite-load';
 import { unlinkMatching } from '../support/redis-keys';
-import { BENCH_PROTECTION_ENV, PORTS, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
+import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
 import { moDedupeEnv } from '../suite/mo-dedupe-env';
-import type { LoadReport } from '../support/sim-control';
 
 const RATE = Number(process.env['SOAK_RATE'] ?? 200);
 const MINUTES = Number(process.env['SOAK_MINUTES'] ?? 10);
@@ -19,41 +20,22 @@ const WINDOW_MS = 5_000;
 const SAMPLE_MS = 10_000;
 const PER_WINDOW = Math.max(1, Math.round((RATE * WINDOW_MS) / 1000));
 // Enough outstanding MOs to clear a window well inside it even at the bench's p99 latency on a
-// busy machine (a fifth of the rate fell behind at a load average of 5); the window then idles.
+// busy machine; the window then idles. A fifth of the rate outstanding fell behind, half did no
+// better on the same busy machine (see docs/benchmarks.md, "Measurements behind code choices").
 const CONCURRENCY = Number(process.env['SOAK_CONCURRENCY'] ?? Math.max(20, Math.ceil(RATE / 2)));
 const MAX_GROWTH = 0.1;
 const STATE = join(ROOT, 'var/soak');
 /** The simulator is the test's own instrument: reported, not judged. */
 const JUDGED = new Set(['ingress', 'lookup', 'egress']);
 
-/** What `POST /load` answers, with the time the simulator took over it. */
-type LoadResult = LoadReport & { durationMs: number };
-
 interface Sample {
   atMs: number;
   rssKb: Map<string, number>;
 }
 
-function rssKb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-}
-
-async function load(count: number, msisdnStart: number, texts: string[]): Promise<LoadResult> {
-  const res = await fetch(`http://127.0.0.1:${PORTS.sim}/load`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ count, concurrency: CONCURRENCY, texts, msisdnStart }),
-  });
-  if (!res.ok) throw new Error(`load failed: ${res.status} ${await res.text()}`);
-  return (await res.json()) as LoadResult;
-}
-
 function sum(record: Record<string, number>): number {
   return Object.values(record).reduce((a, b) => a + b, 0);
 }
-
-const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
   if (!(RATE > 0) || !(MINUTES > 0)) throw new Error('SOAK_RATE and SOAK_MINUTES must be positive numbers');
@@ -74,12 +56,7 @@ async function main(): Promise<void> {
   await rollCli(['migrate'], env);
   await rollCli(['generate', '--voters', String(VOTERS), '--seed', '11', '--out', rollDir], env);
   await rollCli(['import', '--dir', rollDir, '--label', 'soak', '--activate'], env);
-  const cnics = readFileSync(join(rollDir, 'voters.csv'), 'utf8')
-    .split('\n')
-    .slice(1, 5001)
-    .map((l) => l.split(',')[0])
-    .filter(Boolean);
-  const texts = [...cnics, ...cnics.slice(0, 500).map((c) => `E ${c}`), '3520199999999', 'HELP', 'my cnic', '12345'];
+  const texts = suiteTexts(join(rollDir, 'voters.csv'));
 
   const suite = await startSuite({ env, logDir: join(STATE, 'logs'), readyTimeoutMs: 90_000 });
   const samples: Sample[] = [];
@@ -101,7 +78,7 @@ async function main(): Promise<void> {
       for (let window = 0; Date.now() - began < durationMs; window++) {
         const windowEnd = began + (window + 1) * WINDOW_MS;
         // Distinct MSISDNs per window, so each MO is a fresh subscriber as at a real peak.
-        const r = await load(PER_WINDOW, window * PER_WINDOW, texts);
+        const r = await runLoad({ count: PER_WINDOW, concurrency: CONCURRENCY, texts, msisdnStart: window * PER_WINDOW });
         totals.sent += r.sent;
         totals.acked += r.acked;
         totals.replied += r.replied;

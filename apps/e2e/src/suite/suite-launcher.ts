@@ -174,8 +174,9 @@ export async function waitHttpOk(url: string, deadline: number, child: ChildProc
 /**
  * Node flags an app always runs with, wherever this launcher starts it (npm start, e2e, bench, soak).
  * Lookup allocates a few kilobytes per MO that live for one batch: a 64 MiB young generation
- * (Node's default is 16) lets most of it die there instead of being promoted and marked. In the
- * lookup benchmark garbage collection fell from about 27 % to 22 % of lookup's busy time.
+ * (Node's default is 16) lets most of it die there instead of being promoted and marked, so
+ * lookup spends less of its time in garbage collection (see docs/benchmarks.md, "Measurements
+ * behind code choices").
  */
 export const APP_NODE_ARGS: Partial<Record<string, string[]>> = {
   lookup: ['--max-semi-space-size=64'],

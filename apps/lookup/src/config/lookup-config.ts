@@ -30,11 +30,10 @@ const lookupSettings = z
     /**
      * Bytes of MOs a fetch waits for (over all the partitions it asks a broker for), unless
      * LOOKUP_FETCH_MAX_WAIT_MS passes first. A fetch that answers with the first record makes
-     * batches of a few MOs at a steady rate, and transactions to match: measured through
-     * TransactionalProcessor alone (12 partitions, concurrency 12, 2,000 records/s), 1 byte gave
-     * 122 transactions/s carrying 3 records a batch, 64 KiB gave 44/s carrying 8, for 17 ms more
-     * median delay. At 10,000/s, or with any backlog, the bytes are there at once and it changes
-     * nothing. 1 is the behaviour before this setting.
+     * batches of a few MOs at a steady rate, and transactions to match; 64 KiB makes far fewer,
+     * fuller transactions for a little more delay (see docs/benchmarks.md, "Measurements behind
+     * code choices"). At a high rate, or with any backlog, the bytes are there at once and it
+     * changes nothing. 1 is the behaviour before this setting.
      */
     LOOKUP_FETCH_MIN_BYTES: intVar(64 * 1024, 1, 16 * 1024 * 1024),
     /**

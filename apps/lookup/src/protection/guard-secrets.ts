@@ -13,10 +13,11 @@ export class GuardSecrets {
   /**
    * The member key, then the input: one buffer reused by every call (Node's one event loop never
    * runs two at once). A member is SHA-256(key ‖ label ‖ length-prefixed parts) cut to 96 bits,
-   * not an HMAC: four members per lookup made the HMACs' eight SHA-256 calls about a quarter of
-   * the guard's CPU. A secret-prefix hash is a sound PRF here: every input has a fixed layout and
-   * the output is truncated, so nobody holding a member can extend it, and members never leave
-   * Redis anyway (see docs/protection.md).
+   * not an HMAC: four members per lookup made the HMACs' eight SHA-256 calls a large share of the
+   * guard's CPU (see docs/benchmarks.md, "Measurements behind code choices"). A secret-prefix
+   * hash is a sound PRF here: every input has a fixed layout and the output is truncated, so
+   * nobody holding a member can extend it, and members never leave Redis anyway (see
+   * docs/protection.md).
    */
   private scratch: Buffer;
 

@@ -142,9 +142,9 @@ const FORMAT = 'g1';
  * time of writing in base 36, every other time a whole number of ms from it (an age, or for the
  * block what is left of it), and empty fields stand for nothing. Salted members and marks are
  * base64url, which has none of `|,~*`. Small integers print and parse several times faster than
- * 13-digit times, and a number's first lookup is all zeros. Measured on a typical state: about
- * 0.5 µs to encode and 1 µs to decode, where JSON.stringify and JSON.parse took 1.7 and 1.6 µs
- * for a text nearly three times as long (and would still need checking).
+ * 13-digit times, and a number's first lookup is all zeros. Not JSON: this text is shorter and
+ * faster both ways, and JSON would still need checking (see docs/benchmarks.md, "Measurements
+ * behind code choices").
  */
 export function encodeGuardState(state: GuardState, now: number): string {
   let out = FORMAT + '|' + now.toString(36) + '|' + (state.blockedUntil > 0 ? String(state.blockedUntil - now) : '') + '|';

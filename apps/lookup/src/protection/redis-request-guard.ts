@@ -10,10 +10,10 @@ import { nextScanState } from './scan-detector';
 /**
  * The write-back of a batch's states: `SET key value PX ttl` for each, ARGV holding value and ttl
  * per key. Not for atomicity (nothing else writes these keys meanwhile, see the class comment) but
- * for lookup's CPU: through ioredis every command of a pipeline costs about 10 µs (its Command,
- * promise and reply), this script about 1 µs per key, for about 1 µs more of Redis's CPU. Sent as
- * EVAL, whose text Redis hashes to find its compiled script (a microsecond a batch): no NOSCRIPT
- * to recover from after a Redis restart.
+ * for lookup's CPU: through ioredis every command of a pipeline costs a Command object, a promise
+ * and a reply, a script argument far less, for a little more of Redis's CPU (see
+ * docs/benchmarks.md, "Measurements behind code choices"). Sent as EVAL, whose text Redis hashes
+ * to find its compiled script (once a call): no NOSCRIPT to recover from after a Redis restart.
  */
 export const WRITE_SCRIPT = "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end return #KEYS";
 /** Keys per write script: a batch of thousands is written by several short scripts, never one long one. */

@@ -242,11 +242,10 @@ export class TransactionalProcessor {
       allowAutoTopicCreation: false,
       // A transaction begun right after the previous one's commit finds the broker still writing
       // that commit's markers, and its first AddPartitionsToTxn is refused (CONCURRENT_TRANSACTIONS)
-      // until they are written, a few ms later. With group commit that is most transactions. On
-      // the local broker, 100 back-to-back transactions ran at 15-21 a second with the client's
-      // 100 ms first retry and at 63-77 a second with 10 ms (the Java producer also retries this
-      // one sooner than its usual backoff). Retries stay unbounded, as kafkajs makes them for an
-      // idempotent producer by default.
+      // until they are written, a few ms later. With group commit that is most transactions, so
+      // the first retry comes after 10 ms, not the client's 100 (the Java producer also retries
+      // this one sooner than its usual backoff; see docs/benchmarks.md, "Measurements behind code
+      // choices"). Retries stay unbounded, as kafkajs makes them for an idempotent producer by default.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 10, maxRetryTime: 5000 },
     });
   }

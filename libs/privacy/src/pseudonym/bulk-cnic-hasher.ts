@@ -10,8 +10,9 @@ const SELF_TEST = ['3520212345671', '4210198765432', '6110100000000', '715019999
  * preallocated buffers (RFC 2104 written out), returning the digest as a 32-character binary
  * (latin1) string. On a 10-million-row import the hash was the largest cost, and most of it was
  * allocating a Buffer per digest (`createHmac` also re-derives the padded keys every call): this
- * form runs about 2.5 times faster. The constructor checks it against `KeyedHasher`, so the two
- * can never silently disagree: an import must produce exactly the hashes lookups compute.
+ * form is much faster (see docs/benchmarks.md, "Measurements behind code choices"). The
+ * constructor checks it against `KeyedHasher`, so the two can never silently disagree: an
+ * import must produce exactly the hashes lookups compute.
  * Lookup uses it too (`cnic`), one call per CNIC request. Not safe to share across worker threads
  * (the buffers are reused), which Node's single event loop never does.
  */

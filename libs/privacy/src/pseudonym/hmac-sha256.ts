@@ -7,7 +7,8 @@ const DIGEST = 32;
  * HMAC-SHA-256 under one fixed key, written out as RFC 2104 over two one-shot SHA-256 calls on
  * buffers kept between calls. `createHmac` builds a native object, re-derives the padded keys and
  * allocates on every call: at several hashes per MO (MSISDN hash, guard members, audit) that was
- * about a tenth of lookup's CPU. Same digests (checked in its spec against `createHmac`).
+ * a sizeable share of lookup's CPU (see docs/benchmarks.md, "Measurements behind code choices").
+ * Same digests (checked in its spec against `createHmac`).
  * Not safe to share across worker threads (the scratch buffer is reused); Node's one event loop
  * never runs two calls at once.
  */
