@@ -369,6 +369,52 @@ describe('SmppSession writing', () => {
     session.close();
     await Promise.all([first, second]);
   });
+
+  it('stops reading while its answers cannot be written, and reads on once they drain', async () => {
+    // Regression: every PDU read is answered, and the session used to read on while its writes
+    // backed up, queueing answers without bound: a peer writing 100 MiB of enquire_link over TCP
+    // without reading grew an SmscServer by 3.9 GB.
+    const written: Buffer[] = [];
+    const release: Array<() => void> = [];
+    const socket = new Duplex({
+      read: () => undefined,
+      write: (chunk: Buffer, _encoding, callback) => {
+        written.push(chunk);
+        release.push(() => callback());
+      },
+    });
+    const session = new SmppSession(socket, { enquireLinkIntervalMs: 0 });
+    sessions.push(session);
+    const perChunk = 1024;
+    const chunks = 64;
+    const chunkOf = (index: number): Buffer =>
+      Buffer.concat(
+        Array.from({ length: perChunk }, (_, i) => encodePdu({ command: 'enquire_link', commandStatus: 0, sequenceNumber: index * perChunk + i + 1 })),
+      );
+    // The peer sends 64 chunks of 1 024 enquire_link and reads none of the answers.
+    for (let index = 0; index < chunks; index++) {
+      socket.push(chunkOf(index));
+      await settle();
+    }
+    const answers = (): number => written.reduce((octets, chunk) => octets + chunk.length, 0) / 16;
+    expect(answers()).toBe(perChunk);
+    expect(socket.isPaused()).toBe(true);
+    // The second chunk's answers wait in the session; what was not read stays with the socket
+    // (with TCP, in the kernel and then with the peer).
+    expect(socket.readableLength).toBe((chunks - 2) * perChunk * 16);
+
+    // The peer reads again: everything gets answered, in order.
+    for (let round = 0; round < 4 * chunks && answers() < chunks * perChunk; round++) {
+      release.splice(0).forEach((done) => done());
+      await settle();
+    }
+    expect(answers()).toBe(chunks * perChunk);
+    const all = Buffer.concat(written);
+    expect([all.readUInt32BE(12), all.readUInt32BE(all.length - 4)]).toEqual([1, chunks * perChunk]);
+    release.splice(0).forEach((done) => done());
+    await settle();
+    expect(socket.isPaused()).toBe(false);
+  });
 });
 
 describe('SmppSession unbind', () => {

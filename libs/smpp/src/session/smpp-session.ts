@@ -98,6 +98,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private outbox: Buffer[] = [];
   private flushScheduled = false;
   private waitingForDrain = false;
+  /** Reading stopped because answers could not be written (see onData). */
+  private readingPaused = false;
   private endAfterFlush = false;
   private endTimer?: NodeJS.Timeout;
 
@@ -359,7 +361,9 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private write(pdu: EncodablePdu): void {
     const bytes = encodePdu(pdu);
     if (this.currentState === 'closed' || this.socket.writableEnded || this.socket.destroyed) return;
-    this.outbox.push(bytes);
+    // While the socket drains, queued bytes may wait a while: keep a copy of their own rather than a
+    // view that pins the encoder's pooled buffer (kilobytes behind a 16-octet generic_nack).
+    this.outbox.push(this.waitingForDrain ? Buffer.from(bytes) : bytes);
     this.scheduleFlush();
   }
 
@@ -388,12 +392,25 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     if (!this.waitingForDrain) return;
     this.waitingForDrain = false;
     this.flush();
+    if (this.readingPaused && !this.waitingForDrain) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
   }
 
   // -------------------------------------------------------------------------------------------
   // Receiving
 
   private onData(chunk: Buffer): void {
+    if (this.waitingForDrain && !this.readingPaused) {
+      // More arrives while what we owe the peer still cannot be written. Every PDU read is answered,
+      // so a peer that sends without reading would grow the outbox without bound: stop reading
+      // until the socket drains (TCP then pushes back on the peer). This chunk's answers at most
+      // wait here. A write that merely went over the high-water mark drains within a tick, before
+      // the next chunk, so a peer that reads never sees a pause.
+      this.readingPaused = true;
+      this.socket.pause();
+    }
     let frames: Buffer[];
     try {
       frames = this.framer.push(chunk);
