@@ -43,9 +43,11 @@ export function commandName(commandId: number): CommandName | undefined {
   return nameById.get(commandId >>> 0);
 }
 
+const idByName = new Map<string, number>(Object.entries(CommandId).map(([name, id]) => [name.toLowerCase(), id]));
+
 /** The command_id for a spec name (`submit_sm` -> 0x00000004). */
 export function commandIdOf(command: CommandName): number {
-  return CommandId[command.toUpperCase() as CommandIdName];
+  return idByName.get(command) as number;
 }
 
 /** True for every *_resp and for generic_nack. */

@@ -57,8 +57,8 @@ const bind: BodySpec = {
 
 const bindResp: BodySpec = { fields: [cstring('systemId', 16, S.ESME_RINVSYSID)], tlvs: true };
 
-/** submit_sm and deliver_sm. */
-const shortMessagePdu: BodySpec = {
+/** submit_sm and deliver_sm (the decoder reads this one body through a fixed-shape fast path). */
+export const SHORT_MESSAGE_BODY: BodySpec = {
   fields: [
     cstring('serviceType', 6, S.ESME_RINVSERTYP),
     int8('sourceAddrTon'),
@@ -98,9 +98,9 @@ export const bodySpecs: Record<PduCommand, BodySpec> = {
     fields: [cstring('messageId', 65, S.ESME_RINVMSGID), time('finalDate', S.ESME_RQUERYFAIL), int8('messageState'), int8('errorCode')],
     tlvs: false,
   },
-  submit_sm: shortMessagePdu,
+  submit_sm: SHORT_MESSAGE_BODY,
   submit_sm_resp: messageIdResp,
-  deliver_sm: shortMessagePdu,
+  deliver_sm: SHORT_MESSAGE_BODY,
   deliver_sm_resp: messageIdResp,
   unbind: empty,
   unbind_resp: empty,
