@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# npm run bench: both benchmarks, one after the other.
+# npm run bench: every benchmark, one after the other.
 #   npm run bench -- suite    the whole suite (BENCH_COUNT 20000, BENCH_CONCURRENCY 200, BENCH_VOTERS 100000)
 #   npm run bench -- lookup   lookup alone, Kafka in and out, cold and warm cache
 #                             (BENCH_LOOKUP_VOTERS 10000000, BENCH_LOOKUP_COUNT 200000,
 #                             BENCH_LOOKUP_CONCURRENCY, BENCH_LOOKUP_CPU_PROF=1)
-# BENCH=suite|lookup selects one the same way. See docs/benchmarks.md.
+#   npm run bench -- codec    SMPP encode and decode per core (BENCH_CODEC_SECONDS 1, BENCH_CODEC_ROUNDS 5)
+#   npm run bench -- session  one SMPP session's submit_sm/s, windows 1, 10, 100, against a 1 ms SMSC
+#                             (BENCH_SESSION_SECONDS 5, BENCH_SESSION_WINDOWS 1,10,100, BENCH_SESSION_DELAY_MS 1)
+# BENCH=suite|lookup|codec|session selects one the same way. codec and session need no infrastructure.
+# See docs/benchmarks.md and libs/smpp/README.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true
 which="${1:-${BENCH:-all}}"
-case "$which" in suite|lookup|all) ;; *) echo "usage: npm run bench [-- suite|lookup]" >&2; exit 2 ;; esac
+case "$which" in suite|lookup|codec|session|all) ;; *) echo "usage: npm run bench [-- suite|lookup|codec|session]" >&2; exit 2 ;; esac
 bash deploy/local/ensure-install.sh
-bash deploy/local/infra.sh up
-npx nx run-many -t build -p ingress lookup egress smsc-sim --output-style=stream-without-prefixes >/dev/null
-if [ "$which" != lookup ]; then node -r @swc-node/register apps/e2e/src/bench/suite-bench.ts; fi
-if [ "$which" != suite ]; then node -r @swc-node/register apps/e2e/src/bench/lookup-bench.ts; fi
+if [ "$which" = suite ] || [ "$which" = lookup ] || [ "$which" = all ]; then
+  bash deploy/local/infra.sh up
+  npx nx run-many -t build -p ingress lookup egress smsc-sim --output-style=stream-without-prefixes >/dev/null
+fi
+if [ "$which" = suite ] || [ "$which" = all ]; then node -r @swc-node/register apps/e2e/src/bench/suite-bench.ts; fi
+if [ "$which" = lookup ] || [ "$which" = all ]; then node -r @swc-node/register apps/e2e/src/bench/lookup-bench.ts; fi
+if [ "$which" = codec ] || [ "$which" = all ]; then node -r @swc-node/register libs/smpp/src/bench/codec-bench.ts; fi
+if [ "$which" = session ] || [ "$which" = all ]; then node -r @swc-node/register libs/smpp/src/bench/session-bench.ts; fi
