@@ -37,6 +37,9 @@ const boundaries = [
     onlyDependOnLibsWithTags: ['scope:errors', 'scope:privacy', 'scope:config', 'scope:observability', 'scope:redis'],
     bannedExternalImports: [...kafka, ...redis, ...socketModules],
   },
+  // The whole suite as processes, for the e2e tests, the benchmarks and the npm start demo: never a service's.
+  { sourceTag: 'scope:suite', onlyDependOnLibsWithTags: [], bannedExternalImports: [...kafka, ...database, ...redis] },
+  { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:suite'], bannedExternalImports: risky },
   { sourceTag: 'scope:ingress', bannedExternalImports: risky },
   { sourceTag: 'scope:lookup', bannedExternalImports: risky },
   { sourceTag: 'scope:egress', bannedExternalImports: risky },

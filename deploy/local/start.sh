@@ -7,4 +7,4 @@ bash deploy/local/ensure-install.sh
 bash deploy/local/infra.sh up
 echo "parchee: building the services"
 npx nx run-many -t build -p ingress lookup egress smsc-sim --output-style=stream-without-prefixes >/dev/null
-exec node -r @swc-node/register apps/e2e/src/demo/start-demo.ts
+exec node -r @swc-node/register apps/demo/src/main.ts

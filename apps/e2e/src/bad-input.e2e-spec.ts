@@ -1,6 +1,6 @@
-import { OPERATORS, PORTS, sendMo, type MoReply } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
+import { OPERATORS, PORTS, sendMo, type MoReply } from '@parchee/suite';
 
 const EXAMPLE_CNIC = '3520212345671';
 /** The help reply names the English keyword; no other reply does. */

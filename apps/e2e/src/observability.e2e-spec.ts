@@ -16,11 +16,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PORTS, ROOT, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
 import { eventually } from './support/eventually';
 import { sim } from './support/sim-control';
+import { PORTS, ROOT, sendMo } from '@parchee/suite';
 
 const DASHBOARDS = join(ROOT, 'deploy/grafana/dashboards');
 const ALERTS = join(ROOT, 'deploy/prometheus/alerts.yml');

@@ -1,9 +1,9 @@
-import { OPERATORS, PORTS, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
 import { eventually } from './support/eventually';
 import { loadThroughFault, mtMessages, writeFaultResults, type LoadCount } from './support/fault-load';
 import { sim } from './support/sim-control';
+import { OPERATORS, PORTS, sendMo } from '@parchee/suite';
 
 async function repliesTo(msisdn: string): Promise<number> {
   return ((await sim('GET', `/mt?msisdn=${msisdn}`)) as { count: number }).count;

@@ -1,8 +1,8 @@
-import { E2E_DISTINCT_WINDOW_SECONDS, PORTS, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
 import { metricValue } from './support/service-metrics';
 import { repliesTo } from './support/sim-control';
+import { E2E_DISTINCT_WINDOW_SECONDS, PORTS, sendMo } from '@parchee/suite';
 
 const ENUMERATION_EN = 'This number has asked about too many different CNICs';
 const USAGE_EN = 'Send your 13-digit CNIC';

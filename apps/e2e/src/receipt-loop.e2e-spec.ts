@@ -1,7 +1,7 @@
-import { PORTS, sendMo } from './suite/suite-launcher';
 import { eventually } from './support/eventually';
 import { metricValue } from './support/service-metrics';
 import { repliesTo, sim } from './support/sim-control';
+import { PORTS, sendMo } from '@parchee/suite';
 
 interface OperatorStats {
   receiptsSent: Record<string, number>;

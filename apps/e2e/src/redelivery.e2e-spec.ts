@@ -1,10 +1,9 @@
-import { OPERATORS, PORTS, sendMo } from './suite/suite-launcher';
-import { startService, stopService } from './suite/suite-control';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { eventually } from './support/eventually';
 import { loadExpectedRoll } from './support/expected-roll';
 import { metricValue } from './support/service-metrics';
 import { repliesTo, sim, type LoadReport } from './support/sim-control';
+import { OPERATORS, PORTS, sendMo, startService, stopService } from '@parchee/suite';
 
 /** MOs re-sent by the SMSCs at once when a restarted ingress binds. */
 const RESENT = 200;

@@ -1,8 +1,7 @@
-import { type RestartReport, type SuiteService } from './suite/suite-launcher';
-import { restartService } from './suite/suite-control';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
 import { loadThroughFault, writeFaultResults, type LoadCount } from './support/fault-load';
+import { type RestartReport, type SuiteService, restartService } from '@parchee/suite';
 
 /** MOs per fault, at most CONCURRENCY waiting for their reply at a time. */
 const COUNT = 400;

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { OPERATORS, PORTS, ensureSecrets, rollCli, sendMo, suiteEnv } from './suite/suite-launcher';
 import { E2E_ROLL_DIR, E2E_STATE, e2eDatabaseUrl } from './support/e2e-paths';
 import { eventually } from './support/eventually';
 import { loadExpectedRoll, type ExpectedVoter } from './support/expected-roll';
 import { writeRenamedRoll } from './support/renamed-roll';
 import type { LoadReport } from './support/sim-control';
+import { OPERATORS, PORTS, ensureSecrets, rollCli, sendMo, suiteEnv } from '@parchee/suite';
 
 const SIM = `http://127.0.0.1:${PORTS.sim}`;
 const SUFFIX = ' v2';

@@ -1,9 +1,9 @@
-import { sendMo } from './suite/suite-launcher';
 import { E2E_PG_PROXY_FILE, E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll, type ExpectedVoter } from './support/expected-roll';
 import { BUSY_EN, BUSY_UR } from './support/fault-load';
 import { forgetCachedVoters } from './support/roll-cache-keys';
 import { switchProxy } from './support/switchable-tcp-proxy';
+import { sendMo } from '@parchee/suite';
 
 function expectEnglishFields(text: string, v: ExpectedVoter): void {
   for (const field of [v.blockCode, v.serialNo, v.familyNo, v.districtEn, v.na, v.pa, v.stationNo, v.stationEn]) {

@@ -1,6 +1,6 @@
-import { OPERATORS, sendMo } from './suite/suite-launcher';
 import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll, type ExpectedVoter } from './support/expected-roll';
+import { OPERATORS, sendMo } from '@parchee/suite';
 
 const URDU_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
 const toUrduDigits = (s: string) => s.replace(/\d/g, (d) => URDU_DIGITS[Number(d)]);

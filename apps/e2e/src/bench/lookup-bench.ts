@@ -33,10 +33,10 @@ import { KeyedHasher } from '@parchee/privacy';
 import { openRedisClient, RedisKeys } from '@parchee/redis';
 import { moRequestFromText } from '@parchee/requests';
 import { createKafka, ensureTopics } from '@parchee/messaging';
-import { BENCH_PROTECTION_ENV, OPERATORS, ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '../suite/suite-launcher';
 import { histogramBuckets } from '../support/service-metrics';
 import { formatTable, histogramQuantile, quantile, type Buckets } from './support/figures';
 import { coreCount, cpuSeconds, infraCpuSeconds, infraCpuSince, loadAverage } from './support/proc';
+import { BENCH_PROTECTION_ENV, OPERATORS, ROOT, ensureSecrets, rollCli, run, startProcess, suiteEnv, waitHttpOk } from '@parchee/suite';
 
 const VOTERS = Number(process.env['BENCH_LOOKUP_VOTERS'] ?? 10_000_000);
 const COUNT = Number(process.env['BENCH_LOOKUP_COUNT'] ?? 200_000);

@@ -6,11 +6,10 @@
 import { join } from 'node:path';
 import { openRedisClient, REDIS_KEY_ROOT } from '@parchee/redis';
 import { unlinkMatching } from '../support/redis-keys';
-import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
-import { moDedupeEnv } from '../suite/mo-dedupe-env';
 import { mb } from './support/figures';
 import { peakRssKb } from './support/proc';
 import { runLoad, suiteTexts } from './support/suite-load';
+import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv, moDedupeEnv } from '@parchee/suite';
 
 const COUNT = Number(process.env['BENCH_COUNT'] ?? 20_000);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 200);

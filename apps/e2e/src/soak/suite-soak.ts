@@ -10,8 +10,7 @@ import { mb } from '../bench/support/figures';
 import { rssKb } from '../bench/support/proc';
 import { runLoad, suiteTexts } from '../bench/support/suite-load';
 import { unlinkMatching } from '../support/redis-keys';
-import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
-import { moDedupeEnv } from '../suite/mo-dedupe-env';
+import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv, moDedupeEnv } from '@parchee/suite';
 
 const RATE = Number(process.env['SOAK_RATE'] ?? 200);
 const MINUTES = Number(process.env['SOAK_MINUTES'] ?? 10);

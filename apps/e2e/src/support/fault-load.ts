@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PORTS } from '../suite/suite-launcher';
 import { E2E_STATE } from './e2e-paths';
 import { eventually } from './eventually';
 import { sim, type LoadReport } from './sim-control';
+import { PORTS } from '@parchee/suite';
 
 // The busy templates as a citizen reads them (apps/lookup/src/reply/reply-templates.ts).
 export const BUSY_UR = 'سروس اس وقت مصروف ہے۔ براہ کرم کچھ دیر بعد دوبارہ کوشش کریں۔';

@@ -1,11 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv } from '../suite/suite-launcher';
-import { SUITE_CONTROL_URL_ENV, startSuiteControl } from '../suite/suite-control';
 import { E2E_LOGS, E2E_PG_PROXY_FILE, E2E_ROLL_DIR, E2E_ROLL_RETRY_DEADLINE_MS, E2E_STATE, E2E_VOTERS, e2eDatabaseUrl } from './e2e-paths';
 import { E2E_REDIS_URL, startPrivateRedis, stopPrivateRedis } from './private-redis';
 import { SwitchableTcpProxy, writeProxyHandle } from './switchable-tcp-proxy';
-import { moDedupeEnv } from '../suite/mo-dedupe-env';
+import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv, SUITE_CONTROL_URL_ENV, startSuiteControl, moDedupeEnv } from '@parchee/suite';
 
 /**
  * A fresh test database, a fresh synthetic roll imported and activated, and the suite started

@@ -1,7 +1,6 @@
-import { run, type RunningSuite } from '../suite/suite-launcher';
-import type { SuiteControl } from '../suite/suite-control';
 import { redisAnswers, stopPrivateRedis } from './private-redis';
 import type { SwitchableTcpProxy } from './switchable-tcp-proxy';
+import { run, type RunningSuite, type SuiteControl } from '@parchee/suite';
 
 export default async function globalTeardown(): Promise<void> {
   const globals = globalThis as Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../suite/suite-launcher';
 import { eventually } from './eventually';
+import { run } from '@parchee/suite';
 
 /**
  * The e2e suite's own Redis: a `redis-server` on a spare port, with nothing persisted, started by

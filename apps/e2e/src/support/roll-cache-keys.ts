@@ -1,8 +1,8 @@
 import { KeyedHasher } from '@parchee/privacy';
 import { RedisKeys } from '@parchee/redis';
 import { testRedis } from '@parchee/redis/testing';
-import { ensureSecrets } from '../suite/suite-launcher';
 import { E2E_STATE } from './e2e-paths';
+import { ensureSecrets } from '@parchee/suite';
 
 /**
  * Deletes whatever the lookup cache holds for these CNICs, in every roll version, so the next

@@ -1,7 +1,6 @@
-import { PORTS } from '../suite/suite-launcher';
-
 /** The simulator's control API (apps/smsc-sim/README.md), as the specs drive it. */
 export const SIM_URL = `http://127.0.0.1:${PORTS.sim}`;
+import { PORTS } from '@parchee/suite';
 
 /** One JSON call to the simulator; a non-2xx answer fails with its body. */
 export async function sim<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {

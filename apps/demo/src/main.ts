@@ -1,7 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureSecrets, OPERATORS, PORTS, ROOT, rollCli, sendMo, startSuite, suiteEnv } from '../suite/suite-launcher';
-import { moDedupeEnv } from '../suite/mo-dedupe-env';
+import { ensureSecrets, moDedupeEnv, OPERATORS, PORTS, ROOT, rollCli, sendMo, startSuite, suiteEnv } from '@parchee/suite';
 
 const STATE = join(ROOT, 'var/dev');
 const DEMO_VOTERS = Number(process.env['PARCHEE_DEMO_VOTERS'] ?? 20_000);

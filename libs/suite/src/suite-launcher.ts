@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(__dirname, '../../../..');
+export const ROOT = resolve(__dirname, '../../..');
 export const OPERATORS = ['jazz', 'zong', 'telenor', 'ufone', 'sco'] as const;
 
 export const PORTS = { sim: 8300, ingress: 9101, lookup: 9102, egress: 9103 } as const;

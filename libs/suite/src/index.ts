@@ -1,0 +1,3 @@
+export * from './suite-launcher';
+export * from './suite-control';
+export { moDedupeEnv } from './mo-dedupe-env';
