@@ -226,6 +226,44 @@ describe('normaliseMsisdn', () => {
   it.each([['+923001234567'], ['00923001234567'], ['923001234567'], ['03001234567']])('normalises %p to 923001234567', (a) => {
     expect(normaliseMsisdn(a)).toBe('923001234567');
   });
+
+  it('reads a national number without the trunk zero (TON 2 national, TON 0 unknown) as Pakistani', () => {
+    expect(normaliseMsisdn('3001234567', 2)).toBe('923001234567');
+    expect(normaliseMsisdn('3001234567', 0)).toBe('923001234567');
+  });
+
+  it('never gives an international number a country code it did not carry', () => {
+    expect(normaliseMsisdn('3001234567', 1)).toBe('3001234567');
+  });
+});
+
+describe('MoAcceptor: what is not an SMS for this service', () => {
+  it.each<[string, Partial<DeliverSm>]>([
+    ['service_type USSD', { serviceType: 'USSD', shortMessage: Buffer.from('*8300#') }],
+    ['a ussd_service_op TLV (PSSR indication)', { shortMessage: Buffer.from('*8300#'), tlvs: [createTlv(TlvTag.ussd_service_op, 1)] }],
+  ])('refuses a USSD dialog step (%s) with ESME_RX_R_APPN and never answers it by SMS', async (_name, fields) => {
+    const publisher = new FakePublisher();
+    const outcomes: string[] = [];
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', onOutcome: (_op, outcome) => outcomes.push(outcome) });
+    expect(await acceptor.accept('jazz', deliverSm(fields))).toBe(CommandStatus.ESME_RX_R_APPN);
+    expect(publisher.records).toHaveLength(0);
+    expect(outcomes).toEqual(['ussd_refused']);
+  });
+
+  it.each([['8300'], ['928300'], ['+928300'], ['00928300'], ['08300'], ['']])('takes an MO addressed to the short code as %p', async (destinationAddr) => {
+    const publisher = new FakePublisher();
+    expect(await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ destinationAddr }))).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records.map((r) => r.topic)).toEqual([Topics.MO]);
+  });
+
+  it.each([['8301'], ['83000'], ['923001234567']])('refuses an MO for another destination (%p) with ESME_RINVDSTADR', async (destinationAddr) => {
+    const publisher = new FakePublisher();
+    const outcomes: string[] = [];
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', onOutcome: (_op, outcome) => outcomes.push(outcome) });
+    expect(await acceptor.accept('jazz', deliverSm({ destinationAddr }))).toBe(CommandStatus.ESME_RINVDSTADR);
+    expect(publisher.records).toHaveLength(0);
+    expect(outcomes).toEqual(['wrong_destination']);
+  });
 });
 
 describe('MoAcceptor territorial restriction', () => {
@@ -253,6 +291,14 @@ describe('MoAcceptor territorial restriction', () => {
   it.each([['+923001234567'], ['00923001234567'], ['03001234567']])('accepts the Pakistani mobile number written as %p', async (sourceAddr) => {
     const publisher = new FakePublisher();
     await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ sourceAddr }));
+    expect(decodeMo(publisher.records[0].value).msisdn).toBe('923001234567');
+  });
+
+  it('accepts a TON 2 national number without the trunk zero (3001234567) instead of dropping it', async () => {
+    const publisher = new FakePublisher();
+    expect(await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ sourceAddr: '3001234567', sourceAddrTon: 2 }))).toBe(
+      CommandStatus.ESME_ROK,
+    );
     expect(decodeMo(publisher.records[0].value).msisdn).toBe('923001234567');
   });
 });

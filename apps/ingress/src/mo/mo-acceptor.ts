@@ -9,13 +9,29 @@ import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
 import type { MoSink } from './mo-sink';
 import { normaliseMsisdn } from './msisdn';
+import { servesShortCode } from './short-code';
 import { isPakistaniMobile } from './territorial-filter';
 
 export interface MoPublisher {
   publish(records: OutgoingRecord[]): Promise<void>;
 }
 
-export type MoOutcome = 'accepted' | 'duplicate' | 'redelivered' | 'part_buffered' | 'publish_failed' | 'empty_source' | 'not_pakistani' | ReceiptOutcome;
+/**
+ * `ussd_refused`: a USSD dialog step, refused with ESME_RX_R_APPN until the USSD channel exists
+ * (an SMS answer would leave the citizen's screen hanging); `wrong_destination`: an MO for another
+ * short code than this service's, refused with ESME_RINVDSTADR (a routing error at the operator).
+ */
+export type MoOutcome =
+  | 'accepted'
+  | 'duplicate'
+  | 'redelivered'
+  | 'part_buffered'
+  | 'publish_failed'
+  | 'empty_source'
+  | 'not_pakistani'
+  | 'ussd_refused'
+  | 'wrong_destination'
+  | ReceiptOutcome;
 
 export interface MoAcceptorOptions {
   shortCode: string;
@@ -83,13 +99,21 @@ export class MoAcceptor implements MoSink {
 
   async accept(operator: string, pdu: DeliverSm): Promise<number> {
     const kind = deliveryKind(pdu);
+    if (kind === 'ussd') {
+      this.options.onOutcome?.(operator, 'ussd_refused');
+      return CommandStatus.ESME_RX_R_APPN;
+    }
     if (kind !== 'mo') {
       // Receipts and notices come on receiver binds too, from the citizen's number: never
       // answered (an answer asks for another receipt: an SMS loop). Correlating receipts is
       // egress's job (sms.dlr.v1).
       return this.receipts.accept(operator, pdu, kind);
     }
-    const msisdn = normaliseMsisdn(pdu.sourceAddr);
+    if (!servesShortCode(pdu.destinationAddr, this.options.shortCode)) {
+      this.options.onOutcome?.(operator, 'wrong_destination');
+      return CommandStatus.ESME_RINVDSTADR;
+    }
+    const msisdn = normaliseMsisdn(pdu.sourceAddr, pdu.sourceAddrTon);
     if (msisdn === '') {
       this.options.onOutcome?.(operator, 'empty_source');
       return CommandStatus.ESME_RINVSRCADR;

@@ -42,7 +42,7 @@ export class ReceiptAcceptor {
     this.now = options.now ?? Date.now;
   }
 
-  async accept(operator: string, pdu: DeliverSm, kind: Exclude<DeliveryKind, 'mo'> = 'delivery_receipt'): Promise<number> {
+  async accept(operator: string, pdu: DeliverSm, kind: Exclude<DeliveryKind, 'mo' | 'ussd'> = 'delivery_receipt'): Promise<number> {
     const receipt = parseDeliveryReceipt(pdu);
     if (receipt === null && (kind === 'sme_ack' || kind === 'conversation_abort' || kind === 'intermediate_notification')) {
       this.options.onOutcome?.(operator, 'notice');

@@ -69,4 +69,11 @@ describe('deliveryKind', () => {
     expect(deliveryKind(pdu(0, 'stat: 3520212345671'))).toBe('mo');
     expect(deliveryKind(pdu(0, 'id: 3520212345671'))).toBe('mo');
   });
+
+  it('reads a USSD dialog step as USSD, whatever its esm_class: service_type USSD or a ussd_service_op TLV', () => {
+    expect(deliveryKind({ ...pdu(0, '*8300#'), serviceType: 'USSD' })).toBe('ussd');
+    expect(deliveryKind({ ...pdu(0, '1'), serviceType: 'ussd ' })).toBe('ussd');
+    expect(deliveryKind(pdu(0, '*8300#', [createTlv(TlvTag.ussd_service_op, 1)]))).toBe('ussd');
+    expect(deliveryKind({ ...pdu(0, '3520212345671'), serviceType: 'CMT' })).toBe('mo');
+  });
 });

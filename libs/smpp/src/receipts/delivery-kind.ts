@@ -13,10 +13,12 @@ import { parseReceiptText, receiptText } from './delivery-receipt';
  * - `conversation_abort`: type 0x18;
  * - `untyped_receipt`: esm_class type 0, yet a receipt (receipted_message_id or message_state TLV,
  *   or receipt text `id:… stat:…`), as some aggregators send them.
- * Anything but `mo` must never be answered: its source is the citizen's number, and an answer
- * asks for another receipt, which would come back as another "MO" (an SMS loop).
+ * - `ussd`: a USSD dialog step (service_type `USSD`, or a `ussd_service_op` TLV), never to be
+ *   answered by SMS: the citizen's screen waits for a USSD answer.
+ * Anything but `mo` must never be answered by SMS: a receipt's source is the citizen's number, and
+ * an answer asks for another receipt, which would come back as another "MO" (an SMS loop).
  */
-export type DeliveryKind = 'mo' | 'delivery_receipt' | 'intermediate_notification' | 'sme_ack' | 'conversation_abort' | 'untyped_receipt';
+export type DeliveryKind = 'mo' | 'ussd' | 'delivery_receipt' | 'intermediate_notification' | 'sme_ack' | 'conversation_abort' | 'untyped_receipt';
 
 const KIND_BY_TYPE: ReadonlyMap<number, DeliveryKind> = new Map([
   [EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, 'delivery_receipt'],
@@ -36,7 +38,8 @@ const STAT_FIELD = /(?:^|\s)stat\s*:\s*\S/i;
  * carries a receipt's TLVs, or text with both an `id:` and a `stat:` field. An unknown non-zero
  * type (reserved bits) is treated as a receipt too: answering it is the one thing that can loop.
  */
-export function deliveryKind(pdu: Pick<DeliverSm, 'esmClass' | 'tlvs' | 'shortMessage' | 'dataCoding'>): DeliveryKind {
+export function deliveryKind(pdu: Pick<DeliverSm, 'esmClass' | 'tlvs' | 'shortMessage' | 'dataCoding'> & { serviceType?: string }): DeliveryKind {
+  if (getTlv(pdu, TlvTag.ussd_service_op) !== undefined || pdu.serviceType?.trim().toUpperCase() === 'USSD') return 'ussd';
   const type = pdu.esmClass & ESM_CLASS_MESSAGE_TYPE;
   if (type !== EsmClass.TYPE_DEFAULT) return KIND_BY_TYPE.get(type) ?? 'delivery_receipt';
   if (getTlv(pdu, TlvTag.receipted_message_id) !== undefined || getTlv(pdu, TlvTag.message_state) !== undefined) return 'untyped_receipt';
