@@ -13,6 +13,13 @@ export interface SmppSessionOptions {
    * SmppError 'QUEUE_FULL' (retriable). Default Infinity (the caller throttles).
    */
   maxQueued: number;
+  /**
+   * Most requests from the peer being handled at once (received, not yet answered). A peer that
+   * ignores its own window gets ESME_RTHROTTLED, the command's own response, for each request
+   * beyond it, instead of an unbounded number of handlers at work. Default 200, above any
+   * operator's window.
+   */
+  maxPeerInFlight: number;
   /** How long to wait for the response to a request before rejecting with 'RESPONSE_TIMEOUT'. Default 10 000 ms. */
   responseTimeoutMs: number;
   /**
@@ -41,6 +48,7 @@ export interface SmppSessionOptions {
 export const DEFAULT_SESSION_OPTIONS: Readonly<SmppSessionOptions> = Object.freeze({
   window: 10,
   maxQueued: Number.POSITIVE_INFINITY,
+  maxPeerInFlight: 200,
   responseTimeoutMs: 10_000,
   enquireLinkIntervalMs: 30_000,
   unbindTimeoutMs: 5_000,
@@ -61,6 +69,7 @@ export function resolveSessionOptions(options: Partial<SmppSessionOptions> = {})
   };
   positive('window');
   positive('maxQueued', true);
+  positive('maxPeerInFlight');
   positive('responseTimeoutMs');
   positive('enquireLinkIntervalMs', true);
   positive('unbindTimeoutMs');

@@ -293,6 +293,23 @@ describe('SmppSession answers on its own', () => {
     expect(encodePdu({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_RX_T_APPN, sequenceNumber: 2, messageId: '' })).toHaveLength(16);
   });
 
+  it('answers a peer that ignores its window with ESME_RTHROTTLED beyond maxPeerInFlight, and takes requests again once answered', async () => {
+    const { session, peer } = setup({ maxPeerInFlight: 2 });
+    sessions.push(session);
+    const held: DeliverSm[] = [];
+    session.on('request', (pdu) => held.push(pdu as DeliverSm));
+    peer.send(deliverSm(1));
+    peer.send(deliverSm(2));
+    peer.send(deliverSm(3));
+    expect(await peer.next()).toMatchObject({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_RTHROTTLED, sequenceNumber: 3 });
+    expect(held.map((pdu) => pdu.sequenceNumber)).toEqual([1, 2]);
+    session.respond(held[0], CommandStatus.ESME_ROK);
+    expect(await peer.next()).toMatchObject({ command: 'deliver_sm_resp', commandStatus: 0, sequenceNumber: 1 });
+    peer.send(deliverSm(4));
+    await settle();
+    expect(held.map((pdu) => pdu.sequenceNumber)).toEqual([1, 2, 4]);
+  });
+
   it('answers a request nobody listens for with ESME_RSYSERR', async () => {
     const { session, peer } = setup();
     sessions.push(session);

@@ -90,6 +90,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private readonly pending = new Map<number, PendingRequest>();
   private readonly queue: QueuedRequest[] = [];
   private windowInUse = 0;
+  /** Sequence numbers of the peer's requests handed to a listener and not yet answered. */
+  private readonly peerInFlight = new Set<number>();
   private nextSequenceNumber = 1;
   private currentState: SessionState = 'open';
   private closeReason?: string;
@@ -206,6 +208,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     if (responseName === undefined) {
       throw new SmppError('INVALID_PDU', `${request.command} has no response PDU`);
     }
+    this.peerInFlight.delete(request.sequenceNumber);
     const defaults: Record<string, unknown> = {};
     for (const field of bodySpecs[responseName].fields) defaults[field.name] = emptyFieldValue(field);
     if (bodySpecs[responseName].tlvs) defaults['tlvs'] = [];
@@ -502,6 +505,15 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       this.answerUnhandled(pdu, CommandStatus.ESME_RSYSERR);
       return;
     }
+    const answered = pdu.command !== 'outbind' && pdu.command !== 'alert_notification';
+    if (answered) {
+      if (this.peerInFlight.size >= this.options.maxPeerInFlight) {
+        // The peer ignores its window: slow it down with the command's own response, not more work.
+        this.respond(pdu, CommandStatus.ESME_RTHROTTLED);
+        return;
+      }
+      this.peerInFlight.add(pdu.sequenceNumber);
+    }
     try {
       this.emit('request', pdu);
     } catch (error) {
@@ -553,6 +565,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     const inFlight = [...this.pending.entries()];
     this.pending.clear();
     this.windowInUse = 0;
+    this.peerInFlight.clear();
     for (const [, request] of inFlight) {
       clearTimeout(request.timer);
       request.reject(new SmppError('CONNECTION_LOST', `${request.command}: ${reason} before a response`, { retriable: true }));
