@@ -1,7 +1,8 @@
+import { deliverSmPdu } from '@parchee/smpp/testing';
 import { Topics, decodeMo } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
-import { CommandId, CommandStatus, EsmClass, MessageState, TlvTag, createTlv, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
+import { CommandStatus, EsmClass, MessageState, TlvTag, createTlv, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { MoAcceptor, type MoPublisher } from './mo-acceptor';
 import { normaliseMsisdn } from './msisdn';
@@ -25,31 +26,7 @@ class FakePublisher implements MoPublisher {
 }
 
 function deliverSm(fields: Partial<DeliverSm>): DeliverSm {
-  return {
-    command: 'deliver_sm',
-    commandId: CommandId.DELIVER_SM,
-    commandStatus: 0,
-    sequenceNumber: 1,
-    serviceType: '',
-    sourceAddrTon: 1,
-    sourceAddrNpi: 1,
-    sourceAddr: '923001234567',
-    destAddrTon: 0,
-    destAddrNpi: 0,
-    destinationAddr: '8300',
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from('3520212345671'),
-    tlvs: [],
-    ...fields,
-  } as DeliverSm;
+  return deliverSmPdu({ shortMessage: Buffer.from('3520212345671'), ...fields });
 }
 
 describe('MoAcceptor', () => {

@@ -1,6 +1,7 @@
+import { deliverSmPdu } from '@parchee/smpp/testing';
 import { Topics, decodeDlr } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
-import { CommandId, CommandStatus, EsmClass, MessageState, TlvTag, createTlv, type DeliverSm } from '@parchee/smpp';
+import { CommandStatus, EsmClass, MessageState, TlvTag, createTlv, type DeliverSm } from '@parchee/smpp';
 import { ReceiptAcceptor, type ReceiptOutcome, type ReceiptPublisher } from './receipt-acceptor';
 
 class FakePublisher implements ReceiptPublisher {
@@ -19,30 +20,7 @@ class FakePublisher implements ReceiptPublisher {
 }
 
 function receipt(text: string, tlvs: DeliverSm['tlvs'] = []): DeliverSm {
-  return {
-    command: 'deliver_sm',
-    commandId: CommandId.DELIVER_SM,
-    commandStatus: 0,
-    sequenceNumber: 1,
-    serviceType: '',
-    sourceAddrTon: 1,
-    sourceAddrNpi: 1,
-    sourceAddr: '923001234567',
-    destAddrTon: 0,
-    destAddrNpi: 0,
-    destinationAddr: '8300',
-    esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from(text),
-    tlvs,
-  };
+  return deliverSmPdu({ esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, shortMessage: Buffer.from(text), tlvs });
 }
 
 describe('ReceiptAcceptor', () => {

@@ -1,4 +1,4 @@
-import { CommandId } from '../codec/command-id';
+import { deliverSmPdu } from '../testing/deliver-sm-pdu';
 import { EsmClass, MessageState } from '../codec/field-values';
 import type { DeliverSm, Tlv } from '../codec/pdu';
 import { createTlv } from '../codec/tlv';
@@ -9,30 +9,7 @@ import { deliveryKind } from './delivery-kind';
 const RECEIPT_TEXT = 'id:0A1B2C3D sub:001 dlvrd:001 submit date:2312011012 done date:2312011013 stat:DELIVRD err:000 text:Aap ka';
 
 function pdu(esmClass: number, text: string | Buffer, tlvs: Tlv[] = [], dataCoding = 0): DeliverSm {
-  return {
-    command: 'deliver_sm',
-    commandId: CommandId.DELIVER_SM,
-    commandStatus: 0,
-    sequenceNumber: 1,
-    serviceType: '',
-    sourceAddrTon: 1,
-    sourceAddrNpi: 1,
-    sourceAddr: '923001234567',
-    destAddrTon: 0,
-    destAddrNpi: 0,
-    destinationAddr: '8300',
-    esmClass,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding,
-    smDefaultMsgId: 0,
-    shortMessage: typeof text === 'string' ? Buffer.from(text, 'latin1') : text,
-    tlvs,
-  };
+  return deliverSmPdu({ esmClass, dataCoding, shortMessage: typeof text === 'string' ? Buffer.from(text, 'latin1') : text, tlvs });
 }
 
 describe('deliveryKind', () => {

@@ -1,4 +1,4 @@
-import { CommandId } from '../codec/command-id';
+import { deliverSmPdu } from '../testing/deliver-sm-pdu';
 import { EsmClass, MessageState } from '../codec/field-values';
 import type { DeliverSm, Tlv } from '../codec/pdu';
 import { createTlv } from '../codec/tlv';
@@ -18,30 +18,8 @@ import {
 import { normaliseMessageId } from './message-id';
 
 function receipt(text: string | Buffer, tlvs: Tlv[] = [], dataCoding = 0): DeliverSm {
-  return {
-    command: 'deliver_sm',
-    commandId: CommandId.DELIVER_SM,
-    commandStatus: 0,
-    sequenceNumber: 1,
-    serviceType: '',
-    sourceAddrTon: 1,
-    sourceAddrNpi: 1,
-    sourceAddr: '923001234567',
-    destAddrTon: 0,
-    destAddrNpi: 0,
-    destinationAddr: '8300',
-    esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding,
-    smDefaultMsgId: 0,
-    shortMessage: typeof text === 'string' ? Buffer.from(text, 'latin1') : text,
-    tlvs,
-  };
+  const shortMessage = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+  return deliverSmPdu({ esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, dataCoding, shortMessage, tlvs });
 }
 
 describe('parseDeliveryReceipt', () => {
