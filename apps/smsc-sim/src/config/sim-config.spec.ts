@@ -43,6 +43,13 @@ describe('simulator configuration', () => {
     expect(config.http.port).toBe(0);
   });
 
+  it('takes the SMPP window from the environment over the file, 10 by default', () => {
+    expect(parseSimConfig({}, {}).smpp.window).toBe(10);
+    expect(parseSimConfig({ smpp: { window: 50 } }, {}).smpp.window).toBe(50);
+    expect(parseSimConfig({ smpp: { window: 50 } }, { SMSC_SIM_WINDOW: '1' }).smpp.window).toBe(1);
+    expect(problemsOf(() => parseSimConfig({}, { SMSC_SIM_WINDOW: '0' })).some((p) => p.startsWith('SMSC_SIM_WINDOW:'))).toBe(true);
+  });
+
   it('lets a file list its own operators, filling built-in ports and credentials', () => {
     const config = parseSimConfig(
       {

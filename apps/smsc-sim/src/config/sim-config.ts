@@ -32,8 +32,12 @@ export interface SimConfig {
   mtHistoryLimit: number;
   /** Incomplete concatenated MTs are dropped (and counted) this long after their first part. */
   concatTimeoutMs: number;
-  /** SMPP timers of the server sessions, passed to @parchee/smpp as they are. */
-  smpp: { responseTimeoutMs: number; enquireLinkIntervalMs: number };
+  /**
+   * SMPP timers and window of the server sessions, passed to @parchee/smpp as they are. The window
+   * is how many deliver_sm one bind has out unanswered: real SMSCs use 1 to 50, and it bounds the
+   * MO rate one bind can reach at a given acknowledgement latency.
+   */
+  smpp: { responseTimeoutMs: number; enquireLinkIntervalMs: number; window: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   operators: OperatorSimConfig[];
   /** Where the configuration came from, for the boot log. */
@@ -60,6 +64,7 @@ export const SIM_DEFAULTS = {
   concatTimeoutMs: 60_000,
   responseTimeoutMs: 10_000,
   enquireLinkIntervalMs: 30_000,
+  window: 10,
   logLevel: 'info',
 } as const;
 
@@ -95,7 +100,7 @@ const fileSchema = z
     mtHistoryLimit: int(1, 1_000_000).optional(),
     concatTimeoutMs: int(100, 3_600_000).optional(),
     smpp: z
-      .object({ responseTimeoutMs: int(100, 120_000).optional(), enquireLinkIntervalMs: int(1_000, 600_000).optional() })
+      .object({ responseTimeoutMs: int(100, 120_000).optional(), enquireLinkIntervalMs: int(1_000, 600_000).optional(), window: int(1, 1_000).optional() })
       .strict()
       .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -149,7 +154,7 @@ function resolveOperators(
 
 /**
  * Builds the configuration from a parsed file (or nothing) plus environment overrides:
- * SMSC_SIM_HTTP_HOST, SMSC_SIM_HTTP_PORT, SMSC_SIM_SMPP_HOST, SMSC_SIM_SHORT_CODE, LOG_LEVEL and
+ * SMSC_SIM_HTTP_HOST, SMSC_SIM_HTTP_PORT, SMSC_SIM_SMPP_HOST, SMSC_SIM_SHORT_CODE, SMSC_SIM_WINDOW, LOG_LEVEL and
  * SMSC_SIM_<OPERATOR>_PASSWORD. Throws one ConfigError naming every bad key.
  */
 export function parseSimConfig(raw: unknown, env: Env = {}, source = 'built-in defaults'): SimConfig {
@@ -168,6 +173,7 @@ export function parseSimConfig(raw: unknown, env: Env = {}, source = 'built-in d
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
   if (!(levels as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL: must be one of ${levels.join(', ')}, got "${logLevel}"`);
   const httpPort = envInt(env, 'SMSC_SIM_HTTP_PORT', 0, 65535, problems) ?? file.http?.port ?? SIM_DEFAULTS.httpPort;
+  const window = envInt(env, 'SMSC_SIM_WINDOW', 1, 1_000, problems) ?? file.smpp?.window ?? SIM_DEFAULTS.window;
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -180,6 +186,7 @@ export function parseSimConfig(raw: unknown, env: Env = {}, source = 'built-in d
     smpp: {
       responseTimeoutMs: file.smpp?.responseTimeoutMs ?? SIM_DEFAULTS.responseTimeoutMs,
       enquireLinkIntervalMs: file.smpp?.enquireLinkIntervalMs ?? SIM_DEFAULTS.enquireLinkIntervalMs,
+      window,
     },
     logLevel: logLevel as SimConfig['logLevel'],
     operators,

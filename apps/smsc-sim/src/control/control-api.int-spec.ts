@@ -73,6 +73,8 @@ class FakeControl implements SimulatorControl {
       durationMs: 1,
       throughputPerSec: 1,
       latencyMs: { p50: 1, p95: 1, p99: 1, max: 1 },
+      ackLatencyMs: { p50: 1, p95: 1, p99: 1, max: 1 },
+      ackedPerSec: 1,
     };
   }
 }
@@ -169,6 +171,15 @@ describe('control API over HTTP', () => {
     expect(((await res.json()) as { replied: number }).replied).toBe(3);
     expect(control.loads[0]).toMatchObject({ operators: ['jazz', 'zong'], timeoutMs: 15_000 });
     expect((await post('/load', { count: 3, concurrency: 2, texts: ['x'], operators: ['warid'] })).status).toBe(400);
+  });
+
+  it('runs an open-loop load at a rate, and refuses one with neither a rate nor a concurrency', async () => {
+    expect((await post('/load', { count: 3, ratePerSec: 100, texts: ['HELP'] })).status).toBe(200);
+    expect(control.loads.at(-1)).toMatchObject({ count: 3, ratePerSec: 100 });
+    expect(control.loads.at(-1)?.concurrency).toBeUndefined();
+    const refused = await post('/load', { count: 3, texts: ['HELP'] });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('ratePerSec');
   });
 
   it('serves /stats and answers unknown routes with 404', async () => {

@@ -18,14 +18,19 @@ const moBody = z.object({ operator: z.string().min(1), msisdn: msisdnSchema, tex
 const loadBody = z
   .object({
     count: z.number().int().min(1).max(10_000_000),
-    concurrency: z.number().int().min(1).max(100_000),
+    // Without concurrency the load is an open loop, paced by ratePerSec alone.
+    concurrency: z.number().int().min(1).max(100_000).optional(),
     operators: z.array(z.string().min(1)).min(1).optional(),
     texts: z.array(z.string().max(10_000)).min(1),
     timeoutMs: timeoutMs.optional(),
     msisdnStart: z.number().int().min(0).max(999_999_999).optional(),
     ratePerSec: z.number().positive().max(100_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.concurrency !== undefined || b.ratePerSec !== undefined, {
+    message: 'an open-loop load (no concurrency) needs ratePerSec',
+    path: ['ratePerSec'],
+  });
 
 function moView(mo: MoAck) {
   return { commandStatus: mo.commandStatus, parts: mo.parts, dataCoding: mo.dataCoding };

@@ -90,6 +90,46 @@ describe('runLoad', () => {
     expect(sentAt).toEqual([0, 400, 800]);
   });
 
+  it('in an open loop sends each MO on time even while earlier ones wait for their reply', async () => {
+    let t = 0;
+    const sentAt: number[] = [];
+    const pending: Array<() => void> = [];
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    const run = runLoad(
+      { count: 4, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, ratePerSec: 10 },
+      (req) => {
+        sentAt.push(t);
+        // No reply until every MO has gone: a closed loop would stop after the first.
+        return new Promise<MoExchangeOutcome>((resolve) => pending.push(() => resolve(replied(req, 1_000))));
+      },
+      clock,
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(sentAt).toEqual([0, 100, 200, 300]);
+    for (const release of pending) release();
+    expect(await run).toMatchObject({ sent: 4, replied: 4 });
+  });
+
+  it('refuses an open loop without a rate', async () => {
+    await expect(runLoad({ count: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000 }, async (req) => replied(req, 1))).rejects.toThrow(/ratePerSec/);
+  });
+
+  it("reports acknowledgement latency and rate from each MO's deliver_sm_resp", async () => {
+    let t = 0;
+    const clock = { now: () => t };
+    const report = await runLoad(
+      { count: 4, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000 },
+      async (req) => {
+        t += 250;
+        const outcome = replied(req, 30);
+        return { ...outcome, mo: { ...outcome.mo, sentAt: 0, ackedAt: t / 250 } } as MoExchangeOutcome;
+      },
+      clock,
+    );
+    expect(report.ackLatencyMs).toEqual({ p50: 2, p95: 4, p99: 4, max: 4 });
+    expect(report.ackedPerSec).toBe(4);
+  });
+
   it('computes throughput from the run duration', async () => {
     let t = 0;
     const clock = { now: () => t };

@@ -4,7 +4,13 @@ import type { MoExchangeOutcome, MoExchangeRequest } from '../traffic/mo-exchang
 
 export interface LoadRequest {
   count: number;
-  concurrency: number;
+  /**
+   * Most MOs waiting for their reply at a time (a closed loop: the next MO goes when a reply
+   * comes). Unset: an open loop, which needs `ratePerSec`: MO i goes at i / ratePerSec seconds
+   * whatever the replies do, as subscribers do, so a slow service shows as growing latency and
+   * timeouts instead of quietly lowering the offered rate.
+   */
+  concurrency?: number;
   operators: string[];
   texts: string[];
   /** Per-MO wait for the reply. */
@@ -34,7 +40,18 @@ export interface LoadReport {
   /** Replies per second over the run. */
   throughputPerSec: number;
   /** MO sent to complete MT received, over replied MOs only. */
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  latencyMs: Percentiles;
+  /** MO sent to its (last part's) deliver_sm_resp, over acknowledged MOs. */
+  ackLatencyMs: Percentiles;
+  /** Acknowledged MOs per second over the run. */
+  ackedPerSec: number;
+}
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
 }
 
 export type Exchange = (req: MoExchangeRequest) => Promise<MoExchangeOutcome>;
@@ -51,19 +68,20 @@ export function loadMsisdn(start: number, i: number): string {
   return `923${String((start + i) % 1_000_000_000).padStart(9, '0')}`;
 }
 
-/**
- * Plays `count` subscribers, at most `concurrency` waiting for their reply at a time (and, with
- * `ratePerSec`, no faster than that); MO i goes
- * to operator i mod n and carries text i mod m, so every run with the same request sends the
- * same traffic.
- */
 export interface LoadClock {
   now(): number;
   /** Waits `ms`; injectable so pacing can be tested without real time. */
   sleep?(ms: number): Promise<void>;
 }
 
+/**
+ * Plays `count` subscribers: MO i goes to operator i mod n and carries text i mod m, so every run
+ * with the same request sends the same traffic. With `concurrency`, at most that many wait for
+ * their reply at a time (and, with `ratePerSec`, none goes early); without it, an open loop at
+ * `ratePerSec`.
+ */
 export async function runLoad(req: LoadRequest, exchange: Exchange, clock: LoadClock = { now: () => Date.now() }): Promise<LoadReport> {
+  if (req.concurrency === undefined && req.ratePerSec === undefined) throw new RangeError('an open-loop load (no concurrency) needs ratePerSec');
   const start = req.msisdnStart ?? 0;
   const report: LoadReport = {
     sent: 0,
@@ -75,51 +93,82 @@ export async function runLoad(req: LoadRequest, exchange: Exchange, clock: LoadC
     durationMs: 0,
     throughputPerSec: 0,
     latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+    ackLatencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+    ackedPerSec: 0,
   };
   const latencies: number[] = [];
+  const ackLatencies: number[] = [];
   const began = clock.now();
-  let next = 0;
+  const sleep = clock.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  const worker = async (): Promise<void> => {
-    while (next < req.count) {
-      const i = next++;
-      if (req.ratePerSec !== undefined) {
-        const wait = began + (i * 1000) / req.ratePerSec - clock.now();
-        if (wait > 0) await (clock.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(wait);
+  const send = async (i: number): Promise<void> => {
+    report.sent++;
+    try {
+      const outcome = await exchange({
+        operator: req.operators[i % req.operators.length],
+        msisdn: loadMsisdn(start, i),
+        text: req.texts[i % req.texts.length],
+        timeoutMs: req.timeoutMs,
+      });
+      report.acked++;
+      ackLatencies.push(outcome.mo.ackedAt - outcome.mo.sentAt);
+      if (outcome.kind === 'replied') {
+        report.replied++;
+        latencies.push(outcome.latencyMs);
+      } else {
+        report.timedOut++;
       }
-      report.sent++;
-      try {
-        const outcome = await exchange({
-          operator: req.operators[i % req.operators.length],
-          msisdn: loadMsisdn(start, i),
-          text: req.texts[i % req.texts.length],
-          timeoutMs: req.timeoutMs,
-        });
-        report.acked++;
-        if (outcome.kind === 'replied') {
-          report.replied++;
-          latencies.push(outcome.latencyMs);
-        } else {
-          report.timedOut++;
-        }
-      } catch (err) {
-        if (err instanceof MoRefusedError) tally(report.refused, err.commandStatusName);
-        else tally(report.failed, err instanceof SimError ? err.code : 'UNEXPECTED');
-      }
+    } catch (err) {
+      if (err instanceof MoRefusedError) tally(report.refused, err.commandStatusName);
+      else tally(report.failed, err instanceof SimError ? err.code : 'UNEXPECTED');
     }
   };
-
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(req.concurrency, req.count)) }, () => worker()));
-  report.durationMs = clock.now() - began;
-  latencies.sort((a, b) => a - b);
-  report.latencyMs = {
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    max: latencies.length ? latencies[latencies.length - 1] : 0,
+  /** Waits until MO i is due under ratePerSec (no wait without one). */
+  const due = async (i: number): Promise<void> => {
+    if (req.ratePerSec === undefined) return;
+    const wait = began + (i * 1000) / req.ratePerSec - clock.now();
+    if (wait > 0) await sleep(wait);
   };
-  report.throughputPerSec = report.durationMs > 0 ? Math.round((report.replied / report.durationMs) * 1000 * 10) / 10 : 0;
+
+  if (req.concurrency === undefined) {
+    // Open loop: every MO due by now goes at once, none waits for another's reply.
+    const inFlight: Array<Promise<void>> = [];
+    for (let i = 0; i < req.count; i++) {
+      await due(i);
+      inFlight.push(send(i));
+    }
+    await Promise.all(inFlight);
+  } else {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < req.count) {
+        const i = next++;
+        await due(i);
+        await send(i);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(req.concurrency, req.count)) }, () => worker()));
+  }
+  report.durationMs = clock.now() - began;
+  report.latencyMs = percentiles(latencies);
+  report.ackLatencyMs = percentiles(ackLatencies);
+  report.throughputPerSec = perSecond(report.replied, report.durationMs);
+  report.ackedPerSec = perSecond(report.acked, report.durationMs);
   return report;
+}
+
+function percentiles(values: number[]): Percentiles {
+  values.sort((a, b) => a - b);
+  return {
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+    max: values.length ? values[values.length - 1] : 0,
+  };
+}
+
+function perSecond(n: number, ms: number): number {
+  return ms > 0 ? Math.round((n / ms) * 1000 * 10) / 10 : 0;
 }
 
 function tally(counts: Record<string, number>, key: string): void {

@@ -2,10 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { sim, type LoadReport } from '../../support/sim-control';
 
-/** One `POST /load` of the simulator (apps/smsc-sim/README.md), without a per-MO timeout of its own. */
+/** One `POST /load` of the simulator (apps/smsc-sim/README.md). */
 export interface SuiteLoadPlan {
   count: number;
-  concurrency: number;
+  /** Most MOs waiting for their reply; unset: an open loop at ratePerSec. */
+  concurrency?: number;
+  ratePerSec?: number;
+  timeoutMs?: number;
   texts: string[];
   /** MO i comes from MSISDN 923 followed by msisdnStart + i in nine digits. */
   msisdnStart: number;
@@ -16,8 +19,19 @@ export interface SuiteLoadResult extends LoadReport {
   durationMs: number;
   /** Replies per second over the load. */
   throughputPerSec: number;
+  /** Acknowledged MOs per second over the load. */
+  ackedPerSec: number;
   /** MO sent to complete MT received, over replied MOs only (nearest rank). */
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  latencyMs: Percentiles;
+  /** MO sent to its last part's deliver_sm_resp, over acknowledged MOs. */
+  ackLatencyMs: Percentiles;
+}
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
 }
 
 export function runLoad(plan: SuiteLoadPlan): Promise<SuiteLoadResult> {
