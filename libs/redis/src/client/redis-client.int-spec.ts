@@ -47,6 +47,26 @@ describe('createRedisClient against real Redis', () => {
     expect(await handle.ready(10)).toBe(false);
   });
 
+  it('sends the commands issued in one tick in one write, each still getting its own answer', async () => {
+    const handle = createRedisClient({ url: URL, name: 'int', commandTimeoutMs: 1000 });
+    handles.push(handle);
+    expect(await handle.ready(5000)).toBe(true);
+    const stream = (handle.client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+    const write = stream.write.bind(stream);
+    let writes = 0;
+    stream.write = (...args: unknown[]) => {
+      writes++;
+      return write(...args);
+    };
+    const keys = Array.from({ length: 100 }, (_, i) => `${PREFIX}pipe:${i}`);
+    await Promise.all(keys.map((key, i) => handle.client.set(key, String(i), 'EX', 60)));
+    const values = await Promise.all(keys.map((key) => handle.client.get(key)));
+    stream.write = write;
+    expect(values).toEqual(keys.map((_, i) => String(i)));
+    // One write per tick's worth of commands (two ticks here), not one per command (200).
+    expect(writes).toBeLessThanOrEqual(4);
+  });
+
   it('fails a command at once while Redis cannot be reached, and reports the connection errors once per interval', async () => {
     const { lines, logger } = recordingLogger();
     const metrics = new MetricsRegistry('redis-int');
