@@ -7,16 +7,19 @@
 #   npm run bench -- codec    SMPP encode and decode per core (BENCH_CODEC_SECONDS 1, BENCH_CODEC_ROUNDS 5)
 #   npm run bench -- session  one SMPP session's submit_sm/s, windows 1, 10, 100, against a 1 ms SMSC
 #                             (BENCH_SESSION_SECONDS 5, BENCH_SESSION_WINDOWS 1,10,100, BENCH_SESSION_DELAY_MS 1)
+#   npm run bench -- sim      the operator simulator alone: MO/s it offers and its CPU per MO, against receivers that
+#                             only acknowledge (BENCH_SIM_SECONDS 10, BENCH_SIM_RATES 5000,10000,15000,
+#                             BENCH_SIM_WINDOWS 10,50, BENCH_SIM_BINDS 1; not in all)
 #   npm run bench -- guard    lookup's request guard against Redis alone (not in all: it reads Redis's own CPU,
 #                             so nothing else may use that Redis meanwhile)
 #   npm run bench -- import   the roll import into PostgreSQL (ROLL_BENCH_VOTERS; not in all)
-# BENCH=suite|lookup|codec|session|guard|import selects one the same way. codec and session need no infrastructure.
-# See docs/benchmarks.md and libs/smpp/README.md.
+# BENCH=suite|lookup|codec|session|sim|guard|import selects one the same way. codec, session and sim need no infrastructure.
+# See docs/benchmarks.md, libs/smpp/README.md and apps/smsc-sim/README.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true
 which="${1:-${BENCH:-all}}"
-case "$which" in suite|lookup|codec|session|guard|import|all) ;; *) echo "usage: npm run bench [-- suite|lookup|codec|session|guard|import]" >&2; exit 2 ;; esac
+case "$which" in suite|lookup|codec|session|sim|guard|import|all) ;; *) echo "usage: npm run bench [-- suite|lookup|codec|session|sim|guard|import]" >&2; exit 2 ;; esac
 bash deploy/local/ensure-install.sh
 if [ "$which" = guard ] || [ "$which" = import ]; then bash deploy/local/infra.sh up; fi
 if [ "$which" = suite ] || [ "$which" = lookup ] || [ "$which" = all ]; then
@@ -27,5 +30,6 @@ if [ "$which" = suite ] || [ "$which" = all ]; then node -r @swc-node/register a
 if [ "$which" = lookup ] || [ "$which" = all ]; then node -r @swc-node/register apps/e2e/src/bench/lookup-bench.ts; fi
 if [ "$which" = codec ] || [ "$which" = all ]; then node -r @swc-node/register libs/smpp/src/bench/codec-bench.ts; fi
 if [ "$which" = session ] || [ "$which" = all ]; then node -r @swc-node/register libs/smpp/src/bench/session-bench.ts; fi
+if [ "$which" = sim ]; then node -r @swc-node/register apps/smsc-sim/src/bench/sim-bench.ts; fi
 if [ "$which" = guard ]; then node -r @swc-node/register apps/lookup/src/bench/guard-bench.ts; fi
 if [ "$which" = import ]; then node -r @swc-node/register libs/roll/src/bench/import-bench.ts; fi

@@ -4,7 +4,7 @@ import { maskDigitsInText, maskMsisdn } from '@parchee/privacy';
 import type { SimConfig } from './config/sim-config';
 import { ControlApi, type FaultControl, type SimulatorControl } from './control/control-api';
 import type { FaultCounters } from './faults/fault-counters';
-import { runLoad, type LoadReport, type LoadRequest } from './load/load-runner';
+import { runLoad, type LoadReport, type LoadRequest, type LoadTraffic } from './load/load-runner';
 import { SimError } from './errors/sim-error';
 import { MessageIds } from './operators/message-ids';
 import { OperatorSmsc, type BindType } from './operators/operator-smsc';
@@ -73,6 +73,7 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
   }
   const injector = new MoInjector({ routes: operators, shortCode: config.shortCode, stats, logger });
   const exchange = new MoExchange(injector, recorder);
+  const loadTraffic: LoadTraffic = { exchange: (r) => exchange.run(r), inject: (r) => exchange.inject(r) };
   const operatorIds = config.operators.map((o) => o.id);
 
   const smppPorts: Record<string, number> = {};
@@ -96,7 +97,7 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
       exchange: (req) => exchange.run(req),
       recentMts: (q) => recorder.recent(q),
       stats: () => snapshot(),
-      runLoad: (req) => runLoad(req, (r) => exchange.run(r)),
+      runLoad: (req) => runLoad(req, loadTraffic),
     },
     logger,
   );
@@ -147,7 +148,7 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
     defaultMoTimeoutMs: config.moTimeoutMs,
     exchange: (req: MoExchangeRequest): Promise<MoExchangeOutcome> => exchange.run(req),
     recentMts: (q): RecordedMt[] => recorder.recent(q),
-    runLoad: (req: LoadRequest): Promise<LoadReport> => runLoad(req, (r) => exchange.run(r)),
+    runLoad: (req: LoadRequest): Promise<LoadReport> => runLoad(req, loadTraffic),
     stats: snapshot,
     stop,
   };

@@ -15,6 +15,7 @@
  *   BENCH_VOTERS         roll size (default 100000)
  *   BENCH_OUT            folder for suite-sweep.json and suite-sweep.svg (default var/bench)
  *   BENCH_CPU_PROF=1     write a .cpuprofile per service into var/bench/profiles
+ *   BENCH_NODE_ARGS      extra node flags for every process, e.g. --perf-basic-prof for `perf record`
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,6 +39,7 @@ const WINDOWS = list('BENCH_WINDOWS', '10');
 const STEP_SECONDS = Number(process.env['BENCH_STEP_SECONDS'] ?? 15);
 const VOTERS = Number(process.env['BENCH_VOTERS'] ?? 100_000);
 const CPU_PROF = process.env['BENCH_CPU_PROF'] === '1';
+const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const STATE = join(ROOT, 'var/bench');
 const OUT = resolve(ROOT, process.env['BENCH_OUT'] ?? 'var/bench');
 /** Per-MO wait for the reply: past it the MO counts as timed out and the step as not keeping up. */
@@ -133,7 +135,7 @@ async function sweep(window: number, env: Record<string, string>, texts: string[
     env: { ...env, SMSC_SIM_WINDOW: String(window) },
     logDir: join(STATE, 'logs'),
     readyTimeoutMs: 90_000,
-    ...(CPU_PROF ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    nodeArgs: [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...NODE_ARGS],
   });
   const steps: Step[] = [];
   const redis = await openRedisClient({ url: env['PARCHEE_REDIS_URL'], name: 'suite-bench', commandTimeoutMs: 10_000 });

@@ -182,6 +182,17 @@ describe('control API over HTTP', () => {
     expect(await refused.text()).toContain('ratePerSec');
   });
 
+  it('passes awaitReply false through to the load, leaves it unset by default, and refuses a non-boolean', async () => {
+    expect((await post('/load', { count: 3, ratePerSec: 100, texts: ['HELP'], awaitReply: false })).status).toBe(200);
+    expect(control.loads.at(-1)).toMatchObject({ count: 3, ratePerSec: 100, awaitReply: false });
+    expect((await post('/load', { count: 3, ratePerSec: 100, texts: ['HELP'] })).status).toBe(200);
+    expect(control.loads.at(-1)?.awaitReply).toBeUndefined();
+    const refused = await post('/load', { count: 3, ratePerSec: 100, texts: ['HELP'], awaitReply: 'no' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('awaitReply');
+    expect(control.loads).toHaveLength(2);
+  });
+
   it('serves /stats and answers unknown routes with 404', async () => {
     expect(await (await fetch(`${base}/stats`)).json()).toEqual({ operators: { jazz: { mosSent: 3 } } });
     expect((await fetch(`${base}/nope`)).status).toBe(404);

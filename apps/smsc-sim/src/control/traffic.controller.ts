@@ -25,6 +25,8 @@ const loadBody = z
     timeoutMs: timeoutMs.optional(),
     msisdnStart: z.number().int().min(0).max(999_999_999).optional(),
     ratePerSec: z.number().positive().max(100_000).optional(),
+    // false: each MO is done at its deliver_sm_resp, no reply awaited (measures the simulator alone).
+    awaitReply: z.boolean().optional(),
   })
   .strict()
   .refine((b) => b.concurrency !== undefined || b.ratePerSec !== undefined, {

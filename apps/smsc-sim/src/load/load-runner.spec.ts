@@ -1,8 +1,9 @@
 import { MoRefusedError } from '../errors/mo-refused-error';
 import { SimError } from '../errors/sim-error';
 import type { MoExchangeOutcome, MoExchangeRequest } from '../traffic/mo-exchange';
+import type { MoAck } from '../traffic/mo-injector';
 import type { RecordedMt } from '../traffic/mt-recorder';
-import { loadMsisdn, percentile, runLoad } from './load-runner';
+import { loadMsisdn, percentile, runLoad, type Exchange } from './load-runner';
 
 function replied(req: MoExchangeRequest, latencyMs: number): MoExchangeOutcome {
   const mo = { operator: req.operator, parts: 1, dataCoding: 0, commandStatus: 0, sentAt: 0, ackedAt: 1 };
@@ -143,6 +144,119 @@ describe('runLoad', () => {
     );
     expect(report.durationMs).toBe(500);
     expect(report.throughputPerSec).toBe(20);
+  });
+});
+
+describe('runLoad without awaiting replies (awaitReply false)', () => {
+  const ack = (req: MoExchangeRequest, sentAt: number, ackedAt: number): MoAck => ({
+    operator: req.operator,
+    parts: 1,
+    dataCoding: 0,
+    commandStatus: 0,
+    sentAt,
+    ackedAt,
+  });
+  /** An exchange that must not be used: it records the call and never settles. */
+  const unusedExchange =
+    (calls: MoExchangeRequest[]): Exchange =>
+    (req) => {
+      calls.push(req);
+      return new Promise<MoExchangeOutcome>(() => undefined);
+    };
+
+  it('counts each MO done at its acknowledgement, through inject only, with ack latency and rate and no reply figures', async () => {
+    let t = 0;
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    const exchanged: MoExchangeRequest[] = [];
+    const injected: Array<{ req: MoExchangeRequest; at: number }> = [];
+    const report = await runLoad(
+      { count: 4, operators: ['jazz', 'zong'], texts: ['a', 'b'], timeoutMs: 1_000, ratePerSec: 10, awaitReply: false },
+      {
+        exchange: unusedExchange(exchanged),
+        inject: async (req) => {
+          injected.push({ req, at: t });
+          return ack(req, t, t + 2 * injected.length);
+        },
+      },
+      clock,
+    );
+    expect(exchanged).toEqual([]);
+    expect(injected.map((i) => [i.req.operator, i.req.text, i.at])).toEqual([
+      ['jazz', 'a', 0],
+      ['zong', 'b', 100],
+      ['jazz', 'a', 200],
+      ['zong', 'b', 300],
+    ]);
+    expect(injected[0].req).toEqual({ operator: 'jazz', msisdn: loadMsisdn(0, 0), text: 'a', timeoutMs: 1_000 });
+    expect(report).toEqual({
+      sent: 4,
+      acked: 4,
+      replied: 0,
+      timedOut: 0,
+      refused: {},
+      failed: {},
+      durationMs: 300,
+      throughputPerSec: 0,
+      latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+      ackLatencyMs: { p50: 4, p95: 8, p99: 8, max: 8 },
+      ackedPerSec: 13.3,
+    });
+  });
+
+  it('does not wait for a reply that never comes: the load ends when the last MO is acknowledged', async () => {
+    const report = await runLoad(
+      { count: 3, concurrency: 3, operators: ['jazz'], texts: ['x'], timeoutMs: 60_000, awaitReply: false },
+      { exchange: unusedExchange([]), inject: async (req) => ack(req, 0, 1) },
+    );
+    expect(report).toMatchObject({ sent: 3, acked: 3, replied: 0, timedOut: 0 });
+  });
+
+  it('counts refused and failed injections as with replies awaited', async () => {
+    let i = 0;
+    const report = await runLoad(
+      { count: 4, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, awaitReply: false },
+      {
+        exchange: unusedExchange([]),
+        inject: async (req) => {
+          i++;
+          if (i === 2) throw new MoRefusedError(0x58, 'ESME_RTHROTTLED');
+          if (i === 3) throw new SimError('MO_FAILED', 'no answer', true);
+          if (i === 4) throw new SimError('NO_RECEIVER_BIND', 'none', true);
+          return ack(req, 0, 3);
+        },
+      },
+    );
+    expect(report).toMatchObject({
+      sent: 4,
+      acked: 1,
+      replied: 0,
+      timedOut: 0,
+      refused: { ESME_RTHROTTLED: 1 },
+      failed: { MO_FAILED: 1, NO_RECEIVER_BIND: 1 },
+      ackLatencyMs: { p50: 3, max: 3 },
+    });
+  });
+
+  it('awaits replies through the exchange by default, even when an inject function is given', async () => {
+    const injected: MoExchangeRequest[] = [];
+    const report = await runLoad(
+      { count: 2, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000 },
+      {
+        exchange: async (req) => replied(req, 25),
+        inject: async (req) => {
+          injected.push(req);
+          return ack(req, 0, 1);
+        },
+      },
+    );
+    expect(injected).toEqual([]);
+    expect(report).toMatchObject({ sent: 2, acked: 2, replied: 2, latencyMs: { p50: 25 } });
+  });
+
+  it('refuses awaitReply false without an inject function', async () => {
+    const load = { count: 1, concurrency: 1, operators: ['jazz'], texts: ['x'], timeoutMs: 1_000, awaitReply: false };
+    await expect(runLoad(load, async (req) => replied(req, 1))).rejects.toThrow(/inject/);
+    await expect(runLoad(load, { exchange: async (req) => replied(req, 1) })).rejects.toThrow(/inject/);
   });
 });
 

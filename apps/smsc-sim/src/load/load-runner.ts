@@ -1,6 +1,7 @@
 import { MoRefusedError } from '../errors/mo-refused-error';
 import { SimError } from '../errors/sim-error';
 import type { MoExchangeOutcome, MoExchangeRequest } from '../traffic/mo-exchange';
+import type { MoAck } from '../traffic/mo-injector';
 
 export interface LoadRequest {
   count: number;
@@ -23,13 +24,19 @@ export interface LoadRequest {
    * `concurrency` still caps the MOs outstanding. Unset: as fast as the replies come.
    */
   ratePerSec?: number;
+  /**
+   * Default true: each MO is done when its reply MT arrives (or its timeout passes). False: when
+   * its deliver_sm is acknowledged; no reply is awaited, `replied` and `timedOut` stay 0 and
+   * `latencyMs` is all 0. For measuring the simulator's own MO rate, with an ESME that only acks.
+   */
+  awaitReply?: boolean;
 }
 
 export interface LoadReport {
   sent: number;
   /** MOs whose deliver_sm_resp was ESME_ROK. */
   acked: number;
-  /** MOs whose complete reply MT arrived in time. */
+  /** MOs whose complete reply MT arrived in time (0 when the load did not await replies). */
   replied: number;
   timedOut: number;
   /** MOs the ESME refused, by command_status name. */
@@ -56,6 +63,15 @@ export interface Percentiles {
 
 export type Exchange = (req: MoExchangeRequest) => Promise<MoExchangeOutcome>;
 
+/** The MO alone: resolves at its deliver_sm_resp (ESME_ROK), awaits no reply. Rejects as an Exchange does. */
+export type Inject = (req: MoExchangeRequest) => Promise<MoAck>;
+
+/** What a load plays MOs with: the round trip, and the MO alone for a load with `awaitReply: false`. */
+export interface LoadTraffic {
+  exchange: Exchange;
+  inject?: Inject;
+}
+
 /** Nearest-rank percentile of sorted values; 0 for none. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -78,10 +94,15 @@ export interface LoadClock {
  * Plays `count` subscribers: MO i goes to operator i mod n and carries text i mod m, so every run
  * with the same request sends the same traffic. With `concurrency`, at most that many wait for
  * their reply at a time (and, with `ratePerSec`, none goes early); without it, an open loop at
- * `ratePerSec`.
+ * `ratePerSec`. With `awaitReply: false` each MO goes through `traffic.inject` and is done at its
+ * acknowledgement.
  */
-export async function runLoad(req: LoadRequest, exchange: Exchange, clock: LoadClock = { now: () => Date.now() }): Promise<LoadReport> {
+export async function runLoad(req: LoadRequest, traffic: Exchange | LoadTraffic, clock: LoadClock = { now: () => Date.now() }): Promise<LoadReport> {
   if (req.concurrency === undefined && req.ratePerSec === undefined) throw new RangeError('an open-loop load (no concurrency) needs ratePerSec');
+  const { exchange, inject } = typeof traffic === 'function' ? { exchange: traffic, inject: undefined } : traffic;
+  // Set when each MO is done at its acknowledgement (awaitReply false).
+  const injectOnly = req.awaitReply === false ? inject : undefined;
+  if (req.awaitReply === false && !injectOnly) throw new RangeError('a load that awaits no reply (awaitReply false) needs an inject function');
   const start = req.msisdnStart ?? 0;
   const report: LoadReport = {
     sent: 0,
@@ -103,13 +124,20 @@ export async function runLoad(req: LoadRequest, exchange: Exchange, clock: LoadC
 
   const send = async (i: number): Promise<void> => {
     report.sent++;
+    const mo: MoExchangeRequest = {
+      operator: req.operators[i % req.operators.length],
+      msisdn: loadMsisdn(start, i),
+      text: req.texts[i % req.texts.length],
+      timeoutMs: req.timeoutMs,
+    };
     try {
-      const outcome = await exchange({
-        operator: req.operators[i % req.operators.length],
-        msisdn: loadMsisdn(start, i),
-        text: req.texts[i % req.texts.length],
-        timeoutMs: req.timeoutMs,
-      });
+      if (injectOnly) {
+        const ack = await injectOnly(mo);
+        report.acked++;
+        ackLatencies.push(ack.ackedAt - ack.sentAt);
+        return;
+      }
+      const outcome = await exchange(mo);
       report.acked++;
       ackLatencies.push(outcome.mo.ackedAt - outcome.mo.sentAt);
       if (outcome.kind === 'replied') {

@@ -121,6 +121,36 @@ describe('MoExchange', () => {
     expect(stats.of('jazz')).toMatchObject({ mosWaitedForBind: 1, mosWaitingForBind: 0, mosAcked: 1 });
   });
 
+  it('inject resolves at the acknowledgement with no reply waiter, leaving the reply unpaired in the history', async () => {
+    let waitingAtDelivery = -1;
+    const service = serviceSession(recorder, clock);
+    const session: MoSession = {
+      deliverSm: (f) => {
+        waitingAtDelivery = recorder.waiting;
+        return service.deliverSm(f);
+      },
+    };
+    const mo = await exchangeWith(session).inject({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 1_000 });
+    expect(mo).toMatchObject({ operator: 'jazz', commandStatus: 0, parts: 1 });
+    expect(waitingAtDelivery).toBe(0);
+    expect(recorder.waiting).toBe(0);
+    // The service's reply comes after the acknowledgement and is recorded like any other MT.
+    await new Promise((r) => setImmediate(r));
+    expect(recorder.recent({ msisdn: '923001234567' }).map((mt) => mt.text)).toEqual(['reply to HELP']);
+    expect(stats.of('jazz')).toMatchObject({ mosSent: 1, mosAcked: 1 });
+  });
+
+  it('inject rejects as run does when the MO cannot be delivered', async () => {
+    await expect(exchangeWith(undefined).inject({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 1_000 })).rejects.toMatchObject({
+      code: 'NO_RECEIVER_BIND',
+    });
+    const refusing = serviceSession(recorder, clock, { status: 0x58 });
+    await expect(exchangeWith(refusing).inject({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 1_000 })).rejects.toMatchObject({
+      commandStatusName: 'ESME_RTHROTTLED',
+    });
+    expect(recorder.waiting).toBe(0);
+  });
+
   it("stops an MO waiting for a bind at the exchange timeout, before the plan's maxWaitMs", async () => {
     const { route } = queuedRoute();
     await expect(exchangeOn(route).run({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 20 })).rejects.toMatchObject({

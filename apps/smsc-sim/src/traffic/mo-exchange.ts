@@ -42,4 +42,13 @@ export class MoExchange {
     if (!mt) return { kind: 'timeout', mo };
     return { kind: 'replied', mo, mt, latencyMs: mt.receivedAt - mo.sentAt };
   }
+
+  /**
+   * The MO alone (POST /load with awaitReply false): resolves at its acknowledgement and waits for
+   * no reply, so no reply waiter is set up; a reply that comes is recorded like any other MT.
+   * Rejects as run() does when the MO does not get through.
+   */
+  inject(req: MoExchangeRequest): Promise<MoAck> {
+    return this.injector.inject(req.operator, req.msisdn, req.text, { timeoutMs: req.timeoutMs });
+  }
 }
