@@ -7,8 +7,12 @@ const deliveryConfig = z
     EGRESS_RETRY_DEADLINE_MS: intVar(30_000, 0, 3600_000),
     /** How long the sent-MT ledger remembers an MT id, seconds. Longer than any replay could reach back. */
     EGRESS_SENT_TTL_SECONDS: intVar(3 * 24 * 3600, 60),
-    /** Partitions of sms.mt.v1 handled at once. */
-    EGRESS_CONCURRENCY: intVar(4, 1, 64),
+    /**
+     * Partitions of sms.mt.v1 handled at once: all twelve by default. kafkajs fetches again only
+     * once every batch of a fetch is done, so partitions left waiting for a free slot cost their
+     * MTs a whole batch's submit round trips (docs/benchmarks.md, "Measurements behind code choices").
+     */
+    EGRESS_CONCURRENCY: intVar(12, 1, 64),
   })
   .transform((e) => ({ retryDeadlineMs: e.EGRESS_RETRY_DEADLINE_MS, sentTtlSeconds: e.EGRESS_SENT_TTL_SECONDS, concurrency: e.EGRESS_CONCURRENCY }));
 

@@ -7,10 +7,11 @@ import { protectionConfig } from '../protection/protection-config';
 const lookupSettings = z
   .object({
     /**
-     * Partitions of sms.mo.v2 processed at once. They share one transactional producer: the
-     * batches that finish while a transaction is in flight commit together in the next one.
+     * Partitions of sms.mo.v2 processed at once: all twelve by default, so a fetch's batches are
+     * processed side by side and commit in one transaction. They share one transactional producer:
+     * the batches that finish while a transaction is in flight commit together in the next one.
      */
-    LOOKUP_CONCURRENCY: intVar(4, 1, 64),
+    LOOKUP_CONCURRENCY: intVar(12, 1, 64),
     /** How long to keep retrying an unavailable roll before answering "busy", ms. */
     LOOKUP_ROLL_RETRY_DEADLINE_MS: intVar(5000, 0, 60_000),
     /** How long a reply stays worth sending, ms. */

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from '@parchee/observability';
 import { nextOffset, type ConsumedBatch } from './consumed-batch';
 import { GroupConsumer } from './group-consumer';
+import { OffsetCommitter } from './offset-committer';
 
 export interface BatchConsumerOptions {
   groupId: string;
@@ -21,9 +22,11 @@ export interface BatchConsumerOptions {
  */
 export class BatchConsumer {
   private readonly group: GroupConsumer;
+  private readonly committer: OffsetCommitter;
 
   constructor(kafka: Kafka, options: BatchConsumerOptions) {
     this.group = new GroupConsumer(kafka, { ...options, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4 });
+    this.committer = new OffsetCommitter((offsets) => this.group.commitOffsets(offsets));
   }
 
   get isRunning(): boolean {
@@ -35,7 +38,8 @@ export class BatchConsumer {
       await handler(batch);
       const last = batch.records[batch.records.length - 1].offset;
       payload.resolveOffset(last);
-      await this.group.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last) }]);
+      // Batches of other partitions finishing meanwhile share the commit (OffsetCommitter).
+      await this.committer.add({ topic: batch.topic, partition: batch.partition, offset: nextOffset(last) });
     });
   }
 

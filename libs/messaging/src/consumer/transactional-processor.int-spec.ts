@@ -309,6 +309,9 @@ describe('Kafka messaging against the real broker', () => {
       transactionalIdPrefix: `gc-crash-${randomUUID()}`,
       concurrency: 12,
       maxBytesPerPartition: 4096,
+      // No wait for the rest of a fetch: a transaction begins as soon as a batch is ready, so
+      // batches keep finishing while it is in flight and the 2nd and 3rd transactions exist.
+      maxCommitLingerMs: 0,
       onTransaction: (t) => {
         outcomes.push(t);
         if (t.committed && (committed += t.records) >= total) resolveDone();

@@ -41,6 +41,13 @@ export interface TransactionalProcessorOptions {
    * read again. Default 4 MiB.
    */
   maxBytesPerTransaction?: number;
+  /**
+   * Longest a finished batch waits for the batches still being processed beside it before its
+   * transaction begins, ms. The batches of one fetch finish within a few ms of each other: waiting
+   * for them makes one transaction of them instead of two or three, which is fewer broker round
+   * trips per MO and no batch waiting for a whole second transaction. Default 5; 0 starts at once.
+   */
+  maxCommitLingerMs?: number;
   /** Told of every transaction's end: how many batches it carried and whether it committed. */
   onTransaction?: (t: TransactionOutcome) => void;
   logger?: Logger;
@@ -81,6 +88,7 @@ interface PendingBatch {
 
 const DEFAULT_MAX_BATCHES_PER_TRANSACTION = 32;
 const DEFAULT_MAX_BYTES_PER_TRANSACTION = 4 * 1024 * 1024;
+const DEFAULT_MAX_COMMIT_LINGER_MS = 5;
 
 /**
  * Consume-transform-produce with Kafka transactions: the records a batch produces and the
@@ -103,6 +111,9 @@ export class TransactionalProcessor {
   private broken = false;
   private pending: PendingBatch[] = [];
   private inFlight = false;
+  /** Batches handed to the processing function and not yet enqueued (or failed). */
+  private processing = 0;
+  private linger?: NodeJS.Timeout;
 
   constructor(
     private readonly kafka: Kafka,
@@ -132,7 +143,19 @@ export class TransactionalProcessor {
     this.producer = this.newProducer();
     await this.producer.connect();
     await this.group.run(async (batch, payload) => {
-      const { records: output, beforeCommit } = await process(batch);
+      let processed: ProcessedBatch;
+      this.processing++;
+      try {
+        processed = await process(batch);
+      } catch (err) {
+        this.processing--;
+        // A batch that failed no longer holds back the ones waiting for it.
+        this.next();
+        throw err;
+      }
+      // Enqueued at once below, in the same turn: it joins the transaction it lets begin.
+      this.processing--;
+      const { records: output, beforeCommit } = processed;
       // Settled here too, so a batch that fails before its transaction leaves no unhandled rejection.
       beforeCommit?.catch(() => undefined);
       const lastOffset = batch.records[batch.records.length - 1].offset;
@@ -168,6 +191,24 @@ export class TransactionalProcessor {
 
   /** Starts the next transaction with what is waiting, unless one is in flight: its end calls this again. */
   private next(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    const lingerMs = this.options.maxCommitLingerMs ?? DEFAULT_MAX_COMMIT_LINGER_MS;
+    if (this.processing > 0 && lingerMs > 0) {
+      // Others of the same fetch are about to finish: wait for them, but not for a slow one.
+      this.linger ??= setTimeout(() => {
+        this.linger = undefined;
+        this.begin();
+      }, lingerMs);
+      return;
+    }
+    this.begin();
+  }
+
+  private begin(): void {
+    if (this.linger) {
+      clearTimeout(this.linger);
+      this.linger = undefined;
+    }
     if (this.inFlight || this.pending.length === 0) return;
     const group = this.take();
     this.inFlight = true;
