@@ -19,6 +19,7 @@ import { TlvTag } from '../codec/tlv-tag';
 import { DataCoding } from '../text/data-coding';
 import { encodeGsm7 } from '../text/gsm7';
 import { encodeUcs2 } from '../text/ucs2';
+import { segmentForSms } from '../text/segmenter';
 import { envNumber, formatTable, median, print, thousands } from './bench-table';
 
 const SECONDS = envNumber('BENCH_CODEC_SECONDS', 1);
@@ -107,6 +108,12 @@ const cases: Array<{ name: string; pdu: EncodablePdu }> = [
   { name: 'enquire_link', pdu: { command: 'enquire_link', commandStatus: 0, sequenceNumber: 8 } },
 ];
 
+/** Replies as egress splits them before any submit_sm: a long Urdu one (4 UCS-2 parts) and a long English one (2 GSM parts). */
+const REPLY_TEXTS: Array<{ name: string; text: string }> = [
+  { name: 'segment a 4-part Urdu reply', text: `${URDU_70} ${URDU_70} ${URDU_70}`.slice(0, 260) },
+  { name: 'segment a 2-part English reply', text: `${ENGLISH_160} {block} [serial]`.slice(0, 200) },
+];
+
 /** Calls `op` for `seconds` and returns calls per second. Checks the clock every 1 024 calls. */
 function opsPerSecond(op: () => number, seconds: number): number {
   const budget = BigInt(Math.round(seconds * 1e9));
@@ -162,6 +169,14 @@ function main(): void {
     ]);
   });
   print(formatTable(rows));
+  const segmentRows = [['reply text', 'chars', 'parts', 'segments/s', 'µs']];
+  for (const { name, text } of REPLY_TEXTS) {
+    const segment = () => segmentForSms(text, { reference: 7, mode: 'udh8' }).segments.length;
+    opsPerSecond(segment, 0.2);
+    const rate = median(Array.from({ length: ROUNDS }, () => opsPerSecond(segment, SECONDS)));
+    segmentRows.push([name, String(text.length), String(segment()), thousands(rate), (1e6 / rate).toFixed(2)]);
+  }
+  print(formatTable(segmentRows));
   print(
     slowest >= TARGET_PER_SECOND
       ? `bench codec: every PDU encodes and decodes at ≥ ${thousands(TARGET_PER_SECOND)}/s per core (slowest ${thousands(slowest)}/s)`

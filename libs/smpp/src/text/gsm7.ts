@@ -28,6 +28,22 @@ const EXTENSION: ReadonlyArray<[number, string]> = [
 const basicByChar = new Map<string, number>();
 for (let i = 0; i < BASIC.length; i++) if (i !== GSM7_ESCAPE) basicByChar.set(BASIC[i], i);
 const extensionByChar = new Map<string, number>(EXTENSION.map(([septet, ch]) => [ch, septet]));
+
+/**
+ * The same tables by UTF-16 code unit (every GSM character is one unit), -1 where there is none:
+ * the hot loops below index these instead of making a string per character for a Map lookup.
+ */
+const BASIC_BY_UNIT = new Int16Array(0x10000).fill(-1);
+for (const [ch, septet] of basicByChar) BASIC_BY_UNIT[ch.charCodeAt(0)] = septet;
+const EXTENSION_BY_UNIT = new Int16Array(0x10000).fill(-1);
+for (const [ch, septet] of extensionByChar) EXTENSION_BY_UNIT[ch.charCodeAt(0)] = septet;
+
+/** Septets the UTF-16 code unit costs (1 basic, 2 extension), or 0 when it is not in the alphabet. */
+export function gsm7UnitLength(unit: number): 0 | 1 | 2 {
+  if (BASIC_BY_UNIT[unit] >= 0) return 1;
+  if (EXTENSION_BY_UNIT[unit] >= 0) return 2;
+  return 0;
+}
 const extensionBySeptet = new Map<number, string>(EXTENSION);
 
 /** Septets one character costs (1 basic, 2 extension), or 0 when it is not in the alphabet. */
@@ -46,8 +62,8 @@ export function canEncodeGsm7(text: string): boolean {
 /** Number of septets the text needs (extension characters count twice), or -1 if it cannot be encoded. */
 export function gsm7SeptetCount(text: string): number {
   let n = 0;
-  for (const ch of text) {
-    const len = gsm7CharLength(ch);
+  for (let i = 0; i < text.length; i++) {
+    const len = gsm7UnitLength(text.charCodeAt(i));
     if (len === 0) return -1;
     n += len;
   }
@@ -65,9 +81,23 @@ export function encodeGsm7Char(ch: string): number[] {
 
 /** Unpacked septets, one per byte. Throws a RangeError when `canEncodeGsm7(text)` is false. */
 export function encodeGsm7(text: string): Buffer {
-  const out: number[] = [];
-  for (const ch of text) out.push(...encodeGsm7Char(ch));
-  return Buffer.from(out);
+  // At most two septets per UTF-16 unit: one buffer, written in place, no array per character.
+  const out = Buffer.allocUnsafe(text.length * 2);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const basic = BASIC_BY_UNIT[unit];
+    if (basic >= 0) {
+      out[n++] = basic;
+      continue;
+    }
+    const ext = EXTENSION_BY_UNIT[unit];
+    // encodeGsm7Char throws the RangeError naming the character (a pair, for one outside the BMP).
+    if (ext < 0) encodeGsm7Char(String.fromCodePoint(text.codePointAt(i) ?? unit));
+    out[n++] = GSM7_ESCAPE;
+    out[n++] = ext;
+  }
+  return out.subarray(0, n);
 }
 
 /**

@@ -86,6 +86,34 @@ describe('segmentForSms', () => {
     }
   });
 
+  it('counts a lone surrogate as one unit of its own, not as half of a pair with the next character', () => {
+    // 66 letters, a lone high surrogate, then letters: the part ends right after the surrogate.
+    const text = 'ب'.repeat(66) + '\ud83d' + 'ب'.repeat(10);
+    const { segments } = segmentForSms(text, { reference: 3 });
+    expect(segments.map((s) => payloadOf(s).length / 2)).toEqual([67, 10]);
+  });
+
+  it('cuts a long mixed text exactly where a character-by-character count says, in every mode', () => {
+    const texts = ['a{b}c€'.repeat(60), ('ب😀ج' + 'x'.repeat(5)).repeat(30), URDU_200 + 'E [' + URDU_200];
+    for (const text of texts) {
+      for (const mode of ['udh8', 'udh16', 'sar'] as const) {
+        const { dataCoding, segments } = segmentForSms(text, { reference: 9, mode });
+        const decoded = segments.map((s) => {
+          const payload = mode === 'sar' ? s.shortMessage : payloadOf(s);
+          return dataCoding === DataCoding.UCS2 ? decodeUcs2(payload) : decodeGsm7(payload);
+        });
+        // Nothing lost, nothing doubled, and no part could have taken the next character too.
+        expect(decoded.join('')).toBe(text);
+        const capacity = dataCoding === DataCoding.UCS2 ? (mode === 'udh16' ? 66 : 67) : mode === 'udh16' ? 152 : 153;
+        const cost = (t: string) => (dataCoding === DataCoding.UCS2 ? t.length : [...t].reduce((n, ch) => n + ('{}€[]'.includes(ch) ? 2 : 1), 0));
+        for (let i = 0; i + 1 < decoded.length; i++) {
+          expect(cost(decoded[i])).toBeLessThanOrEqual(capacity);
+          expect(cost(decoded[i]) + cost([...decoded[i + 1]][0])).toBeGreaterThan(capacity);
+        }
+      }
+    }
+  });
+
   it('uses a 7-octet header and 66/152 capacity with a 16-bit reference', () => {
     const urdu = segmentForSms('ب'.repeat(133), { reference: 0xbeef, mode: 'udh16' });
     expect(urdu.segments.map((s) => decodeUcs2(payloadOf(s)).length)).toEqual([66, 66, 1]);

@@ -1,6 +1,6 @@
 import { TlvTag } from '../codec/tlv-tag';
 import { DataCoding } from './data-coding';
-import { encodeGsm7Char, gsm7CharLength } from './gsm7';
+import { encodeGsm7, gsm7SeptetCount, gsm7UnitLength } from './gsm7';
 import { SmsTextError, SmsTextErrorCode } from './sms-text-error';
 import { buildConcatUdh, ESM_CLASS_UDHI } from './udh';
 import { encodeUcs2 } from './ucs2';
@@ -41,39 +41,32 @@ export const SmsLimits = {
   MAX_PARTS: 255,
 } as const;
 
-// One unit of text that must stay whole: a GSM character (escape + code together) or a UTF-16
-// code point (a surrogate pair together).
-interface Atom {
-  cost: number;
-  bytes: number[];
-}
-
-function atomsOf(text: string, ucs2: boolean): Atom[] {
-  const atoms: Atom[] = [];
-  for (const ch of text) {
-    if (ucs2) {
-      atoms.push({ cost: ch.length, bytes: [...encodeUcs2(ch)] });
-    } else {
-      atoms.push({ cost: gsm7CharLength(ch), bytes: encodeGsm7Char(ch) });
-    }
-  }
-  return atoms;
-}
-
-function split(atoms: Atom[], capacity: number): Buffer[] {
+/**
+ * Cuts `text` into pieces of at most `capacity` units (septets for GSM, UTF-16 units for UCS-2)
+ * without splitting a GSM escape sequence or a surrogate pair, and encodes each piece once. Only
+ * the cut positions are kept, not a buffer per character: every reply egress sends goes through
+ * here (docs/benchmarks.md, "Measurements behind code choices").
+ */
+function split(text: string, ucs2: boolean, capacity: number): Buffer[] {
+  const encode = ucs2 ? encodeUcs2 : encodeGsm7;
   const parts: Buffer[] = [];
-  let current: number[] = [];
+  let start = 0;
   let used = 0;
-  for (const atom of atoms) {
-    if (used + atom.cost > capacity) {
-      parts.push(Buffer.from(current));
-      current = [];
+  for (let i = 0; i < text.length;) {
+    const unit = text.charCodeAt(i);
+    // A surrogate pair is one character of two units; GSM characters are all one unit.
+    const next = text.charCodeAt(i + 1);
+    const width = ucs2 && unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+    const cost = ucs2 ? width : gsm7UnitLength(unit);
+    if (used + cost > capacity) {
+      parts.push(encode(text.slice(start, i)));
+      start = i;
       used = 0;
     }
-    current.push(...atom.bytes);
-    used += atom.cost;
+    used += cost;
+    i += width;
   }
-  if (current.length > 0 || parts.length === 0) parts.push(Buffer.from(current));
+  if (start < text.length || parts.length === 0) parts.push(encode(text.slice(start)));
   return parts;
 }
 
@@ -96,30 +89,25 @@ function u16(value: number): Buffer {
  */
 export function segmentForSms(text: string, opts: SegmentOptions): SegmentedSms {
   const mode = opts.mode ?? 'udh8';
-  let ucs2 = opts.forceUcs2 === true;
-  if (!ucs2)
-    for (const ch of text)
-      if (gsm7CharLength(ch) === 0) {
-        ucs2 = true;
-        break;
-      }
+  // Septets the text takes in GSM 7-bit, or -1 when a character is not in the alphabet.
+  const septets = opts.forceUcs2 === true ? -1 : gsm7SeptetCount(text);
+  const ucs2 = septets < 0;
   const dataCoding = ucs2 ? DataCoding.UCS2 : DataCoding.DEFAULT;
-  const atoms = atomsOf(text, ucs2);
-  const total = atoms.reduce((n, a) => n + a.cost, 0);
+  const total = ucs2 ? text.length : septets;
   const single = ucs2 ? SmsLimits.UCS2_SINGLE : SmsLimits.GSM7_SINGLE;
 
   if (total <= single) {
-    return { dataCoding, segments: [{ shortMessage: Buffer.concat(atoms.map((a) => Buffer.from(a.bytes))), esmClass: 0, tlvs: [] }] };
+    return { dataCoding, segments: [{ shortMessage: ucs2 ? encodeUcs2(text) : encodeGsm7(text), esmClass: 0, tlvs: [] }] };
   }
   if (mode === 'payload') {
-    const payload = Buffer.concat(atoms.map((a) => Buffer.from(a.bytes)));
+    const payload = ucs2 ? encodeUcs2(text) : encodeGsm7(text);
     return {
       dataCoding,
       segments: [{ shortMessage: Buffer.alloc(0), esmClass: 0, tlvs: [{ tag: TlvTag.message_payload, value: payload }] }],
     };
   }
 
-  const payloads = split(atoms, partCapacity(mode, ucs2));
+  const payloads = split(text, ucs2, partCapacity(mode, ucs2));
   if (payloads.length > SmsLimits.MAX_PARTS) {
     throw new SmsTextError(SmsTextErrorCode.TEXT_TOO_LONG, `text needs ${payloads.length} parts; at most ${SmsLimits.MAX_PARTS} are possible`);
   }
