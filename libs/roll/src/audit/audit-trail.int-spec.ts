@@ -67,6 +67,24 @@ describe('audit trail in PostgreSQL', () => {
     expect(rows[0].n).toBe(6);
   });
 
+  it('writes the rows recorded while an INSERT is in flight together in the next one', async () => {
+    const counting = createRollPool({ url: DB, poolSize: 2 });
+    const query = counting.query.bind(counting) as (...args: unknown[]) => Promise<unknown>;
+    let inserts = 0;
+    (counting as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+      if ((args[0] as { name?: string }).name === 'parchee_audit_insert_v1') inserts++;
+      return query(...args);
+    };
+    const grouped = new AuditWriter(counting, { partitionsAhead: 2 });
+    const now = new Date();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => grouped.record([row(now, `mo-group-${i}`, { cnicHash: hash(11) })])));
+    await counting.end();
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM request_audit WHERE cnic_hash = $1', [hash(11)]);
+    expect(rows[0].n).toBe(10);
+    // The first call's INSERT goes alone; the nine made meanwhile share the next.
+    expect(inserts).toBe(2);
+  });
+
   it('finds one CNIC hash or one MSISDN hash over the last N days, oldest first', async () => {
     const byCnic = await queryAudit(pool, { cnicHash: hash(2), days: 30 });
     expect(byCnic.map((r) => r.outcome)).toEqual(['found', 'refused']);
