@@ -12,6 +12,7 @@
  *   BENCH_RATES          offered MO/s, ascending (default 250,500,1000,2000,3000,4000,5000,7500,10000)
  *   BENCH_STEP_SECONDS   length of each step (default 15)
  *   BENCH_WINDOWS        SMSC windows to sweep, one suite start each (default 10)
+ *   BENCH_ONE_BIND_RATE  after each window's sweep, MO/s offered to one bind alone (jazz) for one step (default 1000; 0: none)
  *   BENCH_VOTERS         roll size (default 100000)
  *   BENCH_OUT            folder for suite-sweep.json and suite-sweep.svg (default var/bench)
  *   BENCH_CPU_PROF=1     write a .cpuprofile per service into var/bench/profiles
@@ -37,6 +38,7 @@ const list = (name: string, fallback: string): number[] =>
 const RATES = list('BENCH_RATES', '250,500,1000,2000,3000,4000,5000,7500,10000');
 const WINDOWS = list('BENCH_WINDOWS', '10');
 const STEP_SECONDS = Number(process.env['BENCH_STEP_SECONDS'] ?? 15);
+const ONE_BIND_RATE = Number(process.env['BENCH_ONE_BIND_RATE'] ?? 1000);
 const VOTERS = Number(process.env['BENCH_VOTERS'] ?? 100_000);
 const CPU_PROF = process.env['BENCH_CPU_PROF'] === '1';
 const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
@@ -56,6 +58,8 @@ const PROCESSES: readonly ProcessName[] = ['ingress', 'lookup', 'egress', 'kafka
 
 interface Step {
   window: number;
+  /** All five operators' binds, or the one bind of jazz alone. */
+  binds: 'all' | 'one';
   offeredPerSec: number;
   sent: number;
   ackedPerSec: number;
@@ -146,16 +150,23 @@ async function sweep(window: number, env: Record<string, string>, texts: string[
     let msisdnStart = msisdnBase;
     await runLoad({ count: 2_000, ratePerSec: 500, texts, msisdnStart, timeoutMs: MO_TIMEOUT_MS });
     msisdnStart += 2_000;
-    for (const rate of RATES) {
+    const plan: Array<{ rate: number; binds: Step['binds'] }> = [...RATES.map((rate) => ({ rate, binds: 'all' as const }))];
+    if (ONE_BIND_RATE > 0) plan.push({ rate: ONE_BIND_RATE, binds: 'one' });
+    let saturated = false;
+    for (const { rate, binds } of plan) {
+      // Past saturation only the one-bind step still runs: it measures another thing.
+      if (saturated && binds === 'all') continue;
       const count = Math.round(rate * STEP_SECONDS);
       const [before, callsBefore] = [cpuNow(suite), await redisCalls(redis)];
-      const r = await runLoad({ count, ratePerSec: rate, texts, msisdnStart, timeoutMs: MO_TIMEOUT_MS });
+      const operators = binds === 'one' ? ['jazz'] : undefined;
+      const r = await runLoad({ count, ratePerSec: rate, texts, msisdnStart, timeoutMs: MO_TIMEOUT_MS, ...(operators ? { operators } : {}) });
       const [after, callsAfter] = [cpuNow(suite), await redisCalls(redis)];
       msisdnStart += count;
       const perMo = (name: ProcessName): number => Math.round(((after[name] - before[name]) * 1e6) / Math.max(1, r.replied));
       const cpuUsPerMo = Object.fromEntries(PROCESSES.map((p) => [p, perMo(p)])) as Record<ProcessName, number>;
       const step: Step = {
         window,
+        binds,
         offeredPerSec: rate,
         sent: r.sent,
         ackedPerSec: r.ackedPerSec,
@@ -172,7 +183,7 @@ async function sweep(window: number, env: Record<string, string>, texts: string[
       };
       steps.push(step);
       process.stdout.write(`${stepLine(step)}\n`);
-      if (!step.keptUp) break;
+      if (!step.keptUp && binds === 'all') saturated = true;
     }
     const peaks = ['ingress', 'lookup', 'egress'].map((n) => `${n} ${mb(peakRssKb(suite.processes.get(n)!.pid!))}`).join(', ');
     process.stdout.write(`bench: window ${window}: peak RSS ${peaks}\n`);
@@ -185,7 +196,7 @@ async function sweep(window: number, env: Record<string, string>, texts: string[
 
 function stepLine(s: Step): string {
   return (
-    `  offered ${s.offeredPerSec}/s: acked ${s.ackedPerSec}/s, replied ${s.repliedPerSec}/s, timed out ${s.timedOut}, failed ${s.failed}; ` +
+    `  offered ${s.offeredPerSec}/s${s.binds === 'one' ? ' to one bind' : ''}: acked ${s.ackedPerSec}/s, replied ${s.repliedPerSec}/s, timed out ${s.timedOut}, failed ${s.failed}; ` +
     `ack p50/p99 ${s.ackMs.p50}/${s.ackMs.p99} ms; reply p50/p95/p99 ${s.replyMs.p50}/${s.replyMs.p95}/${s.replyMs.p99} ms; ` +
     `CPU ${s.suiteCpuUsPerMo} µs/MO${s.keptUp ? '' : ' (not keeping up)'}\n` +
     `    Redis calls per MO: ${Object.entries(s.redisCallsPerMo)
@@ -212,6 +223,7 @@ function report(steps: Step[]): string {
   ];
   const rows = steps.map((s) => [
     String(s.window),
+    s.binds,
     String(s.offeredPerSec),
     s.ackedPerSec.toFixed(0),
     s.repliedPerSec.toFixed(0),
@@ -227,13 +239,18 @@ function report(steps: Step[]): string {
   ]);
   const lines = [formatTable([header, ...rows]), ''];
   for (const window of WINDOWS) {
-    const mine = steps.filter((s) => s.window === window);
+    const mine = steps.filter((s) => s.window === window && s.binds === 'all');
     const sustained = mine.filter((s) => s.keptUp).reduce((best, s) => Math.max(best, s.repliedPerSec), 0);
     const first = mine.find((s) => !s.keptUp);
     lines.push(
       `window ${window}: sustained ${sustained.toFixed(0)} MO/s with every MO answered; ` +
         (first ? `saturated at ${first.offeredPerSec} MO/s offered (replied ${first.repliedPerSec.toFixed(0)}/s)` : `kept up at every offered rate`),
     );
+    const one = steps.find((s) => s.window === window && s.binds === 'one');
+    if (one)
+      lines.push(
+        `window ${window}, one bind: ${one.ackedPerSec.toFixed(0)} MO/s acknowledged of ${one.offeredPerSec} offered, ack p50 ${one.ackMs.p50} ms, p99 ${one.ackMs.p99} ms`,
+      );
   }
   return lines.join('\n');
 }
@@ -259,7 +276,7 @@ async function main(): Promise<void> {
   const series: ChartSeries[] = WINDOWS.map((window) => ({
     label: `window ${window}`,
     steps: steps
-      .filter((s) => s.window === window)
+      .filter((s) => s.window === window && s.binds === 'all')
       .map((s) => ({
         offeredPerSec: s.offeredPerSec,
         repliedPerSec: s.repliedPerSec,

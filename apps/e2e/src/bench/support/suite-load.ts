@@ -9,6 +9,8 @@ export interface SuiteLoadPlan {
   concurrency?: number;
   ratePerSec?: number;
   timeoutMs?: number;
+  /** Operators the MOs go to, in turn (default: all). */
+  operators?: string[];
   texts: string[];
   /** MO i comes from MSISDN 923 followed by msisdnStart + i in nine digits. */
   msisdnStart: number;
