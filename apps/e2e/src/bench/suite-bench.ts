@@ -9,7 +9,7 @@
  * memory; at the end the saturation point, a JSON file of every figure and a latency-versus-
  * throughput chart (SVG). The SMSC window (deliver_sm outstanding per bind) is a parameter.
  *
- *   BENCH_RATES          offered MO/s, ascending (default 250,500,1000,2000,3000,4000,5000,7500,10000)
+ *   BENCH_RATES          offered MO/s, ascending (default 250,500,1000,2000,3000,3500,4000,5000,7500,10000)
  *   BENCH_STEP_SECONDS   length of each step (default 15)
  *   BENCH_WINDOWS        SMSC windows to sweep, one suite start each (default 10)
  *   BENCH_ONE_BIND_RATE  after each window's sweep, MO/s offered to one bind alone (jazz) for one step (default 1000; 0: none)
@@ -35,7 +35,7 @@ const list = (name: string, fallback: string): number[] =>
     .map((v) => Number(v.trim()))
     .filter((v) => Number.isFinite(v) && v > 0);
 
-const RATES = list('BENCH_RATES', '250,500,1000,2000,3000,4000,5000,7500,10000');
+const RATES = list('BENCH_RATES', '250,500,1000,2000,3000,3500,4000,5000,7500,10000');
 const WINDOWS = list('BENCH_WINDOWS', '10');
 const STEP_SECONDS = Number(process.env['BENCH_STEP_SECONDS'] ?? 15);
 const ONE_BIND_RATE = Number(process.env['BENCH_ONE_BIND_RATE'] ?? 1000);
