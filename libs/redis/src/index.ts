@@ -6,3 +6,5 @@ export { GuardKeys, REDIS_KEY_ROOT, RedisKeys } from './keys/redis-keys';
 export type { RedisKeyPrefix } from './keys/redis-keys';
 export { REDIS_ERRORS_METRIC, REDIS_USES } from './metrics/redis-errors';
 export type { RedisUse } from './metrics/redis-errors';
+export { BatchedSets, SET_MANY_SCRIPT, redisScript, runScript } from './writes/batched-sets';
+export type { RedisScript } from './writes/batched-sets';

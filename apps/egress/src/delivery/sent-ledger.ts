@@ -1,4 +1,4 @@
-import { RedisKeys, type RedisClient } from '@parchee/redis';
+import { BatchedSets, RedisKeys, type RedisClient } from '@parchee/redis';
 
 /** Which MT ids were already submitted: what makes a replayed MT a no-op instead of a second SMS. */
 export interface SentLedger {
@@ -11,11 +11,16 @@ const PREFIX = RedisKeys.MT_SENT;
 
 /** MT ids derive from MO ids (random UUIDs): the keys carry no CNIC or MSISDN. */
 export class RedisSentLedger implements SentLedger {
+  /** The MTs sent in the same turn are marked by one script call. */
+  private readonly sets: BatchedSets;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly ttlSeconds: number,
     private readonly onError: (err: Error) => void = () => undefined,
-  ) {}
+  ) {
+    this.sets = new BatchedSets(redis);
+  }
 
   async sentAmong(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
@@ -30,7 +35,7 @@ export class RedisSentLedger implements SentLedger {
 
   async markSent(id: string): Promise<void> {
     try {
-      await this.redis.set(PREFIX + id, '1', 'EX', this.ttlSeconds);
+      await this.sets.set(PREFIX + id, '1', this.ttlSeconds * 1000);
     } catch (err) {
       this.onError(err as Error);
     }

@@ -5,16 +5,19 @@ import { normaliseMessageId } from '@parchee/smpp';
 import { MtSender, type Transmitter, type TransmitterDirectory } from '../delivery/mt-sender';
 import { RedisMessageIdMap, messageIdKey, type SubmittedPart } from './message-id-map';
 
-/** The two commands the map uses, over a Map; expiry is only recorded. */
+/** The commands the map uses (MGET, and BatchedSets' script by its SHA-1), over a Map; expiry (ms) is only recorded. */
 class FakeRedis {
   values = new Map<string, string>();
   ttls = new Map<string, number>();
   down = false;
-  async set(key: string, value: string, _ex: 'EX', ttl: number): Promise<'OK'> {
+  async evalsha(_sha: string, count: number, ...rest: Array<string | number>): Promise<number> {
     if (this.down) throw new Error('connection refused');
-    this.values.set(key, value);
-    this.ttls.set(key, ttl);
-    return 'OK';
+    const keys = rest.slice(0, count);
+    keys.forEach((key, i) => {
+      this.values.set(String(key), String(rest[count + 2 * i]));
+      this.ttls.set(String(key), Number(rest[count + 2 * i + 1]));
+    });
+    return count;
   }
   async mget(keys: string[]): Promise<Array<string | null>> {
     if (this.down) throw new Error('connection refused');
@@ -33,7 +36,7 @@ describe('RedisMessageIdMap', () => {
     const redis = new FakeRedis();
     await mapOver(redis).remember('000A3F5C9E', part('mo-1.r1'));
     expect([...redis.values.keys()]).toEqual(['parchee:dlr:jazz:a3f5c9e']);
-    expect(redis.ttls.get('parchee:dlr:jazz:a3f5c9e')).toBe(259_200);
+    expect(redis.ttls.get('parchee:dlr:jazz:a3f5c9e')).toBe(259_200_000);
     expect(JSON.parse(redis.values.get('parchee:dlr:jazz:a3f5c9e') ?? '')).toEqual(part('mo-1.r1'));
   });
 

@@ -1,5 +1,5 @@
 import type { MtMessageV1 } from '@parchee/contracts';
-import { RedisKeys, type RedisClient } from '@parchee/redis';
+import { BatchedSets, RedisKeys, type RedisClient } from '@parchee/redis';
 import { normaliseMessageId } from '@parchee/smpp';
 import type { SubmittedPartSink } from '../delivery/mt-sender';
 
@@ -35,12 +35,16 @@ export function messageIdKey(operator: string, normalisedId: string): string {
  */
 export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
   private readonly inFlight = new Set<Promise<void>>();
+  /** The parts whose submit_sm_resp came in the same turn are written by one script call. */
+  private readonly sets: BatchedSets;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly ttlSeconds: number,
     private readonly onError: (err: Error) => void = () => undefined,
-  ) {}
+  ) {
+    this.sets = new BatchedSets(redis);
+  }
 
   /**
    * Stores the mapping; never rejects. Called right after a submit_sm_resp without being awaited,
@@ -50,7 +54,7 @@ export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
   remember(messageId: string, part: SubmittedPart): Promise<void> {
     const canonical = normaliseMessageId(messageId)[0];
     if (canonical === undefined) return Promise.resolve();
-    const write = this.redis.set(messageIdKey(part.operator, canonical), JSON.stringify(part), 'EX', this.ttlSeconds).then(
+    const write = this.sets.set(messageIdKey(part.operator, canonical), JSON.stringify(part), this.ttlSeconds * 1000).then(
       () => undefined,
       (err: Error) => {
         this.onError(err);

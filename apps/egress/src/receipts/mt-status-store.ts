@@ -1,5 +1,5 @@
 import type { DlrMessageV1 } from '@parchee/contracts';
-import { RedisKeys, type RedisClient } from '@parchee/redis';
+import { RedisKeys, redisScript, runScript, type RedisClient } from '@parchee/redis';
 
 /** Where the delivery status of each MT is kept. */
 export interface MtStatusStore {
@@ -55,6 +55,9 @@ redis.call('EXPIRE', key, ARGV[6])
 return 1
 `;
 
+/** Sent by its SHA-1: Redis neither receives nor hashes the text again for every receipt. */
+const RECORD = redisScript(RECORD_SCRIPT);
+
 export class RedisMtStatusStore implements MtStatusStore {
   constructor(
     private readonly redis: RedisClient,
@@ -62,17 +65,11 @@ export class RedisMtStatusStore implements MtStatusStore {
   ) {}
 
   async record(part: { mtId: string; part: number; parts: number }, dlr: DlrMessageV1): Promise<void> {
-    await this.redis.eval(
-      RECORD_SCRIPT,
-      1,
-      mtStatusKey(part.mtId),
-      String(part.part),
-      String(part.parts),
-      dlr.state,
-      dlr.final ? '1' : '0',
-      String(dlr.receivedAt),
-      String(this.ttlSeconds),
-      dlr.errorCode ?? '',
+    await runScript(
+      this.redis,
+      RECORD,
+      [mtStatusKey(part.mtId)],
+      [String(part.part), String(part.parts), dlr.state, dlr.final ? '1' : '0', String(dlr.receivedAt), String(this.ttlSeconds), dlr.errorCode ?? ''],
     );
   }
 }

@@ -1,4 +1,4 @@
-import { RedisKeys, type RedisClient } from '@parchee/redis';
+import { BatchedSets, RedisKeys, type RedisClient } from '@parchee/redis';
 
 /** What the store knew of an MO's fingerprint when ingress claimed it. */
 export type SeenMo =
@@ -28,7 +28,7 @@ export interface RedisSeenMoStoreOptions {
 }
 
 /** The part of the Redis client this needs. */
-export type SeenMoRedis = Pick<RedisClient, 'set'>;
+export type SeenMoRedis = Pick<RedisClient, 'set' | 'evalsha' | 'eval'>;
 
 /**
  * One key per fingerprint, `<prefix><base64url HMAC>`, holding `p:<moId>` (pending) or
@@ -37,12 +37,15 @@ export type SeenMoRedis = Pick<RedisClient, 'set'>;
  */
 export class RedisSeenMoStore implements SeenMoStore {
   private readonly prefix: string;
+  /** The MOs Kafka acknowledged in the same turn (one publish's worth) are marked by one script call. */
+  private readonly stored: BatchedSets;
 
   constructor(
     private readonly redis: SeenMoRedis,
     private readonly options: RedisSeenMoStoreOptions,
   ) {
     this.prefix = options.keyPrefix ?? RedisKeys.MO_SEEN;
+    this.stored = new BatchedSets(redis);
   }
 
   async claim(fingerprint: string, moId: string): Promise<SeenMo> {
@@ -55,6 +58,6 @@ export class RedisSeenMoStore implements SeenMoStore {
   }
 
   async markStored(fingerprint: string, moId: string): Promise<void> {
-    await this.redis.set(this.prefix + fingerprint, `s:${moId}`, 'PX', this.options.windowMs);
+    await this.stored.set(this.prefix + fingerprint, `s:${moId}`, this.options.windowMs);
   }
 }
