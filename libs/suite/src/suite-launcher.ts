@@ -173,14 +173,12 @@ export async function waitHttpOk(url: string, deadline: number, child: ChildProc
 
 /**
  * Node flags an app always runs with, wherever this launcher starts it (npm start, e2e, bench, soak).
- * Lookup allocates a few kilobytes per MO that live for one batch: 32 MiB semi-spaces (Node's
- * default is 16) let most of it die young instead of being promoted and marked, so lookup spends
- * less of its time in garbage collection; 64 cost 80 MB more resident memory at 4,000 MO/s for
- * no less CPU (see docs/benchmarks.md, "Measurements behind code choices").
+ * None today: lookup ran with larger semi-spaces (64, then 32 MiB) to spend less time in garbage
+ * collection, but in the suite at 4,500-5,000 MO/s Node's default used as little CPU per MO and
+ * kept lookup's resident memory within its 300 MB (282 MB against 310-321 with 32 MiB; see
+ * docs/benchmarks.md, "Measurements behind code choices").
  */
-export const APP_NODE_ARGS: Partial<Record<string, string[]>> = {
-  lookup: ['--max-semi-space-size=32'],
-};
+export const APP_NODE_ARGS: Partial<Record<string, string[]>> = {};
 
 /** Starts one app from dist/, its output going to `<logDir>/<name>.log`. */
 export function startProcess(name: string, app: string, options: StartOptions): ChildProcess {
