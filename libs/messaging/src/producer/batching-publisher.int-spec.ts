@@ -21,8 +21,11 @@ describe('BatchingPublisher against a broker that restarts', () => {
     // As many partitions as sms.mo.v2: a restarted broker leads some of them before the others,
     // so one produce request is written for some partitions and refused (NOT_LEADER) for the rest.
     const topic = await freshTopic('restart-publisher', 12);
-    // Ingress's settings; a short linger so that many small batches from the callers are in flight.
-    const publisher = new BatchingPublisher(kafka, { lingerMs: 2 });
+    // A short linger so that many small batches from the callers are in flight. A publish timeout
+    // shorter than a broker restart (a graceful stop and a start take seconds): the publishes made
+    // while the broker is away must fail, or the restart could pass unnoticed inside the
+    // producer's retries and the test would prove nothing about a failed send.
+    const publisher = new BatchingPublisher(kafka, { lingerMs: 2, publishTimeoutMs: 1500 });
     await publisher.connect();
     const tallies: Tally[] = [];
     let running = true;
