@@ -28,7 +28,7 @@ export interface RedisSeenMoStoreOptions {
 }
 
 /** The part of the Redis client this needs. */
-export type SeenMoRedis = Pick<RedisClient, 'set' | 'evalsha' | 'eval'>;
+export type SeenMoRedis = Pick<RedisClient, 'evalsha' | 'eval'>;
 
 /**
  * One key per fingerprint, `<prefix><base64url HMAC>`, holding `p:<moId>` (pending) or
@@ -37,27 +37,30 @@ export type SeenMoRedis = Pick<RedisClient, 'set' | 'evalsha' | 'eval'>;
  */
 export class RedisSeenMoStore implements SeenMoStore {
   private readonly prefix: string;
-  /** The MOs Kafka acknowledged in the same turn (one publish's worth) are marked by one script call. */
-  private readonly stored: BatchedSets;
+  /**
+   * The MOs that arrive in the same turn are claimed by one script call, and those Kafka
+   * acknowledged in the same turn (one publish's worth) marked by one.
+   */
+  private readonly batched: BatchedSets;
 
   constructor(
-    private readonly redis: SeenMoRedis,
+    redis: SeenMoRedis,
     private readonly options: RedisSeenMoStoreOptions,
   ) {
     this.prefix = options.keyPrefix ?? RedisKeys.MO_SEEN;
-    this.stored = new BatchedSets(redis);
+    this.batched = new BatchedSets(redis);
   }
 
   async claim(fingerprint: string, moId: string): Promise<SeenMo> {
-    // SET NX GET (Redis 7): claims and reads in one atomic command, so two replicas given the
-    // same MO at once cannot both believe they were first.
-    const previous = await this.redis.set(this.prefix + fingerprint, `p:${moId}`, 'PX', this.options.windowMs, 'NX', 'GET');
+    // SET NX GET (Redis 7), inside one script with the turn's other claims: claims and reads
+    // atomically, so two replicas given the same MO at once cannot both believe they were first.
+    const previous = await this.batched.claim(this.prefix + fingerprint, `p:${moId}`, this.options.windowMs);
     if (previous === null) return { kind: 'first' };
     const id = previous.slice(2);
     return previous.startsWith('s:') ? { kind: 'stored', moId: id } : { kind: 'pending', moId: id };
   }
 
   async markStored(fingerprint: string, moId: string): Promise<void> {
-    await this.stored.set(this.prefix + fingerprint, `s:${moId}`, this.options.windowMs);
+    await this.batched.set(this.prefix + fingerprint, `s:${moId}`, this.options.windowMs);
   }
 }

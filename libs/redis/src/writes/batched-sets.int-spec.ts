@@ -39,6 +39,19 @@ describe('BatchedSets against real Redis', () => {
     expect(ttl).toBeLessThanOrEqual(60_119);
   });
 
+  it('claims free keys and reads taken ones, in one call, as SET NX GET would key by key', async () => {
+    const sets = new BatchedSets(handle.client);
+    await handle.client.set(`${PREFIX}taken`, 'old', 'PX', 60_000);
+    const [free, taken, again] = await Promise.all([
+      sets.claim(`${PREFIX}free`, 'mine', 60_000),
+      sets.claim(`${PREFIX}taken`, 'mine', 60_000),
+      sets.claim(`${PREFIX}free`, 'second', 60_000),
+    ]);
+    expect([free, taken, again]).toEqual([null, 'old', 'mine']);
+    expect(await handle.client.mget(`${PREFIX}free`, `${PREFIX}taken`)).toEqual(['mine', 'old']);
+    expect(await handle.client.pttl(`${PREFIX}free`)).toBeGreaterThan(59_000);
+  });
+
   it('loads the script again after Redis forgot it (SCRIPT FLUSH)', async () => {
     const sets = new BatchedSets(handle.client);
     await handle.client.script('FLUSH');
