@@ -1,3 +1,4 @@
+import type { DataSmResp } from './pdu';
 import { SmppDecodeError } from '../errors/smpp-decode-error';
 import { SmppError } from '../errors/smpp-error';
 import { CommandId } from './command-id';
@@ -408,6 +409,42 @@ describe('PDU codec', () => {
     expect(pdu).toEqual({ command: 'submit_sm_resp', commandId: 0x80000004, commandStatus: CommandStatus.ESME_RMSGQFUL, sequenceNumber: 2, messageId: '' });
   });
 
+  describe('accepts what a peer that took the message may answer oddly', () => {
+    it.each([
+      ['a successful submit_sm_resp with no body', hex('00000010 80000004 00000000 00000004'), 'submit_sm_resp', ''],
+      [
+        'a submit_sm_resp with an SMPP 5.0 TLV after message_id',
+        hex(`0000001c 80000004 00000000 00000004 ${ascii('abc123')}00 0425 0001 01`),
+        'submit_sm_resp',
+        'abc123',
+      ],
+      ['a submit_sm_resp whose message_id has no NUL', hex(`00000013 80000004 00000000 00000004 ${ascii('abc')}`), 'submit_sm_resp', 'abc'],
+      [
+        'a submit_sm_resp with stray octets after message_id',
+        hex(`00000019 80000004 00000000 00000004 ${ascii('abc123')}00 ff ff`),
+        'submit_sm_resp',
+        'abc123',
+      ],
+      [
+        'a submit_sm_resp with a message_id of 70 characters',
+        hex(`00000057 80000004 00000000 00000004 ${ascii('a'.repeat(70))}00`),
+        'submit_sm_resp',
+        'a'.repeat(70),
+      ],
+      ['a deliver_sm_resp with a TLV', hex('00000016 80000005 00000000 00000004 00 0425 0001 01'), 'deliver_sm_resp', ''],
+      ['a deliver_sm_resp with no body', hex('00000010 80000005 00000000 00000004'), 'deliver_sm_resp', ''],
+    ])('%s', (_name, bytes, command, messageId) => {
+      expect(decodePdu(bytes)).toMatchObject({ command, commandStatus: 0, sequenceNumber: 4, messageId });
+    });
+
+    it('keeps the TLVs of a data_sm_resp that parse, and drops those that do not', () => {
+      const good = decodePdu(hex(`00000019 80000103 00000000 00000004 ${ascii('abc')}00 0425 0001 07`)) as DataSmResp;
+      expect(good.tlvs).toEqual([{ tag: 0x0425, value: Buffer.from([7]) }]);
+      const odd = decodePdu(hex(`00000017 80000103 00000000 00000004 ${ascii('abc')}00 0425 00`)) as DataSmResp;
+      expect(odd).toMatchObject({ command: 'data_sm_resp', messageId: 'abc', tlvs: [] });
+    });
+  });
+
   describe('rejects malformed input with the status to answer', () => {
     it.each([
       ['a buffer shorter than the header', hex('00000010 00000015 0000'), CommandStatus.ESME_RINVCMDLEN, undefined],
@@ -415,8 +452,13 @@ describe('PDU codec', () => {
       ['command_length not matching the buffer', hex('00000014 00000015 00000000 00000004'), CommandStatus.ESME_RINVCMDLEN, 4],
       ['an unknown command_id', hex('00000010 00001234 00000000 00000004'), CommandStatus.ESME_RINVCMDID, 4],
       ['trailing octets after a body-less PDU', hex('00000011 00000015 00000000 00000004 00'), CommandStatus.ESME_RINVCMDLEN, 4],
-      ['trailing octets after submit_sm_resp', hex(`00000019 80000004 00000000 00000004 ${ascii('abc123')}00 ff ff`), CommandStatus.ESME_RINVCMDLEN, 4],
-      ['a C-string missing its NUL at the end of the body', hex(`00000013 80000004 00000000 00000004 ${ascii('abc')}`), CommandStatus.ESME_RINVCMDLEN, 4],
+      [
+        'trailing octets after query_sm',
+        hex(`0000001c 00000003 00000000 00000004 ${ascii('abc')}00 01 01 ${ascii('123')}00 ff ff`),
+        CommandStatus.ESME_RINVCMDLEN,
+        4,
+      ],
+      ['a C-string missing its NUL at the end of the body', hex(`00000013 00000003 00000000 00000004 ${ascii('abc')}`), CommandStatus.ESME_RINVCMDLEN, 4],
       ['a bind body cut short', hex(`0000001c 00000002 00000000 00000004 ${ascii('sys')}00 ${ascii('pw')}00 00`), CommandStatus.ESME_RINVCMDLEN, 4],
       [
         'a system_id over 15 characters',

@@ -206,6 +206,10 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   const failedResponse = isResponseCommandId(header.commandId) && commandStatus !== S.ESME_ROK;
   if (failedResponse && commandLength === PDU_HEADER_LENGTH) return emptyBody();
 
+  if (commandStatus === S.ESME_ROK && (command === 'submit_sm_resp' || command === 'deliver_sm_resp' || command === 'data_sm_resp')) {
+    return readAcceptedMessageResp(buffer, command, commandStatus, header);
+  }
+
   const reader = new BodyReader(buffer, PDU_HEADER_LENGTH, commandLength, header);
   if (spec === SHORT_MESSAGE_BODY) return readShortMessagePdu(reader, command as 'submit_sm' | 'deliver_sm', commandStatus);
   try {
@@ -218,6 +222,39 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   } catch (error) {
     if (failedResponse) return emptyBody();
     throw error;
+  }
+  return pdu as unknown as Pdu;
+}
+
+/**
+ * A successful submit_sm_resp, deliver_sm_resp or data_sm_resp is read liberally: the peer has
+ * taken the message, and refusing its answer would make us send it again (a second SMS to the
+ * citizen) or drop a deliver_sm it holds as answered. So a body that is missing (no message_id),
+ * a message_id without its NUL or longer than 64 characters, and octets after it (SMPP 5.0 lets
+ * these responses carry TLVs; nothing in them changes what we do) are all accepted. data_sm_resp's
+ * own TLVs are kept when they parse, and dropped when they do not.
+ */
+function readAcceptedMessageResp(
+  buffer: Buffer,
+  command: 'submit_sm_resp' | 'deliver_sm_resp' | 'data_sm_resp',
+  commandStatus: number,
+  header: HeaderInfo,
+): Pdu {
+  const end = buffer.length;
+  let nul = PDU_HEADER_LENGTH;
+  while (nul < end && buffer[nul] !== 0) nul++;
+  const messageId = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
+  const pdu: Record<string, unknown> = { command, commandId: header.commandId, commandStatus, sequenceNumber: header.sequenceNumber, messageId };
+  if (command === 'data_sm_resp') {
+    let tlvs: Tlv[] = [];
+    if (nul + 1 < end) {
+      try {
+        tlvs = readTlvs(new BodyReader(buffer, nul + 1, end, header));
+      } catch {
+        tlvs = [];
+      }
+    }
+    pdu['tlvs'] = tlvs;
   }
   return pdu as unknown as Pdu;
 }

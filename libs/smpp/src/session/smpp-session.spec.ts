@@ -183,13 +183,28 @@ describe('SmppSession requests', () => {
   it('rejects a request whose response is garbled instead of letting it time out', async () => {
     const { session, peer } = setup();
     sessions.push(session);
-    const pending = session.request(submitSm);
+    // query_sm: a successful submit_sm_resp is read liberally (see the next spec), a query_sm_resp is not.
+    const pending = session.request({ command: 'query_sm', messageId: 'm1', sourceAddrTon: 5, sourceAddrNpi: 0, sourceAddr: '8300' });
     const sent = await peer.next();
-    const garbled = hex(`00000013 80000004 00000000 ${sent.sequenceNumber.toString(16).padStart(8, '0')} 616263`);
+    const garbled = hex(`00000013 80000003 00000000 ${sent.sequenceNumber.toString(16).padStart(8, '0')} 616263`);
     peer.sendRaw(garbled);
     expect(await rejectionOf(pending)).toMatchObject({ code: 'DECODE_ERROR', commandStatus: CommandStatus.ESME_RINVCMDLEN });
     await settle();
     expect(peer.received.filter((pdu) => pdu.command === 'generic_nack')).toHaveLength(0);
+  });
+
+  it('takes a successful submit_sm_resp with SMPP 5.0 TLVs or no body as the message accepted, not as an error to retry', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    const withTlv = session.request(submitSm);
+    const first = await peer.next();
+    const seq = (n: number) => n.toString(16).padStart(8, '0');
+    peer.sendRaw(hex(`0000001c 80000004 00000000 ${seq(first.sequenceNumber)} 616263313233 00 0425 0001 00`));
+    expect(await withTlv).toMatchObject({ command: 'submit_sm_resp', commandStatus: 0, messageId: 'abc123' });
+    const bodyless = session.request(submitSm);
+    const second = await peer.next();
+    peer.sendRaw(hex(`00000010 80000004 00000000 ${seq(second.sequenceNumber)}`));
+    expect(await bodyless).toMatchObject({ command: 'submit_sm_resp', commandStatus: 0, messageId: '' });
   });
 });
 
