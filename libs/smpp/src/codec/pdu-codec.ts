@@ -154,7 +154,9 @@ function readField(reader: BodyReader, field: BodyField): unknown {
 function readTlvs(reader: BodyReader): Tlv[] {
   const tlvs: Tlv[] = [];
   while (reader.remaining > 0) {
-    if (reader.remaining < 4) reader.fail(`${reader.remaining} stray octets where a TLV header was expected`, S.ESME_RINVOPTPARSTREAM);
+    // One to three octets cannot be a TLV: a trailing NUL after short_message or a C-string, or
+    // padding some SMSCs add. Harmless, so accepted and dropped (a truncated TLV is still refused).
+    if (reader.remaining < 4) break;
     const tag = reader.int16('tag');
     const length = reader.int16('length');
     if (reader.remaining < length) {
