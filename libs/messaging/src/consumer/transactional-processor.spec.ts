@@ -153,68 +153,49 @@ describe('TransactionalProcessor', () => {
     expect(fake.producers.map((p) => p.id)).toEqual(['lookup-c-0']);
   });
 
-  it('waits for a batch still being processed beside a finished one, so both go in one transaction', async () => {
+  /** A processor whose partition 1 finishes (or fails) only when the test says; other partitions at once. */
+  async function withSlowPartition(maxCommitLingerMs: number) {
     const fake = fakeKafka();
-    const processor = new TransactionalProcessor(fake.kafka, {
-      groupId: 'g',
-      topic: 'in',
-      transactionalIdPrefix: 'p',
-      concurrency: 4,
-      maxCommitLingerMs: 60_000,
-    });
-    let finishSlow!: () => void;
-    const slowDone = new Promise<void>((r) => (finishSlow = r));
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4, maxCommitLingerMs });
+    let finish!: () => void;
+    let fail!: (err: Error) => void;
+    const slowDone = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
     await processor.start(async (batch) => {
       if (batch.partition === 1) await slowDone;
       return echo(batch);
     });
+    return { fake, finish, fail };
+  }
+
+  it('waits for a batch still being processed beside a finished one, so both go in one transaction', async () => {
+    const { fake, finish } = await withSlowPartition(60_000);
     const fast = fake.deliver('1', 0);
     const slow = fake.deliver('1', 1);
     await settle();
     // The fast batch is ready, but its partner of the same fetch is not: no transaction yet.
     expect(fake.transactions).toHaveLength(0);
-    finishSlow();
+    finish();
     await Promise.all([fast, slow]);
     expect(fake.transactions).toHaveLength(1);
     expect(outputsOf(fake.transactions[0]).sort()).toEqual(['0:1', '1:1']);
   });
 
   it('does not hold a finished batch longer than maxCommitLingerMs for a slow one', async () => {
-    const fake = fakeKafka();
-    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 4, maxCommitLingerMs: 1 });
-    let finishSlow!: () => void;
-    const slowDone = new Promise<void>((r) => (finishSlow = r));
-    await processor.start(async (batch) => {
-      if (batch.partition === 1) await slowDone;
-      return echo(batch);
-    });
+    const { fake, finish } = await withSlowPartition(1);
     const slow = fake.deliver('1', 1);
     await fake.deliver('1', 0);
     expect(fake.transactions.map(outputsOf)).toEqual([['0:1']]);
-    finishSlow();
+    finish();
     await slow;
     expect(fake.transactions.map(outputsOf)).toEqual([['0:1'], ['1:1']]);
   });
 
   it('lets a waiting batch commit when the batch it waited for fails before its transaction', async () => {
-    const fake = fakeKafka();
-    const processor = new TransactionalProcessor(fake.kafka, {
-      groupId: 'g',
-      topic: 'in',
-      transactionalIdPrefix: 'p',
-      concurrency: 4,
-      maxCommitLingerMs: 60_000,
-    });
-    let failSlow!: (err: Error) => void;
-    const slowDone = new Promise<void>((_, reject) => (failSlow = reject));
-    await processor.start(async (batch) => {
-      if (batch.partition === 1) await slowDone;
-      return echo(batch);
-    });
+    const { fake, fail } = await withSlowPartition(60_000);
     const fast = fake.deliver('1', 0);
     const slow = fake.deliver('1', 1);
     await settle();
-    failSlow(new Error('roll unavailable'));
+    fail(new Error('roll unavailable'));
     await expect(slow).rejects.toThrow('roll unavailable');
     await fast;
     expect(fake.transactions.map(outputsOf)).toEqual([['0:1']]);
