@@ -13,15 +13,18 @@
 #   npm run bench -- guard    lookup's request guard against Redis alone (not in all: it reads Redis's own CPU,
 #                             so nothing else may use that Redis meanwhile)
 #   npm run bench -- import   the roll import into PostgreSQL (ROLL_BENCH_VOTERS; not in all)
-# BENCH=suite|lookup|codec|session|sim|guard|import selects one the same way. codec, session and sim need no infrastructure.
+#   npm run bench -- floor    what Kafka, Redis, PostgreSQL and SMPP cost per MO with none of Parchee's own work, at
+#                             the suite's rates (FLOOR_MO_RATE 5000, FLOOR_PARTS 2.5, FLOOR_SECONDS 15,
+#                             FLOOR_REDIS_KEYS 4, FLOOR_ONLY kafka,redis,postgres,smpp)
+# BENCH=suite|lookup|codec|session|sim|guard|import|floor selects one the same way. codec, session and sim need no infrastructure.
 # See docs/benchmarks.md, libs/smpp/README.md and apps/smsc-sim/README.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true
 which="${1:-${BENCH:-all}}"
-case "$which" in suite|lookup|codec|session|sim|guard|import|all) ;; *) echo "usage: npm run bench [-- suite|lookup|codec|session|sim|guard|import]" >&2; exit 2 ;; esac
+case "$which" in suite|lookup|codec|session|sim|guard|import|floor|all) ;; *) echo "usage: npm run bench [-- suite|lookup|codec|session|sim|guard|import|floor]" >&2; exit 2 ;; esac
 bash deploy/local/ensure-install.sh
-if [ "$which" = guard ] || [ "$which" = import ]; then bash deploy/local/infra.sh up; fi
+if [ "$which" = guard ] || [ "$which" = import ] || [ "$which" = floor ]; then bash deploy/local/infra.sh up; fi
 if [ "$which" = suite ] || [ "$which" = lookup ] || [ "$which" = all ]; then
   bash deploy/local/infra.sh up
   npx nx run-many -t build -p ingress lookup egress smsc-sim --output-style=stream-without-prefixes >/dev/null
@@ -33,3 +36,4 @@ if [ "$which" = session ] || [ "$which" = all ]; then node -r @swc-node/register
 if [ "$which" = sim ]; then node -r @swc-node/register apps/smsc-sim/src/bench/sim-bench.ts; fi
 if [ "$which" = guard ]; then node -r @swc-node/register apps/lookup/src/bench/guard-bench.ts; fi
 if [ "$which" = import ]; then node -r @swc-node/register libs/roll/src/bench/import-bench.ts; fi
+if [ "$which" = floor ] || [ "$which" = all ]; then node -r @swc-node/register apps/e2e/src/bench/floor-bench.ts; fi
