@@ -92,6 +92,9 @@ export async function createEgressComponents(
   const throttle = OperatorThrottle.withRedis(redis.client, {
     tps: Object.fromEntries(config.links.operators.map((o) => [o.id, o.tps])),
     replicasHint: config.throttle.replicasHint,
+    throttledPauseMs: config.throttle.throttledBackoffMs,
+    recoveryPerSecond: config.throttle.recoveryPercentPerSecond / 100,
+    onSlowDown: (operator) => metrics.throttleSlowDowns.inc({ operator }),
     logger,
     onWait: (operator, seconds) => metrics.throttleWait.observe({ operator }, seconds),
     onFallback: (operator) => metrics.throttleFallbacks.inc({ operator }),

@@ -27,7 +27,12 @@ export function createEgressMetrics(registry: MetricsRegistry) {
       ['operator'],
       LATENCY_BUCKETS,
     ),
-    throttleFallbacks: registry.counter('parchee_throttle_fallback_total', 'TPS tokens asked of the local share because Redis could not answer', ['operator']),
+    throttleFallbacks: registry.counter('parchee_throttle_fallback_total', 'TPS slots asked of the local share because Redis could not answer', ['operator']),
+    throttleSlowDowns: registry.counter(
+      'parchee_throttle_slowdowns_total',
+      'ESME_RTHROTTLED answers that slowed the operator link (pause, half rate, then recovery; once per pause at most takes effect)',
+      ['operator'],
+    ),
     receipts: registry.counter('parchee_dlr_total', 'Delivery receipts read by egress, by operator and state', ['operator', 'state']),
     unmatched: registry.counter('parchee_dlr_unmatched_total', 'Delivery receipts for a message id egress has not mapped', ['operator']),
     consumerLag: registry.gauge('parchee_kafka_consumer_lag', 'Records not yet committed by a consumer group, per topic and partition', [

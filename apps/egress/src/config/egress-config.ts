@@ -35,10 +35,19 @@ const throttleConfig = z
   .object({
     /** Egress replicas sharing each operator's TPS: while Redis is unreachable each allows tps / this. */
     EGRESS_REPLICAS_HINT: intVar(1, 1, 1000),
-    /** Shortest pause before retrying a submit_sm the operator answered ESME_RTHROTTLED, ms. */
+    /**
+     * After ESME_RTHROTTLED the operator's link sends nothing for this long (every replica), and
+     * the refused submit_sm (or one answered ESME_RMSGQFUL) is retried no sooner, ms.
+     */
     EGRESS_THROTTLED_BACKOFF_MS: intVar(1000, 0, 60_000),
+    /** After a throttled link's pause, the share of its TPS it regains each second (its rate halved at the pause), percent. */
+    EGRESS_THROTTLE_RECOVERY_PERCENT_PER_SECOND: intVar(10, 1, 100),
   })
-  .transform((e) => ({ replicasHint: e.EGRESS_REPLICAS_HINT, throttledBackoffMs: e.EGRESS_THROTTLED_BACKOFF_MS }));
+  .transform((e) => ({
+    replicasHint: e.EGRESS_REPLICAS_HINT,
+    throttledBackoffMs: e.EGRESS_THROTTLED_BACKOFF_MS,
+    recoveryPercentPerSecond: e.EGRESS_THROTTLE_RECOVERY_PERCENT_PER_SECOND,
+  }));
 
 export interface EgressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
@@ -46,7 +55,7 @@ export interface EgressConfig {
   redis: { url: string; commandTimeoutMs: number };
   delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number };
   receipts: { mapTtlSeconds: number; statusTtlSeconds: number; retryDelayMs: number };
-  throttle: { replicasHint: number; throttledBackoffMs: number };
+  throttle: { replicasHint: number; throttledBackoffMs: number; recoveryPercentPerSecond: number };
   links: OperatorLinks;
 }
 

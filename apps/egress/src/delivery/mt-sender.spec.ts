@@ -101,13 +101,30 @@ describe('MtSender', () => {
 
   it('backs off exponentially with jitter for other temporary failures, and starts over after a success', async () => {
     const tx = new ScriptedTransmitter();
-    tx.failures.push(status(CommandStatus.ESME_RMSGQFUL), status(CommandStatus.ESME_RSYSERR), status(CommandStatus.ESME_RX_T_APPN));
+    tx.failures.push(status(CommandStatus.ESME_RSYSERR), status(CommandStatus.ESME_RSYSERR), status(CommandStatus.ESME_RX_T_APPN));
     const { s, sleeps, retries } = sender(tx, { random: () => 0 });
     await s.send(mt('x'.repeat(200)));
-    tx.failures.push(status(CommandStatus.ESME_RMSGQFUL));
+    tx.failures.push(status(CommandStatus.ESME_RX_T_APPN));
     await s.send(mt());
     expect(sleeps).toEqual([25, 50, 100, 25]);
-    expect(retries).toEqual(['ESME_RMSGQFUL', 'ESME_RSYSERR', 'ESME_RX_T_APPN', 'ESME_RMSGQFUL']);
+    expect(retries).toEqual(['ESME_RSYSERR', 'ESME_RSYSERR', 'ESME_RX_T_APPN', 'ESME_RX_T_APPN']);
+  });
+
+  it('backs off after ESME_RMSGQFUL at least as long as after throttling', async () => {
+    const tx = new ScriptedTransmitter();
+    tx.failures.push(status(CommandStatus.ESME_RMSGQFUL));
+    const { s, sleeps } = sender(tx, { throttledBackoffMs: 1000, random: () => 0 });
+    expect(await s.send(mt())).toMatchObject({ outcome: 'sent' });
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('tells the throttle about ESME_RTHROTTLED, so the whole link slows down, and about nothing else', async () => {
+    const tx = new ScriptedTransmitter();
+    tx.failures.push(status(CommandStatus.ESME_RTHROTTLED), status(CommandStatus.ESME_RMSGQFUL), status(CommandStatus.ESME_RSYSERR));
+    const throttled: string[] = [];
+    const throttle = { take: async () => undefined, throttled: async (operator: string) => void throttled.push(operator) };
+    expect(await sender(tx, { throttle }).s.send(mt())).toMatchObject({ outcome: 'sent' });
+    expect(throttled).toEqual(['jazz']);
   });
 
   it('defers the MT when the next pause would pass the retry deadline', async () => {

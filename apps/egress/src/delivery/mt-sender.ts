@@ -50,9 +50,12 @@ export interface MtSenderOptions {
   onRetry?: (operator: string, reason: string) => void;
   /** Told of each part's submit_sm_resp as it arrives; egress maps the message id for receipts. */
   submittedParts?: SubmittedPartSink;
-  /** Paces submit_sm to the operator's TPS: one token per part, taken before it is sent. */
-  throttle?: { take(operator: string): Promise<void> };
-  /** Shortest pause after ESME_RTHROTTLED, ms. Default 1000. */
+  /**
+   * Paces submit_sm to the operator's TPS: one slot per part, taken before it is sent; told when
+   * the SMSC throttles us, so the whole link slows down, not just this MT.
+   */
+  throttle?: { take(operator: string): Promise<void>; throttled?(operator: string): Promise<void> };
+  /** Shortest pause after ESME_RTHROTTLED or ESME_RMSGQFUL, ms. Default 1000. */
   throttledBackoffMs?: number;
   /** Injectable for tests: the pause between retries, the clock and the jitter source. */
   sleep?: (ms: number) => Promise<unknown>;
@@ -126,7 +129,10 @@ export class MtSender {
         }
         const commandStatus = err instanceof SmppCommandError ? err.commandStatus : undefined;
         this.options.onRetry?.(mt.operator, commandStatus === undefined ? errorCode(err, 'ERROR') : commandStatusName(commandStatus));
-        const wait = submitRetryDelayMs(attempt++, commandStatus === CommandStatus.ESME_RTHROTTLED, {
+        if (commandStatus === CommandStatus.ESME_RTHROTTLED) void this.options.throttle?.throttled?.(mt.operator);
+        // A full message queue at the SMSC clears no faster than throttling does.
+        const slowDown = commandStatus === CommandStatus.ESME_RTHROTTLED || commandStatus === CommandStatus.ESME_RMSGQFUL;
+        const wait = submitRetryDelayMs(attempt++, slowDown, {
           throttledMinMs: this.options.throttledBackoffMs ?? 1000,
           random: this.options.random ?? Math.random,
         });

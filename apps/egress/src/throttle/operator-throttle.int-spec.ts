@@ -3,7 +3,7 @@ import { MetricsRegistry } from '@parchee/observability';
 import type { RedisClient } from '@parchee/redis';
 import { testRedis, unreachableRedis, type TestRedisOptions } from '@parchee/redis/testing';
 import { OperatorThrottle } from './operator-throttle';
-import { rateWindowKeys } from './redis-rate-window';
+import { paceKey } from './redis-pacer';
 
 const REDIS = process.env.PARCHEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,7 +34,7 @@ describe('OperatorThrottle against Redis', () => {
   afterEach(async () => {
     for (const t of throttles.splice(0)) t.close();
     for (const c of clients.splice(0)) c.disconnect();
-    await admin.del(...rateWindowKeys(operator));
+    await admin.del(paceKey(operator));
   });
 
   async function ready(redis: RedisClient): Promise<RedisClient> {
@@ -42,34 +42,47 @@ describe('OperatorThrottle against Redis', () => {
     return redis;
   }
 
-  it('two replicas at tps=50 grant exactly 50 of 200 immediate asks between them', async () => {
-    const a = throttle(await ready(connect()), { [operator]: 50 });
-    const b = throttle(await ready(connect()), { [operator]: 50 });
-    const waits = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b).acquire(operator)));
-    expect(waits.filter((w) => w === 0)).toHaveLength(50);
-    expect(waits.filter((w) => w > 0).every((w) => w <= 1000)).toBe(true);
-  });
+  /** Takes `n` slots, alternating between the throttles; each release's time, in order of asking. */
+  async function takeAll(replicas: OperatorThrottle[], n: number): Promise<number[]> {
+    const at: number[] = new Array(n);
+    await Promise.all(Array.from({ length: n }, (_, i) => replicas[i % replicas.length].take(operator).then(() => (at[i] = Date.now()))));
+    return at;
+  }
 
-  it('paces takes from two replicas to at most 50 in any first and second window', async () => {
+  it('paces two replicas together at tps=50, one slot every 20 ms, with no burst at the start of a second', async () => {
     const a = throttle(await ready(connect()), { [operator]: 50 });
     const b = throttle(await ready(connect()), { [operator]: 50 });
     const start = Date.now();
-    const doneAt: number[] = [];
-    await Promise.all(Array.from({ length: 150 }, (_, i) => (i % 2 === 0 ? a : b).take(operator).then(() => doneAt.push(Date.now()))));
-    // A take resolves after its grant, and every grant is after `start`: these bounds are the window's promise.
-    expect(doneAt.filter((t) => t < start + 1000)).toHaveLength(50);
-    expect(doneAt.filter((t) => t < start + 2000).length).toBeLessThanOrEqual(100);
-    expect(doneAt).toHaveLength(150);
+    const at = await takeAll([a, b], 150);
+    // Slots are dated from the first ask, 20 ms apart, shared by both: a release is never before its slot.
+    expect(at.filter((t) => t < start + 100).length).toBeLessThanOrEqual(5);
+    expect(at.filter((t) => t < start + 1000).length).toBeLessThanOrEqual(50);
+    expect(Math.max(...at) - start).toBeGreaterThanOrEqual(149 * 20 - 5);
+  });
+
+  it('slows every replica down when one is told ESME_RTHROTTLED', async () => {
+    const a = throttle(await ready(connect()), { [operator]: 50 }, { throttledPauseMs: 600 });
+    const b = throttle(await ready(connect()), { [operator]: 50 }, { throttledPauseMs: 600 });
+    await a.take(operator);
+    const refusedAt = Date.now();
+    await a.throttled(operator);
+    const at = await takeAll([b], 3);
+    expect(at[0] - refusedAt).toBeGreaterThanOrEqual(600 - 5);
+    // Half of 50 TPS after the pause: 40 ms apart.
+    expect(at[2] - at[0]).toBeGreaterThanOrEqual(2 * 40 - 5);
   });
 
   it('loads the script again when Redis lost its script cache (NOSCRIPT)', async () => {
     const t = throttle(await ready(connect()), { [operator]: 5 });
-    expect(await t.acquire(operator, 5)).toBe(0);
+    await t.take(operator);
     await admin.script('FLUSH');
-    expect(await t.acquire(operator)).toBeGreaterThan(0);
+    const start = Date.now();
+    await t.take(operator);
+    // The second slot of 5 TPS, 200 ms after the first: the line survived the flush.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(150);
   });
 
-  it('keeps granting from the local share while Redis is unreachable, and counts each fallback', async () => {
+  it('keeps pacing with the local share while Redis is unreachable, and counts each fallback', async () => {
     const metrics = new MetricsRegistry('egress-test');
     const fallbacks = metrics.counter('parchee_throttle_fallback_total', 'throttle reservations served locally', ['operator']);
     const dead = unreachableRedis({ maxRetriesPerRequest: 1 });
@@ -82,9 +95,11 @@ describe('OperatorThrottle against Redis', () => {
         onFallback: (op) => fallbacks.inc({ operator: op }),
       },
     );
-    const waits = await Promise.all(Array.from({ length: 60 }, () => t.acquire(operator)));
-    expect(waits.filter((w) => w === 0)).toHaveLength(25);
-    expect((await fallbacks.get()).values.find((v) => v.labels.operator === operator)?.value).toBe(60);
+    const start = Date.now();
+    const at = await takeAll([t], 10);
+    // This replica's share, 25 TPS: 40 ms apart.
+    expect(Math.max(...at) - start).toBeGreaterThanOrEqual(9 * 40 - 5);
+    expect((await fallbacks.get()).values.find((v) => v.labels.operator === operator)?.value).toBeGreaterThan(0);
   });
 
   it('falls back when Redis is too slow to answer within the command timeout', async () => {
@@ -93,7 +108,7 @@ describe('OperatorThrottle against Redis', () => {
     const t = throttle(redis, { [operator]: 50 }, { onFallback: () => fallbacks++ });
     // The connection is busy with a blocking pop for 2 s: the script waits behind it and times out.
     redis.blpop(`parchee:test:nothing:${operator}`, 2).catch(() => undefined);
-    expect(await t.acquire(operator)).toBe(0);
+    await t.take(operator);
     expect(fallbacks).toBe(1);
   });
 });

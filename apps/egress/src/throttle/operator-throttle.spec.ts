@@ -1,88 +1,135 @@
-import { LocalRateWindow } from './local-rate-window';
+import { LocalPacer } from './local-pacer';
 import { OperatorThrottle, type OperatorThrottleOptions } from './operator-throttle';
-import type { RateWindow } from './rate-window';
+import type { PaceSettings, SubmitPacer } from './submit-pacer';
 import { ThrottleClosedError } from './throttle-closed-error';
 
-/** A shared window over a fake clock that records every reservation asked of it. */
-class RecordingWindow implements RateWindow {
+/** A shared pacer over a fake clock that records every reservation asked of it. */
+class RecordingPacer implements SubmitPacer {
   readonly asks: Array<{ at: number; want: number; granted: number }> = [];
+  readonly slowDowns: string[] = [];
   failing = false;
-  private readonly window: LocalRateWindow;
+  private readonly pacer: LocalPacer;
   constructor(private readonly clock: { now: number }) {
-    this.window = new LocalRateWindow(() => clock.now);
+    this.pacer = new LocalPacer(() => clock.now);
   }
-  async reserve(key: string, limit: number, want: number, min: number) {
+  async reserve(key: string, settings: PaceSettings, want: number) {
     if (this.failing) throw new Error('Connection is closed.');
-    const r = this.window.reserveNow(key, limit, want, min);
+    const r = this.pacer.reserveNow(key, settings, want);
     this.asks.push({ at: this.clock.now, want, granted: r.granted });
     return r;
+  }
+  async slowDown(key: string, settings: PaceSettings) {
+    if (this.failing) throw new Error('Connection is closed.');
+    this.slowDowns.push(key);
+    return this.pacer.slowDown(key, settings);
   }
 }
 
 function setup(extra: Partial<OperatorThrottleOptions> = {}) {
   const clock = { now: 1_000_000 };
-  const shared = new RecordingWindow(clock);
-  const sleeps: number[] = [];
+  const shared = new RecordingPacer(clock);
   const fallbacks: string[] = [];
   const waits: number[] = [];
+  // The fake clock moves by exactly the time asked for: no real time passes. Sleepers wake in
+  // time order, as timers do, so the pump's asks and the releases interleave as they would.
+  const sleepers: Array<{ until: number; wake: () => void }> = [];
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      sleepers.push({ until: clock.now + ms, wake: resolve });
+      sleepers.sort((a, b) => a.until - b.until);
+      setImmediate(() => {
+        const next = sleepers.shift();
+        if (!next) return;
+        clock.now = Math.max(clock.now, next.until);
+        next.wake();
+      });
+    });
   const throttle = new OperatorThrottle(shared, {
     tps: { jazz: 50, zong: 3 },
     now: () => clock.now,
-    // The fake clock moves by exactly the backoff asked for: no real time passes.
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.now += ms;
-    },
+    sleep,
     onFallback: (operator) => fallbacks.push(operator),
     onWait: (_operator, seconds) => waits.push(seconds),
     ...extra,
   });
-  return { clock, shared, sleeps, fallbacks, waits, throttle };
+  return { clock, shared, fallbacks, waits, throttle };
+}
+
+/** Takes `n` slots of the operator; each taker's time of release, in order of asking. */
+async function takeAll(throttle: OperatorThrottle, clock: { now: number }, operator: string, n: number): Promise<number[]> {
+  const at: number[] = new Array(n);
+  await Promise.all(Array.from({ length: n }, (_, i) => throttle.take(operator).then(() => (at[i] = clock.now))));
+  return at;
 }
 
 describe('OperatorThrottle', () => {
-  it('grants many waiting takes in a few batched asks, never more than the TPS per second', async () => {
-    const { shared, throttle, waits } = setup();
-    const order: number[] = [];
-    await Promise.all(Array.from({ length: 120 }, (_, i) => throttle.take('jazz').then(() => order.push(i))));
-    expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(shared.asks.map((a) => a.granted)).toEqual([50, 50, 20]);
-    expect(shared.asks.map((a) => a.at - shared.asks[0].at)).toEqual([0, 1000, 2000]);
-    expect(Math.max(...waits)).toBe(2);
+  it('releases waiting takes one slot apart, in order, from a few batched asks', async () => {
+    const { shared, throttle, clock } = setup();
+    const start = clock.now;
+    const at = await takeAll(throttle, clock, 'jazz', 120);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    // 50 TPS: one every 20 ms, never two in the same slot, the whole 120 in 2.4 s.
+    at.slice(1).forEach((t, i) => expect(t - at[i]).toBeGreaterThanOrEqual(20));
+    expect(at.filter((t) => t < start + 1000)).toHaveLength(50);
+    expect(at[119] - start).toBe(119 * 20);
+    expect(shared.asks.length).toBeLessThanOrEqual(120 / 2);
   });
 
-  it('answers acquire with 0 to go, or the ms until the window has room', async () => {
+  it('answers takes by the pacer’s slots, not in a burst at the start of each second', async () => {
     const { throttle, clock } = setup();
-    expect(await throttle.acquire('zong', 2)).toBe(0);
-    clock.now += 250;
-    expect(await throttle.acquire('zong', 2)).toBe(750);
-    expect(await throttle.acquire('zong')).toBe(0);
-    expect(await throttle.acquire('nobody', 1000)).toBe(0);
-    await expect(throttle.acquire('zong', 4)).rejects.toThrow(RangeError);
+    const start = clock.now;
+    const at = await takeAll(throttle, clock, 'jazz', 50);
+    expect(at.filter((t) => t < start + 100)).toHaveLength(5);
+    expect(at.filter((t) => t >= start + 900)).toHaveLength(5);
   });
 
   it('paces with its own share of the TPS while Redis fails, and counts each fallback', async () => {
-    const { shared, throttle, fallbacks } = setup({ replicasHint: 2 });
+    const { shared, throttle, fallbacks, clock } = setup({ replicasHint: 2 });
     shared.failing = true;
-    const granted: number[] = [];
-    for (let i = 0; i < 40; i++) if ((await throttle.acquire('jazz')) === 0) granted.push(i);
-    expect(granted).toHaveLength(25);
-    expect(fallbacks).toHaveLength(40);
+    const start = clock.now;
+    const at = await takeAll(throttle, clock, 'jazz', 30);
+    // Half of 50 TPS: one every 40 ms.
+    expect(at[29] - start).toBe(29 * 40);
+    expect(fallbacks.length).toBeGreaterThan(0);
     expect(fallbacks.every((op) => op === 'jazz')).toBe(true);
   });
 
   it('leaves Redis alone for the hold period after a failure, then asks it again', async () => {
     const { shared, throttle, clock, fallbacks } = setup({ fallbackHoldMs: 500 });
     shared.failing = true;
-    await throttle.acquire('jazz');
+    await throttle.take('jazz');
     shared.failing = false;
     clock.now += 499;
-    await throttle.acquire('jazz');
+    await throttle.take('jazz');
     expect(shared.asks).toHaveLength(0);
     clock.now += 1;
-    await throttle.acquire('jazz');
+    await throttle.take('jazz');
     expect(shared.asks).toHaveLength(1);
     expect(fallbacks).toHaveLength(2);
+  });
+
+  it('on ESME_RTHROTTLED pauses the whole link, then goes on at half the rate, and counts the slow-down', async () => {
+    const slowDowns: string[] = [];
+    const { shared, throttle, clock } = setup({ throttledPauseMs: 1000, onSlowDown: (op) => slowDowns.push(op) });
+    await throttle.take('jazz');
+    const refusedAt = clock.now;
+    await throttle.throttled('jazz');
+    const at = await takeAll(throttle, clock, 'jazz', 3);
+    expect(at[0] - refusedAt).toBeGreaterThanOrEqual(1000);
+    // Half of 50 TPS right after the pause: 40 ms apart.
+    expect(at[1] - at[0]).toBe(40);
+    expect(shared.slowDowns).toEqual(['jazz']);
+    expect(slowDowns).toEqual(['jazz']);
+  });
+
+  it('slows down locally when Redis cannot take the slow-down, and never throws', async () => {
+    const { shared, throttle, clock } = setup({ replicasHint: 1 });
+    shared.failing = true;
+    await throttle.take('jazz');
+    const refusedAt = clock.now;
+    await expect(throttle.throttled('jazz')).resolves.toBeUndefined();
+    const [first] = await takeAll(throttle, clock, 'jazz', 1);
+    expect(first - refusedAt).toBeGreaterThanOrEqual(1000);
   });
 
   it('rejects waiting and later takes once closed', async () => {
@@ -95,8 +142,9 @@ describe('OperatorThrottle', () => {
           entered();
         }),
     });
-    await Promise.all([throttle.take('zong'), throttle.take('zong'), throttle.take('zong')]);
+    const first = throttle.take('zong');
     const waiting = throttle.take('zong');
+    await first;
     await sleeping;
     throttle.close();
     await expect(waiting).rejects.toBeInstanceOf(ThrottleClosedError);
@@ -106,6 +154,8 @@ describe('OperatorThrottle', () => {
   it('lets an operator with no configured TPS through', async () => {
     const { throttle, shared } = setup();
     await throttle.take('unknown');
+    await throttle.throttled('unknown');
     expect(shared.asks).toHaveLength(0);
+    expect(shared.slowDowns).toHaveLength(0);
   });
 });

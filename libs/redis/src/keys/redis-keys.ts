@@ -49,9 +49,9 @@ export const RedisKeys = {
    */
   DLR: 'parchee:dlr:',
   /**
-   * Egress's shared submit rate per operator (redis-rate-window.ts): `parchee:tps:{<operator id>}`, a
-   * sorted set of grants scored by time, and `parchee:tps:{<operator id>}:granted`, their sum; both PX
-   * two windows. The braces are a Cluster hash tag: one script touches both keys.
+   * Egress's shared submit pacing per operator (apps/egress redis-pacer.ts): `parchee:tps:{<operator id>}:pace`,
+   * a hash of the next free send slot and the current slow-down, PX 2 minutes from its last use. The
+   * braces are a Cluster hash tag.
    */
   TPS: 'parchee:tps:',
 } as const;
