@@ -227,6 +227,21 @@ describe('MoAcceptor: what is not an SMS for this service', () => {
     expect(outcomes).toEqual(['ussd_refused']);
   });
 
+  it('takes a delivery receipt that also says USSD as the receipt it is: sms.dlr.v1, ESME_ROK, never refused nor answered', async () => {
+    const publisher = new FakePublisher();
+    const outcomes: string[] = [];
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', onOutcome: (_op, outcome) => outcomes.push(outcome) });
+    const receipt = deliverSm({
+      serviceType: 'USSD',
+      esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+      shortMessage: Buffer.from('id:1 stat:DELIVRD'),
+      tlvs: [createTlv(TlvTag.ussd_service_op, 1)],
+    });
+    expect(await acceptor.accept('jazz', receipt)).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records.map((r) => r.topic)).toEqual([Topics.DLR]);
+    expect(outcomes).not.toContain('ussd_refused');
+  });
+
   it.each([['8300'], ['928300'], ['+928300'], ['00928300'], ['08300'], ['']])('takes an MO addressed to the short code as %p', async (destinationAddr) => {
     const publisher = new FakePublisher();
     expect(await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ destinationAddr }))).toBe(CommandStatus.ESME_ROK);
