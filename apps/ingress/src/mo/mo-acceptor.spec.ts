@@ -5,7 +5,6 @@ import { KeyedHasher } from '@parchee/privacy';
 import { CommandStatus, EsmClass, MessageState, TlvTag, createTlv, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { MoAcceptor, type MoPublisher } from './mo-acceptor';
-import { normaliseMsisdn } from './msisdn';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
 const CNIC_HASH = KeyedHasher.text(hasher.cnic('3520212345671'));
@@ -196,21 +195,6 @@ describe('MoAcceptor', () => {
   it('refuses an MO with no source address', async () => {
     const publisher = new FakePublisher();
     expect(await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ sourceAddr: '' }))).toBe(CommandStatus.ESME_RINVSRCADR);
-  });
-});
-
-describe('normaliseMsisdn', () => {
-  it.each([['+923001234567'], ['00923001234567'], ['923001234567'], ['03001234567']])('normalises %p to 923001234567', (a) => {
-    expect(normaliseMsisdn(a)).toBe('923001234567');
-  });
-
-  it('reads a national number without the trunk zero (TON 2 national, TON 0 unknown) as Pakistani', () => {
-    expect(normaliseMsisdn('3001234567', 2)).toBe('923001234567');
-    expect(normaliseMsisdn('3001234567', 0)).toBe('923001234567');
-  });
-
-  it('never gives an international number a country code it did not carry', () => {
-    expect(normaliseMsisdn('3001234567', 1)).toBe('3001234567');
   });
 });
 
