@@ -1,6 +1,7 @@
 import { deliverSmPdu } from '@parchee/smpp/testing';
 import { Topics, decodeMo } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
+import { silentLogger, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
 import { CommandStatus, EsmClass, MessageState, TlvTag, createTlv, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
@@ -230,6 +231,39 @@ describe('MoAcceptor: what is not an SMS for this service', () => {
     const publisher = new FakePublisher();
     expect(await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ destinationAddr }))).toBe(CommandStatus.ESME_ROK);
     expect(publisher.records.map((r) => r.topic)).toEqual([Topics.MO]);
+    expect(decodeMo(publisher.records[0].value).shortCode).toBe('8300');
+  });
+
+  it('takes an MO for any short code its link lists and publishes the one the citizen wrote to, so the reply comes from it', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', shortCodes: new Map([['jazz', ['8300', '8311']]]) });
+    expect(await acceptor.accept('jazz', deliverSm({ destinationAddr: '+928311' }))).toBe(CommandStatus.ESME_ROK);
+    expect(await acceptor.accept('jazz', deliverSm({ destinationAddr: '8300', shortMessage: Buffer.from('HELP') }))).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records.map((r) => decodeMo(r.value).shortCode)).toEqual(['8311', '8300']);
+  });
+
+  it('refuses an MO for a short code another operator’s link serves but this one does not', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', shortCodes: new Map([['jazz', ['8300', '8311']], ['zong', ['8300']]]) });
+    expect(await acceptor.accept('zong', deliverSm({ destinationAddr: '8311' }))).toBe(CommandStatus.ESME_RINVDSTADR);
+    expect(publisher.records).toHaveLength(0);
+  });
+
+  it('warns once a minute per operator about MOs for another destination, the destination masked when it could be a number', async () => {
+    let now = 0;
+    const warnings: unknown[] = [];
+    const logger: Logger = { ...silentLogger, warn: (fields: unknown) => void warnings.push(fields) };
+    const acceptor = new MoAcceptor(new FakePublisher(), hasher, { shortCode: '8300', logger, now: () => now });
+    await acceptor.accept('jazz', deliverSm({ destinationAddr: '923001234567' }));
+    await acceptor.accept('jazz', deliverSm({ destinationAddr: '8301' }));
+    await acceptor.accept('zong', deliverSm({ destinationAddr: '8301' }));
+    now = 60_000;
+    await acceptor.accept('jazz', deliverSm({ destinationAddr: '8301' }));
+    expect(warnings).toEqual([
+      { operator: 'jazz', destination: '92300*****67' },
+      { operator: 'zong', destination: '8301' },
+      { operator: 'jazz', destination: '8301' },
+    ]);
   });
 
   it.each([['8301'], ['83000'], ['923001234567']])('refuses an MO for another destination (%p) with ESME_RINVDSTADR', async (destinationAddr) => {
