@@ -244,7 +244,13 @@ describe('MoAcceptor: what is not an SMS for this service', () => {
 
   it('refuses an MO for a short code another operator’s link serves but this one does not', async () => {
     const publisher = new FakePublisher();
-    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', shortCodes: new Map([['jazz', ['8300', '8311']], ['zong', ['8300']]]) });
+    const acceptor = new MoAcceptor(publisher, hasher, {
+      shortCode: '8300',
+      shortCodes: new Map([
+        ['jazz', ['8300', '8311']],
+        ['zong', ['8300']],
+      ]),
+    });
     expect(await acceptor.accept('zong', deliverSm({ destinationAddr: '8311' }))).toBe(CommandStatus.ESME_RINVDSTADR);
     expect(publisher.records).toHaveLength(0);
   });

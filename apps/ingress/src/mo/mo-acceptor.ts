@@ -107,6 +107,10 @@ export class MoAcceptor implements MoSink {
   async accept(operator: string, pdu: DeliverSm): Promise<number> {
     const kind = deliveryKind(pdu);
     if (kind === 'ussd') {
+      // Never published, so never answered by SMS: the citizen's USSD session waits for a USSD
+      // answer. ESME_RX_R_APPN is SMPP's "the receiving application rejects this message, do not
+      // re-send it", which lets the USSD gateway end the session at once; ESME_RINVSERTYP would
+      // blame a service_type field that many USSD steps leave ordinary (the TLV alone marks them).
       this.options.onOutcome?.(operator, 'ussd_refused');
       return CommandStatus.ESME_RX_R_APPN;
     }
