@@ -53,6 +53,7 @@ export async function createIngressComponents(
 
   const acceptor = new MoAcceptor(publisher, new KeyedHasher(config.pepper.pepper), {
     shortCode: config.links.shortCode,
+    shortCodes: new Map(config.links.operators.map((link) => [link.id, link.shortCodes])),
     nextPepper: config.pepper.next === undefined ? undefined : new KeyedHasher(config.pepper.next),
     logger,
     onOutcome: (operator, outcome) => metrics.received.inc({ operator, outcome }),

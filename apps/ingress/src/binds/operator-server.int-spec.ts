@@ -110,6 +110,23 @@ describe('OperatorServers (ingress, server-mode links)', () => {
     });
   });
 
+  it('refuses an operator’s USSD submit_sm with ESME_RX_R_APPN and publishes nothing, as it would a USSD deliver_sm', async () => {
+    const records: OutgoingRecord[] = [];
+    const acceptor = new MoAcceptor({ publish: async (r) => void records.push(...r) }, new KeyedHasher('int-test-pepper-0123456789abcdef'), {
+      shortCode: '8300',
+    });
+    const servers = new OperatorServers({ links: [testServerLink()], sink: acceptor });
+    cleanups.push(() => servers.stop());
+    const port = (await servers.start()).get('acme') as number;
+    const client = await boundEsme(operatorEsme(port));
+    await expect(
+      client.submitSm({ serviceType: 'USSD', sourceAddr: '923001234567', destinationAddr: '8300', shortMessage: Buffer.from('*8300#') }),
+    ).rejects.toMatchObject({
+      commandStatus: CommandStatus.ESME_RX_R_APPN,
+    });
+    expect(records).toHaveLength(0);
+  });
+
   it('answers ESME_RX_T_APPN without a message id when the MO could not be stored, so the operator retries', async () => {
     const sink = new GatedMoSink();
     const port = await startServers(testServerLink(), sink);

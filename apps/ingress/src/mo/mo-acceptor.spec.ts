@@ -1,11 +1,11 @@
 import { deliverSmPdu } from '@parchee/smpp/testing';
 import { Topics, decodeMo } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
+import { silentLogger, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
 import { CommandStatus, EsmClass, MessageState, TlvTag, createTlv, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { MoAcceptor, type MoPublisher } from './mo-acceptor';
-import { normaliseMsisdn } from './msisdn';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
 const CNIC_HASH = KeyedHasher.text(hasher.cnic('3520212345671'));
@@ -199,21 +199,6 @@ describe('MoAcceptor', () => {
   });
 });
 
-describe('normaliseMsisdn', () => {
-  it.each([['+923001234567'], ['00923001234567'], ['923001234567'], ['03001234567']])('normalises %p to 923001234567', (a) => {
-    expect(normaliseMsisdn(a)).toBe('923001234567');
-  });
-
-  it('reads a national number without the trunk zero (TON 2 national, TON 0 unknown) as Pakistani', () => {
-    expect(normaliseMsisdn('3001234567', 2)).toBe('923001234567');
-    expect(normaliseMsisdn('3001234567', 0)).toBe('923001234567');
-  });
-
-  it('never gives an international number a country code it did not carry', () => {
-    expect(normaliseMsisdn('3001234567', 1)).toBe('3001234567');
-  });
-});
-
 describe('MoAcceptor: what is not an SMS for this service', () => {
   it.each<[string, Partial<DeliverSm>]>([
     ['service_type USSD', { serviceType: 'USSD', shortMessage: Buffer.from('*8300#') }],
@@ -227,10 +212,64 @@ describe('MoAcceptor: what is not an SMS for this service', () => {
     expect(outcomes).toEqual(['ussd_refused']);
   });
 
+  it('takes a delivery receipt that also says USSD as the receipt it is: sms.dlr.v1, ESME_ROK, never refused nor answered', async () => {
+    const publisher = new FakePublisher();
+    const outcomes: string[] = [];
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', onOutcome: (_op, outcome) => outcomes.push(outcome) });
+    const receipt = deliverSm({
+      serviceType: 'USSD',
+      esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+      shortMessage: Buffer.from('id:1 stat:DELIVRD'),
+      tlvs: [createTlv(TlvTag.ussd_service_op, 1)],
+    });
+    expect(await acceptor.accept('jazz', receipt)).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records.map((r) => r.topic)).toEqual([Topics.DLR]);
+    expect(outcomes).not.toContain('ussd_refused');
+  });
+
   it.each([['8300'], ['928300'], ['+928300'], ['00928300'], ['08300'], ['']])('takes an MO addressed to the short code as %p', async (destinationAddr) => {
     const publisher = new FakePublisher();
     expect(await new MoAcceptor(publisher, hasher, { shortCode: '8300' }).accept('jazz', deliverSm({ destinationAddr }))).toBe(CommandStatus.ESME_ROK);
     expect(publisher.records.map((r) => r.topic)).toEqual([Topics.MO]);
+    expect(decodeMo(publisher.records[0].value).shortCode).toBe('8300');
+  });
+
+  it('takes an MO for any short code its link lists and publishes the one the citizen wrote to, so the reply comes from it', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', shortCodes: new Map([['jazz', ['8300', '8311']]]) });
+    expect(await acceptor.accept('jazz', deliverSm({ destinationAddr: '+928311' }))).toBe(CommandStatus.ESME_ROK);
+    expect(await acceptor.accept('jazz', deliverSm({ destinationAddr: '8300', shortMessage: Buffer.from('HELP') }))).toBe(CommandStatus.ESME_ROK);
+    expect(publisher.records.map((r) => decodeMo(r.value).shortCode)).toEqual(['8311', '8300']);
+  });
+
+  it('refuses an MO for a short code another operator’s link serves but this one does not', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, {
+      shortCode: '8300',
+      shortCodes: new Map([
+        ['jazz', ['8300', '8311']],
+        ['zong', ['8300']],
+      ]),
+    });
+    expect(await acceptor.accept('zong', deliverSm({ destinationAddr: '8311' }))).toBe(CommandStatus.ESME_RINVDSTADR);
+    expect(publisher.records).toHaveLength(0);
+  });
+
+  it('warns once a minute per operator about MOs for another destination, the destination masked when it could be a number', async () => {
+    let now = 0;
+    const warnings: unknown[] = [];
+    const logger: Logger = { ...silentLogger, warn: (fields: unknown) => void warnings.push(fields) };
+    const acceptor = new MoAcceptor(new FakePublisher(), hasher, { shortCode: '8300', logger, now: () => now });
+    await acceptor.accept('jazz', deliverSm({ destinationAddr: '923001234567' }));
+    await acceptor.accept('jazz', deliverSm({ destinationAddr: '8301' }));
+    await acceptor.accept('zong', deliverSm({ destinationAddr: '8301' }));
+    now = 60_000;
+    await acceptor.accept('jazz', deliverSm({ destinationAddr: '8301' }));
+    expect(warnings).toEqual([
+      { operator: 'jazz', destination: '92300*****67' },
+      { operator: 'zong', destination: '8301' },
+      { operator: 'jazz', destination: '8301' },
+    ]);
   });
 
   it.each([['8301'], ['83000'], ['923001234567']])('refuses an MO for another destination (%p) with ESME_RINVDSTADR', async (destinationAddr) => {

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Topics, encodeMessage, type MoMessageV2 } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
-import { KeyedHasher, maskMsisdn } from '@parchee/privacy';
+import { KeyedHasher, maskDigitsInText, maskMsisdn } from '@parchee/privacy';
 import { moRequestFromText } from '@parchee/requests';
 import { CommandStatus, ConcatReader, deliveryKind, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
 import type { MoSink } from './mo-sink';
 import { normaliseMsisdn } from './msisdn';
-import { servesShortCode } from './short-code';
+import { servedShortCode } from './short-code';
 import { isPakistaniMobile } from './territorial-filter';
 
 export interface MoPublisher {
@@ -18,8 +18,8 @@ export interface MoPublisher {
 
 /**
  * `ussd_refused`: a USSD dialog step, refused with ESME_RX_R_APPN until the USSD channel exists
- * (an SMS answer would leave the citizen's screen hanging); `wrong_destination`: an MO for another
- * short code than this service's, refused with ESME_RINVDSTADR (a routing error at the operator).
+ * (an SMS answer would leave the citizen's screen hanging); `wrong_destination`: an MO for none of
+ * the short codes its link serves, refused with ESME_RINVDSTADR (a routing error at the operator).
  */
 export type MoOutcome =
   | 'accepted'
@@ -34,7 +34,10 @@ export type MoOutcome =
   | ReceiptOutcome;
 
 export interface MoAcceptorOptions {
+  /** The service's short code: what an operator without a list in `shortCodes` serves. */
   shortCode: string;
+  /** The short codes each operator's link serves (its `shortCodes`), by operator id. */
+  shortCodes?: ReadonlyMap<string, readonly string[]>;
   /** How long to wait for the missing parts of a concatenated MO, ms. Default 60000. */
   reassemblyTimeoutMs?: number;
   /** At most this many concatenated MOs wait for parts; beyond it the oldest is dropped. Default: ConcatReader's (100 000). */
@@ -58,6 +61,9 @@ export interface MoAcceptorOptions {
 /** At most one warning per this many ms while the seen-MO store is failing: an outage must not flood the log. */
 const STORE_WARN_INTERVAL_MS = 10_000;
 
+/** At most one warning per operator per this many ms about MOs for a destination it should not send us. */
+const DESTINATION_WARN_INTERVAL_MS = 60_000;
+
 /**
  * Turns a deliver_sm into an MO on Kafka and decides the deliver_sm_resp status. The status is
  * ESME_ROK only after Kafka has acknowledged the record; if Kafka cannot take it, the SMSC gets
@@ -80,6 +86,7 @@ export class MoAcceptor implements MoSink {
   private readonly now: () => number;
   private readonly peppers: readonly KeyedHasher[];
   private lastStoreWarnAt = -Infinity;
+  private readonly lastDestinationWarnAt = new Map<string, number>();
 
   constructor(
     private readonly publisher: MoPublisher,
@@ -100,6 +107,10 @@ export class MoAcceptor implements MoSink {
   async accept(operator: string, pdu: DeliverSm): Promise<number> {
     const kind = deliveryKind(pdu);
     if (kind === 'ussd') {
+      // Never published, so never answered by SMS: the citizen's USSD session waits for a USSD
+      // answer. ESME_RX_R_APPN is SMPP's "the receiving application rejects this message, do not
+      // re-send it", which lets the USSD gateway end the session at once; ESME_RINVSERTYP would
+      // blame a service_type field that many USSD steps leave ordinary (the TLV alone marks them).
       this.options.onOutcome?.(operator, 'ussd_refused');
       return CommandStatus.ESME_RX_R_APPN;
     }
@@ -109,8 +120,16 @@ export class MoAcceptor implements MoSink {
       // egress's job (sms.dlr.v1).
       return this.receipts.accept(operator, pdu, kind);
     }
-    if (!servesShortCode(pdu.destinationAddr, this.options.shortCode)) {
+    const shortCode = servedShortCode(pdu.destinationAddr, this.options.shortCodes?.get(operator) ?? [this.options.shortCode]);
+    if (shortCode === undefined) {
+      // Refused rather than acknowledged and dropped: the refusal is how the operator learns that
+      // its routing sends us another service's MOs (its SMSC records a failure, where an ack
+      // would record a delivery), and an ack gives the citizen nothing more, as we cannot pass
+      // the MO on to the service it was meant for. A permanent status, not ESME_RX_T_APPN, which
+      // asks for a re-send: a re-send would meet the same refusal. ESME_RINVDSTADR names the
+      // fault for whoever reads the operator's logs.
       this.options.onOutcome?.(operator, 'wrong_destination');
+      this.warnWrongDestination(operator, pdu.destinationAddr);
       return CommandStatus.ESME_RINVDSTADR;
     }
     const msisdn = normaliseMsisdn(pdu.sourceAddr, pdu.sourceAddrTon);
@@ -156,7 +175,8 @@ export class MoAcceptor implements MoSink {
       id,
       operator,
       msisdn,
-      shortCode: this.options.shortCode,
+      // The code the citizen wrote to, so the reply comes from it.
+      shortCode,
       request: moRequestFromText(text, this.peppers),
       textLength: text.length,
       dataCoding: pdu.dataCoding,
@@ -193,6 +213,14 @@ export class MoAcceptor implements MoSink {
     if (now - this.lastStoreWarnAt < STORE_WARN_INTERVAL_MS) return;
     this.lastStoreWarnAt = now;
     this.logger.warn({ err: (err as Error).message }, 'seen-MO store unavailable; MOs are published without the re-delivery check');
+  }
+
+  /** The destination names what the operator's routing got wrong; masked, as it may be a subscriber's number. */
+  private warnWrongDestination(operator: string, destination: string): void {
+    const now = this.now();
+    if (now - (this.lastDestinationWarnAt.get(operator) ?? -Infinity) < DESTINATION_WARN_INTERVAL_MS) return;
+    this.lastDestinationWarnAt.set(operator, now);
+    this.logger.warn({ operator, destination: maskDigitsInText(destination) }, 'MO for a destination this link does not serve; refused with ESME_RINVDSTADR');
   }
 
   /** Sweeps concatenations that timed out; call periodically. */

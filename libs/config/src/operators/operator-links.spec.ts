@@ -136,3 +136,27 @@ describe('loadOperatorLinks link modes', () => {
     ]);
   });
 });
+
+describe('loadOperatorLinks short codes', () => {
+  it('gives a link that lists no short codes the file-wide shortCode, so existing files keep working', () => {
+    const links = loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(valid.replace('"8300"', '"9900"')), JAZZ_PW: 'x' });
+    expect(links.operators[0].shortCodes).toEqual(['9900']);
+  });
+
+  it('keeps the short codes a link lists, in order, on client and server links', () => {
+    const client = valid.replace('tps: 200', 'tps: 200\n    shortCodes: ["8300", "8311"]');
+    expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(client), JAZZ_PW: 'x' }).operators[0].shortCodes).toEqual(['8300', '8311']);
+    const server = serverLink.replace('mode: server', 'mode: server\n    shortCodes: ["8311"]');
+    expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(server), ACME_PW: 'x' }).operators[0].shortCodes).toEqual(['8311']);
+  });
+
+  it.each([
+    ['a code that is not three to eight digits', 'shortCodes: ["8300", "+928300"]', /operators\.0\.shortCodes\.1: three to eight digits/],
+    ['a code given as a number', 'shortCodes: [8300]', /operators\.0\.shortCodes\.0/],
+    ['an empty list', 'shortCodes: []', /operators\.0\.shortCodes: list at least one short code/],
+    ['a code listed twice', 'shortCodes: ["8300", "8300"]', /operators\.0\.shortCodes: a short code is listed twice/],
+  ])('refuses to start with %s, naming the key', (_name, setting, message) => {
+    const path = file(valid.replace('tps: 200', `tps: 200\n    ${setting}`));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' })).toThrow(message);
+  });
+});

@@ -6,6 +6,9 @@ import { ConfigError } from '../env/config-error';
 import type { Env } from '../env/read-config';
 import { allowlistProblems } from './peer-allowlist';
 
+/** A short code as citizens dial it: three to eight digits. */
+const shortCodeSchema = z.string().regex(/^\d{3,8}$/, 'three to eight digits');
+
 /** Settings every link has, whichever side binds. */
 const commonLinkFields = {
   /** Stable id used in metrics, Kafka messages and logs, e.g. "jazz". */
@@ -26,6 +29,15 @@ const commonLinkFields = {
   enquireLinkIntervalMs: z.number().int().min(1000).max(600_000).default(30_000),
   /** How long replies are split: 8-bit or 16-bit UDH references, SAR TLVs, or message_payload. */
   segmentation: z.enum(['udh8', 'udh16', 'sar', 'payload']).default('udh8'),
+  /**
+   * The short codes this link's MOs may be addressed to; an MO for any other destination is
+   * refused. Unset: the file's `shortCode`. The first is the link's own, for an MO that names none.
+   */
+  shortCodes: z
+    .array(shortCodeSchema)
+    .min(1, 'list at least one short code, or leave shortCodes out for the file-wide shortCode')
+    .refine((codes) => new Set(codes).size === codes.length, { message: 'a short code is listed twice' })
+    .optional(),
 };
 
 const port = z.number().int().min(1).max(65535);
@@ -99,11 +111,8 @@ const operatorLinkSchema = z
 
 const operatorFileSchema = z
   .object({
-    /** The short code citizens write to. */
-    shortCode: z
-      .string()
-      .regex(/^\d{3,8}$/)
-      .default('8300'),
+    /** The short code citizens write to: every link's, unless the link lists its own `shortCodes`. */
+    shortCode: shortCodeSchema.default('8300'),
     operators: z.array(operatorLinkSchema).min(1),
   })
   .strict()
@@ -121,9 +130,11 @@ const operatorFileSchema = z
 
 export type OperatorLinkSettings = z.output<typeof operatorLinkSchema>;
 
-type WithPassword<T> = Omit<T, 'passwordEnv' | 'passwordFile'> & {
+type WithPassword<T> = Omit<T, 'passwordEnv' | 'passwordFile' | 'shortCodes'> & {
   /** client mode: the password we bind with. server mode: the one the operator must present. */
   password: string;
+  /** The link's `shortCodes`, or the file's `shortCode` alone when it lists none; never empty. */
+  shortCodes: string[];
 };
 
 export type ClientOperatorLink = WithPassword<z.output<typeof clientLinkSchema>> & {
@@ -146,6 +157,7 @@ export function isServerLink(link: OperatorLink): link is ServerOperatorLink {
 }
 
 export interface OperatorLinks {
+  /** The file-wide short code; each link's own list is its `shortCodes`. */
   shortCode: string;
   operators: OperatorLink[];
   /** Where the links came from, for the boot log. */
@@ -171,7 +183,8 @@ export function loadOperatorLinks(env: Env = process.env): OperatorLinks {
     throw new ConfigError(parsed.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const problems: string[] = [];
-  const operators = parsed.data.operators.map(({ passwordEnv, passwordFile, ...link }) => {
+  const operators = parsed.data.operators.map(({ passwordEnv, passwordFile, shortCodes, ...settings }) => {
+    const link = { ...settings, shortCodes: shortCodes ?? [parsed.data.shortCode] };
     let password = '';
     if (passwordEnv) {
       password = env[passwordEnv] ?? '';

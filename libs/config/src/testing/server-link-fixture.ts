@@ -17,6 +17,7 @@ export function testServerLink(overrides: Partial<ServerOperatorLink> = {}): Ser
     responseTimeoutMs: 2000,
     enquireLinkIntervalMs: 30_000,
     segmentation: 'udh8',
+    shortCodes: ['8300'],
     listen: { ingressPort: 0, egressPort: 0, host: '127.0.0.1' },
     // An IPv4-mapped address (::ffff:127.0.0.1) counts as IPv4, so this admits every loopback peer.
     allowedIps: ['127.0.0.0/8', '::1'],

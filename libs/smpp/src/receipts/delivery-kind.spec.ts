@@ -47,10 +47,24 @@ describe('deliveryKind', () => {
     expect(deliveryKind(pdu(0, 'id: 3520212345671'))).toBe('mo');
   });
 
-  it('reads a USSD dialog step as USSD, whatever its esm_class: service_type USSD or a ussd_service_op TLV', () => {
+  it('reads a USSD dialog step as USSD: service_type USSD or a ussd_service_op TLV', () => {
     expect(deliveryKind({ ...pdu(0, '*8300#'), serviceType: 'USSD' })).toBe('ussd');
     expect(deliveryKind({ ...pdu(0, '1'), serviceType: 'ussd ' })).toBe('ussd');
     expect(deliveryKind(pdu(0, '*8300#', [createTlv(TlvTag.ussd_service_op, 1)]))).toBe('ussd');
     expect(deliveryKind({ ...pdu(0, '3520212345671'), serviceType: 'CMT' })).toBe('mo');
+  });
+
+  it('reads service_type USSD padded with NULs or spaces, in any case, as USSD', () => {
+    expect(deliveryKind({ ...pdu(0, '1'), serviceType: 'USSD\0' })).toBe('ussd');
+    expect(deliveryKind({ ...pdu(0, '1'), serviceType: ' Ussd' })).toBe('ussd');
+    expect(deliveryKind({ ...pdu(0, '1'), serviceType: 'US SD' })).toBe('mo');
+  });
+
+  it('keeps a receipt a receipt when it also carries service_type USSD or a ussd_service_op TLV', () => {
+    const ussdOp = createTlv(TlvTag.ussd_service_op, 1);
+    expect(deliveryKind({ ...pdu(EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, RECEIPT_TEXT), serviceType: 'USSD' })).toBe('delivery_receipt');
+    expect(deliveryKind(pdu(EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, RECEIPT_TEXT, [ussdOp]))).toBe('delivery_receipt');
+    expect(deliveryKind(pdu(EsmClass.TYPE_INTERMEDIATE_DELIVERY_NOTIFICATION, RECEIPT_TEXT, [ussdOp]))).toBe('intermediate_notification');
+    expect(deliveryKind({ ...pdu(0, '', [createTlv(TlvTag.receipted_message_id, '0A1B2C3D')]), serviceType: 'USSD' })).toBe('untyped_receipt');
   });
 });

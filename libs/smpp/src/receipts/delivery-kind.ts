@@ -17,6 +17,10 @@ import { parseReceiptText, receiptText } from './delivery-receipt';
  *   answered by SMS: the citizen's screen waits for a USSD answer.
  * Anything but `mo` must never be answered by SMS: a receipt's source is the citizen's number, and
  * an answer asks for another receipt, which would come back as another "MO" (an SMS loop).
+ *
+ * The markers are read strongest first: a receipt's esm_class type or TLVs, then the USSD markers,
+ * then receipt-shaped text. A receipt stays a receipt whatever service_type the SMSC copied into
+ * it: taken for a USSD step it would be refused, and its state lost.
  */
 export type DeliveryKind = 'mo' | 'ussd' | 'delivery_receipt' | 'intermediate_notification' | 'sme_ack' | 'conversation_abort' | 'untyped_receipt';
 
@@ -39,12 +43,19 @@ const STAT_FIELD = /(?:^|\s)stat\s*:\s*\S/i;
  * type (reserved bits) is treated as a receipt too: answering it is the one thing that can loop.
  */
 export function deliveryKind(pdu: Pick<DeliverSm, 'esmClass' | 'tlvs' | 'shortMessage' | 'dataCoding'> & { serviceType?: string }): DeliveryKind {
-  if (getTlv(pdu, TlvTag.ussd_service_op) !== undefined || pdu.serviceType?.trim().toUpperCase() === 'USSD') return 'ussd';
   const type = pdu.esmClass & ESM_CLASS_MESSAGE_TYPE;
   if (type !== EsmClass.TYPE_DEFAULT) return KIND_BY_TYPE.get(type) ?? 'delivery_receipt';
   if (getTlv(pdu, TlvTag.receipted_message_id) !== undefined || getTlv(pdu, TlvTag.message_state) !== undefined) return 'untyped_receipt';
+  if (isUssd(pdu)) return 'ussd';
   const text = receiptText(pdu);
   if (!STAT_FIELD.test(text)) return 'mo';
   const fields = parseReceiptText(text);
   return fields.has('id') && fields.has('stat') ? 'untyped_receipt' : 'mo';
+}
+
+/** SMSCs pad and case service_type as they please: `ussd`, `USSD `, `USSD` followed by NULs. */
+const PADDING = /^[\s\0]+|[\s\0]+$/g;
+
+function isUssd(pdu: Pick<DeliverSm, 'tlvs'> & { serviceType?: string }): boolean {
+  return getTlv(pdu, TlvTag.ussd_service_op) !== undefined || pdu.serviceType?.replace(PADDING, '').toUpperCase() === 'USSD';
 }
