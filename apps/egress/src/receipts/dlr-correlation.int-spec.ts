@@ -206,6 +206,29 @@ describe('delivery receipt correlation against real SMPP, Kafka and Redis', () =
     await redis.del(mtStatusKey(reply.id));
   });
 
+  it('keeps an acknowledged (ACKED) or buffered part en route, and a late acknowledgement never undoes its DELIVERED', async () => {
+    const reply = mt('Your polling station is Government Primary School 3');
+    await sender.send(reply);
+    await ids.idle();
+    const messageId = submittedIds[submittedIds.length - 1];
+    const receive = async (stat: string) => {
+      const done = correlated(messageId);
+      await receiverSession.deliverSm({
+        sourceAddr: '923001234567',
+        destinationAddr: '8300',
+        esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+        shortMessage: receiptText(messageId, stat),
+      });
+      expect(await done).toBe('matched');
+      return redis.hgetall(mtStatusKey(reply.id));
+    };
+    expect(await receive('ACKED')).toMatchObject({ state: 'ENROUTE', final: '0', 'part:1': '0:ACCEPTED' });
+    expect(await receive('BUFFRED')).toMatchObject({ state: 'ENROUTE', final: '0', 'part:1': '0:BUFFERED' });
+    expect(await receive('DELIVRD')).toMatchObject({ state: 'DELIVERED', final: '1', 'part:1': '1:DELIVERED' });
+    expect(await receive('ACCEPTD')).toMatchObject({ state: 'DELIVERED', final: '1', 'part:1': '1:DELIVERED' });
+    await redis.del(mtStatusKey(reply.id));
+  });
+
   it('counts a receipt for an id egress never submitted as unmatched', async () => {
     const unknown = 'DEADBEEF00';
     const outcome = correlated(unknown);
