@@ -37,8 +37,11 @@ export interface TransmitterDirectory {
  * waiting, between one part and the next: it must neither block nor throw.
  */
 export interface SubmittedPartSink {
-  /** `part` is 1-based, out of `parts`. */
-  submitted(mt: MtMessageV1, messageId: string, part: number, parts: number): void;
+  /**
+   * `part` is 1-based, out of `parts`; `validityMs` is the validity_period the part was sent with:
+   * after it the SMSC sends no receipt but the final EXPIRED one.
+   */
+  submitted(mt: MtMessageV1, messageId: string, part: number, parts: number, validityMs: number): void;
 }
 
 export type SendResult =
@@ -100,6 +103,7 @@ export class MtSender {
         if (part === 0 && mt.expiresAt <= now()) return { outcome: 'rejected', code: 'EXPIRED', reason: 'reply expired while retrying' };
         await this.options.throttle?.take(mt.operator);
         const segment = segments[part];
+        const validityMs = Math.max(MIN_VALIDITY_MS, mt.expiresAt - now());
         const resp = await transmitter.submitSm({
           sourceAddr: mt.shortCode,
           sourceAddrTon: TON_NETWORK_SPECIFIC,
@@ -112,10 +116,10 @@ export class MtSender {
           registeredDelivery: 1,
           shortMessage: segment.shortMessage,
           tlvs: segment.tlvs,
-          validityPeriod: formatRelativeTime(Math.max(MIN_VALIDITY_MS, mt.expiresAt - now())),
+          validityPeriod: formatRelativeTime(validityMs),
         });
         messageIds.push(resp.messageId);
-        this.options.submittedParts?.submitted(mt, resp.messageId, part + 1, segments.length);
+        this.options.submittedParts?.submitted(mt, resp.messageId, part + 1, segments.length, validityMs);
         part++;
         attempt = 0;
       } catch (err) {
