@@ -45,6 +45,8 @@ let consumer: BatchConsumer;
 let ids: RedisMessageIdMap;
 let sender: MtSender;
 let nextMessageId = 0x0a3f5c90;
+/** Ids the SMSC gives the next submit_sm instead of its own hex ones. */
+const scriptedIds: string[] = [];
 const submittedIds: string[] = [];
 const waiting = new Map<string, (outcome: DlrOutcome) => void>();
 /** What the correlator logged above debug level. */
@@ -95,7 +97,7 @@ beforeAll(async () => {
     server.on('session', (session) => {
       if (session.systemId === 'rx') resolve(session);
       session.setSubmitSmHandler(async () => {
-        const messageId = (nextMessageId++).toString(16).toUpperCase().padStart(10, '0');
+        const messageId = scriptedIds.shift() ?? (nextMessageId++).toString(16).toUpperCase().padStart(10, '0');
         submittedIds.push(messageId);
         return { status: CommandStatus.ESME_ROK, messageId };
       });
@@ -235,6 +237,32 @@ describe('delivery receipt correlation against real SMPP, Kafka and Redis', () =
     expect(status).toMatchObject({ state: 'DELIVERED', final: '1', delivered: '1', parts: '1', 'part:1': '1:DELIVERED' });
     expect(await redis.ttl(mtStatusKey(reply.id))).toBeGreaterThan(0);
     await redis.del(mtStatusKey(reply.id));
+  });
+
+  it("matches a receipt to the message whose id it carries as written, not to one whose id is that id's reading in the other base", async () => {
+    // 74565 is the decimal value of hex 12345: each id is a reading of the other.
+    scriptedIds.push('12345', '74565');
+    const first = mt('Your polling station is Government High School 1');
+    const second = mt('Your polling station is Government High School 2');
+    await sender.send(first);
+    await sender.send(second);
+    await ids.idle();
+    for (const [id, stat] of [
+      ['74565', 'DELIVRD'],
+      ['12345', 'UNDELIV'],
+    ]) {
+      const done = correlated(id);
+      await receiverSession.deliverSm({
+        sourceAddr: '923001234567',
+        destinationAddr: '8300',
+        esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+        shortMessage: receiptText(id, stat),
+      });
+      expect(await done).toBe('matched');
+    }
+    expect(await redis.hgetall(mtStatusKey(first.id))).toMatchObject({ state: 'UNDELIVERABLE', 'part:1': '1:UNDELIVERABLE' });
+    expect(await redis.hgetall(mtStatusKey(second.id))).toMatchObject({ state: 'DELIVERED', 'part:1': '1:DELIVERED' });
+    await redis.del(mtStatusKey(first.id), mtStatusKey(second.id));
   });
 
   it('summarises a two-part reply: delivered only once both parts are, failed as soon as one fails', async () => {

@@ -5,10 +5,15 @@ import { normaliseMessageId } from '@parchee/smpp';
 import { MtSender, type Transmitter, type TransmitterDirectory } from '../delivery/mt-sender';
 import { RedisMessageIdMap, messageIdKey, type SubmittedPart } from './message-id-map';
 
-/** The commands the map uses (MGET, and BatchedSets' script by its SHA-1), over a Map; expiry (ms) is only recorded. */
+/**
+ * The commands the map uses (GET, and BatchedSets' script by its SHA-1), over a Map; expiry (ms) is
+ * only recorded. Each read answers a turn of the event loop later, as over a socket, and is logged
+ * when asked and when answered, so a test sees which reads were in flight together.
+ */
 class FakeRedis {
   values = new Map<string, string>();
   ttls = new Map<string, number>();
+  reads: string[] = [];
   down = false;
   async evalsha(_sha: string, count: number, ...rest: Array<string | number>): Promise<number> {
     if (this.down) throw new Error('connection refused');
@@ -19,8 +24,18 @@ class FakeRedis {
     });
     return count;
   }
-  async mget(keys: string[]): Promise<Array<string | null>> {
+  async get(key: string): Promise<string | null> {
+    this.reads.push(`ask ${key}`);
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.down) throw new Error('connection refused');
+    this.reads.push(`answer ${key}`);
+    return this.values.get(key) ?? null;
+  }
+  async mget(keys: string[]): Promise<Array<string | null>> {
+    this.reads.push(`ask ${keys.join(' ')}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.down) throw new Error('connection refused');
+    this.reads.push(`answer ${keys.join(' ')}`);
     return keys.map((k) => this.values.get(k) ?? null);
   }
 }
@@ -59,6 +74,26 @@ describe('RedisMessageIdMap', () => {
     await map.remember('1234567', part('dec.r1'), VALIDITY_MS);
     expect(await map.lookup('jazz', normaliseMessageId(String(0x0a3f5c9e)))).toEqual(part('hex.r1'));
     expect(await map.lookup('jazz', normaliseMessageId((1234567).toString(16).toUpperCase()))).toEqual(part('dec.r1'));
+  });
+
+  it('reads only the key of the exact form when the SMSC writes the id as it returned it: one GET', async () => {
+    const redis = new FakeRedis();
+    const map = mapOver(redis);
+    await map.remember('0A3F5C9E', part('hex.r1'), VALIDITY_MS);
+    expect(await map.lookup('jazz', normaliseMessageId('0a3f5c9e'))).toEqual(part('hex.r1'));
+    expect(redis.reads).toEqual([`ask ${messageIdKey('jazz', 'a3f5c9e')}`, `answer ${messageIdKey('jazz', 'a3f5c9e')}`]);
+  });
+
+  it('reads the other readings only after the exact form missed, all of them in the next round trip, one key per GET', async () => {
+    const redis = new FakeRedis();
+    const map = mapOver(redis);
+    await map.remember('3039', part('hex.r1'), VALIDITY_MS);
+    // The receipt writes the hex id 3039 in decimal: 12345 is not mapped, nor is its hex-to-decimal
+    // reading 74565; its decimal-to-hex reading is.
+    const [exact, asDecimal, asHex] = normaliseMessageId('12345').map((id) => messageIdKey('jazz', id));
+    expect([asDecimal, asHex]).toEqual([messageIdKey('jazz', '74565'), messageIdKey('jazz', '3039')]);
+    expect(await map.lookup('jazz', normaliseMessageId('12345'))).toEqual(part('hex.r1'));
+    expect(redis.reads).toEqual([`ask ${exact}`, `answer ${exact}`, `ask ${asDecimal}`, `ask ${asHex}`, `answer ${asDecimal}`, `answer ${asHex}`]);
   });
 
   it('does not find an id of another operator', async () => {

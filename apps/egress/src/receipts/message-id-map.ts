@@ -16,7 +16,7 @@ export interface SubmittedPart {
 
 /** The map from SMSC message id to MT part that delivery receipts are correlated through. */
 export interface MessageIdLookup {
-  /** The part a receipt with these candidate ids reports on, or null. Throws when the store cannot answer. */
+  /** The part a receipt with these candidate ids (exact form first) reports on, or null. Throws when the store cannot answer. */
   lookup(operator: string, candidates: readonly string[]): Promise<SubmittedPart | null>;
 }
 
@@ -82,11 +82,22 @@ export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
     await Promise.all([...this.inFlight]);
   }
 
+  /**
+   * The exact form first, alone: the id as the receipt carries it (lower case, no leading zeros),
+   * which is how nearly every SMSC writes the id of its submit_sm_resp, so most receipts cost one
+   * GET of one key. Only when it is not mapped are the other readings (the id in the other base,
+   * the text's id) read, all in the next round trip; the first found in their order wins. The
+   * exact form also wins over a different message whose id happens to be its reading in the
+   * other base. Each key has a GET of its own: one id's readings fall in different Redis Cluster
+   * slots, so neither an MGET nor a script could read them together once Redis is a cluster.
+   */
   async lookup(operator: string, candidates: readonly string[]): Promise<SubmittedPart | null> {
-    if (candidates.length === 0) return null;
-    const values = await this.redis.mget(candidates.map((id) => messageIdKey(operator, id)));
-    // Candidates are ordered exact form first, so an id that exists as received wins over a
-    // different message whose id happens to be its reading in the other base.
+    const [exact, ...readings] = candidates;
+    if (exact === undefined) return null;
+    const stored = await this.redis.get(messageIdKey(operator, exact));
+    if (stored !== null) return JSON.parse(stored) as SubmittedPart;
+    if (readings.length === 0) return null;
+    const values = await Promise.all(readings.map((id) => this.redis.get(messageIdKey(operator, id))));
     const hit = values.find((v): v is string => v !== null);
     return hit === undefined ? null : (JSON.parse(hit) as SubmittedPart);
   }
