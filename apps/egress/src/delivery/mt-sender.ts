@@ -89,7 +89,8 @@ export class MtSender {
       return { outcome: 'rejected', code: 'UNKNOWN_OPERATOR', reason: `no link configured for operator ${mt.operator}` };
     }
     const mode = this.transmitters.segmentation(mt.operator);
-    const { dataCoding, segments } = segmentForSms(mt.text, { reference: this.nextReference(mt.operator, mode), mode });
+    // One look-alike (’ – a no-break space) in a roll name would otherwise send an English reply as UCS-2: 70 characters a part, not 160.
+    const { dataCoding, segments } = segmentForSms(mt.text, { reference: this.nextReference(mt.operator, mode), mode, gsm7LookAlikes: true });
     const messageIds: string[] = [];
     const now = this.options.now ?? Date.now;
     const deadline = now() + this.options.retryDeadlineMs;
