@@ -83,7 +83,7 @@ export async function createEgressComponents(
     { logger, metrics: registry },
   );
   const ledger = new RedisSentLedger(redis.client, config.delivery.sentTtlSeconds, () => redis.commandFailed('sent_ledger'));
-  const messageIds = new RedisMessageIdMap(redis.client, config.receipts.mapTtlSeconds, () => redis.commandFailed('dlr_map'));
+  const messageIds = new RedisMessageIdMap(redis.client, config.receipts.mapMarginSeconds, () => redis.commandFailed('dlr_map'));
 
   const deadLetters = new BatchingPublisher(kafka, { logger });
   await deadLetters.connect();

@@ -16,17 +16,28 @@ const deliveryConfig = z
   })
   .transform((e) => ({ retryDeadlineMs: e.EGRESS_RETRY_DEADLINE_MS, sentTtlSeconds: e.EGRESS_SENT_TTL_SECONDS, concurrency: e.EGRESS_CONCURRENCY }));
 
-const receiptsConfig = z
+export const receiptsConfig = z
   .object({
-    /** How long a submitted part's message id stays mapped to its MT for receipts, seconds. Receipts later than that count as unmatched. */
-    EGRESS_DLR_MAP_TTL_SECONDS: intVar(3 * 24 * 3600, 60),
+    /**
+     * How long a submitted part's message id stays mapped to its MT after the part's validity
+     * period ends, seconds: the map entry lives validity + margin. Receipts later than that count
+     * as unmatched.
+     */
+    EGRESS_DLR_MAP_MARGIN_SECONDS: intVar(6 * 3600, 60, 7 * 24 * 3600),
+    /** Replaced by EGRESS_DLR_MAP_MARGIN_SECONDS; refused, so a deployment that still sets it learns so at boot. */
+    EGRESS_DLR_MAP_TTL_SECONDS: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v.trim() === '', {
+        message: 'no longer read: a message id now stays mapped for its validity period plus EGRESS_DLR_MAP_MARGIN_SECONDS; remove it',
+      }),
     /** How long an MT's delivery status (parchee:mt:status:<id>) is kept, seconds. */
     EGRESS_DLR_STATUS_TTL_SECONDS: intVar(3 * 24 * 3600, 60),
     /** Delay before the one re-lookup of a receipt whose id is not mapped yet, ms. */
     EGRESS_DLR_RETRY_DELAY_MS: intVar(500, 0, 60_000),
   })
   .transform((e) => ({
-    mapTtlSeconds: e.EGRESS_DLR_MAP_TTL_SECONDS,
+    mapMarginSeconds: e.EGRESS_DLR_MAP_MARGIN_SECONDS,
     statusTtlSeconds: e.EGRESS_DLR_STATUS_TTL_SECONDS,
     retryDelayMs: e.EGRESS_DLR_RETRY_DELAY_MS,
   }));
@@ -54,7 +65,7 @@ export interface EgressConfig {
   kafka: { brokers: string[]; clientId?: string; sessionTimeoutMs: number };
   redis: { url: string; commandTimeoutMs: number };
   delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number };
-  receipts: { mapTtlSeconds: number; statusTtlSeconds: number; retryDelayMs: number };
+  receipts: { mapMarginSeconds: number; statusTtlSeconds: number; retryDelayMs: number };
   throttle: { replicasHint: number; throttledBackoffMs: number; recoveryPercentPerSecond: number };
   links: OperatorLinks;
 }

@@ -1,5 +1,5 @@
 import type { MtMessageV1 } from '@parchee/contracts';
-import { CommandStatus, SmppCommandError, parseRelativeTime, type SegmentationMode } from '@parchee/smpp';
+import { CommandStatus, DataCoding, SmppCommandError, decodeGsm7, decodeUcs2, parseRelativeTime, type SegmentationMode } from '@parchee/smpp';
 import { MtSender, type MtSenderOptions, type Transmitter, type TransmitterDirectory } from './mt-sender';
 import { submitRetryDelayMs } from './submit-backoff';
 
@@ -79,6 +79,25 @@ describe('MtSender', () => {
     const { s } = sender(tx, { throttledBackoffMs: 2000, random: () => 0 });
     await s.send(mt());
     expect(parseRelativeTime(tx.submitted[0].validityPeriod ?? '')).toBe(30 * MINUTE - 2000);
+  });
+
+  it('sends an English reply with a typographic apostrophe in a roll name as GSM 7-bit, in as few parts as plain text', async () => {
+    const plain =
+      "Polling station 37: Govt. Girls' Higher Secondary School No. 2 - Gulberg III (Female), Lahore City, Lahore. NA-120 PP-150. Bring your original CNIC.";
+    const typed = plain.replace("Girls'", 'Girls\u2019').replace(' - ', ' \u2013 ');
+    const tx = new ScriptedTransmitter();
+    const result = await sender(tx).s.send(mt(typed));
+    expect(result).toMatchObject({ outcome: 'sent', parts: 1 });
+    expect(tx.submitted[0].dataCoding).toBe(DataCoding.DEFAULT);
+    expect(decodeGsm7(tx.submitted[0].shortMessage)).toBe(plain);
+  });
+
+  it('sends an Urdu reply as UCS-2 exactly as written, even with a typographic dash in it', async () => {
+    const urdu = 'پولنگ اسٹیشن 37 \u2013 گورنمنٹ گرلز سکول';
+    const tx = new ScriptedTransmitter();
+    await sender(tx).s.send(mt(urdu));
+    expect(tx.submitted[0].dataCoding).toBe(DataCoding.UCS2);
+    expect(decodeUcs2(tx.submitted[0].shortMessage)).toBe(urdu);
   });
 
   it('takes one throttle token before each part, every part', async () => {

@@ -37,8 +37,11 @@ export interface TransmitterDirectory {
  * waiting, between one part and the next: it must neither block nor throw.
  */
 export interface SubmittedPartSink {
-  /** `part` is 1-based, out of `parts`. */
-  submitted(mt: MtMessageV1, messageId: string, part: number, parts: number): void;
+  /**
+   * `part` is 1-based, out of `parts`; `validityMs` is the validity_period the part was sent with:
+   * after it the SMSC sends no receipt but the final EXPIRED one.
+   */
+  submitted(mt: MtMessageV1, messageId: string, part: number, parts: number, validityMs: number): void;
 }
 
 export type SendResult =
@@ -89,7 +92,8 @@ export class MtSender {
       return { outcome: 'rejected', code: 'UNKNOWN_OPERATOR', reason: `no link configured for operator ${mt.operator}` };
     }
     const mode = this.transmitters.segmentation(mt.operator);
-    const { dataCoding, segments } = segmentForSms(mt.text, { reference: this.nextReference(mt.operator, mode), mode });
+    // One look-alike (’ – a no-break space) in a roll name would otherwise send an English reply as UCS-2: 70 characters a part, not 160.
+    const { dataCoding, segments } = segmentForSms(mt.text, { reference: this.nextReference(mt.operator, mode), mode, gsm7LookAlikes: true });
     const messageIds: string[] = [];
     const now = this.options.now ?? Date.now;
     const deadline = now() + this.options.retryDeadlineMs;
@@ -103,6 +107,7 @@ export class MtSender {
         if (part === 0 && mt.expiresAt <= now()) return { outcome: 'rejected', code: 'EXPIRED', reason: 'reply expired while retrying' };
         await this.options.throttle?.take(mt.operator);
         const segment = segments[part];
+        const validityMs = Math.max(MIN_VALIDITY_MS, mt.expiresAt - now());
         const resp = await transmitter.submitSm({
           sourceAddr: mt.shortCode,
           sourceAddrTon: TON_NETWORK_SPECIFIC,
@@ -115,10 +120,10 @@ export class MtSender {
           registeredDelivery: 1,
           shortMessage: segment.shortMessage,
           tlvs: segment.tlvs,
-          validityPeriod: formatRelativeTime(Math.max(MIN_VALIDITY_MS, mt.expiresAt - now())),
+          validityPeriod: formatRelativeTime(validityMs),
         });
         messageIds.push(resp.messageId);
-        this.options.submittedParts?.submitted(mt, resp.messageId, part + 1, segments.length);
+        this.options.submittedParts?.submitted(mt, resp.messageId, part + 1, segments.length, validityMs);
         part++;
         attempt = 0;
       } catch (err) {

@@ -16,7 +16,7 @@ export interface SubmittedPart {
 
 /** The map from SMSC message id to MT part that delivery receipts are correlated through. */
 export interface MessageIdLookup {
-  /** The part a receipt with these candidate ids reports on, or null. Throws when the store cannot answer. */
+  /** The part a receipt with these candidate ids (exact form first) reports on, or null. Throws when the store cannot answer. */
   lookup(operator: string, candidates: readonly string[]): Promise<SubmittedPart | null>;
 }
 
@@ -32,6 +32,12 @@ export function messageIdKey(operator: string, normalisedId: string): string {
  * decimal), and the lookup tries them in order, so one write per part is enough to match
  * whichever form the SMSC uses in its receipts. Keys are per operator, not per bind: a receipt
  * may arrive on any bind of the operator.
+ *
+ * A key lives as long as the part's validity_period plus `marginSeconds`: past its validity the
+ * SMSC sends nothing but the final EXPIRED receipt, and the margin covers that receipt's way here
+ * (an SMSC late to expire, a receiver bind down, a receipt backlog in Kafka). The map is egress's
+ * largest use of Redis, so its size follows the replies' lifetime, not a fixed number of days
+ * (docs/delivery-guarantees.md, "Delivery receipts").
  */
 export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
   private readonly inFlight = new Set<Promise<void>>();
@@ -40,7 +46,7 @@ export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly ttlSeconds: number,
+    private readonly marginSeconds: number,
     private readonly onError: (err: Error) => void = () => undefined,
   ) {
     this.sets = new BatchedSets(redis);
@@ -51,10 +57,11 @@ export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
    * so the next part is not held back by a Redis round trip. A lost write costs one unmatched
    * receipt, never an SMS.
    */
-  remember(messageId: string, part: SubmittedPart): Promise<void> {
+  remember(messageId: string, part: SubmittedPart, validityMs: number): Promise<void> {
     const canonical = normaliseMessageId(messageId)[0];
     if (canonical === undefined) return Promise.resolve();
-    const write = this.sets.set(messageIdKey(part.operator, canonical), JSON.stringify(part), this.ttlSeconds * 1000).then(
+    const ttlMs = validityMs + this.marginSeconds * 1000;
+    const write = this.sets.set(messageIdKey(part.operator, canonical), JSON.stringify(part), ttlMs).then(
       () => undefined,
       (err: Error) => {
         this.onError(err);
@@ -66,8 +73,8 @@ export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
   }
 
   /** MtSender's report of a part the SMSC accepted: remembered, not awaited (see remember). */
-  submitted(mt: MtMessageV1, messageId: string, part: number, parts: number): void {
-    void this.remember(messageId, { mtId: mt.id, operator: mt.operator, part, parts, submittedAt: Date.now() });
+  submitted(mt: MtMessageV1, messageId: string, part: number, parts: number, validityMs: number): void {
+    void this.remember(messageId, { mtId: mt.id, operator: mt.operator, part, parts, submittedAt: Date.now() }, validityMs);
   }
 
   /** Resolves when every write issued so far has settled: before shutdown, and in tests. */
@@ -75,11 +82,22 @@ export class RedisMessageIdMap implements MessageIdLookup, SubmittedPartSink {
     await Promise.all([...this.inFlight]);
   }
 
+  /**
+   * The exact form first, alone: the id as the receipt carries it (lower case, no leading zeros),
+   * which is how nearly every SMSC writes the id of its submit_sm_resp, so most receipts cost one
+   * GET of one key. Only when it is not mapped are the other readings (the id in the other base,
+   * the text's id) read, all in the next round trip; the first found in their order wins. The
+   * exact form also wins over a different message whose id happens to be its reading in the
+   * other base. Each key has a GET of its own: one id's readings fall in different Redis Cluster
+   * slots, so neither an MGET nor a script could read them together once Redis is a cluster.
+   */
   async lookup(operator: string, candidates: readonly string[]): Promise<SubmittedPart | null> {
-    if (candidates.length === 0) return null;
-    const values = await this.redis.mget(candidates.map((id) => messageIdKey(operator, id)));
-    // Candidates are ordered exact form first, so an id that exists as received wins over a
-    // different message whose id happens to be its reading in the other base.
+    const [exact, ...readings] = candidates;
+    if (exact === undefined) return null;
+    const stored = await this.redis.get(messageIdKey(operator, exact));
+    if (stored !== null) return JSON.parse(stored) as SubmittedPart;
+    if (readings.length === 0) return null;
+    const values = await Promise.all(readings.map((id) => this.redis.get(messageIdKey(operator, id))));
     const hit = values.find((v): v is string => v !== null);
     return hit === undefined ? null : (JSON.parse(hit) as SubmittedPart);
   }

@@ -1,5 +1,6 @@
 import type { DlrMessageV1 } from '@parchee/contracts';
 import { RedisKeys, redisScript, runScript, type RedisClient } from '@parchee/redis';
+import { INTERMEDIATE_DELIVERY_STATES } from '@parchee/smpp';
 
 /** Where the delivery status of each MT is kept. */
 export interface MtStatusStore {
@@ -16,9 +17,9 @@ export function mtStatusKey(mtId: string): string {
  * One hash per MT: `part:<n>` = "<final 1|0>:<state>" for each part reported, and the summary
  * `state`, `final`, `delivered` (parts delivered), `parts`, `at` (receipt time), `errorCode`.
  * Parts of one MT can be correlated concurrently (their receipts land on different partitions),
- * so the summary is computed in one script. A late intermediate receipt never overwrites a
- * final one. The MT is DELIVERED when every part is; a part that ended otherwise decides its
- * state; until then it is ENROUTE.
+ * so the summary is computed in one script. A late intermediate receipt (ENROUTE, ACCEPTED,
+ * BUFFERED) never overwrites a final one. The MT is DELIVERED when every part is; a part that
+ * ended otherwise decides its state; until then it is ENROUTE.
  */
 const RECORD_SCRIPT = `
 local key = KEYS[1]
@@ -65,11 +66,14 @@ export class RedisMtStatusStore implements MtStatusStore {
   ) {}
 
   async record(part: { mtId: string; part: number; parts: number }, dlr: DlrMessageV1): Promise<void> {
+    // An intermediate state is never final, whatever the receipt says: an ingress older than this
+    // rule published ACCEPTED as final, and one arriving after the DELIVERED would overwrite it.
+    const final = dlr.final && !INTERMEDIATE_DELIVERY_STATES.has(dlr.state);
     await runScript(
       this.redis,
       RECORD,
       [mtStatusKey(part.mtId)],
-      [String(part.part), String(part.parts), dlr.state, dlr.final ? '1' : '0', String(dlr.receivedAt), String(this.ttlSeconds), dlr.errorCode ?? ''],
+      [String(part.part), String(part.parts), dlr.state, final ? '1' : '0', String(dlr.receivedAt), String(this.ttlSeconds), dlr.errorCode ?? ''],
     );
   }
 }

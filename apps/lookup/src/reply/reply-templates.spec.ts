@@ -1,5 +1,5 @@
 import { longestGeographyValues } from '@parchee/roll';
-import { gsm7SeptetCount } from '@parchee/smpp';
+import { DataCoding, gsm7SeptetCount, segmentForSms } from '@parchee/smpp';
 import { renderReply, type ReplyInput, type VoterDetails } from './reply-templates';
 import type { InvalidReason } from '@parchee/contracts';
 
@@ -153,5 +153,24 @@ describe('renderReply for blocks without an assembly seat', () => {
     const islamabad = { ...voter, pa: null };
     expect(renderReply({ kind: 'found', voter: islamabad }, 'en').text).not.toContain('null');
     expect(renderReply({ kind: 'found', voter: islamabad }, 'en').text).toContain('NA-120');
+  });
+});
+
+describe('renderReply with a roll name typed with look-alike characters', () => {
+  // As a roll typed in a word processor spells it: a typographic apostrophe, an en dash, a no-break space.
+  const typed: VoterDetails = { ...voter, stationEn: 'Govt. Girls\u2019 Higher Secondary School No.\u00a02 \u2013 Gulberg III' };
+
+  it('goes out in English as one or two GSM 7-bit parts, as egress segments it, not three UCS-2 parts', () => {
+    const { text } = renderReply({ kind: 'found', voter: typed }, 'en');
+    expect(text).toContain(typed.stationEn);
+    expect(segmentForSms(text, { reference: 1 })).toMatchObject({ dataCoding: DataCoding.UCS2, segments: { length: 3 } });
+    const sent = segmentForSms(text, { reference: 1, gsm7LookAlikes: true });
+    expect(sent.dataCoding).toBe(DataCoding.DEFAULT);
+    expect(sent.segments.length).toBeLessThanOrEqual(2);
+  });
+
+  it('leaves the Urdu reply of the same voter in UCS-2', () => {
+    const { text } = renderReply({ kind: 'found', voter: typed }, 'ur');
+    expect(segmentForSms(text, { reference: 1, gsm7LookAlikes: true }).dataCoding).toBe(DataCoding.UCS2);
   });
 });

@@ -24,6 +24,13 @@ describe('delivery receipt codec', () => {
     expect(decodeDlr(encodeMessage(failed))).toEqual(failed);
   });
 
+  it('round-trips the intermediate BUFFERED and the final SKIPPED', () => {
+    const buffered: DlrMessageV1 = { ...dlr, state: 'BUFFERED', final: false };
+    const skipped: DlrMessageV1 = { ...dlr, state: 'SKIPPED', final: true };
+    expect(decodeDlr(encodeMessage(buffered))).toEqual(buffered);
+    expect(decodeDlr(encodeMessage(skipped))).toEqual(skipped);
+  });
+
   it('rejects a state that is not an SMPP message state', () => {
     expect(() => decodeDlr(JSON.stringify({ ...dlr, state: 'DELIVRD' }))).toThrow(/unknown state DELIVRD/);
   });

@@ -109,7 +109,18 @@ function moRequest(o: Json, what: string): MoRequest {
 const REPLY_KINDS: ReadonlySet<string> = new Set<ReplyKind>(['found', 'not_found', 'invalid', 'help', 'busy', 'refused']);
 const LANGUAGES: ReadonlySet<string> = new Set<ReplyLanguage>(['ur', 'en']);
 const INVALID_REASONS: ReadonlySet<string> = new Set<InvalidReason>(['empty', 'no_number', 'wrong_length', 'bad_region', 'several_numbers']);
-const DLR_STATES: ReadonlySet<string> = new Set<DlrState>(['DELIVERED', 'EXPIRED', 'DELETED', 'UNDELIVERABLE', 'ACCEPTED', 'UNKNOWN', 'REJECTED', 'ENROUTE']);
+const DLR_STATES: ReadonlySet<string> = new Set<DlrState>([
+  'DELIVERED',
+  'EXPIRED',
+  'DELETED',
+  'UNDELIVERABLE',
+  'ACCEPTED',
+  'UNKNOWN',
+  'REJECTED',
+  'ENROUTE',
+  'BUFFERED',
+  'SKIPPED',
+]);
 
 export function encodeMessage(message: MoMessageV2 | MtMessageV1 | DlrMessageV1 | DeadLetterV1): Buffer {
   return Buffer.from(JSON.stringify(message), 'utf8');

@@ -1,5 +1,8 @@
-/** The message_state names of SMPP 3.4 (5.2.28), as a receipt reports them. */
-export type DlrState = 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED' | 'ENROUTE';
+/**
+ * The message_state names of SMPP 3.4 (5.2.28), SKIPPED of SMPP 5.0 and BUFFERED (receipt text
+ * only), as a receipt reports them. ENROUTE, ACCEPTED and BUFFERED are intermediate.
+ */
+export type DlrState = 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED' | 'ENROUTE' | 'BUFFERED' | 'SKIPPED';
 
 /** An SMSC delivery receipt as ingress accepted it (topic sms.dlr.v1). Carries no MSISDN. */
 export interface DlrMessageV1 {

@@ -45,7 +45,9 @@ export const RedisKeys = {
   MT_STATUS: 'parchee:mt:status:',
   /**
    * SMSC message id to MT part, for delivery receipts: `parchee:dlr:<operator id>:<canonical message id>`
-   * holding the JSON of the submitted part (MT id, operator, part, parts, submittedAt), EX EGRESS_DLR_MAP_TTL_SECONDS.
+   * holding the JSON of the submitted part (MT id, operator, part, parts, submittedAt), PX the part's validity period
+   * plus EGRESS_DLR_MAP_MARGIN_SECONDS. No hash tag: the readings of one id (hex, decimal) share nothing a tag
+   * could be taken from, so the lookup reads them one GET per key.
    */
   DLR: 'parchee:dlr:',
   /**

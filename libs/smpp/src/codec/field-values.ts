@@ -59,7 +59,7 @@ export const RegisteredDelivery = {
   FAILURE_ONLY: 0x02,
 } as const;
 
-/** message_state in query_sm_resp and the message_state TLV (5.2.28). */
+/** message_state in query_sm_resp and the message_state TLV (5.2.28; SKIPPED is SMPP 5.0's). */
 export const MessageState = {
   ENROUTE: 1,
   DELIVERED: 2,
@@ -69,4 +69,5 @@ export const MessageState = {
   ACCEPTED: 6,
   UNKNOWN: 7,
   REJECTED: 8,
+  SKIPPED: 9,
 } as const;

@@ -8,6 +8,7 @@ import {
   formatReceiptDate,
   formatReceiptId,
   formatReceiptText,
+  INTERMEDIATE_DELIVERY_STATES,
   parseDeliveryReceipt,
   parseReceiptText,
   RECEIPT_STAT_WORD,
@@ -91,20 +92,51 @@ describe('parseDeliveryReceipt', () => {
     expect(parseDeliveryReceipt(receipt('id:9 sub:001 dlvrd:000 stat:ENROUTE err:000'))).toMatchObject({ state: 'ENROUTE', final: false });
   });
 
-  it('maps every stat word of the text format', () => {
-    const words: Record<string, string> = {
-      DELIVRD: 'DELIVERED',
-      EXPIRED: 'EXPIRED',
-      DELETED: 'DELETED',
-      UNDELIV: 'UNDELIVERABLE',
-      ACCEPTD: 'ACCEPTED',
-      UNKNOWN: 'UNKNOWN',
-      REJECTD: 'REJECTED',
-      delivrd: 'DELIVERED',
-    };
-    for (const [word, state] of Object.entries(words)) {
-      expect(parseDeliveryReceipt(receipt(`id:1 stat:${word}`))?.state).toBe(state);
-    }
+  it.each([
+    ['DELIVRD', 'DELIVERED', true],
+    ['delivrd', 'DELIVERED', true],
+    ['DELIVERED', 'DELIVERED', true],
+    ['EXPIRED', 'EXPIRED', true],
+    ['DELETED', 'DELETED', true],
+    ['UNDELIV', 'UNDELIVERABLE', true],
+    ['FAILED', 'UNDELIVERABLE', true],
+    ['UNKNOWN', 'UNKNOWN', true],
+    ['REJECTD', 'REJECTED', true],
+    ['SKIPPED', 'SKIPPED', true],
+    ['ENROUTE', 'ENROUTE', false],
+    ['ACCEPTD', 'ACCEPTED', false],
+    ['ACKED', 'ACCEPTED', false],
+    ['acked', 'ACCEPTED', false],
+    ['BUFFRED', 'BUFFERED', false],
+    ['BUFFERD', 'BUFFERED', false],
+    ['BUFFERED', 'BUFFERED', false],
+  ] as const)('reads stat:%s as %s, final %s', (word, state, final) => {
+    expect(parseDeliveryReceipt(receipt(`id:1 sub:001 dlvrd:000 stat:${word} err:000`))).toMatchObject({ state, final });
+  });
+
+  it.each([
+    [MessageState.ENROUTE, 'ENROUTE', false],
+    [MessageState.DELIVERED, 'DELIVERED', true],
+    [MessageState.EXPIRED, 'EXPIRED', true],
+    [MessageState.DELETED, 'DELETED', true],
+    [MessageState.UNDELIVERABLE, 'UNDELIVERABLE', true],
+    [MessageState.ACCEPTED, 'ACCEPTED', false],
+    [MessageState.UNKNOWN, 'UNKNOWN', true],
+    [MessageState.REJECTED, 'REJECTED', true],
+    [MessageState.SKIPPED, 'SKIPPED', true],
+  ] as const)('reads the message_state TLV %i as %s, final %s', (value, state, final) => {
+    expect(parseDeliveryReceipt(receipt('', [createTlv(TlvTag.receipted_message_id, '1f'), createTlv(TlvTag.message_state, value)]))).toMatchObject({
+      state,
+      final,
+    });
+  });
+
+  it('lets a DELIVRD text state stand when the message_state TLV holds a value SMPP does not define', () => {
+    expect(parseDeliveryReceipt(receipt('id:1f stat:DELIVRD', [createTlv(TlvTag.message_state, 42)]))).toMatchObject({ state: 'DELIVERED', final: true });
+    expect(parseDeliveryReceipt(receipt('', [createTlv(TlvTag.receipted_message_id, '1f'), createTlv(TlvTag.message_state, 42)]))).toMatchObject({
+      state: 'UNKNOWN',
+      final: false,
+    });
   });
 
   it('tolerates missing fields: an id and a stat are enough', () => {
@@ -173,7 +205,7 @@ describe('formatReceiptText', () => {
         messageId: '1a2b3c4d00000001',
         normalisedIds: normaliseMessageId('1a2b3c4d00000001'),
         state,
-        final: state !== 'ENROUTE',
+        final: !INTERMEDIATE_DELIVERY_STATES.has(state),
         errorCode: '007',
         submitDate: '2602080905',
         doneDate: '2602080907',

@@ -7,8 +7,21 @@ import { alphabetOf } from '../text/data-coding';
 import { decodeUcs2 } from '../text/ucs2';
 import { normaliseMessageId } from './message-id';
 
-/** The message_state names of SMPP 3.4 (5.2.28), which is what a receipt reports. */
-export type DeliveryState = 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED' | 'ENROUTE';
+/**
+ * What a receipt reports: the message_state names of SMPP 3.4 (5.2.28), SKIPPED of SMPP 5.0, and
+ * BUFFERED, which only receipt text carries (`stat:BUFFRED`: the SMSC holds the message for a retry).
+ */
+export type DeliveryState = 'DELIVERED' | 'EXPIRED' | 'DELETED' | 'UNDELIVERABLE' | 'ACCEPTED' | 'UNKNOWN' | 'REJECTED' | 'ENROUTE' | 'BUFFERED' | 'SKIPPED';
+
+/**
+ * The states another receipt follows: the message is on its way (ENROUTE), taken by the SMSC or
+ * the network (ACCEPTED: `stat:ACCEPTD` or `stat:ACKED`), or held for a retry (BUFFERED). SMPP 3.4
+ * gives ACCEPTED as "read by customer service on the subscriber's behalf", a final state, but SMSCs
+ * send it as an acknowledgement that a DELIVRD or a failure follows (Kannel reads ACCEPTD, ACKED and
+ * BUFFRED all as "buffered"). Every other state is final; so is an explicit UNKNOWN (the SMSC has
+ * lost the message), while a state that cannot be read at all is UNKNOWN and not final.
+ */
+export const INTERMEDIATE_DELIVERY_STATES: ReadonlySet<DeliveryState> = new Set<DeliveryState>(['ENROUTE', 'ACCEPTED', 'BUFFERED']);
 
 export interface DeliveryReceipt {
   /** The SMSC message id exactly as the receipt carried it (the TLV when present, else the text). */
@@ -16,7 +29,7 @@ export interface DeliveryReceipt {
   /** Candidate keys of that id (and of the text id when it differs), canonical first: see normaliseMessageId. */
   normalisedIds: string[];
   state: DeliveryState;
-  /** True when the state will not change any more. An unrecognised or missing state is not final. */
+  /** True when the state will not change any more (see INTERMEDIATE_DELIVERY_STATES). An unrecognised or missing state is not final. */
   final: boolean;
   /** The text `err:` field, else the network_error_code TLV as `<network type>:<code>`. */
   errorCode?: string;
@@ -41,10 +54,15 @@ const STATE_BY_WORD: ReadonlyMap<string, DeliveryState> = new Map([
   ['FAILED', 'UNDELIVERABLE'],
   ['ACCEPTD', 'ACCEPTED'],
   ['ACCEPTED', 'ACCEPTED'],
+  ['ACKED', 'ACCEPTED'],
   ['UNKNOWN', 'UNKNOWN'],
   ['REJECTD', 'REJECTED'],
   ['REJECTED', 'REJECTED'],
   ['ENROUTE', 'ENROUTE'],
+  ['BUFFRED', 'BUFFERED'],
+  ['BUFFERD', 'BUFFERED'],
+  ['BUFFERED', 'BUFFERED'],
+  ['SKIPPED', 'SKIPPED'],
 ]);
 
 const KEY = /(?:^|\s)(id|sub|dlvrd|submit\s*date|done\s*date|stat|err|text)\s*:/gi;
@@ -109,7 +127,7 @@ export function parseDeliveryReceipt(pdu: DeliverSm): DeliveryReceipt | null {
   const known = (stateNumber !== undefined ? STATE_BY_NUMBER.get(stateNumber) : undefined) ?? (stateWord ? STATE_BY_WORD.get(stateWord) : undefined);
   const state: DeliveryState = known ?? 'UNKNOWN';
 
-  const receipt: DeliveryReceipt = { messageId, normalisedIds, state, final: known !== undefined && state !== 'ENROUTE' };
+  const receipt: DeliveryReceipt = { messageId, normalisedIds, state, final: known !== undefined && !INTERMEDIATE_DELIVERY_STATES.has(state) };
   const err = fields.get('err')?.split(/\s+/)[0];
   const errorCode = err || networkErrorCode(pdu);
   if (errorCode) receipt.errorCode = errorCode;
@@ -120,8 +138,8 @@ export function parseDeliveryReceipt(pdu: DeliverSm): DeliveryReceipt | null {
   return receipt;
 }
 
-/** The stat words a receipt text is written with: the seven-letter forms of SMPP 3.4 appendix B. */
-export type ReceiptStatWord = 'DELIVRD' | 'EXPIRED' | 'DELETED' | 'UNDELIV' | 'ACCEPTD' | 'UNKNOWN' | 'REJECTD' | 'ENROUTE';
+/** The stat words a receipt text is written with: the seven-letter forms of SMPP 3.4 appendix B, and BUFFRED and SKIPPED. */
+export type ReceiptStatWord = 'DELIVRD' | 'EXPIRED' | 'DELETED' | 'UNDELIV' | 'ACCEPTD' | 'UNKNOWN' | 'REJECTD' | 'ENROUTE' | 'BUFFRED' | 'SKIPPED';
 
 /** The stat word of each message state; parseDeliveryReceipt reads each back as that state. */
 export const RECEIPT_STAT_WORD: Readonly<Record<DeliveryState, ReceiptStatWord>> = {
@@ -133,6 +151,8 @@ export const RECEIPT_STAT_WORD: Readonly<Record<DeliveryState, ReceiptStatWord>>
   UNKNOWN: 'UNKNOWN',
   REJECTED: 'REJECTD',
   ENROUTE: 'ENROUTE',
+  BUFFERED: 'BUFFRED',
+  SKIPPED: 'SKIPPED',
 };
 
 /** What a receipt text says, in neutral form; formatReceiptText writes it. */

@@ -6,6 +6,7 @@ export {
   formatReceiptId,
   receiptTextSample,
   RECEIPT_STAT_WORD,
+  INTERMEDIATE_DELIVERY_STATES,
 } from './delivery-receipt';
 export type { DeliveryReceipt, DeliveryState, ReceiptStatWord, ReceiptTextFields } from './delivery-receipt';
 export { normaliseMessageId } from './message-id';

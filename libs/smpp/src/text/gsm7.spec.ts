@@ -1,4 +1,14 @@
-import { canEncodeGsm7, decodeGsm7, encodeGsm7, gsm7PaddingBits, gsm7SeptetCount, packGsm7, unpackGsm7, unpackGsm7Payload } from './gsm7';
+import {
+  canEncodeGsm7,
+  decodeGsm7,
+  encodeGsm7,
+  gsm7PaddingBits,
+  gsm7SeptetCount,
+  packGsm7,
+  replaceGsm7LookAlikes,
+  unpackGsm7,
+  unpackGsm7Payload,
+} from './gsm7';
 
 describe('GSM 03.38 7-bit', () => {
   it('encodes basic characters to their septet values, one per byte', () => {
@@ -61,5 +71,41 @@ describe('GSM 03.38 7-bit', () => {
     expect(decodeGsm7(unpackGsm7Payload(seven))).toBe('1234567');
     const eight = packGsm7(encodeGsm7('12345678'));
     expect(decodeGsm7(unpackGsm7Payload(eight))).toBe('12345678');
+  });
+});
+
+describe('replaceGsm7LookAlikes', () => {
+  it('replaces typographic quotes, dashes, the ellipsis and Unicode spaces with their GSM look-alikes', () => {
+    const text = 'Govt. Girls\u2019 School \u2013 \u201cModel\u201d \u2018A\u2019 \u2014 No.\u00a02\u2026 Room\u202f3, 5\u22122';
+    const replaced = replaceGsm7LookAlikes(text);
+    expect(replaced).toBe("Govt. Girls' School - \"Model\" 'A' - No. 2... Room 3, 5-2");
+    expect(canEncodeGsm7(replaced ?? '')).toBe(true);
+  });
+
+  it('drops invisible marks: zero-width spaces, joiners, a byte-order mark, a soft hyphen', () => {
+    expect(replaceGsm7LookAlikes('\ufeffSham\u00adsi\u200bColony\u200d\u2060')).toBe('ShamsiColony');
+  });
+
+  it.each(
+    [
+      ...'\u2018\u2019\u201a\u201b\u2032\u00b4\u0060\u02bc\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\u2028\u2029\u2026',
+    ].map((ch) => [`U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`, ch]),
+  )('sends %s as GSM characters that look the same', (_code, ch) => {
+    expect(canEncodeGsm7(ch)).toBe(false);
+    const replaced = replaceGsm7LookAlikes(`a${ch}b`);
+    expect(replaced).not.toBeNull();
+    expect(canEncodeGsm7(replaced ?? '')).toBe(true);
+    expect(replaced).toMatch(/^a.+b$/s);
+  });
+
+  it('leaves a text that needs UCS-2 for another character alone: Urdu, an emoji, a letter outside the alphabet', () => {
+    expect(replaceGsm7LookAlikes('آپ کا ووٹ \u2013 NA\u2019s')).toBeNull();
+    expect(replaceGsm7LookAlikes('Girls\u2019 School 😀')).toBeNull();
+    expect(replaceGsm7LookAlikes('Fran\u00e7ois\u2019 School')).toBeNull();
+  });
+
+  it('gives null for a text with nothing to replace', () => {
+    expect(replaceGsm7LookAlikes("Girls' School No. 2")).toBeNull();
+    expect(replaceGsm7LookAlikes('')).toBeNull();
   });
 });

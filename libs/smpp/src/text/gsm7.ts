@@ -38,6 +38,53 @@ for (const [ch, septet] of basicByChar) BASIC_BY_UNIT[ch.charCodeAt(0)] = septet
 const EXTENSION_BY_UNIT = new Int16Array(0x10000).fill(-1);
 for (const [ch, septet] of extensionByChar) EXTENSION_BY_UNIT[ch.charCodeAt(0)] = septet;
 
+/**
+ * Characters outside the GSM alphabet that a reader takes for one inside it, with what they are
+ * sent as: typographic quotes and apostrophes, dashes and minus signs, the ellipsis, the many
+ * Unicode spaces, and invisible marks (zero-width spaces, a byte-order mark, a soft hyphen), which
+ * are dropped. A roll or a template typed in a word processor is full of them, and one alone would
+ * send a whole English reply as UCS-2: 70 characters a part instead of 160.
+ */
+const LOOK_ALIKES: ReadonlyArray<[string, string]> = [
+  // Apostrophes and single quotes: ‘ ’ ‚ ‛ ′ ´ ` ʼ
+  ...[...'\u2018\u2019\u201a\u201b\u2032\u00b4\u0060\u02bc'].map((ch): [string, string] => [ch, "'"]),
+  // Double quotes: “ ” „ ‟ ″ « »
+  ...[...'\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb'].map((ch): [string, string] => [ch, '"']),
+  // Hyphens, dashes and the minus sign: ‐ ‑ ‒ – — ― −
+  ...[...'\u2010\u2011\u2012\u2013\u2014\u2015\u2212'].map((ch): [string, string] => [ch, '-']),
+  // Spaces: no-break, en quad to hair space, narrow no-break, medium mathematical, ideographic; and a tab.
+  ...[...'\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t'].map((ch): [string, string] => [ch, ' ']),
+  // Line and paragraph separators.
+  ['\u2028', '\n'],
+  ['\u2029', '\n'],
+  ['\u2026', '...'],
+  // Invisible: zero-width space, non-joiner and joiner, word joiner, byte-order mark, soft hyphen.
+  ...[...'\u200b\u200c\u200d\u2060\ufeff\u00ad'].map((ch): [string, string] => [ch, '']),
+];
+
+const LOOK_ALIKE_BY_UNIT = new Map<number, string>(LOOK_ALIKES.map(([ch, gsm]) => [ch.charCodeAt(0), gsm]));
+
+/**
+ * The text with every look-alike character (LOOK_ALIKES: ’ → ', “ → ", – → -, a no-break space →
+ * a space, … → ...) replaced by its GSM 7-bit counterpart, when that is all that keeps it out of
+ * the alphabet; null when another character needs UCS-2 anyway (Urdu, an emoji), so such a text
+ * is sent exactly as written, look-alikes and all. Also null when the text has no look-alike.
+ */
+export function replaceGsm7LookAlikes(text: string): string | null {
+  let found = false;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (BASIC_BY_UNIT[unit] >= 0 || EXTENSION_BY_UNIT[unit] >= 0) continue;
+    // The first character that is neither ends the scan: an Urdu reply is given up at its first letter.
+    if (!LOOK_ALIKE_BY_UNIT.has(unit)) return null;
+    found = true;
+  }
+  if (!found) return null;
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += LOOK_ALIKE_BY_UNIT.get(text.charCodeAt(i)) ?? text[i];
+  return out;
+}
+
 /** Septets the UTF-16 code unit costs (1 basic, 2 extension), or 0 when it is not in the alphabet. */
 export function gsm7UnitLength(unit: number): 0 | 1 | 2 {
   if (BASIC_BY_UNIT[unit] >= 0) return 1;

@@ -8,6 +8,7 @@ export {
   gsm7PaddingBits,
   gsm7SeptetCount,
   packGsm7,
+  replaceGsm7LookAlikes,
   unpackGsm7,
   unpackGsm7Payload,
 } from './gsm7';

@@ -146,6 +146,40 @@ describe('segmentForSms', () => {
     expect(decodeShortMessage(dataCoding, segments[0].tlvs[0].value)).toBe(URDU_200);
   });
 
+  describe('with gsm7LookAlikes', () => {
+    // An English reply longer than one SMS whose station name, as the roll spells it, has a typographic apostrophe.
+    const REPLY =
+      'Block code: 123456789\nSerial no: 412\nFamily no: 87\nGulberg, Lahore City, Lahore\nNA-120 PP-150\n' +
+      'Polling station 37: Govt. Girls\u2019 Higher Secondary School No. 2 \u2013 Gulberg III (Female)';
+
+    it('sends an English reply with a typographic apostrophe in a roll name as 2 GSM 7-bit parts, not 3 UCS-2 ones', () => {
+      expect(REPLY.length).toBeGreaterThan(160);
+      expect(segmentForSms(REPLY, { reference: 1 })).toMatchObject({ dataCoding: DataCoding.UCS2, segments: { length: 3 } });
+      const { dataCoding, segments } = segmentForSms(REPLY, { reference: 1, gsm7LookAlikes: true });
+      expect(dataCoding).toBe(DataCoding.DEFAULT);
+      expect(segments).toHaveLength(2);
+      expect(segments.map((s) => decodeGsm7(payloadOf(s))).join('')).toBe(REPLY.replace('\u2019', "'").replace('\u2013', '-'));
+    });
+
+    it('sends a short one as one GSM 7-bit part', () => {
+      const { dataCoding, segments } = segmentForSms('Polling station 7: Govt. Boys\u2019 School\u00a0No.\u00a01', { reference: 1, gsm7LookAlikes: true });
+      expect(dataCoding).toBe(DataCoding.DEFAULT);
+      expect(segments).toHaveLength(1);
+      expect(decodeGsm7(segments[0].shortMessage)).toBe("Polling station 7: Govt. Boys' School No. 1");
+    });
+
+    it('sends an Urdu reply as UCS-2 exactly as written, its look-alikes included', () => {
+      const urdu = `${URDU_200.slice(0, 120)} \u2013 \u201cNA-120\u201d\u00a0${URDU_200.slice(120, 180)}`;
+      const { dataCoding, segments } = segmentForSms(urdu, { reference: 1, gsm7LookAlikes: true });
+      expect(dataCoding).toBe(DataCoding.UCS2);
+      expect(segments.map((s) => decodeUcs2(payloadOf(s))).join('')).toBe(urdu);
+    });
+
+    it('leaves a text as UCS-2 when it is forced', () => {
+      expect(segmentForSms('Girls\u2019 School', { reference: 1, gsm7LookAlikes: true, forceUcs2: true }).dataCoding).toBe(DataCoding.UCS2);
+    });
+  });
+
   it('sends GSM-compatible text as UCS-2 when forced', () => {
     const { dataCoding, segments } = segmentForSms('HELP', { reference: 1, forceUcs2: true });
     expect(dataCoding).toBe(DataCoding.UCS2);

@@ -1,6 +1,6 @@
 import { TlvTag } from '../codec/tlv-tag';
 import { DataCoding } from './data-coding';
-import { encodeGsm7, gsm7SeptetCount, gsm7UnitLength } from './gsm7';
+import { encodeGsm7, gsm7SeptetCount, gsm7UnitLength, replaceGsm7LookAlikes } from './gsm7';
 import { SmsTextError, SmsTextErrorCode } from './sms-text-error';
 import { buildConcatUdh, ESM_CLASS_UDHI } from './udh';
 import { encodeUcs2 } from './ucs2';
@@ -17,6 +17,12 @@ export interface SegmentOptions {
   mode?: SegmentationMode;
   /** Send as UCS-2 even when the text fits the GSM alphabet. */
   forceUcs2?: boolean;
+  /**
+   * Send a text kept out of the GSM alphabet only by look-alike characters (’ “ – … a no-break
+   * space) as GSM 7-bit, those characters replaced (replaceGsm7LookAlikes). A text that needs
+   * UCS-2 for any other character is sent as written. Default false: the text is sent as given.
+   */
+  gsm7LookAlikes?: boolean;
 }
 
 export interface SmsSegment {
@@ -84,13 +90,22 @@ function u16(value: number): Buffer {
 
 /**
  * Encodes a text for submit_sm: GSM 7-bit (data_coding 0, unpacked) when every character is in
- * the GSM alphabet, UCS-2 (8) otherwise. A text that fits one SMS is one plain segment in every
- * mode; a longer one is split so that no escape sequence or surrogate pair straddles two parts.
+ * the GSM alphabet (or, with `gsm7LookAlikes`, is a look-alike of one), UCS-2 (8) otherwise. A
+ * text that fits one SMS is one plain segment in every mode; a longer one is split so that no
+ * escape sequence or surrogate pair straddles two parts.
  */
-export function segmentForSms(text: string, opts: SegmentOptions): SegmentedSms {
+export function segmentForSms(given: string, opts: SegmentOptions): SegmentedSms {
   const mode = opts.mode ?? 'udh8';
   // Septets the text takes in GSM 7-bit, or -1 when a character is not in the alphabet.
-  const septets = opts.forceUcs2 === true ? -1 : gsm7SeptetCount(text);
+  let text = given;
+  let septets = opts.forceUcs2 === true ? -1 : gsm7SeptetCount(text);
+  if (septets < 0 && opts.forceUcs2 !== true && opts.gsm7LookAlikes === true) {
+    const replaced = replaceGsm7LookAlikes(text);
+    if (replaced !== null) {
+      text = replaced;
+      septets = gsm7SeptetCount(text);
+    }
+  }
   const ucs2 = septets < 0;
   const dataCoding = ucs2 ? DataCoding.UCS2 : DataCoding.DEFAULT;
   const total = ucs2 ? text.length : septets;
