@@ -8,3 +8,5 @@ export { REDIS_ERRORS_METRIC, REDIS_USES } from './metrics/redis-errors';
 export type { RedisUse } from './metrics/redis-errors';
 export { BatchedSets, SET_MANY_SCRIPT, redisScript, runScript } from './writes/batched-sets';
 export type { RedisScript } from './writes/batched-sets';
+export { SlotLeases, budgetKeys } from './leases/slot-leases';
+export type { SlotLeasesOptions } from './leases/slot-leases';

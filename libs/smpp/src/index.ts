@@ -72,3 +72,5 @@ export type {
 
 export * from './text';
 export * from './receipts';
+export { LeasedBinds } from './client/leased-binds';
+export type { BindBudget, HeldBind, LeasedBindsOptions } from './client/leased-binds';

@@ -56,6 +56,12 @@ export const RedisKeys = {
    * braces are a Cluster hash tag.
    */
   TPS: 'parchee:tps:',
+  /**
+   * Budgets of slots shared by replicas (slot-leases.ts), e.g. an operator link's binds:
+   * `parchee:lease:{<budget>}:<slot>` holding the owning process's id, PX the lease, and
+   * `parchee:lease:{<budget>}:members`, a sorted set of the live owners.
+   */
+  LEASE: 'parchee:lease:',
 } as const;
 
 export type RedisKeyPrefix = (typeof RedisKeys)[keyof typeof RedisKeys];
