@@ -162,10 +162,9 @@ function readTlvs(reader: BodyReader): Tlv[] {
     if (reader.remaining < length) {
       reader.fail(`TLV ${tlvTagName(tag)} declares ${length} octets but ${reader.remaining} remain`, S.ESME_RINVOPTPARSTREAM);
     }
-    const fixed = fixedTlvLength(tag);
-    if (fixed !== undefined && fixed !== length) {
-      reader.fail(`TLV ${tlvTagName(tag)} must be ${fixed} octets, got ${length}`, S.ESME_RINVPARLEN);
-    }
+    // A standard TLV of a length its type does not allow (a 1-octet sar_msg_ref_num, a 2-octet
+    // message_state) is kept as it came, raw like every TLV: the typed readers in tlv.ts read it
+    // leniently or treat it as absent, and refusing the whole PDU for it would lose the message.
     tlvs.push({ tag, value: reader.octets(() => tlvTagName(tag), length, S.ESME_RINVOPTPARSTREAM) });
   }
   return tlvs;
