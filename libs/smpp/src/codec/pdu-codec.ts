@@ -92,6 +92,15 @@ class BodyReader {
     return value;
   }
 
+  /** The 16-bit integer `at` octets ahead, without moving on (the caller checks `remaining`). */
+  peekInt16(at: number): number {
+    return this.buffer.readUInt16BE(this.offset + at);
+  }
+
+  skip(octets: number): void {
+    this.offset += octets;
+  }
+
   /** `name` is only needed for the error message, so it may be given as a function. */
   octets(name: string | (() => string), length: number, status: number): Buffer {
     if (this.remaining < length) this.fail(`${typeof name === 'string' ? name : name()} runs past the end of the body`, status);
@@ -151,17 +160,27 @@ function readField(reader: BodyReader, field: BodyField): unknown {
   }
 }
 
+/**
+ * The TLVs after the mandatory fields, read while they are well-formed: a 4-octet header with a
+ * tag other than 0x0000 (which neither SMPP 3.4 nor 5.0 assigns) whose declared length fits in
+ * what remains. Real SMSCs put other octets there: a NUL after short_message (before TLVs or not),
+ * NUL padding, garbage. Refusing a deliver_sm for them would lose the message, so they are passed
+ * over: a NUL that does not start a well-formed TLV is skipped, so TLVs after it are still found,
+ * and anything else that cannot be a TLV (fewer than four octets, a TLV that runs past the end)
+ * ends the TLVs, the rest of the body dropped. So this never fails, and a well-formed TLV is
+ * always read as one.
+ */
 function readTlvs(reader: BodyReader): Tlv[] {
   const tlvs: Tlv[] = [];
-  while (reader.remaining > 0) {
-    // One to three octets cannot be a TLV: a trailing NUL after short_message or a C-string, or
-    // padding some SMSCs add. Harmless, so accepted and dropped (a truncated TLV is still refused).
-    if (reader.remaining < 4) break;
-    const tag = reader.int16('tag');
-    const length = reader.int16('length');
-    if (reader.remaining < length) {
-      reader.fail(`TLV ${tlvTagName(tag)} declares ${length} octets but ${reader.remaining} remain`, S.ESME_RINVOPTPARSTREAM);
+  while (reader.remaining >= 4) {
+    const tag = reader.peekInt16(0);
+    const length = reader.peekInt16(2);
+    if (tag === 0 || length > reader.remaining - 4) {
+      if (tag >> 8 !== 0) break;
+      reader.skip(1);
+      continue;
     }
+    reader.skip(4);
     // A standard TLV of a length its type does not allow (a 1-octet sar_msg_ref_num, a 2-octet
     // message_state) is kept as it came, raw like every TLV: the typed readers in tlv.ts read it
     // leniently or treat it as absent, and refusing the whole PDU for it would lose the message.
@@ -232,8 +251,8 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
  * taken the message, and refusing its answer would make us send it again (a second SMS to the
  * citizen) or drop a deliver_sm it holds as answered. So a body that is missing (no message_id),
  * a message_id without its NUL or longer than 64 characters, and octets after it (SMPP 5.0 lets
- * these responses carry TLVs; nothing in them changes what we do) are all accepted. data_sm_resp's
- * own TLVs are kept when they parse, and dropped when they do not.
+ * these responses carry TLVs; nothing in them changes what we do) are all accepted. data_sm_resp
+ * keeps its own TLVs as far as they are well-formed (see readTlvs).
  */
 function readAcceptedMessageResp(
   buffer: Buffer,
@@ -247,15 +266,7 @@ function readAcceptedMessageResp(
   const messageId = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
   const pdu: Record<string, unknown> = { command, commandId: header.commandId, commandStatus, sequenceNumber: header.sequenceNumber, messageId };
   if (command === 'data_sm_resp') {
-    let tlvs: Tlv[] = [];
-    if (nul + 1 < end) {
-      try {
-        tlvs = readTlvs(new BodyReader(buffer, nul + 1, end, header));
-      } catch {
-        tlvs = [];
-      }
-    }
-    pdu['tlvs'] = tlvs;
+    pdu['tlvs'] = nul + 1 < end ? readTlvs(new BodyReader(buffer, nul + 1, end, header)) : [];
   }
   return pdu as unknown as Pdu;
 }
