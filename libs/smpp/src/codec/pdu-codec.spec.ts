@@ -8,6 +8,7 @@ import { MessageState } from './field-values';
 import { DestFlag } from './pdu';
 import { decodePdu, encodePdu } from './pdu-codec';
 import { createTlv, getTlvNumber, getTlvString } from './tlv';
+import { readSmppTime } from './smpp-time';
 import { TlvTag } from './tlv-tag';
 
 /** Hex written the way the spec's examples are: whitespace and `|` separators are ignored. */
@@ -538,6 +539,35 @@ describe('PDU codec', () => {
       expect(getTlvNumber(pdu, TlvTag.message_state)).toBe(MessageState.DELIVERED);
     });
 
+    /** A deliver_sm with these schedule_delivery_time and validity_period, as text. */
+    function deliverSmWithTimes(schedule: string, validity: string): Buffer {
+      const bytes = hex(`
+        00000000 00000005 00000000 00000002
+        00 | 01 01 ${ascii('923000000001')}00 | 05 00 ${ascii('8300')}00 | 00 00 00 |
+        ${ascii(schedule)}00 | ${ascii(validity)}00 | 00 00 00 00 | 05 ${ascii('Hello')}
+      `);
+      bytes.writeUInt32BE(bytes.length, 0);
+      return bytes;
+    }
+
+    it.each([
+      ['4 characters', '2501', ''],
+      ['12 characters (no tenths or offset)', '', '250101120000'],
+      ['17 characters', '2501011200000000+', ''],
+      ['a relative time with odd digits', '', '000001000000123R'],
+      ['40 characters', 'x'.repeat(40), 'y'.repeat(40)],
+    ])('a deliver_sm whose time fields are %s, the text kept as it came', (_name, schedule, validity) => {
+      const pdu = decodePdu(deliverSmWithTimes(schedule, validity)) as SubmitSm;
+      expect(pdu).toMatchObject({ command: 'deliver_sm', scheduleDeliveryTime: schedule, validityPeriod: validity, shortMessage: Buffer.from('Hello', 'latin1') });
+      expect(readSmppTime(pdu.scheduleDeliveryTime)).toBeNull();
+      expect(readSmppTime(pdu.validityPeriod)).toBeNull();
+    });
+
+    it('a query_sm_resp whose final_date is 12 characters, the text kept as it came', () => {
+      const pdu = decodePdu(hex(`00000022 80000003 00000000 00000004 ${ascii('m1')}00 ${ascii('250101120000')}00 02 00`));
+      expect(pdu).toMatchObject({ command: 'query_sm_resp', messageId: 'm1', finalDate: '250101120000', messageState: 2, errorCode: 0 });
+    });
+
     it('keeps the TLVs of a data_sm_resp that parse, and drops those that do not', () => {
       const good = decodePdu(hex(`00000019 80000103 00000000 00000004 ${ascii('abc')}00 0425 0001 07`)) as DataSmResp;
       expect(good.tlvs).toEqual([{ tag: 0x0425, value: Buffer.from([7]) }]);
@@ -607,13 +637,9 @@ describe('PDU codec', () => {
       expect(decodeError(bytes).commandStatus).toBe(CommandStatus.ESME_RINVMSGLEN);
     });
 
-    it('a schedule_delivery_time that is neither empty nor 16 characters', () => {
-      const bytes = hex(`
-        00000000 00000004 00000000 00000002
-        00 | 05 00 00 | 01 01 00 | 00 00 00 | ${ascii('2501')}00 | 00 | 01 00 00 00 | 00
-      `);
-      bytes.writeUInt32BE(bytes.length, 0);
-      expect(decodeError(bytes).commandStatus).toBe(CommandStatus.ESME_RINVSCHED);
+    it('a time field without its NUL at the end of the body', () => {
+      const bytes = hex(`0000001f 80000003 00000000 00000004 ${ascii('m1')}00 ${ascii('250101120000')}`);
+      expect(decodeError(bytes)).toMatchObject({ commandStatus: CommandStatus.ESME_RINVCMDLEN, message: expect.stringContaining('finalDate has no terminating NUL') });
     });
 
     it('a submit_multi dest_flag other than 1 or 2', () => {

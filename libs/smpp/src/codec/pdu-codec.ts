@@ -68,7 +68,7 @@ class BodyReader {
   }
 
   /** A C-Octet String: ASCII up to a NUL that must come within `maxSize` octets. */
-  cstring(name: string, maxSize: number, status: number, lengths?: readonly number[]): string {
+  cstring(name: string, maxSize: number, status: number): string {
     // Scanned and built by hand: these strings are short, and a subarray or a native call per field
     // costs more than the loop (the decode benchmark in src/bench measures it).
     const buffer = this.buffer;
@@ -85,9 +85,6 @@ class BodyReader {
     let value = '';
     if (nul - start > 24) value = buffer.toString('latin1', start, nul);
     else for (let i = start; i < nul; i++) value += String.fromCharCode(buffer[i]);
-    if (lengths && !lengths.includes(value.length)) {
-      this.fail(`${name} must be ${lengths.join(' or ')} characters, got ${value.length}`, status);
-    }
     this.offset = nul + 1;
     return value;
   }
@@ -117,7 +114,11 @@ function readField(reader: BodyReader, field: BodyField): unknown {
     case 'int8':
       return reader.int8(field.name);
     case 'cstring':
-      return reader.cstring(field.name, field.maxSize, field.status, field.lengths);
+      return reader.cstring(field.name, field.maxSize, field.status);
+    case 'time':
+      // Any length up to the NUL: an odd time is kept as the text that came, for its reader to
+      // take as unset (smpp-time.ts). Without a NUL the fields after it cannot be found.
+      return reader.cstring(field.name, Infinity, S.ESME_RINVCMDLEN);
     case 'shortMessage': {
       const smLength = reader.int8('sm_length');
       if (smLength > MAX_SHORT_MESSAGE_LENGTH) reader.fail(`sm_length ${smLength} exceeds ${MAX_SHORT_MESSAGE_LENGTH}`, S.ESME_RINVMSGLEN);
@@ -406,7 +407,10 @@ function writeField(writer: BodyWriter, field: BodyField, value: unknown): void 
     case 'int8':
       return writer.int(field.name, value, 1);
     case 'cstring':
-      return writer.cstring(field.name, value, field.maxSize, field.lengths);
+      return writer.cstring(field.name, value, field.maxSize);
+    case 'time':
+      // Absolute and relative times are both 16 characters; an empty string means "not set".
+      return writer.cstring(field.name, value, 17, [0, 16]);
     case 'shortMessage': {
       if (!Buffer.isBuffer(value)) writer.invalid('shortMessage must be a Buffer');
       if (value.length > MAX_SHORT_MESSAGE_LENGTH) {
