@@ -1,14 +1,16 @@
 import type { EventEmitter } from 'node:events';
+import * as net from 'node:net';
 import { CommandId } from '../codec/command-id';
 import { CommandStatus } from '../codec/command-status';
 import { createTlv, getTlvBuffer } from '../codec/tlv';
 import { TlvTag } from '../codec/tlv-tag';
-import type { DeliverSm, SubmitSm } from '../codec/pdu';
+import type { BindTransceiver, DeliverSm, SubmitSm } from '../codec/pdu';
 import type { BindType } from '../codec/bind-type';
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppError } from '../errors/smpp-error';
 import { ServerSession } from '../server/server-session';
 import { BindDecision, BindRequest, SmscServer, SmscServerOptions } from '../server/smsc-server';
+import { FakeSmppPeer } from '../testing/fake-smpp-peer';
 import { createSelfSignedCertificate } from '../testing/self-signed-cert';
 import { EsmeClient, EsmeClientOptions } from './esme-client';
 
@@ -88,9 +90,41 @@ async function bindClient(server: SmscServer, client: EsmeClient): Promise<Serve
   return session;
 }
 
+const rawSmscs: net.Server[] = [];
+const rawSockets: net.Socket[] = [];
+
+/**
+ * An SMSC of our own that answers nothing by itself: the test reads what the client sends and
+ * writes back the exact octets it wants, odd ones included. Resolves with the port and the peer
+ * the first connection becomes.
+ */
+async function startRawSmsc(): Promise<{ port: number; connected: Promise<FakeSmppPeer> }> {
+  const connection = deferred<FakeSmppPeer>();
+  const server = net.createServer((socket) => {
+    rawSockets.push(socket);
+    connection.resolve(new FakeSmppPeer(socket));
+  });
+  rawSmscs.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as net.AddressInfo).port, connected: connection.promise };
+}
+
+/** `bytes` as hex, spaces and `|` ignored, with command_length set to their size. */
+function framed(text: string): Buffer {
+  const bytes = Buffer.from(text.replace(/[\s|]/g, ''), 'hex');
+  bytes.writeUInt32BE(bytes.length, 0);
+  return bytes;
+}
+
+function ascii(text: string): string {
+  return Buffer.from(text, 'latin1').toString('hex');
+}
+
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.stop()));
   await Promise.all(servers.splice(0).map((server) => server.close()));
+  rawSockets.splice(0).forEach((socket) => socket.destroy());
+  await Promise.all(rawSmscs.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
 describe('EsmeClient against SmscServer over TCP', () => {
@@ -370,5 +404,41 @@ describe('EsmeClient against SmscServer over TLS', () => {
     expect(tlsError.message).toMatch(/self[- ]signed|certificate/i);
     expect(client.isBound).toBe(false);
     expect(sessions).toEqual([]);
+  });
+});
+
+describe('EsmeClient against an SMSC that sends odd PDUs, over TCP', () => {
+  /** Starts the client against a raw SMSC and answers its bind with `bindResp` (hex, command_length fixed up). */
+  async function bindWith(bindResp: (sequenceNumber: number) => string, handler?: (pdu: DeliverSm) => Promise<number>): Promise<{ client: EsmeClient; smsc: FakeSmppPeer }> {
+    const { port, connected } = await startRawSmsc();
+    const client = createClient(port, { bindType: 'transceiver' });
+    if (handler) client.setDeliverSmHandler(handler);
+    const bound = nextEvent(client, 'bound');
+    client.start();
+    const smsc = await connected;
+    const bind = (await smsc.next()) as BindTransceiver;
+    expect(bind.command).toBe('bind_transceiver');
+    smsc.sendRaw(framed(bindResp(bind.sequenceNumber)));
+    await bound;
+    return { client, smsc };
+  }
+
+  /** Stops the client, answering its unbind as an SMSC would. */
+  async function stop(client: EsmeClient, smsc: FakeSmppPeer): Promise<void> {
+    const stopped = client.stop();
+    const unbind = await smsc.waitFor((pdu) => pdu.command === 'unbind');
+    smsc.send({ command: 'unbind_resp', commandStatus: 0, sequenceNumber: unbind.sequenceNumber });
+    await stopped;
+  }
+
+  const seq = (n: number): string => n.toString(16).padStart(8, '0');
+
+  it.each([
+    ['a system_id of 20 characters', (n: number) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC-GATEWAY-KARACHI')}00 | 0210 0001 34`],
+    ['a system_id without its NUL', (n: number) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC-GATEWAY-KARACHI')}`],
+  ])('binds when the bind_transceiver_resp carries %s', async (_name, bindResp) => {
+    const { client, smsc } = await bindWith(bindResp);
+    expect(client.isBound).toBe(true);
+    await stop(client, smsc);
   });
 });

@@ -568,6 +568,20 @@ describe('PDU codec', () => {
       expect(pdu).toMatchObject({ command: 'query_sm_resp', messageId: 'm1', finalDate: '250101120000', messageState: 2, errorCode: 0 });
     });
 
+    it.each([
+      [
+        'a system_id of 20 characters',
+        hex(`0000002a 80000009 00000000 00000001 ${ascii('SMSC-GATEWAY-KARACHI')}00 | 0210 0001 34`),
+        'SMSC-GATEWAY-KARACHI',
+        [{ tag: TlvTag.sc_interface_version, value: hex('34') }],
+      ],
+      ['a system_id without its NUL', hex(`00000014 80000009 00000000 00000001 ${ascii('SMSC')}`), 'SMSC', []],
+      ['a system_id of 20 characters without its NUL', hex(`00000024 80000009 00000000 00000001 ${ascii('SMSC-GATEWAY-KARACHI')}`), 'SMSC-GATEWAY-KARACHI', []],
+      ['no body at all', hex('00000010 80000009 00000000 00000001'), '', []],
+    ])('a successful bind_transceiver_resp with %s', (_name, bytes, systemId, tlvs) => {
+      expect(decodePdu(bytes)).toEqual({ command: 'bind_transceiver_resp', commandId: 0x80000009, commandStatus: 0, sequenceNumber: 1, systemId, tlvs });
+    });
+
     it('keeps the TLVs of a data_sm_resp that parse, and drops those that do not', () => {
       const good = decodePdu(hex(`00000019 80000103 00000000 00000004 ${ascii('abc')}00 0425 0001 07`)) as DataSmResp;
       expect(good.tlvs).toEqual([{ tag: 0x0425, value: Buffer.from([7]) }]);

@@ -227,8 +227,8 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   const failedResponse = isResponseCommandId(header.commandId) && commandStatus !== S.ESME_ROK;
   if (failedResponse && commandLength === PDU_HEADER_LENGTH) return emptyBody();
 
-  if (commandStatus === S.ESME_ROK && (command === 'submit_sm_resp' || command === 'deliver_sm_resp' || command === 'data_sm_resp')) {
-    return readAcceptedMessageResp(buffer, command, commandStatus, header);
+  if (commandStatus === S.ESME_ROK && ACCEPTED_RESPONSES_READ_LIBERALLY.has(command)) {
+    return readAcceptedResp(buffer, command as AcceptedResponseReadLiberally, commandStatus, header);
   }
 
   const reader = new BodyReader(buffer, PDU_HEADER_LENGTH, commandLength, header);
@@ -247,28 +247,42 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   return pdu as unknown as Pdu;
 }
 
+type AcceptedResponseReadLiberally =
+  | 'submit_sm_resp'
+  | 'deliver_sm_resp'
+  | 'data_sm_resp'
+  | 'bind_transmitter_resp'
+  | 'bind_receiver_resp'
+  | 'bind_transceiver_resp';
+
+const ACCEPTED_RESPONSES_READ_LIBERALLY: ReadonlySet<string> = new Set<AcceptedResponseReadLiberally>([
+  'submit_sm_resp',
+  'deliver_sm_resp',
+  'data_sm_resp',
+  'bind_transmitter_resp',
+  'bind_receiver_resp',
+  'bind_transceiver_resp',
+]);
+
 /**
- * A successful submit_sm_resp, deliver_sm_resp or data_sm_resp is read liberally: the peer has
- * taken the message, and refusing its answer would make us send it again (a second SMS to the
- * citizen) or drop a deliver_sm it holds as answered. So a body that is missing (no message_id),
- * a message_id without its NUL or longer than 64 characters, and octets after it (SMPP 5.0 lets
- * these responses carry TLVs; nothing in them changes what we do) are all accepted. data_sm_resp
- * keeps its own TLVs as far as they are well-formed (see readTlvs).
+ * A successful submit_sm_resp, deliver_sm_resp, data_sm_resp or bind_*_resp is read liberally:
+ * the peer has taken the message or the bind, and refusing its answer would make us send the
+ * message again (a second SMS to the citizen), drop a deliver_sm it holds as answered, or fail a
+ * bind the SMSC granted and retry it forever. Each of these bodies is one C-Octet String (the
+ * message_id, or the SMSC's system_id) with TLVs after it in bind_*_resp and data_sm_resp. So a
+ * body that is missing, a string without its NUL (it then runs to the end of the body) or longer
+ * than the spec allows, and octets after it (SMPP 5.0 lets the message responses carry TLVs;
+ * nothing in them changes what we do) are all accepted. The TLVs of bind_*_resp and data_sm_resp
+ * are kept as far as they are well-formed (see readTlvs).
  */
-function readAcceptedMessageResp(
-  buffer: Buffer,
-  command: 'submit_sm_resp' | 'deliver_sm_resp' | 'data_sm_resp',
-  commandStatus: number,
-  header: HeaderInfo,
-): Pdu {
+function readAcceptedResp(buffer: Buffer, command: AcceptedResponseReadLiberally, commandStatus: number, header: HeaderInfo): Pdu {
+  const spec = bodySpecs[command];
   const end = buffer.length;
   let nul = PDU_HEADER_LENGTH;
   while (nul < end && buffer[nul] !== 0) nul++;
-  const messageId = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
-  const pdu: Record<string, unknown> = { command, commandId: header.commandId, commandStatus, sequenceNumber: header.sequenceNumber, messageId };
-  if (command === 'data_sm_resp') {
-    pdu['tlvs'] = nul + 1 < end ? readTlvs(new BodyReader(buffer, nul + 1, end, header)) : [];
-  }
+  const pdu: Record<string, unknown> = { command, commandId: header.commandId, commandStatus, sequenceNumber: header.sequenceNumber };
+  pdu[spec.fields[0].name] = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
+  if (spec.tlvs) pdu['tlvs'] = nul + 1 < end ? readTlvs(new BodyReader(buffer, nul + 1, end, header)) : [];
   return pdu as unknown as Pdu;
 }
 
