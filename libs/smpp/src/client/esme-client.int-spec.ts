@@ -4,7 +4,10 @@ import { CommandId } from '../codec/command-id';
 import { CommandStatus } from '../codec/command-status';
 import { createTlv, getTlvBuffer } from '../codec/tlv';
 import { TlvTag } from '../codec/tlv-tag';
-import type { BindTransceiver, DeliverSm, SubmitSm } from '../codec/pdu';
+import type { BindTransceiver, DeliverSm, Pdu, SubmitSm } from '../codec/pdu';
+import { deliverSmBody } from '../codec/pdu-defaults';
+import { encodePdu } from '../codec/pdu-codec';
+import { EsmClass } from '../codec/field-values';
 import type { BindType } from '../codec/bind-type';
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppError } from '../errors/smpp-error';
@@ -439,6 +442,99 @@ describe('EsmeClient against an SMSC that sends odd PDUs, over TCP', () => {
   ])('binds when the bind_transceiver_resp carries %s', async (_name, bindResp) => {
     const { client, smsc } = await bindWith(bindResp);
     expect(client.isBound).toBe(true);
+    await stop(client, smsc);
+  });
+
+  /** A deliver_sm from the SMSC, encoded and changed by `mutate`, command_length fixed up. */
+  function deliverSmBytes(sequenceNumber: number, text: string, options: { esmClass?: number; mutate?: (bytes: Buffer) => Buffer } = {}): Buffer {
+    const pdu: Pdu = {
+      command: 'deliver_sm',
+      commandId: CommandId.DELIVER_SM,
+      commandStatus: 0,
+      sequenceNumber,
+      ...deliverSmBody({ sourceAddr: '923000000001', destinationAddr: '8300', esmClass: options.esmClass ?? 0, shortMessage: Buffer.from(text, 'latin1') }),
+    };
+    const bytes = (options.mutate ?? ((b: Buffer) => b))(Buffer.from(encodePdu(pdu)));
+    bytes.writeUInt32BE(bytes.length, 0);
+    return bytes;
+  }
+
+  /** The deliver_sm with its body cut after esm_class: protocol_id and every field after it are missing. */
+  const cutAfterEsmClass = (bytes: Buffer): Buffer => bytes.subarray(0, 40);
+  /** The deliver_sm with the last four octets of its short_message gone, so sm_length runs past the end. */
+  const shortMessageCut = (bytes: Buffer): Buffer => bytes.subarray(0, bytes.length - 4);
+
+  it.each([
+    ['an MO whose mandatory fields run past the end of the PDU', 0, cutAfterEsmClass],
+    ['an MO whose short_message runs past the end of the PDU', 0, shortMessageCut],
+    ['a delivery receipt whose short_message runs past the end of the PDU', EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, shortMessageCut],
+  ])(
+    'answers %s with deliver_sm_resp ESME_RX_P_APPN, hands it to no handler, and takes the next deliver_sm',
+    async (_name, esmClass, mutate) => {
+      const handled: string[] = [];
+      const { client, smsc } = await bindWith(
+        (n) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC')}00`,
+        async (pdu) => {
+          handled.push(pdu.shortMessage.toString('latin1'));
+          return CommandStatus.ESME_ROK;
+        },
+      );
+      smsc.sendRaw(
+        Buffer.concat([
+          deliverSmBytes(0x100, 'id:abc123 stat:DELIVRD 3520212345671', { esmClass, mutate }),
+          deliverSmBytes(0x101, '3520212345672'),
+        ]),
+      );
+      expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x100)).toEqual({
+        command: 'deliver_sm_resp',
+        commandId: 0x80000005,
+        commandStatus: CommandStatus.ESME_RX_P_APPN,
+        sequenceNumber: 0x100,
+        messageId: '',
+      });
+      expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x101)).toMatchObject({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_ROK });
+      expect(handled).toEqual(['3520212345672']);
+      expect(smsc.received.filter((pdu) => pdu.command === 'generic_nack')).toEqual([]);
+      expect(client.isBound).toBe(true);
+      await stop(client, smsc);
+    },
+  );
+
+  it('answers a data_sm it cannot read with data_sm_resp ESME_RX_P_APPN and takes the next one', async () => {
+    const handled: number[] = [];
+    const { client, smsc } = await bindWith(
+      (n) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC')}00`,
+      async (pdu) => {
+        handled.push(pdu.sequenceNumber);
+        return CommandStatus.ESME_ROK;
+      },
+    );
+    const dataSm = (sequenceNumber: number): Buffer =>
+      Buffer.from(
+        encodePdu({
+          command: 'data_sm',
+          commandStatus: 0,
+          sequenceNumber,
+          serviceType: '',
+          sourceAddrTon: 1,
+          sourceAddrNpi: 1,
+          sourceAddr: '923000000001',
+          destAddrTon: 5,
+          destAddrNpi: 0,
+          destinationAddr: '8300',
+          esmClass: 0,
+          registeredDelivery: 0,
+          dataCoding: 0,
+          tlvs: [createTlv(TlvTag.message_payload, Buffer.from('3520212345671'))],
+        }),
+      );
+    // The first one's body stops before data_coding (its TLVs dropped with it).
+    const cut = dataSm(0x200).subarray(0, 16 + 1 + 2 + 13 + 2 + 5 + 2);
+    cut.writeUInt32BE(cut.length, 0);
+    smsc.sendRaw(Buffer.concat([cut, dataSm(0x201)]));
+    expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x200)).toMatchObject({ command: 'data_sm_resp', commandStatus: CommandStatus.ESME_RX_P_APPN });
+    expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x201)).toMatchObject({ command: 'data_sm_resp', commandStatus: CommandStatus.ESME_ROK });
+    expect(handled).toEqual([0x201]);
     await stop(client, smsc);
   });
 });
