@@ -276,14 +276,22 @@ const ACCEPTED_RESPONSES_READ_LIBERALLY: ReadonlySet<string> = new Set<AcceptedR
  * are kept as far as they are well-formed (see readTlvs).
  */
 function readAcceptedResp(buffer: Buffer, command: AcceptedResponseReadLiberally, commandStatus: number, header: HeaderInfo): Pdu {
-  const spec = bodySpecs[command];
+  const { commandId, sequenceNumber } = header;
   const end = buffer.length;
   let nul = PDU_HEADER_LENGTH;
   while (nul < end && buffer[nul] !== 0) nul++;
-  const pdu: Record<string, unknown> = { command, commandId: header.commandId, commandStatus, sequenceNumber: header.sequenceNumber };
-  pdu[spec.fields[0].name] = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
-  if (spec.tlvs) pdu['tlvs'] = nul + 1 < end ? readTlvs(new BodyReader(buffer, nul + 1, end, header)) : [];
-  return pdu as unknown as Pdu;
+  const id = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
+  const tlvs = (): Tlv[] => (nul + 1 < end ? readTlvs(new BodyReader(buffer, nul + 1, end, header)) : []);
+  // Object literals of fixed shape, as for submit_sm below: egress reads a submit_sm_resp per MT part.
+  switch (command) {
+    case 'submit_sm_resp':
+    case 'deliver_sm_resp':
+      return { command, commandId, commandStatus, sequenceNumber, messageId: id };
+    case 'data_sm_resp':
+      return { command, commandId, commandStatus, sequenceNumber, messageId: id, tlvs: tlvs() };
+    default:
+      return { command, commandId, commandStatus, sequenceNumber, systemId: id, tlvs: tlvs() };
+  }
 }
 
 /**
