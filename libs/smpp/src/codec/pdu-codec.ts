@@ -191,9 +191,12 @@ function readTlvs(reader: BodyReader): Tlv[] {
 }
 
 /**
- * Decodes one whole PDU (header included). Anything that does not match the specification exactly,
- * including trailing octets after the last field, throws an SmppDecodeError carrying the
- * command_status to answer with and, when readable, the sequence number.
+ * Decodes one whole PDU (header included). What cannot be read (a bad header, mandatory fields that
+ * run past the end or break their limits, octets after a PDU that takes no TLVs) throws an
+ * SmppDecodeError carrying the command_status to answer with and, when readable, the command_id
+ * and sequence number. What real peers send that the specification does not allow but that can be
+ * read safely is accepted: odd TLVs and what follows them (readTlvs), time fields of any length,
+ * and the bodies of successful responses (readAcceptedResp); libs/smpp/README.md lists it all.
  */
 export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   const maxPduLength = options.maxPduLength ?? DEFAULT_MAX_PDU_LENGTH;

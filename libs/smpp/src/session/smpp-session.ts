@@ -45,7 +45,7 @@ export interface SmppSessionEvents {
   error: [error: Error];
   /**
    * A PDU from the peer could not be decoded. A request we know was answered with its own response
-   * and an error status, anything else but a response with generic_nack.
+   * and an error status, a response failed the request it answers, anything else got generic_nack.
    */
   'decode-error': [error: SmppDecodeError];
 }
