@@ -23,6 +23,7 @@ export {
   parseRelativeTime,
   parseAbsoluteTime,
   parseSmppTime,
+  readSmppTime,
   MAX_RELATIVE_TIME_MS,
   type SmppTime,
 } from './codec/smpp-time';

@@ -139,12 +139,13 @@ describe('OperatorServers under bad input (real TCP)', () => {
     expect((await exchange(peer, submitPdu())).commandStatus).toBe(CommandStatus.ESME_ROK);
   });
 
-  it('answers a submit_sm with a truncated body with generic_nack ESME_RINVCMDLEN and keeps the session', async () => {
+  it('answers a submit_sm with a truncated body with submit_sm_resp ESME_RINVCMDLEN, takes no MO from it, and keeps the session', async () => {
     const port = await start();
     const peer = await boundPeer(port);
     // service_type "" then source_addr_ton, and the body ends: every later field is missing.
     peer.sendRaw(rawPdu(19, 0x00000004, 0xbae, Buffer.from('000500', 'hex')));
-    expect(await peer.waitFor((p) => p.sequenceNumber === 0xbae)).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDLEN });
+    expect(await peer.waitFor((p) => p.sequenceNumber === 0xbae)).toMatchObject({ command: 'submit_sm_resp', commandStatus: CommandStatus.ESME_RINVCMDLEN });
+    expect(mos).toBe(0);
     expect((await exchange(peer, submitPdu())).commandStatus).toBe(CommandStatus.ESME_ROK);
     expect(mos).toBe(1);
   });

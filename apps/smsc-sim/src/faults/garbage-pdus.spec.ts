@@ -1,4 +1,4 @@
-import { CommandStatus, commandName, decodePdu, PduFramer, SmppDecodeError } from '@parchee/smpp';
+import { CommandId, CommandStatus, commandName, decodePdu, PduFramer, SmppDecodeError } from '@parchee/smpp';
 import { GARBAGE_KINDS, garbagePdu, UNDEFINED_COMMAND_ID } from './garbage-pdus';
 
 function decodeError(bytes: Buffer): SmppDecodeError {
@@ -24,10 +24,10 @@ describe('garbage PDUs', () => {
     expect(framer.failed).toBe(false);
   });
 
-  it('cannot be decoded, each for its own reason, keeping the sequence number for the generic_nack', () => {
+  it('cannot be decoded, each for its own reason, keeping the command and sequence number for the answer', () => {
     const status = (kind: (typeof GARBAGE_KINDS)[number]) => decodeError(garbagePdu(kind, 77));
-    expect(status('bad-length')).toMatchObject({ commandStatus: CommandStatus.ESME_RINVCMDLEN, sequenceNumber: 77 });
-    expect(status('unknown-command')).toMatchObject({ commandStatus: CommandStatus.ESME_RINVCMDID, sequenceNumber: 77 });
-    expect(status('truncated-body').sequenceNumber).toBe(77);
+    expect(status('bad-length')).toMatchObject({ commandStatus: CommandStatus.ESME_RINVCMDLEN, commandId: CommandId.ENQUIRE_LINK, sequenceNumber: 77 });
+    expect(status('unknown-command')).toMatchObject({ commandStatus: CommandStatus.ESME_RINVCMDID, commandId: UNDEFINED_COMMAND_ID, sequenceNumber: 77 });
+    expect(status('truncated-body')).toMatchObject({ commandId: CommandId.DELIVER_SM, sequenceNumber: 77 });
   });
 });

@@ -16,11 +16,15 @@ function header(length: number, commandId: number, sequenceNumber: number): Buff
 }
 
 /**
- * Malformed PDUs an ESME must answer with generic_nack while keeping the session: each one frames
- * correctly (a sane command_length), so the stream stays in step, but cannot be decoded.
- * - bad-length: an enquire_link whose command_length counts 4 octets the PDU has no field for;
- * - unknown-command: a header-only PDU with an undefined command_id;
- * - truncated-body: a deliver_sm whose body stops after source_addr_npi.
+ * Malformed PDUs an ESME must answer while keeping the session: each one frames correctly (a sane
+ * command_length), so the stream stays in step, but cannot be decoded. A command_id SMPP does not
+ * define gets generic_nack; a known command whose body cannot be read gets its own response with
+ * an error status (SMPP 3.4 keeps generic_nack for a header it cannot take).
+ * - bad-length: an enquire_link whose command_length counts 4 octets the PDU has no field for
+ *   (enquire_link_resp ESME_RINVCMDLEN);
+ * - unknown-command: a header-only PDU with an undefined command_id (generic_nack ESME_RINVCMDID);
+ * - truncated-body: a deliver_sm whose body stops after source_addr_npi (deliver_sm_resp with an
+ *   error status; ESME_RX_P_APPN from our own stack).
  */
 export function garbagePdu(kind: GarbageKind, sequenceNumber: number): Buffer {
   switch (kind) {

@@ -37,7 +37,7 @@ export interface OperatorSmscOptions {
 /** How long shutdown waits for each ESME to answer our unbind before dropping the connection. */
 const UNBIND_GRACE_MS = 2_000;
 
-/** Sequence numbers of injected garbage sit far above the session's own, so a generic_nack for one never settles a real request. */
+/** Sequence numbers of injected garbage sit far above the session's own, so the ESME's answer to one never settles a real request. */
 const GARBAGE_SEQUENCE_BASE = 0x7fff0000;
 
 /**

@@ -1,14 +1,19 @@
 import type { EventEmitter } from 'node:events';
+import * as net from 'node:net';
 import { CommandId } from '../codec/command-id';
 import { CommandStatus } from '../codec/command-status';
 import { createTlv, getTlvBuffer } from '../codec/tlv';
 import { TlvTag } from '../codec/tlv-tag';
-import type { DeliverSm, SubmitSm } from '../codec/pdu';
+import type { BindTransceiver, DeliverSm, Pdu, SubmitSm } from '../codec/pdu';
+import { deliverSmBody } from '../codec/pdu-defaults';
+import { encodePdu } from '../codec/pdu-codec';
+import { EsmClass } from '../codec/field-values';
 import type { BindType } from '../codec/bind-type';
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppError } from '../errors/smpp-error';
 import { ServerSession } from '../server/server-session';
 import { BindDecision, BindRequest, SmscServer, SmscServerOptions } from '../server/smsc-server';
+import { FakeSmppPeer } from '../testing/fake-smpp-peer';
 import { createSelfSignedCertificate } from '../testing/self-signed-cert';
 import { EsmeClient, EsmeClientOptions } from './esme-client';
 
@@ -88,9 +93,41 @@ async function bindClient(server: SmscServer, client: EsmeClient): Promise<Serve
   return session;
 }
 
+const rawSmscs: net.Server[] = [];
+const rawSockets: net.Socket[] = [];
+
+/**
+ * An SMSC of our own that answers nothing by itself: the test reads what the client sends and
+ * writes back the exact octets it wants, odd ones included. Resolves with the port and the peer
+ * the first connection becomes.
+ */
+async function startRawSmsc(): Promise<{ port: number; connected: Promise<FakeSmppPeer> }> {
+  const connection = deferred<FakeSmppPeer>();
+  const server = net.createServer((socket) => {
+    rawSockets.push(socket);
+    connection.resolve(new FakeSmppPeer(socket));
+  });
+  rawSmscs.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as net.AddressInfo).port, connected: connection.promise };
+}
+
+/** `bytes` as hex, spaces and `|` ignored, with command_length set to their size. */
+function framed(text: string): Buffer {
+  const bytes = Buffer.from(text.replace(/[\s|]/g, ''), 'hex');
+  bytes.writeUInt32BE(bytes.length, 0);
+  return bytes;
+}
+
+function ascii(text: string): string {
+  return Buffer.from(text, 'latin1').toString('hex');
+}
+
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.stop()));
   await Promise.all(servers.splice(0).map((server) => server.close()));
+  rawSockets.splice(0).forEach((socket) => socket.destroy());
+  await Promise.all(rawSmscs.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
 describe('EsmeClient against SmscServer over TCP', () => {
@@ -370,5 +407,134 @@ describe('EsmeClient against SmscServer over TLS', () => {
     expect(tlsError.message).toMatch(/self[- ]signed|certificate/i);
     expect(client.isBound).toBe(false);
     expect(sessions).toEqual([]);
+  });
+});
+
+describe('EsmeClient against an SMSC that sends odd PDUs, over TCP', () => {
+  /** Starts the client against a raw SMSC and answers its bind with `bindResp` (hex, command_length fixed up). */
+  async function bindWith(bindResp: (sequenceNumber: number) => string, handler?: (pdu: DeliverSm) => Promise<number>): Promise<{ client: EsmeClient; smsc: FakeSmppPeer }> {
+    const { port, connected } = await startRawSmsc();
+    const client = createClient(port, { bindType: 'transceiver' });
+    if (handler) client.setDeliverSmHandler(handler);
+    const bound = nextEvent(client, 'bound');
+    client.start();
+    const smsc = await connected;
+    const bind = (await smsc.next()) as BindTransceiver;
+    expect(bind.command).toBe('bind_transceiver');
+    smsc.sendRaw(framed(bindResp(bind.sequenceNumber)));
+    await bound;
+    return { client, smsc };
+  }
+
+  /** Stops the client, answering its unbind as an SMSC would. */
+  async function stop(client: EsmeClient, smsc: FakeSmppPeer): Promise<void> {
+    const stopped = client.stop();
+    const unbind = await smsc.waitFor((pdu) => pdu.command === 'unbind');
+    smsc.send({ command: 'unbind_resp', commandStatus: 0, sequenceNumber: unbind.sequenceNumber });
+    await stopped;
+  }
+
+  const seq = (n: number): string => n.toString(16).padStart(8, '0');
+
+  it.each([
+    ['a system_id of 20 characters', (n: number) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC-GATEWAY-KARACHI')}00 | 0210 0001 34`],
+    ['a system_id without its NUL', (n: number) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC-GATEWAY-KARACHI')}`],
+  ])('binds when the bind_transceiver_resp carries %s', async (_name, bindResp) => {
+    const { client, smsc } = await bindWith(bindResp);
+    expect(client.isBound).toBe(true);
+    await stop(client, smsc);
+  });
+
+  /** A deliver_sm from the SMSC, encoded and changed by `mutate`, command_length fixed up. */
+  function deliverSmBytes(sequenceNumber: number, text: string, options: { esmClass?: number; mutate?: (bytes: Buffer) => Buffer } = {}): Buffer {
+    const pdu: Pdu = {
+      command: 'deliver_sm',
+      commandId: CommandId.DELIVER_SM,
+      commandStatus: 0,
+      sequenceNumber,
+      ...deliverSmBody({ sourceAddr: '923000000001', destinationAddr: '8300', esmClass: options.esmClass ?? 0, shortMessage: Buffer.from(text, 'latin1') }),
+    };
+    const bytes = (options.mutate ?? ((b: Buffer) => b))(Buffer.from(encodePdu(pdu)));
+    bytes.writeUInt32BE(bytes.length, 0);
+    return bytes;
+  }
+
+  /** The deliver_sm with its body cut after esm_class: protocol_id and every field after it are missing. */
+  const cutAfterEsmClass = (bytes: Buffer): Buffer => bytes.subarray(0, 40);
+  /** The deliver_sm with the last four octets of its short_message gone, so sm_length runs past the end. */
+  const shortMessageCut = (bytes: Buffer): Buffer => bytes.subarray(0, bytes.length - 4);
+
+  it.each([
+    ['an MO whose mandatory fields run past the end of the PDU', 0, cutAfterEsmClass],
+    ['an MO whose short_message runs past the end of the PDU', 0, shortMessageCut],
+    ['a delivery receipt whose short_message runs past the end of the PDU', EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, shortMessageCut],
+  ])(
+    'answers %s with deliver_sm_resp ESME_RX_P_APPN, hands it to no handler, and takes the next deliver_sm',
+    async (_name, esmClass, mutate) => {
+      const handled: string[] = [];
+      const { client, smsc } = await bindWith(
+        (n) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC')}00`,
+        async (pdu) => {
+          handled.push(pdu.shortMessage.toString('latin1'));
+          return CommandStatus.ESME_ROK;
+        },
+      );
+      smsc.sendRaw(
+        Buffer.concat([
+          deliverSmBytes(0x100, 'id:abc123 stat:DELIVRD 3520212345671', { esmClass, mutate }),
+          deliverSmBytes(0x101, '3520212345672'),
+        ]),
+      );
+      expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x100)).toEqual({
+        command: 'deliver_sm_resp',
+        commandId: 0x80000005,
+        commandStatus: CommandStatus.ESME_RX_P_APPN,
+        sequenceNumber: 0x100,
+        messageId: '',
+      });
+      expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x101)).toMatchObject({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_ROK });
+      expect(handled).toEqual(['3520212345672']);
+      expect(smsc.received.filter((pdu) => pdu.command === 'generic_nack')).toEqual([]);
+      expect(client.isBound).toBe(true);
+      await stop(client, smsc);
+    },
+  );
+
+  it('answers a data_sm it cannot read with data_sm_resp ESME_RX_P_APPN and takes the next one', async () => {
+    const handled: number[] = [];
+    const { client, smsc } = await bindWith(
+      (n) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC')}00`,
+      async (pdu) => {
+        handled.push(pdu.sequenceNumber);
+        return CommandStatus.ESME_ROK;
+      },
+    );
+    const dataSm = (sequenceNumber: number): Buffer =>
+      Buffer.from(
+        encodePdu({
+          command: 'data_sm',
+          commandStatus: 0,
+          sequenceNumber,
+          serviceType: '',
+          sourceAddrTon: 1,
+          sourceAddrNpi: 1,
+          sourceAddr: '923000000001',
+          destAddrTon: 5,
+          destAddrNpi: 0,
+          destinationAddr: '8300',
+          esmClass: 0,
+          registeredDelivery: 0,
+          dataCoding: 0,
+          tlvs: [createTlv(TlvTag.message_payload, Buffer.from('3520212345671'))],
+        }),
+      );
+    // The first one's body stops before data_coding (its TLVs dropped with it).
+    const cut = dataSm(0x200).subarray(0, 16 + 1 + 2 + 13 + 2 + 5 + 2);
+    cut.writeUInt32BE(cut.length, 0);
+    smsc.sendRaw(Buffer.concat([cut, dataSm(0x201)]));
+    expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x200)).toMatchObject({ command: 'data_sm_resp', commandStatus: CommandStatus.ESME_RX_P_APPN });
+    expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x201)).toMatchObject({ command: 'data_sm_resp', commandStatus: CommandStatus.ESME_ROK });
+    expect(handled).toEqual([0x201]);
+    await stop(client, smsc);
   });
 });

@@ -15,9 +15,13 @@ export type BodyField =
       maxSize: number;
       /** The command_status that reports a bad value of this field. */
       status: number;
-      /** When set, the only allowed lengths without the NUL (the time formats allow 0 or 16). */
-      lengths?: readonly number[];
     }
+  /**
+   * schedule_delivery_time, validity_period, final_date: a C-Octet String of 16 characters, or
+   * empty for "not set". Written strictly; read as whatever text comes before its NUL, since some
+   * SMSCs send other forms and none of them is worth refusing a message for (see smpp-time.ts).
+   */
+  | { kind: 'time'; name: string }
   /** sm_length (1 octet) followed by short_message (0-254 octets). */
   | { kind: 'shortMessage'; name: 'shortMessage' }
   /** number_of_dests followed by that many dest_address structures (submit_multi). */
@@ -38,8 +42,7 @@ const S = CommandStatus;
 
 const int8 = (name: string): BodyField => ({ kind: 'int8', name });
 const cstring = (name: string, maxSize: number, status: number): BodyField => ({ kind: 'cstring', name, maxSize, status });
-/** Absolute and relative time formats are both 16 characters; an empty string means "not set". */
-const time = (name: string, status: number): BodyField => ({ kind: 'cstring', name, maxSize: 17, status, lengths: [0, 16] });
+const time = (name: string): BodyField => ({ kind: 'time', name });
 const shortMessage: BodyField = { kind: 'shortMessage', name: 'shortMessage' };
 
 const bind: BodySpec = {
@@ -70,8 +73,8 @@ export const SHORT_MESSAGE_BODY: BodySpec = {
     int8('esmClass'),
     int8('protocolId'),
     int8('priorityFlag'),
-    time('scheduleDeliveryTime', S.ESME_RINVSCHED),
-    time('validityPeriod', S.ESME_RINVEXPIRY),
+    time('scheduleDeliveryTime'),
+    time('validityPeriod'),
     int8('registeredDelivery'),
     int8('replaceIfPresentFlag'),
     int8('dataCoding'),
@@ -95,7 +98,7 @@ export const bodySpecs: Record<PduCommand, BodySpec> = {
     tlvs: false,
   },
   query_sm_resp: {
-    fields: [cstring('messageId', 65, S.ESME_RINVMSGID), time('finalDate', S.ESME_RQUERYFAIL), int8('messageState'), int8('errorCode')],
+    fields: [cstring('messageId', 65, S.ESME_RINVMSGID), time('finalDate'), int8('messageState'), int8('errorCode')],
     tlvs: false,
   },
   submit_sm: SHORT_MESSAGE_BODY,
@@ -110,8 +113,8 @@ export const bodySpecs: Record<PduCommand, BodySpec> = {
       int8('sourceAddrTon'),
       int8('sourceAddrNpi'),
       cstring('sourceAddr', 21, S.ESME_RINVSRCADR),
-      time('scheduleDeliveryTime', S.ESME_RINVSCHED),
-      time('validityPeriod', S.ESME_RINVEXPIRY),
+      time('scheduleDeliveryTime'),
+      time('validityPeriod'),
       int8('registeredDelivery'),
       int8('smDefaultMsgId'),
       shortMessage,
@@ -148,8 +151,8 @@ export const bodySpecs: Record<PduCommand, BodySpec> = {
       int8('esmClass'),
       int8('protocolId'),
       int8('priorityFlag'),
-      time('scheduleDeliveryTime', S.ESME_RINVSCHED),
-      time('validityPeriod', S.ESME_RINVEXPIRY),
+      time('scheduleDeliveryTime'),
+      time('validityPeriod'),
       int8('registeredDelivery'),
       int8('replaceIfPresentFlag'),
       int8('dataCoding'),
@@ -197,6 +200,7 @@ export function emptyFieldValue(field: BodyField): unknown {
     case 'int8':
       return 0;
     case 'cstring':
+    case 'time':
       return '';
     case 'shortMessage':
       return Buffer.alloc(0);

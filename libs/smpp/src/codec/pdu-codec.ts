@@ -68,7 +68,7 @@ class BodyReader {
   }
 
   /** A C-Octet String: ASCII up to a NUL that must come within `maxSize` octets. */
-  cstring(name: string, maxSize: number, status: number, lengths?: readonly number[]): string {
+  cstring(name: string, maxSize: number, status: number): string {
     // Scanned and built by hand: these strings are short, and a subarray or a native call per field
     // costs more than the loop (the decode benchmark in src/bench measures it).
     const buffer = this.buffer;
@@ -85,11 +85,17 @@ class BodyReader {
     let value = '';
     if (nul - start > 24) value = buffer.toString('latin1', start, nul);
     else for (let i = start; i < nul; i++) value += String.fromCharCode(buffer[i]);
-    if (lengths && !lengths.includes(value.length)) {
-      this.fail(`${name} must be ${lengths.join(' or ')} characters, got ${value.length}`, status);
-    }
     this.offset = nul + 1;
     return value;
+  }
+
+  /** The 16-bit integer `at` octets ahead, without moving on (the caller checks `remaining`). */
+  peekInt16(at: number): number {
+    return this.buffer.readUInt16BE(this.offset + at);
+  }
+
+  skip(octets: number): void {
+    this.offset += octets;
   }
 
   /** `name` is only needed for the error message, so it may be given as a function. */
@@ -108,7 +114,11 @@ function readField(reader: BodyReader, field: BodyField): unknown {
     case 'int8':
       return reader.int8(field.name);
     case 'cstring':
-      return reader.cstring(field.name, field.maxSize, field.status, field.lengths);
+      return reader.cstring(field.name, field.maxSize, field.status);
+    case 'time':
+      // Any length up to the NUL: an odd time is kept as the text that came, for its reader to
+      // take as unset (smpp-time.ts). Without a NUL the fields after it cannot be found.
+      return reader.cstring(field.name, Infinity, S.ESME_RINVCMDLEN);
     case 'shortMessage': {
       const smLength = reader.int8('sm_length');
       if (smLength > MAX_SHORT_MESSAGE_LENGTH) reader.fail(`sm_length ${smLength} exceeds ${MAX_SHORT_MESSAGE_LENGTH}`, S.ESME_RINVMSGLEN);
@@ -151,30 +161,42 @@ function readField(reader: BodyReader, field: BodyField): unknown {
   }
 }
 
+/**
+ * The TLVs after the mandatory fields, read while they are well-formed: a 4-octet header with a
+ * tag other than 0x0000 (which neither SMPP 3.4 nor 5.0 assigns) whose declared length fits in
+ * what remains. Real SMSCs put other octets there: a NUL after short_message (before TLVs or not),
+ * NUL padding, garbage. Refusing a deliver_sm for them would lose the message, so they are passed
+ * over: a NUL that does not start a well-formed TLV is skipped, so TLVs after it are still found,
+ * and anything else that cannot be a TLV (fewer than four octets, a TLV that runs past the end)
+ * ends the TLVs, the rest of the body dropped. So this never fails, and a well-formed TLV is
+ * always read as one.
+ */
 function readTlvs(reader: BodyReader): Tlv[] {
   const tlvs: Tlv[] = [];
-  while (reader.remaining > 0) {
-    // One to three octets cannot be a TLV: a trailing NUL after short_message or a C-string, or
-    // padding some SMSCs add. Harmless, so accepted and dropped (a truncated TLV is still refused).
-    if (reader.remaining < 4) break;
-    const tag = reader.int16('tag');
-    const length = reader.int16('length');
-    if (reader.remaining < length) {
-      reader.fail(`TLV ${tlvTagName(tag)} declares ${length} octets but ${reader.remaining} remain`, S.ESME_RINVOPTPARSTREAM);
+  while (reader.remaining >= 4) {
+    const tag = reader.peekInt16(0);
+    const length = reader.peekInt16(2);
+    if (tag === 0 || length > reader.remaining - 4) {
+      if (tag >> 8 !== 0) break;
+      reader.skip(1);
+      continue;
     }
-    const fixed = fixedTlvLength(tag);
-    if (fixed !== undefined && fixed !== length) {
-      reader.fail(`TLV ${tlvTagName(tag)} must be ${fixed} octets, got ${length}`, S.ESME_RINVPARLEN);
-    }
+    reader.skip(4);
+    // A standard TLV of a length its type does not allow (a 1-octet sar_msg_ref_num, a 2-octet
+    // message_state) is kept as it came, raw like every TLV: the typed readers in tlv.ts read it
+    // leniently or treat it as absent, and refusing the whole PDU for it would lose the message.
     tlvs.push({ tag, value: reader.octets(() => tlvTagName(tag), length, S.ESME_RINVOPTPARSTREAM) });
   }
   return tlvs;
 }
 
 /**
- * Decodes one whole PDU (header included). Anything that does not match the specification exactly,
- * including trailing octets after the last field, throws an SmppDecodeError carrying the
- * command_status to answer with and, when readable, the sequence number.
+ * Decodes one whole PDU (header included). What cannot be read (a bad header, mandatory fields that
+ * run past the end or break their limits, octets after a PDU that takes no TLVs) throws an
+ * SmppDecodeError carrying the command_status to answer with and, when readable, the command_id
+ * and sequence number. What real peers send that the specification does not allow but that can be
+ * read safely is accepted: odd TLVs and what follows them (readTlvs), time fields of any length,
+ * and the bodies of successful responses (readAcceptedResp); libs/smpp/README.md lists it all.
  */
 export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   const maxPduLength = options.maxPduLength ?? DEFAULT_MAX_PDU_LENGTH;
@@ -208,8 +230,8 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   const failedResponse = isResponseCommandId(header.commandId) && commandStatus !== S.ESME_ROK;
   if (failedResponse && commandLength === PDU_HEADER_LENGTH) return emptyBody();
 
-  if (commandStatus === S.ESME_ROK && (command === 'submit_sm_resp' || command === 'deliver_sm_resp' || command === 'data_sm_resp')) {
-    return readAcceptedMessageResp(buffer, command, commandStatus, header);
+  if (commandStatus === S.ESME_ROK && ACCEPTED_RESPONSES_READ_LIBERALLY.has(command)) {
+    return readAcceptedResp(buffer, command as AcceptedResponseReadLiberally, commandStatus, header);
   }
 
   const reader = new BodyReader(buffer, PDU_HEADER_LENGTH, commandLength, header);
@@ -228,37 +250,51 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   return pdu as unknown as Pdu;
 }
 
+type AcceptedResponseReadLiberally =
+  | 'submit_sm_resp'
+  | 'deliver_sm_resp'
+  | 'data_sm_resp'
+  | 'bind_transmitter_resp'
+  | 'bind_receiver_resp'
+  | 'bind_transceiver_resp';
+
+const ACCEPTED_RESPONSES_READ_LIBERALLY: ReadonlySet<string> = new Set<AcceptedResponseReadLiberally>([
+  'submit_sm_resp',
+  'deliver_sm_resp',
+  'data_sm_resp',
+  'bind_transmitter_resp',
+  'bind_receiver_resp',
+  'bind_transceiver_resp',
+]);
+
 /**
- * A successful submit_sm_resp, deliver_sm_resp or data_sm_resp is read liberally: the peer has
- * taken the message, and refusing its answer would make us send it again (a second SMS to the
- * citizen) or drop a deliver_sm it holds as answered. So a body that is missing (no message_id),
- * a message_id without its NUL or longer than 64 characters, and octets after it (SMPP 5.0 lets
- * these responses carry TLVs; nothing in them changes what we do) are all accepted. data_sm_resp's
- * own TLVs are kept when they parse, and dropped when they do not.
+ * A successful submit_sm_resp, deliver_sm_resp, data_sm_resp or bind_*_resp is read liberally:
+ * the peer has taken the message or the bind, and refusing its answer would make us send the
+ * message again (a second SMS to the citizen), drop a deliver_sm it holds as answered, or fail a
+ * bind the SMSC granted and retry it forever. Each of these bodies is one C-Octet String (the
+ * message_id, or the SMSC's system_id) with TLVs after it in bind_*_resp and data_sm_resp. So a
+ * body that is missing, a string without its NUL (it then runs to the end of the body) or longer
+ * than the spec allows, and octets after it (SMPP 5.0 lets the message responses carry TLVs;
+ * nothing in them changes what we do) are all accepted. The TLVs of bind_*_resp and data_sm_resp
+ * are kept as far as they are well-formed (see readTlvs).
  */
-function readAcceptedMessageResp(
-  buffer: Buffer,
-  command: 'submit_sm_resp' | 'deliver_sm_resp' | 'data_sm_resp',
-  commandStatus: number,
-  header: HeaderInfo,
-): Pdu {
+function readAcceptedResp(buffer: Buffer, command: AcceptedResponseReadLiberally, commandStatus: number, header: HeaderInfo): Pdu {
+  const { commandId, sequenceNumber } = header;
   const end = buffer.length;
   let nul = PDU_HEADER_LENGTH;
   while (nul < end && buffer[nul] !== 0) nul++;
-  const messageId = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
-  const pdu: Record<string, unknown> = { command, commandId: header.commandId, commandStatus, sequenceNumber: header.sequenceNumber, messageId };
-  if (command === 'data_sm_resp') {
-    let tlvs: Tlv[] = [];
-    if (nul + 1 < end) {
-      try {
-        tlvs = readTlvs(new BodyReader(buffer, nul + 1, end, header));
-      } catch {
-        tlvs = [];
-      }
-    }
-    pdu['tlvs'] = tlvs;
+  const id = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
+  const tlvs = (): Tlv[] => (nul + 1 < end ? readTlvs(new BodyReader(buffer, nul + 1, end, header)) : []);
+  // Object literals of fixed shape, as for submit_sm below: egress reads a submit_sm_resp per MT part.
+  switch (command) {
+    case 'submit_sm_resp':
+    case 'deliver_sm_resp':
+      return { command, commandId, commandStatus, sequenceNumber, messageId: id };
+    case 'data_sm_resp':
+      return { command, commandId, commandStatus, sequenceNumber, messageId: id, tlvs: tlvs() };
+    default:
+      return { command, commandId, commandStatus, sequenceNumber, systemId: id, tlvs: tlvs() };
   }
-  return pdu as unknown as Pdu;
 }
 
 /**
@@ -396,7 +432,10 @@ function writeField(writer: BodyWriter, field: BodyField, value: unknown): void 
     case 'int8':
       return writer.int(field.name, value, 1);
     case 'cstring':
-      return writer.cstring(field.name, value, field.maxSize, field.lengths);
+      return writer.cstring(field.name, value, field.maxSize);
+    case 'time':
+      // Absolute and relative times are both 16 characters; an empty string means "not set".
+      return writer.cstring(field.name, value, 17, [0, 16]);
     case 'shortMessage': {
       if (!Buffer.isBuffer(value)) writer.invalid('shortMessage must be a Buffer');
       if (value.length > MAX_SHORT_MESSAGE_LENGTH) {

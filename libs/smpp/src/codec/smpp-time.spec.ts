@@ -1,5 +1,5 @@
 import { SmppError } from '../errors/smpp-error';
-import { MAX_RELATIVE_TIME_MS, formatAbsoluteTime, formatRelativeTime, parseAbsoluteTime, parseRelativeTime, parseSmppTime } from './smpp-time';
+import { MAX_RELATIVE_TIME_MS, formatAbsoluteTime, formatRelativeTime, parseAbsoluteTime, parseRelativeTime, parseSmppTime, readSmppTime } from './smpp-time';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -68,5 +68,23 @@ describe('parseSmppTime', () => {
     expect(parseSmppTime('')).toBeNull();
     expect(parseSmppTime('000000003000000R')).toEqual({ kind: 'relative', ms: 30 * MIN });
     expect(parseSmppTime('240101120000020+')).toEqual({ kind: 'absolute', at: new Date('2024-01-01T07:00:00Z') });
+  });
+});
+
+describe('readSmppTime, for a time field as a peer sent it', () => {
+  it('reads both 16-character forms, spaces around them ignored', () => {
+    expect(readSmppTime('000000003000000R')).toEqual({ kind: 'relative', ms: 30 * MIN });
+    expect(readSmppTime(' 250101120000000+  ')).toEqual({ kind: 'absolute', at: new Date(Date.UTC(2025, 0, 1, 12)) });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['12 characters (no tenths or offset)', '250101120000'],
+    ['15 characters (no sign)', '250101120000000'],
+    ['17 characters', '2501011200000000+'],
+    ['out of range', '251301120000000+'],
+    ['not a time at all', 'tomorrow'],
+  ])('takes a time that is %s as not set instead of failing', (_name, value) => {
+    expect(readSmppTime(value)).toBeNull();
   });
 });

@@ -96,6 +96,20 @@ export function parseSmppTime(value: string): SmppTime | null {
   return { kind: 'absolute', at: parseAbsoluteTime(value) };
 }
 
+/**
+ * A time field from a peer, read leniently. The decoder keeps whatever text came before the NUL
+ * (some SMSCs send 12 or 15 characters, or pad with spaces); surrounding spaces are ignored, and a
+ * form that is still not a time counts as "not set", like the empty string, rather than failing the
+ * message it came with. Use parseSmppTime to tell an unreadable time from an empty one.
+ */
+export function readSmppTime(value: string): SmppTime | null {
+  try {
+    return parseSmppTime(value.trim());
+  } catch {
+    return null;
+  }
+}
+
 function invalid(value: string, why: string): SmppError {
   return new SmppError('INVALID_PDU', `invalid SMPP time "${value}": ${why}`, { retriable: false });
 }

@@ -19,19 +19,28 @@ export function getTlvs(pdu: WithTlvs, tag: number): Tlv[] {
   return pdu.tlvs.filter((tlv) => tlv.tag === tag);
 }
 
-/** Decodes a TLV value by its tag's type; unknown tags stay raw octets. */
+function isIntegerType(type: TlvValueType): boolean {
+  return type === 'int8' || type === 'int16' || type === 'int32';
+}
+
+/**
+ * Decodes a TLV value by its tag's type; unknown tags stay raw octets. The decoder keeps a TLV
+ * whatever length the peer gave it, so this reads odd lengths leniently rather than throwing: an
+ * integer of one to four octets is the big-endian number they hold, whatever the tag's nominal size
+ * (a 1-octet sar_msg_ref_num, a 4-octet user_message_reference); one with no octets or more than
+ * four holds no number and comes back as its raw octets. A C-Octet String ends at its first NUL,
+ * or at the end of the value when the NUL is missing.
+ */
 export function decodeTlvValue(tlv: Tlv): TlvValue {
   const type: TlvValueType = tlvDefinition(tlv.tag)?.type ?? 'octets';
   switch (type) {
     case 'int8':
     case 'int16':
     case 'int32':
-      if (tlv.value.length < 1 || tlv.value.length > 4) {
-        throw new SmppError('INVALID_PDU', `TLV ${tlvTagName(tlv.tag)} holds ${tlv.value.length} octets, not an integer`);
-      }
+      if (tlv.value.length < 1 || tlv.value.length > 4) return tlv.value;
       return tlv.value.readUIntBE(0, tlv.value.length);
     case 'cstring': {
-      // Some SMSCs leave out the NUL (receipted_message_id especially); accept either form.
+      // Some SMSCs leave out the NUL (receipted_message_id especially), others pad with several.
       const end = tlv.value.indexOf(0);
       return tlv.value.toString('latin1', 0, end === -1 ? tlv.value.length : end);
     }
@@ -82,13 +91,18 @@ export function createTlv(tag: number, value: TlvValue): Tlv {
   return { tag, value: encodeTlvValue(tag, value) };
 }
 
-/** The integer value of a TLV, or undefined when absent. */
+/**
+ * The integer value of a TLV, or undefined when absent. An integer TLV whose value holds no number
+ * (no octets, or more than four: see decodeTlvValue) counts as absent, since it came that way from
+ * the peer; asking for the number of a tag that is not an integer is a mistake and throws.
+ */
 export function getTlvNumber(pdu: WithTlvs, tag: number): number | undefined {
   const tlv = getTlv(pdu, tag);
   if (tlv === undefined) return undefined;
   const value = decodeTlvValue(tlv);
-  if (typeof value !== 'number') throw new SmppError('INVALID_PDU', `TLV ${tlvTagName(tag)} is not an integer`);
-  return value;
+  if (typeof value === 'number') return value;
+  if (isIntegerType(tlvDefinition(tag)?.type ?? 'octets')) return undefined;
+  throw new SmppError('INVALID_PDU', `TLV ${tlvTagName(tag)} is not an integer`);
 }
 
 /** The string value of a C-Octet String TLV (receipted_message_id...), or undefined when absent. */

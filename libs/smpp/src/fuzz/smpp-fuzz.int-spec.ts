@@ -10,9 +10,10 @@
  *   answers enquire_link and completes a submit_sm and a deliver_sm round trip;
  * - memory stays bounded: heap used after a full GC grows by less than HEAP_GROWTH_LIMIT;
  * - every framed input gets the answer the spec asks for, checked against what our decoder makes of
- *   it: a request is answered once with its own response (status as the peer's role dictates), an
- *   undecodable PDU with generic_nack carrying the decoder's status (or its own *_resp with an error
- *   status), a response is never answered; a command_length below 16 or above the limit gets
+ *   it: a request is answered once with its own response (status as the peer's role dictates), a
+ *   known request that cannot be decoded with its own response too (ESME_RX_P_APPN for deliver_sm
+ *   and data_sm, else the decoder's status), any other undecodable PDU with generic_nack carrying
+ *   the decoder's status, a response is never answered; a command_length below 16 or above the limit gets
  *   generic_nack ESME_RINVCMDLEN and the connection closed; an unbind gets unbind_resp and a close.
  *
  * FUZZ_INPUTS sets how many inputs in all (half per peer, default 200 000); FUZZ_SEED replays a run.
@@ -99,8 +100,8 @@ type Expectation =
   /** The input ends the session (unbind, or a bind the server would refuse): not used mid-batch. */
   | { kind: 'ends' }
   | { kind: 'response'; sequenceNumber: number; commandId: number; status: number }
-  /** generic_nack with `status`; for a known request, its own *_resp with any error status also does. */
-  | { kind: 'nack'; sequenceNumber: number; status: number; requestId?: number };
+  /** generic_nack with `status`. */
+  | { kind: 'nack'; sequenceNumber: number; status: number };
 
 const NONE: Expectation = { kind: 'none' };
 const ENDS: Expectation = { kind: 'ends' };
@@ -114,10 +115,17 @@ function expectedAnswer(bytes: Buffer, model: PeerModel): Expectation {
   } catch (error) {
     if (!(error instanceof SmppDecodeError)) throw error;
     const { commandId, sequenceNumber = 0, commandStatus } = error;
-    const known = commandId !== undefined && commandName(commandId) !== undefined;
+    const command = commandId === undefined ? undefined : commandName(commandId);
     // A garbled response is never answered (it fails the request it answers, if any).
-    if (known && isResponseCommandId(commandId)) return NONE;
-    return { kind: 'nack', sequenceNumber, status: commandStatus, requestId: known ? commandId : undefined };
+    if (command !== undefined && isResponseCommandId(commandId as number)) return NONE;
+    // A known request whose body cannot be read gets its own response: ESME_RX_P_APPN for a message
+    // brought to us (deliver_sm, data_sm), the decoder's status for anything else. generic_nack is
+    // for a command_id we do not know, and for the requests that have no response.
+    if (command !== undefined && command !== 'outbind' && command !== 'alert_notification') {
+      const status = command === 'deliver_sm' || command === 'data_sm' ? CommandStatus.ESME_RX_P_APPN : commandStatus;
+      return { kind: 'response', sequenceNumber, commandId: responseCommandIdFor(commandId as number), status };
+    }
+    return { kind: 'nack', sequenceNumber, status: commandStatus };
   }
   if (isResponseCommandId(pdu.commandId)) return NONE;
   const respond = (status: number): Expectation => ({
@@ -163,9 +171,7 @@ function expectedAnswer(bytes: Buffer, model: PeerModel): Expectation {
 function satisfies(expectation: Expectation, answer: ResponsePdu): boolean {
   if (expectation.kind === 'response') return answer.commandId === expectation.commandId && answer.commandStatus === expectation.status;
   if (expectation.kind !== 'nack') return false;
-  if (answer.commandId === CommandId.GENERIC_NACK) return answer.commandStatus === expectation.status;
-  const { requestId } = expectation;
-  return requestId !== undefined && !isResponseCommandId(requestId) && answer.commandId === responseCommandIdFor(requestId) && answer.commandStatus !== 0;
+  return answer.commandId === CommandId.GENERIC_NACK && answer.commandStatus === expectation.status;
 }
 
 function describeExpectation(expectation: Expectation): string {

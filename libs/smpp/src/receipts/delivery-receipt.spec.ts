@@ -78,6 +78,22 @@ describe('parseDeliveryReceipt', () => {
     expect(r).toEqual({ messageId: 'abc123', normalisedIds: ['abc123', String(0xabc123)], state: 'UNDELIVERABLE', final: true, errorCode: '3:27' });
   });
 
+  it('reads TLVs of odd lengths as some SMSCs send them: an id without its NUL, a 2-octet message_state, a short network_error_code ignored', () => {
+    const r = parseDeliveryReceipt(
+      receipt('', [
+        { tag: TlvTag.receipted_message_id, value: Buffer.from('abc123', 'latin1') },
+        { tag: TlvTag.message_state, value: Buffer.from([0x00, MessageState.DELIVERED]) },
+        { tag: TlvTag.network_error_code, value: Buffer.from([0x03, 0x1b]) },
+      ]),
+    );
+    expect(r).toEqual({ messageId: 'abc123', normalisedIds: ['abc123', String(0xabc123)], state: 'DELIVERED', final: true });
+  });
+
+  it('falls back to the text state when the message_state TLV holds no number', () => {
+    const r = parseDeliveryReceipt(receipt('id:abc123 stat:UNDELIV', [{ tag: TlvTag.message_state, value: Buffer.alloc(0) }]));
+    expect(r).toMatchObject({ messageId: 'abc123', state: 'UNDELIVERABLE', final: true });
+  });
+
   it('reads the text from message_payload when short_message is empty', () => {
     const r = parseDeliveryReceipt(receipt('', [createTlv(TlvTag.message_payload, Buffer.from('id:77 stat:REJECTD err:003'))]));
     expect(r).toMatchObject({ messageId: '77', state: 'REJECTED', final: true, errorCode: '003' });

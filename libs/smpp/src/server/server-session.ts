@@ -82,8 +82,8 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
 
   /**
    * Test hook (smsc-sim fault injection): writes raw octets to the ESME, in order with queued PDUs,
-   * bypassing the codec, to check that the ESME answers malformed PDUs with generic_nack. Not for
-   * real traffic.
+   * bypassing the codec, to check that the ESME answers malformed PDUs (generic_nack, or the
+   * command's own response with an error status) and keeps the session. Not for real traffic.
    */
   writeRaw(bytes: Buffer): void {
     this.smpp.writeRaw(bytes);

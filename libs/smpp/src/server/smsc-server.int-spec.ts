@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import { CommandStatus } from '../codec/command-status';
 import type { BindTransceiverResp, Pdu } from '../codec/pdu';
 import { submitSmBody } from '../codec/pdu-defaults';
+import { encodePdu } from '../codec/pdu-codec';
 import { getTlvNumber } from '../codec/tlv';
 import { TlvTag } from '../codec/tlv-tag';
 import type { BindType } from '../codec/bind-type';
@@ -153,17 +154,84 @@ describe('SmscServer', () => {
     expect((await exchange(peer, submitPdu())).commandStatus).toBe(CommandStatus.ESME_RSYSERR);
   });
 
-  it('answers garbage with generic_nack and keeps serving the session', async () => {
+  it('answers a command_id it does not know with generic_nack and keeps serving the session', async () => {
     const { server, port } = await startServer();
     const peer = await connect(port);
     const session = await bound(server, peer, 'transceiver');
     session.setSubmitSmHandler(async () => ({ status: 0, messageId: 'still-here' }));
-    // A well-framed PDU with a command_id SMPP does not define, then one whose body is cut short.
     peer.sendRaw(Buffer.from('00000014 0000abcd 00000000 00000bad 01020304'.replace(/\s/g, ''), 'hex'));
-    peer.sendRaw(Buffer.from('00000013 00000004 00000000 00000bae 000500'.replace(/\s/g, ''), 'hex'));
     expect(await peer.waitFor((pdu) => pdu.sequenceNumber === 0xbad)).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDID });
-    expect(await peer.waitFor((pdu) => pdu.sequenceNumber === 0xbae)).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDLEN });
     expect(await exchange(peer, submitPdu())).toMatchObject({ command: 'submit_sm_resp', commandStatus: 0, messageId: 'still-here' });
+    expect(session.isOpen).toBe(true);
+  });
+
+  /** `pdu` encoded and changed by `mutate`, command_length fixed up. */
+  function mangled(pdu: Pdu, mutate: (bytes: Buffer) => Buffer): Buffer {
+    const bytes = mutate(Buffer.from(encodePdu(pdu)));
+    bytes.writeUInt32BE(bytes.length, 0);
+    return bytes;
+  }
+
+  const message = submitSmBody({ destinationAddr: '8300', sourceAddr: '923000000001', shortMessage: Buffer.from('3520212345671') });
+
+  it.each([
+    [
+      'a submit_sm whose body stops after source_addr_ton',
+      Buffer.from('00000013 00000004 00000000 00000bae 000500'.replace(/\s/g, ''), 'hex'),
+      'submit_sm_resp',
+      CommandStatus.ESME_RINVCMDLEN,
+    ],
+    [
+      'a submit_sm whose short_message runs past the end',
+      mangled({ command: 'submit_sm', commandId: 4, commandStatus: 0, sequenceNumber: 0xbae, ...message }, (bytes) => bytes.subarray(0, bytes.length - 4)),
+      'submit_sm_resp',
+      CommandStatus.ESME_RINVMSGLEN,
+    ],
+    [
+      'a deliver_sm whose mandatory fields run past the end',
+      mangled({ command: 'deliver_sm', commandId: 5, commandStatus: 0, sequenceNumber: 0xbae, ...message }, (bytes) => bytes.subarray(0, 40)),
+      'deliver_sm_resp',
+      CommandStatus.ESME_RX_P_APPN,
+    ],
+    [
+      'a data_sm cut short before data_coding',
+      mangled(
+        {
+          command: 'data_sm',
+          commandId: 0x103,
+          commandStatus: 0,
+          sequenceNumber: 0xbae,
+          serviceType: '',
+          sourceAddrTon: 1,
+          sourceAddrNpi: 1,
+          sourceAddr: '923000000001',
+          destAddrTon: 5,
+          destAddrNpi: 0,
+          destinationAddr: '8300',
+          esmClass: 0,
+          registeredDelivery: 0,
+          dataCoding: 0,
+          tlvs: [],
+        },
+        (bytes) => bytes.subarray(0, bytes.length - 1),
+      ),
+      'data_sm_resp',
+      CommandStatus.ESME_RX_P_APPN,
+    ],
+  ])('answers %s with its own response and an error status, not generic_nack, and serves the next PDU', async (_name, bytes, response, status) => {
+    const { server, port } = await startServer();
+    const peer = await connect(port);
+    const session = await bound(server, peer, 'transceiver');
+    const submitted: string[] = [];
+    session.setSubmitSmHandler(async (pdu) => {
+      submitted.push(pdu.shortMessage.toString('latin1'));
+      return { status: 0, messageId: 'still-here' };
+    });
+    peer.sendRaw(bytes);
+    expect(await peer.waitFor((pdu) => pdu.sequenceNumber === 0xbae)).toMatchObject({ command: response, commandStatus: status });
+    expect(await exchange(peer, submitPdu())).toMatchObject({ command: 'submit_sm_resp', commandStatus: 0, messageId: 'still-here' });
+    expect(submitted).toEqual(['x']);
+    expect(peer.received.filter((pdu) => pdu.command === 'generic_nack')).toEqual([]);
     expect(session.isOpen).toBe(true);
   });
 

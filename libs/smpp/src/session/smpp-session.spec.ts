@@ -270,17 +270,77 @@ describe('SmppSession answers on its own', () => {
     expect(decodeErrors).toHaveLength(1);
   });
 
-  it('answers a request with a malformed body with generic_nack carrying the status and sequence number', async () => {
+  it('answers a deliver_sm whose body it cannot read with deliver_sm_resp ESME_RX_P_APPN, hands it to no one, and reads on', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    const requests: RequestPdu[] = [];
+    const decodeErrors: unknown[] = [];
+    session.on('request', (pdu) => requests.push(pdu));
+    session.on('decode-error', (error) => decodeErrors.push(error));
+    // A deliver_sm whose body stops in the middle of source_addr.
+    peer.sendRaw(hex('00000017 00000005 00000000 00000009 00 01 01 3932 3330'));
+    expect(await peer.next()).toEqual({ command: 'deliver_sm_resp', commandId: 0x80000005, commandStatus: CommandStatus.ESME_RX_P_APPN, sequenceNumber: 9, messageId: '' });
+    peer.send(deliverSm(10));
+    await settle();
+    expect(requests.map((pdu) => pdu.sequenceNumber)).toEqual([10]);
+    expect(decodeErrors).toHaveLength(1);
+    expect(peer.received.filter((pdu) => pdu.command === 'generic_nack')).toEqual([]);
+  });
+
+  /** `pdu` encoded, then changed by `mutate`, with command_length fixed up. */
+  function mangled(pdu: Parameters<typeof encodePdu>[0], mutate: (bytes: Buffer) => Buffer): Buffer {
+    const bytes = mutate(Buffer.from(encodePdu(pdu)));
+    bytes.writeUInt32BE(bytes.length, 0);
+    return bytes;
+  }
+
+  const dataSm = {
+    command: 'data_sm' as const,
+    commandStatus: 0,
+    sequenceNumber: 11,
+    serviceType: '',
+    sourceAddrTon: 1,
+    sourceAddrNpi: 1,
+    sourceAddr: '923000000001',
+    destAddrTon: 5,
+    destAddrNpi: 0,
+    destinationAddr: '8300',
+    esmClass: 0,
+    registeredDelivery: 0,
+    dataCoding: 0,
+    tlvs: [],
+  };
+
+  it.each([
+    [
+      'a submit_sm whose short_message runs past the end',
+      // sm_length says 9, two octets of short_message follow.
+      mangled({ ...submitSm, commandStatus: 0, sequenceNumber: 11 }, (bytes) => {
+        bytes[bytes.length - 3] = 9;
+        return bytes;
+      }),
+      'submit_sm_resp',
+      CommandStatus.ESME_RINVMSGLEN,
+    ],
+    ['a data_sm cut short before its last field', mangled(dataSm, (bytes) => bytes.subarray(0, bytes.length - 1)), 'data_sm_resp', CommandStatus.ESME_RX_P_APPN],
+    ['an enquire_link with octets after its header', hex('00000014 00000015 00000000 0000000b deadbeef'), 'enquire_link_resp', CommandStatus.ESME_RINVCMDLEN],
+  ])('answers %s with its own response and an error status, and reads on', async (_name, bytes, response, status) => {
     const { session, peer } = setup();
     sessions.push(session);
     const requests: RequestPdu[] = [];
     session.on('request', (pdu) => requests.push(pdu));
-    // A deliver_sm whose body stops in the middle of source_addr.
-    peer.sendRaw(hex('00000017 00000005 00000000 00000009 00 01 01 3932 3330'));
-    expect(await peer.next()).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDLEN, sequenceNumber: 9 });
-    peer.send(deliverSm(10));
+    peer.sendRaw(bytes);
+    expect(await peer.next()).toMatchObject({ command: response, commandStatus: status, sequenceNumber: 11 });
+    peer.send(deliverSm(12));
     await settle();
-    expect(requests.map((pdu) => pdu.sequenceNumber)).toEqual([10]);
+    expect(requests.map((pdu) => pdu.sequenceNumber)).toEqual([12]);
+  });
+
+  it('answers an alert_notification it cannot read with generic_nack, since the command has no response', async () => {
+    const { session, peer } = setup();
+    sessions.push(session);
+    peer.sendRaw(hex('00000013 00000102 00000000 0000000d 01 01 39'));
+    expect(await peer.next()).toMatchObject({ command: 'generic_nack', commandStatus: CommandStatus.ESME_RINVCMDLEN, sequenceNumber: 13 });
   });
 
   it('answers an impossible command_length with generic_nack and closes, rejecting what was pending', async () => {

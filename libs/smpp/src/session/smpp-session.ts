@@ -43,7 +43,10 @@ export interface SmppSessionEvents {
   close: [reason: string];
   /** A socket error. Only emitted when someone listens, so an unobserved session cannot crash the process. */
   error: [error: Error];
-  /** A PDU from the peer could not be decoded (it was answered with generic_nack where possible). */
+  /**
+   * A PDU from the peer could not be decoded. A request we know was answered with its own response
+   * and an error status, a response failed the request it answers, anything else got generic_nack.
+   */
   'decode-error': [error: SmppDecodeError];
 }
 
@@ -71,9 +74,21 @@ interface SendOptions {
 const MAX_SEQUENCE_NUMBER = 0x7fffffff;
 
 /**
+ * The status a request whose body cannot be read is answered with. A deliver_sm or data_sm brings
+ * a message to its receiver: ESME_RX_P_APPN, the receiver's permanent error, tells the sender not
+ * to deliver the same octets again, since they would fail the same way (a temporary error would
+ * have them redelivered without end). Any other request (submit_sm to an SMSC, a bind...) gets the
+ * decoder's status, which names what is wrong: ESME_RINVMSGLEN for a short_message past the end,
+ * ESME_RINVCMDLEN for fields missing, ESME_RINVSRCADR for an address too long.
+ */
+function unreadableRequestStatus(command: string, decoderStatus: number): number {
+  return command === 'deliver_sm' || command === 'data_sm' ? CommandStatus.ESME_RX_P_APPN : decoderStatus;
+}
+
+/**
  * One SMPP connection, either side. It owns what every SMPP peer needs regardless of role:
  * sequence numbers, the send window with its FIFO queue, response timeouts, the enquire_link
- * keepalive, answering the peer's enquire_link and unbind, generic_nack for undecodable PDUs,
+ * keepalive, answering the peer's enquire_link and unbind, answering undecodable PDUs,
  * socket back-pressure and write coalescing. Binding and message handling belong to the client
  * and server built on top.
  *
@@ -452,13 +467,23 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private onUndecodable(error: SmppDecodeError): void {
     this.reportDecodeError(error);
     const { commandId, sequenceNumber } = error;
-    if (commandId !== undefined && sequenceNumber !== undefined && isResponseCommandId(commandId) && commandName(commandId) !== undefined) {
+    const command = commandId === undefined ? undefined : commandName(commandId);
+    if (command !== undefined && sequenceNumber !== undefined && isResponseCommandId(commandId as number)) {
       // A garbled response: fail the request it answers rather than let it time out. Responses are
       // never answered, so no generic_nack.
       const request = this.settle(sequenceNumber);
       request?.reject(error);
       return;
     }
+    if (command !== undefined && sequenceNumber !== undefined && command !== 'outbind' && command !== 'alert_notification') {
+      // The header is sound and names a request we know; only its body cannot be read. generic_nack
+      // is for a header that cannot be taken (SMPP 3.4, 4.3: a bad command_length, an unknown
+      // command_id), so the request gets its own response with an error status, which the peer
+      // settles its request with. The session reads on.
+      this.respond({ command, sequenceNumber } as AnsweredRequestPdu, unreadableRequestStatus(command, error.commandStatus));
+      return;
+    }
+    // No command we know, or one without a response: generic_nack is all there is.
     this.sendGenericNack(error.commandStatus, sequenceNumber ?? 0);
   }
 

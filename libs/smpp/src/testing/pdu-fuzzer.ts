@@ -371,8 +371,9 @@ export class PduFuzzer {
     switch (field.kind) {
       case 'int8':
         return r.chance(0.5) ? r.below(4) : r.below(256);
+      case 'time':
+        return r.chance(0.5) ? '' : r.ascii(16);
       case 'cstring':
-        if (field.lengths) return r.chance(0.5) ? '' : r.ascii(16);
         return r.ascii(r.chance(0.3) ? field.maxSize - 1 : r.below(field.maxSize));
       case 'shortMessage': {
         const length = r.chance(0.1) ? MAX_SHORT_MESSAGE_LENGTH : r.below(r.chance(0.5) ? 161 : MAX_SHORT_MESSAGE_LENGTH + 1);
