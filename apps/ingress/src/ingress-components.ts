@@ -1,3 +1,4 @@
+import { isClientLink } from '@parchee/config';
 import { TOPIC_SPECS } from '@parchee/contracts';
 import { BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
@@ -54,6 +55,8 @@ export async function createIngressComponents(
   const acceptor = new MoAcceptor(publisher, new KeyedHasher(config.pepper.pepper), {
     shortCode: config.links.shortCode,
     shortCodes: new Map(config.links.operators.map((link) => [link.id, link.shortCodes])),
+    // Only client-mode links bring receipts; a server-mode link's operator is sent no receipt request.
+    messageIdFormats: new Map(config.links.operators.filter(isClientLink).map((link) => [link.id, link.submit.messageIdFormat])),
     nextPepper: config.pepper.next === undefined ? undefined : new KeyedHasher(config.pepper.next),
     logger,
     onOutcome: (operator, outcome) => metrics.received.inc({ operator, outcome }),

@@ -4,6 +4,8 @@ export type { Env, Fragment } from './env/read-config';
 export { kafkaConfig, redisConfig, postgresConfig, pepperConfig, serviceConfig } from './fragments/infrastructure';
 export { loadOperatorLinks, DEFAULT_OPERATORS_FILE, isClientLink, isServerLink } from './operators/operator-links';
 export type { OperatorLink, OperatorLinks, OperatorLinkSettings, ClientOperatorLink, ServerOperatorLink } from './operators/operator-links';
+export { DEFAULT_CLIENT_SUBMIT, DEFAULT_SERVER_SUBMIT } from './operators/submit-settings';
+export type { ClientSubmitSettings, DefaultAlphabet, DestinationFormat, MessageIdFormat, ServerSubmitSettings } from './operators/submit-settings';
 export { PeerAllowlist, parseIpAddress, allowlistProblems } from './operators/peer-allowlist';
 export { OperatorBindGuard } from './operators/operator-bind-guard';
 export type { BindRefusalReason, OperatorBindVerdict, OperatorBindAttempt } from './operators/operator-bind-guard';

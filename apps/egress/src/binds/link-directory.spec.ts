@@ -1,5 +1,6 @@
 import type { SegmentationMode } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
+import { DEFAULT_SUBMIT_PROFILE, type SubmitProfile } from '../delivery/submit-profile';
 import { LinkDirectory } from './link-directory';
 
 function directory(operators: Record<string, SegmentationMode>): TransmitterDirectory & { transmitter: Transmitter } {
@@ -21,6 +22,14 @@ describe('LinkDirectory', () => {
     expect(links.pick('jazz')).toBe(clients.transmitter);
     expect(links.pick('acme')).toBe(servers.transmitter);
     expect(links.segmentation('acme')).toBe('sar');
+  });
+
+  it('gives each operator the submit profile of the directory that serves its link, and the defaults otherwise', () => {
+    const national: SubmitProfile = { ...DEFAULT_SUBMIT_PROFILE, destFormat: 'national', destTon: 2 };
+    const withProfiles = new LinkDirectory([clients, { ...servers, profile: () => national }]);
+    expect(withProfiles.profile('acme')).toBe(national);
+    expect(withProfiles.profile('jazz')).toBe(DEFAULT_SUBMIT_PROFILE);
+    expect(withProfiles.profile('ufone')).toBe(DEFAULT_SUBMIT_PROFILE);
   });
 
   it('knows an operator only when one of its directories does', () => {

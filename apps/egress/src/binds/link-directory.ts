@@ -1,5 +1,6 @@
 import type { SegmentationMode } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
+import { DEFAULT_SUBMIT_PROFILE, type SubmitProfile } from '../delivery/submit-profile';
 
 /**
  * Every operator link, whichever side binds: asks each directory in turn and uses the first that
@@ -14,6 +15,10 @@ export class LinkDirectory implements TransmitterDirectory {
 
   segmentation(operator: string): SegmentationMode {
     return this.owner(operator)?.segmentation(operator) ?? 'udh8';
+  }
+
+  profile(operator: string): SubmitProfile {
+    return this.owner(operator)?.profile?.(operator) ?? DEFAULT_SUBMIT_PROFILE;
   }
 
   pick(operator: string): Transmitter | null {

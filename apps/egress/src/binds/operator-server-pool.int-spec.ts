@@ -90,6 +90,31 @@ describe('OperatorServerPool (egress, server-mode links)', () => {
     if (result.outcome === 'sent') expect(result.messageIds.every((id) => id.length > 0)).toBe(true);
   });
 
+  it('writes the deliver_sm with the link’s submit profile: TON/NPI, number format, service_type and data_coding 0 alphabet', async () => {
+    const link = testServerLink();
+    const submit = { ...link.submit, sourceTon: 0, sourceNpi: 1, destFormat: 'national' as const, destTon: 2, destNpi: 1, serviceType: 'CMT', dataCoding0: 'latin1' as const };
+    const { pool, port } = await startPool({ ...link, submit });
+    const { client, delivered } = operatorReceiver(port);
+    await boundEsme(client);
+
+    const result = await new MtSender(new LinkDirectory([pool]), { retryDeadlineMs: 2000 }).send(mt({ text: 'Write to help@ecp.gov.pk' }));
+    expect(result.outcome).toBe('sent');
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({
+      serviceType: 'CMT',
+      sourceAddr: '8300',
+      sourceAddrTon: 0,
+      sourceAddrNpi: 1,
+      destinationAddr: '3001234567',
+      destAddrTon: 2,
+      destAddrNpi: 1,
+      dataCoding: 0,
+      registeredDelivery: 0,
+      validityPeriod: '',
+    });
+    expect(delivered[0].shortMessage.toString('latin1')).toBe('Write to help@ecp.gov.pk');
+  });
+
   it('spreads parts round-robin over the operator’s receiver sessions and ignores its transmitter binds', async () => {
     const { pool, port } = await startPool(testServerLink());
     const first = operatorReceiver(port);

@@ -3,6 +3,7 @@ import { isServerLink, OperatorBindGuard, type OperatorLink, type ServerOperator
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { CommandStatus, ESM_CLASS_GSM_FEATURES, OperatorServer, type SegmentationMode, type ServerSession } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
+import { DEFAULT_SUBMIT_PROFILE, resolveSubmitProfile, type SubmitProfile } from '../delivery/submit-profile';
 
 export interface OperatorServerPoolOptions {
   /** All links; only server-mode ones get a server. */
@@ -29,6 +30,7 @@ class DeliveringSession implements Transmitter {
 
   async submitSm(fields: SubmitFields): Promise<{ messageId: string }> {
     const resp = await this.session.deliverSm({
+      serviceType: fields.serviceType,
       sourceAddr: fields.sourceAddr,
       sourceAddrTon: fields.sourceAddrTon,
       sourceAddrNpi: fields.sourceAddrNpi,
@@ -38,6 +40,7 @@ class DeliveringSession implements Transmitter {
       // A delivery-receipt type bit here would make the operator read our reply as a receipt.
       esmClass: fields.esmClass & ESM_CLASS_GSM_FEATURES,
       dataCoding: fields.dataCoding,
+      // No receipt path comes back from a server-mode link, so none is asked for; deliver_sm has no validity.
       registeredDelivery: 0,
       shortMessage: fields.shortMessage,
       tlvs: fields.tlvs,
@@ -48,6 +51,7 @@ class DeliveringSession implements Transmitter {
 
 interface ServedLink {
   link: ServerOperatorLink;
+  profile: SubmitProfile;
   server: OperatorServer;
   next: number;
 }
@@ -72,7 +76,7 @@ export class OperatorServerPool implements TransmitterDirectory {
         metrics: options.metrics,
         bindTimeoutMs: options.bindTimeoutMs,
       });
-      this.served.set(link.id, { link, server, next: 0 });
+      this.served.set(link.id, { link, profile: resolveSubmitProfile(link), server, next: 0 });
     }
   }
 
@@ -89,6 +93,10 @@ export class OperatorServerPool implements TransmitterDirectory {
 
   segmentation(operator: string): SegmentationMode {
     return this.served.get(operator)?.link.segmentation ?? 'udh8';
+  }
+
+  profile(operator: string): SubmitProfile {
+    return this.served.get(operator)?.profile ?? DEFAULT_SUBMIT_PROFILE;
   }
 
   pick(operator: string): Transmitter | null {

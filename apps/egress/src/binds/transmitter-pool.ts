@@ -2,10 +2,11 @@ import { isClientLink, type ClientOperatorLink, type OperatorLink } from '@parch
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { startOperatorBinds, type EsmeClient, type SegmentationMode } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
+import { DEFAULT_SUBMIT_PROFILE, resolveSubmitProfile, type SubmitProfile } from '../delivery/submit-profile';
 
 /** The sending binds egress holds: `transmitterBinds` per client-mode operator link, used round-robin. */
 export class TransmitterPool implements TransmitterDirectory {
-  private readonly byOperator = new Map<string, { link: ClientOperatorLink; clients: EsmeClient[]; next: number }>();
+  private readonly byOperator = new Map<string, { link: ClientOperatorLink; profile: SubmitProfile; clients: EsmeClient[]; next: number }>();
 
   constructor(
     links: OperatorLink[],
@@ -14,7 +15,7 @@ export class TransmitterPool implements TransmitterDirectory {
     private readonly metrics?: MetricsRegistry,
   ) {
     // Server-mode links are served by OperatorServerPool; this pool does not know them.
-    for (const link of links.filter(isClientLink)) this.byOperator.set(link.id, { link, clients: [], next: 0 });
+    for (const link of links.filter(isClientLink)) this.byOperator.set(link.id, { link, profile: resolveSubmitProfile(link), clients: [], next: 0 });
   }
 
   start(): void {
@@ -31,6 +32,10 @@ export class TransmitterPool implements TransmitterDirectory {
 
   segmentation(operator: string): SegmentationMode {
     return this.byOperator.get(operator)?.link.segmentation ?? 'udh8';
+  }
+
+  profile(operator: string): SubmitProfile {
+    return this.byOperator.get(operator)?.profile ?? DEFAULT_SUBMIT_PROFILE;
   }
 
   pick(operator: string): Transmitter | null {

@@ -1,5 +1,6 @@
 import { kafkaConfig, intVar, loadOperatorLinks, readConfig, redisConfig, serviceConfig, type Env, type OperatorLinks } from '@parchee/config';
 import { z } from 'zod';
+import { checkSubmitProfiles } from '../delivery/submit-profile';
 
 const deliveryConfig = z
   .object({
@@ -75,5 +76,8 @@ export function loadEgressConfig(env: Env = process.env): EgressConfig {
     { service: serviceConfig(9103), kafka: kafkaConfig, redis: redisConfig, delivery: deliveryConfig, receipts: receiptsConfig, throttle: throttleConfig },
     env,
   );
-  return { ...base, links: loadOperatorLinks(env) };
+  const links = loadOperatorLinks(env);
+  // The statuses a link names as temporary are resolved against the SMPP table here, at boot.
+  checkSubmitProfiles(links.operators);
+  return { ...base, links };
 }

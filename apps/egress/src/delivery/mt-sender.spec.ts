@@ -1,7 +1,9 @@
 import type { MtMessageV1 } from '@parchee/contracts';
 import { CommandStatus, DataCoding, SmppCommandError, decodeGsm7, decodeUcs2, parseRelativeTime, type SegmentationMode } from '@parchee/smpp';
+import { DEFAULT_CLIENT_SUBMIT } from '@parchee/config';
 import { MtSender, type MtSenderOptions, type Transmitter, type TransmitterDirectory } from './mt-sender';
 import { submitRetryDelayMs } from './submit-backoff';
+import { DEFAULT_SUBMIT_PROFILE, type SubmitProfile } from './submit-profile';
 
 type SubmitFields = Parameters<Transmitter['submitSm']>[0];
 
@@ -19,9 +21,10 @@ class ScriptedTransmitter implements Transmitter {
   }
 }
 
-const directory = (tx: Transmitter): TransmitterDirectory => ({
+const directory = (tx: Transmitter, profile?: Partial<SubmitProfile>): TransmitterDirectory => ({
   pick: () => tx,
   segmentation: (): SegmentationMode => 'udh8',
+  ...(profile ? { profile: () => ({ ...DEFAULT_SUBMIT_PROFILE, ...profile }) } : {}),
   knows: () => true,
 });
 
@@ -46,11 +49,11 @@ function mt(text = 'Your polling station is 12', expiresAt = T0 + 30 * MINUTE): 
 }
 
 /** A sender on a fake clock: each pause moves the clock by exactly its length, instantly. */
-function sender(tx: Transmitter, options: Partial<MtSenderOptions> = {}) {
+function sender(tx: Transmitter, options: Partial<MtSenderOptions> = {}, profile?: Partial<SubmitProfile>) {
   const clock = { now: T0 };
   const sleeps: number[] = [];
   const retries: string[] = [];
-  const s = new MtSender(directory(tx), {
+  const s = new MtSender(directory(tx, profile), {
     retryDeadlineMs: 30_000,
     now: () => clock.now,
     random: () => 0.5,
@@ -160,6 +163,115 @@ describe('MtSender', () => {
     tx.failures.push(status(CommandStatus.ESME_RTHROTTLED));
     const { s } = sender(tx, { throttledBackoffMs: 1000, random: () => 0 });
     expect(await s.send(mt('hi', T0 + 500))).toMatchObject({ outcome: 'rejected', code: 'EXPIRED' });
+    expect(tx.submitted).toHaveLength(0);
+  });
+});
+
+describe('MtSender submit profile', () => {
+  /** Every field of one part's submit_sm but the message itself. */
+  async function fieldsOf(profile: Partial<SubmitProfile> | undefined, message = mt()) {
+    const tx = new ScriptedTransmitter();
+    expect(await sender(tx, {}, profile).s.send(message)).toMatchObject({ outcome: 'sent' });
+    const { shortMessage: _message, tlvs: _tlvs, esmClass: _esm, ...fields } = tx.submitted[0];
+    return fields;
+  }
+
+  /** What egress sent to every operator before links had a submit profile. */
+  const TODAY = {
+    serviceType: '',
+    sourceAddr: '8300',
+    sourceAddrTon: 3,
+    sourceAddrNpi: 0,
+    destinationAddr: '923001234567',
+    destAddrTon: 1,
+    destAddrNpi: 1,
+    dataCoding: 0,
+    registeredDelivery: 1,
+    validityPeriod: '000000003000000R',
+  };
+
+  it('sends every field as before for a directory without profiles', async () => {
+    expect(await fieldsOf(undefined)).toEqual(TODAY);
+  });
+
+  it('sends every field as before for a link without a submit block', async () => {
+    expect(DEFAULT_CLIENT_SUBMIT).toMatchObject({ validity: 'relative', dataCoding0: 'gsm7', retriableStatuses: [] });
+    expect(await fieldsOf(DEFAULT_SUBMIT_PROFILE)).toEqual(TODAY);
+  });
+
+  it('takes every submit_sm field the profile names from it', async () => {
+    const profile: Partial<SubmitProfile> = {
+      serviceType: 'CMT',
+      sourceTon: 0,
+      sourceNpi: 1,
+      destTon: 2,
+      destNpi: 8,
+      destFormat: 'national',
+      registeredDelivery: 17,
+      validity: { kind: 'none' },
+    };
+    expect(await fieldsOf(profile)).toEqual({
+      ...TODAY,
+      serviceType: 'CMT',
+      sourceAddrTon: 0,
+      sourceAddrNpi: 1,
+      destinationAddr: '3001234567',
+      destAddrTon: 2,
+      destAddrNpi: 8,
+      registeredDelivery: 17,
+      validityPeriod: undefined,
+    });
+  });
+
+  it.each([
+    ['international', '923001234567'],
+    ['plus', '+923001234567'],
+    ['national', '3001234567'],
+    ['national-trunk', '03001234567'],
+  ] as const)('writes the destination in the %s format as %s', async (destFormat, written) => {
+    expect((await fieldsOf({ destFormat })).destinationAddr).toBe(written);
+  });
+
+  it('rejects, sending nothing, an MT whose number has no country code to write nationally', async () => {
+    const tx = new ScriptedTransmitter();
+    const result = await sender(tx, {}, { destFormat: 'national' }).s.send({ ...mt(), msisdn: '3001234567' });
+    expect(result).toMatchObject({ outcome: 'rejected', code: 'UNFORMATTABLE_DESTINATION' });
+    expect(tx.submitted).toHaveLength(0);
+  });
+
+  it('writes an absolute validity at the reply’s expiry, in the profile’s UTC offset', async () => {
+    // T0 + 30 min is 2023-11-14 22:43:20 UTC, 2023-11-15 03:43:20 at +05:00 (20 quarter hours).
+    expect((await fieldsOf({ validity: { kind: 'absolute', offsetQuarterHours: 20 } })).validityPeriod).toBe('231115034320020+');
+    expect((await fieldsOf({ validity: { kind: 'absolute', offsetQuarterHours: 0 } })).validityPeriod).toBe('231114224320000+');
+  });
+
+  it('writes a GSM text as Latin-1 octets under data_coding 0 for an SMSC that reads it so', async () => {
+    const tx = new ScriptedTransmitter();
+    await sender(tx, {}, { dataCoding0: 'latin1' }).s.send(mt('Write to help@ecp.gov.pk'));
+    expect(tx.submitted[0].dataCoding).toBe(0);
+    expect(tx.submitted[0].shortMessage).toEqual(Buffer.from('Write to help@ecp.gov.pk', 'latin1'));
+  });
+
+  it('retries a status the operator declares temporary, with backoff, instead of rejecting the MT', async () => {
+    const tx = new ScriptedTransmitter();
+    tx.failures.push(status(CommandStatus.ESME_RSUBMITFAIL), status(0x400));
+    const { s, sleeps, retries } = sender(tx, { random: () => 0 }, { retriableStatuses: new Set([CommandStatus.ESME_RSUBMITFAIL, 0x400]) });
+    expect(await s.send(mt())).toMatchObject({ outcome: 'sent', messageIds: ['m1'] });
+    expect(retries).toEqual(['ESME_RSUBMITFAIL', '0x00000400']);
+    expect(sleeps).toEqual([25, 50]);
+  });
+
+  it('defers, never rejects, an MT whose declared temporary status outlasts the retry deadline', async () => {
+    const tx = new ScriptedTransmitter();
+    tx.failures.push(...Array.from({ length: 20 }, () => status(CommandStatus.ESME_RSUBMITFAIL)));
+    const { s } = sender(tx, { retryDeadlineMs: 3000 }, { retriableStatuses: new Set([CommandStatus.ESME_RSUBMITFAIL]) });
+    expect(await s.send(mt())).toMatchObject({ outcome: 'deferred' });
+  });
+
+  it('still rejects that status for an operator that does not declare it temporary', async () => {
+    const tx = new ScriptedTransmitter();
+    tx.failures.push(status(CommandStatus.ESME_RSUBMITFAIL));
+    expect(await sender(tx, {}, { retriableStatuses: new Set([0x400]) }).s.send(mt())).toMatchObject({ outcome: 'rejected', code: 'COMMAND_STATUS' });
     expect(tx.submitted).toHaveLength(0);
   });
 });

@@ -1,13 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MtMessageV1 } from '@parchee/contracts';
 import { errorCode, isRetriable } from '@parchee/errors';
-import { CommandStatus, SmppCommandError, SmppError, commandStatusName, formatRelativeTime, segmentForSms, type SegmentationMode } from '@parchee/smpp';
+import { CommandStatus, SmppCommandError, SmppError, commandStatusName, segmentForSms, type SegmentationMode } from '@parchee/smpp';
 import { submitRetryDelayMs } from './submit-backoff';
+import { DEFAULT_SUBMIT_PROFILE, MIN_VALIDITY_MS, formatDestination, validityPeriod, type SubmitProfile } from './submit-profile';
 
 /** What egress needs of a sending bind. EsmeClient implements it. */
 export interface Transmitter {
   readonly isBound: boolean;
   submitSm(fields: {
+    serviceType: string;
     sourceAddr: string;
     sourceAddrTon: number;
     sourceAddrNpi: number;
@@ -19,7 +21,7 @@ export interface Transmitter {
     registeredDelivery: number;
     shortMessage: Buffer;
     tlvs: Array<{ tag: number; value: Buffer }>;
-    /** SMPP relative time after which the SMSC drops the message undelivered. */
+    /** SMPP time after which the SMSC drops the message undelivered; unset, the SMSC's default. */
     validityPeriod?: string;
   }): Promise<{ messageId: string }>;
 }
@@ -28,6 +30,8 @@ export interface TransmitterDirectory {
   /** A bound transmitter of that operator, or null while none is up. */
   pick(operator: string): Transmitter | null;
   segmentation(operator: string): SegmentationMode;
+  /** The operator's submit profile (its link's `submit:` block); a directory without one sends with the defaults. */
+  profile?(operator: string): SubmitProfile;
   knows(operator: string): boolean;
 }
 
@@ -66,17 +70,10 @@ export interface MtSenderOptions {
   random?: () => number;
 }
 
-/** The SMSC is asked to keep a part at least this long, even when the reply is about to expire. */
-const MIN_VALIDITY_MS = 1000;
-
-/** Source address: the short code as a network-specific number; destination in international E.164. */
-const TON_NETWORK_SPECIFIC = 3;
-const TON_INTERNATIONAL = 1;
-const NPI_ISDN = 1;
-
 /**
- * Sends one MT, all its parts in order. Temporary failures (throttling, a full queue, a lost
- * bind, a timeout) are retried with backoff and resume at the failed part; permanent ones
+ * Sends one MT, all its parts in order, with the fields its operator's submit profile names.
+ * Temporary failures (throttling, a full queue, a lost bind, a timeout, a status the operator
+ * declares temporary) are retried with backoff and resume at the failed part; permanent ones
  * (a bad address) reject the MT so it can be dead-lettered with its reason.
  */
 export class MtSender {
@@ -91,9 +88,19 @@ export class MtSender {
     if (!this.transmitters.knows(mt.operator)) {
       return { outcome: 'rejected', code: 'UNKNOWN_OPERATOR', reason: `no link configured for operator ${mt.operator}` };
     }
+    const profile = this.transmitters.profile?.(mt.operator) ?? DEFAULT_SUBMIT_PROFILE;
+    const destinationAddr = formatDestination(mt.msisdn, profile.destFormat);
+    if (destinationAddr === null) {
+      return { outcome: 'rejected', code: 'UNFORMATTABLE_DESTINATION', reason: `the number has no country code to write it as ${profile.destFormat}` };
+    }
     const mode = this.transmitters.segmentation(mt.operator);
     // One look-alike (’ – a no-break space) in a roll name would otherwise send an English reply as UCS-2: 70 characters a part, not 160.
-    const { dataCoding, segments } = segmentForSms(mt.text, { reference: this.nextReference(mt.operator, mode), mode, gsm7LookAlikes: true });
+    const { dataCoding, segments } = segmentForSms(mt.text, {
+      reference: this.nextReference(mt.operator, mode),
+      mode,
+      gsm7LookAlikes: true,
+      defaultAlphabet: profile.dataCoding0,
+    });
     const messageIds: string[] = [];
     const now = this.options.now ?? Date.now;
     const deadline = now() + this.options.retryDeadlineMs;
@@ -109,18 +116,19 @@ export class MtSender {
         const segment = segments[part];
         const validityMs = Math.max(MIN_VALIDITY_MS, mt.expiresAt - now());
         const resp = await transmitter.submitSm({
+          serviceType: profile.serviceType,
           sourceAddr: mt.shortCode,
-          sourceAddrTon: TON_NETWORK_SPECIFIC,
-          sourceAddrNpi: 0,
-          destinationAddr: mt.msisdn,
-          destAddrTon: TON_INTERNATIONAL,
-          destAddrNpi: NPI_ISDN,
+          sourceAddrTon: profile.sourceTon,
+          sourceAddrNpi: profile.sourceNpi,
+          destinationAddr,
+          destAddrTon: profile.destTon,
+          destAddrNpi: profile.destNpi,
           esmClass: segment.esmClass,
           dataCoding,
-          registeredDelivery: 1,
+          registeredDelivery: profile.registeredDelivery,
           shortMessage: segment.shortMessage,
           tlvs: segment.tlvs,
-          validityPeriod: formatRelativeTime(validityMs),
+          validityPeriod: validityPeriod(profile.validity, mt.expiresAt, now()),
         });
         messageIds.push(resp.messageId);
         this.options.submittedParts?.submitted(mt, resp.messageId, part + 1, segments.length, validityMs);
@@ -128,11 +136,13 @@ export class MtSender {
         attempt = 0;
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
-        // Retried unless the error says it never will succeed (a bad address, an expired validity...).
-        if (!isRetriable(err, true)) {
+        const commandStatus = err instanceof SmppCommandError ? err.commandStatus : undefined;
+        // Retried unless the error says it never will succeed (a bad address, an expired
+        // validity...) and the operator does not declare that status temporary.
+        const declaredTemporary = commandStatus !== undefined && profile.retriableStatuses.has(commandStatus);
+        if (!declaredTemporary && !isRetriable(err, true)) {
           return { outcome: 'rejected', code: errorCode(err, 'SUBMIT_REJECTED'), reason };
         }
-        const commandStatus = err instanceof SmppCommandError ? err.commandStatus : undefined;
         this.options.onRetry?.(mt.operator, commandStatus === undefined ? errorCode(err, 'ERROR') : commandStatusName(commandStatus));
         if (commandStatus === CommandStatus.ESME_RTHROTTLED) void this.options.throttle?.throttled?.(mt.operator);
         // A full message queue at the SMSC clears no faster than throttling does.

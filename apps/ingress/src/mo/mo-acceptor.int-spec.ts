@@ -1,4 +1,4 @@
-import type { ClientOperatorLink } from '@parchee/config';
+import { DEFAULT_CLIENT_SUBMIT, type ClientOperatorLink } from '@parchee/config';
 import { Topics, decodeMo } from '@parchee/contracts';
 import { BatchingPublisher, type OutgoingRecord } from '@parchee/messaging';
 import { freshTopic, readTopic, testKafka } from '@parchee/messaging/testing';
@@ -35,6 +35,7 @@ const link: ClientOperatorLink = {
   receiverBinds: 1,
   transmitterBinds: 0,
   tls: false,
+  submit: { ...DEFAULT_CLIENT_SUBMIT },
 };
 
 let server: SmscServer;

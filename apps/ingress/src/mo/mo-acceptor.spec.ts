@@ -1,5 +1,5 @@
 import { deliverSmPdu } from '@parchee/smpp/testing';
-import { Topics, decodeMo } from '@parchee/contracts';
+import { Topics, decodeDlr, decodeMo } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
@@ -155,6 +155,13 @@ describe('MoAcceptor', () => {
     );
     expect(status).toBe(CommandStatus.ESME_ROK);
     expect(publisher.records.map((r) => r.topic)).toEqual([Topics.DLR]);
+  });
+
+  it('reads a receipt\'s id in the format its operator\'s link declares', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', messageIdFormats: new Map([['jazz', 'decimal-to-hex' as const]]) });
+    await acceptor.accept('jazz', deliverSm({ esmClass: 0x04, shortMessage: Buffer.from('id:1A2B3C stat:DELIVRD') }));
+    expect(decodeDlr(publisher.records[0].value).normalisedIds).toEqual([String(0x1a2b3c)]);
   });
 
   it.each<[string, Partial<DeliverSm>, string[]]>([

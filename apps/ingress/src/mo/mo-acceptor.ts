@@ -4,7 +4,7 @@ import type { OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { KeyedHasher, maskDigitsInText, maskMsisdn } from '@parchee/privacy';
 import { moRequestFromText } from '@parchee/requests';
-import { CommandStatus, ConcatReader, deliveryKind, type DeliverSm } from '@parchee/smpp';
+import { CommandStatus, ConcatReader, deliveryKind, type DeliverSm, type MessageIdFormat } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
 import type { MoSink } from './mo-sink';
@@ -38,6 +38,8 @@ export interface MoAcceptorOptions {
   shortCode: string;
   /** The short codes each operator's link serves (its `shortCodes`), by operator id. */
   shortCodes?: ReadonlyMap<string, readonly string[]>;
+  /** How each operator's receipts write message ids (its link's `submit.messageIdFormat`), by operator id; unlisted, `auto`. */
+  messageIdFormats?: ReadonlyMap<string, MessageIdFormat>;
   /** How long to wait for the missing parts of a concatenated MO, ms. Default 60000. */
   reassemblyTimeoutMs?: number;
   /** At most this many concatenated MOs wait for parts; beyond it the oldest is dropped. Default: ConcatReader's (100 000). */
@@ -96,7 +98,12 @@ export class MoAcceptor implements MoSink {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.peppers = options.nextPepper ? [hasher, options.nextPepper] : [hasher];
-    this.receipts = new ReceiptAcceptor(publisher, { logger: this.logger, onOutcome: options.onOutcome, now: this.now });
+    this.receipts = new ReceiptAcceptor(publisher, {
+      messageIdFormats: options.messageIdFormats,
+      logger: this.logger,
+      onOutcome: options.onOutcome,
+      now: this.now,
+    });
     this.reader = new ConcatReader({
       timeoutMs: options.reassemblyTimeoutMs ?? 60_000,
       maxPending: options.reassemblyMaxPending,

@@ -50,6 +50,19 @@ describe('ReceiptAcceptor', () => {
     });
   });
 
+  it('offers egress only the submit_sm_resp form of the id for an operator whose link declares its receipts\' id format', async () => {
+    const publisher = new FakePublisher();
+    const acceptor = new ReceiptAcceptor(publisher, { messageIdFormats: new Map([['jazz', 'hex-to-decimal' as const]]) });
+    const text = `id:${0x0a3f5c9e} sub:001 dlvrd:001 submit date:2311301012 done date:2311301013 stat:DELIVRD err:000 text:`;
+    await acceptor.accept('jazz', receipt(text));
+    await acceptor.accept('zong', receipt(text));
+    const [jazz, zong] = publisher.records.map((r) => decodeDlr(r.value));
+    expect(publisher.records[0].key).toBe('jazz:a3f5c9e');
+    expect(jazz).toMatchObject({ messageId: String(0x0a3f5c9e), normalisedIds: ['a3f5c9e'] });
+    // An operator without a declared format keeps every reading, the id as written first.
+    expect(zong.normalisedIds).toEqual([String(0x0a3f5c9e), BigInt(`0x${0x0a3f5c9e}`).toString(10), 'a3f5c9e']);
+  });
+
   it('never puts the MSISDN of the receipt in the key or the record', async () => {
     const publisher = new FakePublisher();
     await new ReceiptAcceptor(publisher).accept('zong', receipt('id:123 stat:DELIVRD', [createTlv(TlvTag.message_state, MessageState.DELIVERED)]));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Topics, encodeMessage, type DlrMessageV1 } from '@parchee/contracts';
 import type { OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
-import { CommandStatus, parseDeliveryReceipt, type DeliverSm, type DeliveryKind } from '@parchee/smpp';
+import { CommandStatus, parseDeliveryReceipt, type DeliverSm, type DeliveryKind, type MessageIdFormat } from '@parchee/smpp';
 
 export interface ReceiptPublisher {
   publish(records: OutgoingRecord[]): Promise<void>;
@@ -15,6 +15,12 @@ export interface ReceiptPublisher {
 export type ReceiptOutcome = 'receipt' | 'receipt_unparsed' | 'receipt_publish_failed' | 'notice';
 
 export interface ReceiptAcceptorOptions {
+  /**
+   * How each operator's SMSC writes message ids in its receipts against its submit_sm_resp (its
+   * link's `submit.messageIdFormat`), by operator id. The receipt's candidate ids, which egress
+   * looks the MT part up by, follow it; an operator not listed gets `auto`.
+   */
+  messageIdFormats?: ReadonlyMap<string, MessageIdFormat>;
   logger?: Logger;
   onOutcome?: (operator: string, outcome: ReceiptOutcome) => void;
   now?: () => number;
@@ -43,7 +49,7 @@ export class ReceiptAcceptor {
   }
 
   async accept(operator: string, pdu: DeliverSm, kind: Exclude<DeliveryKind, 'mo' | 'ussd'> = 'delivery_receipt'): Promise<number> {
-    const receipt = parseDeliveryReceipt(pdu);
+    const receipt = parseDeliveryReceipt(pdu, { messageIdFormat: this.options.messageIdFormats?.get(operator) });
     if (receipt === null && (kind === 'sme_ack' || kind === 'conversation_abort' || kind === 'intermediate_notification')) {
       this.options.onOutcome?.(operator, 'notice');
       return CommandStatus.ESME_ROK;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from '../env/config-error';
 import type { Env } from '../env/read-config';
 import { allowlistProblems } from './peer-allowlist';
+import { clientSubmitSchema, serverSubmitSchema } from './submit-settings';
 
 /** A short code as citizens dial it: three to eight digits. */
 const shortCodeSchema = z.string().regex(/^\d{3,8}$/, 'three to eight digits');
@@ -59,6 +60,8 @@ const clientLinkSchema = z
     tlsCaFile: z.string().min(1).optional(),
     /** Name to verify the certificate against when it differs from `host` (e.g. host is an IP). */
     tlsServername: z.string().min(1).optional(),
+    /** The submit_sm fields this operator's SMSC wants (addressing, validity, receipts, alphabet...). */
+    submit: clientSubmitSchema,
   })
   .strict()
   .refine((o) => o.tls || (o.tlsCaFile === undefined && o.tlsServername === undefined), {
@@ -92,6 +95,8 @@ const serverLinkSchema = z
     /** PEM certificate and key to serve SMPP over TLS; both or neither. */
     tlsCertFile: z.string().min(1).optional(),
     tlsKeyFile: z.string().min(1).optional(),
+    /** The deliver_sm fields our replies carry to this operator (addressing, alphabet...). */
+    submit: serverSubmitSchema,
   })
   .strict()
   .refine((o) => (o.tlsCertFile === undefined) === (o.tlsKeyFile === undefined), {
@@ -166,6 +171,14 @@ export interface OperatorLinks {
 
 export const DEFAULT_OPERATORS_FILE = 'config/operators.yaml';
 
+/** ` (link jazz)` for a problem inside the link whose id is "jazz": paths count links by index. */
+function linkNamed(raw: unknown, path: readonly PropertyKey[]): string {
+  if (path[0] !== 'operators' || typeof path[1] !== 'number') return '';
+  const operators = (raw as { operators?: unknown } | null)?.operators;
+  const id = Array.isArray(operators) ? (operators[path[1]] as { id?: unknown } | null)?.id : undefined;
+  return typeof id === 'string' ? ` (link ${id})` : '';
+}
+
 /**
  * Loads the operator links file (PARCHEE_OPERATORS_FILE, default config/operators.yaml) and
  * resolves each bind password from its environment variable or file.
@@ -180,7 +193,7 @@ export function loadOperatorLinks(env: Env = process.env): OperatorLinks {
   }
   const parsed = operatorFileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'}: ${i.message}`));
+    throw new ConfigError(parsed.error.issues.map((i) => `${path}: ${i.path.join('.') || '(root)'}: ${i.message}${linkNamed(raw, i.path)}`));
   }
   const problems: string[] = [];
   const operators = parsed.data.operators.map(({ passwordEnv, passwordFile, shortCodes, ...settings }) => {

@@ -1,1 +1,2 @@
+export { testClientLink } from './client-link-fixture';
 export { testServerLink } from './server-link-fixture';

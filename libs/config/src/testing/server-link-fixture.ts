@@ -1,4 +1,5 @@
 import type { ServerOperatorLink } from '../operators/operator-links';
+import { DEFAULT_SERVER_SUBMIT } from '../operators/submit-settings';
 
 /**
  * A server-mode link as the loader would produce it, for tests that run our SMPP servers: operator
@@ -21,6 +22,7 @@ export function testServerLink(overrides: Partial<ServerOperatorLink> = {}): Ser
     listen: { ingressPort: 0, egressPort: 0, host: '127.0.0.1' },
     // An IPv4-mapped address (::ffff:127.0.0.1) counts as IPv4, so this admits every loopback peer.
     allowedIps: ['127.0.0.0/8', '::1'],
+    submit: { ...DEFAULT_SERVER_SUBMIT },
     ...overrides,
   };
 }

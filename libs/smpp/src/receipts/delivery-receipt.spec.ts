@@ -67,6 +67,20 @@ describe('parseDeliveryReceipt', () => {
     expect(r?.normalisedIds).toContain(String(0x5f3a9c));
   });
 
+  it('offers only the submit_sm_resp form of the id when the SMSC declares its receipts write hex ids in decimal', () => {
+    const r = parseDeliveryReceipt(receipt(`id:${0x0a3f5c9e} sub:001 dlvrd:001 submit date:2311301012 done date:2311301013 stat:DELIVRD err:000`), {
+      messageIdFormat: 'hex-to-decimal',
+    });
+    expect(r).toMatchObject({ messageId: String(0x0a3f5c9e), normalisedIds: ['a3f5c9e'], state: 'DELIVERED' });
+  });
+
+  it('reads the TLV id and the text id alike under a declared format', () => {
+    const r = parseDeliveryReceipt(receipt('id:1715004 stat:DELIVRD', [createTlv(TlvTag.receipted_message_id, '1715004')]), {
+      messageIdFormat: 'same',
+    });
+    expect(r?.normalisedIds).toEqual(['1715004']);
+  });
+
   it('reads a receipt that carries only TLVs, with the network error code', () => {
     const r = parseDeliveryReceipt(
       receipt('', [

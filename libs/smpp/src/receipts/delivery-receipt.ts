@@ -5,7 +5,7 @@ import { TlvTag } from '../codec/tlv-tag';
 import { SmppError } from '../errors/smpp-error';
 import { alphabetOf } from '../text/data-coding';
 import { decodeUcs2 } from '../text/ucs2';
-import { normaliseMessageId } from './message-id';
+import { normaliseMessageId, type MessageIdFormat } from './message-id';
 
 /**
  * What a receipt reports: the message_state names of SMPP 3.4 (5.2.28), SKIPPED of SMPP 5.0, and
@@ -106,6 +106,11 @@ function safely<T>(read: () => T): T | undefined {
   }
 }
 
+export interface ParseDeliveryReceiptOptions {
+  /** How this SMSC's receipts write the message id against its submit_sm_resp (normaliseMessageId). Default auto. */
+  messageIdFormat?: MessageIdFormat;
+}
+
 /**
  * Reads an SMSC delivery receipt from a deliver_sm (or a data_sm seen as one). The TLVs
  * (receipted_message_id, message_state, network_error_code) win over the text form when both
@@ -113,13 +118,16 @@ function safely<T>(read: () => T): T | undefined {
  * when no message id can be found, which is the one thing a receipt cannot do without.
  * The caller decides that the PDU is a receipt (see deliveryKind).
  */
-export function parseDeliveryReceipt(pdu: DeliverSm): DeliveryReceipt | null {
+export function parseDeliveryReceipt(pdu: DeliverSm, options: ParseDeliveryReceiptOptions = {}): DeliveryReceipt | null {
   const fields = parseReceiptText(receiptText(pdu));
   const tlvId = safely(() => getTlvString(pdu, TlvTag.receipted_message_id))?.trim();
   const textId = fields.get('id')?.split(/\s+/)[0];
   const messageId = tlvId || textId;
   if (!messageId) return null;
-  const normalisedIds = [...new Set([...normaliseMessageId(messageId), ...(textId && textId !== messageId ? normaliseMessageId(textId) : [])])];
+  const format = options.messageIdFormat;
+  const normalisedIds = [
+    ...new Set([...normaliseMessageId(messageId, format), ...(textId && textId !== messageId ? normaliseMessageId(textId, format) : [])]),
+  ];
   if (normalisedIds.length === 0) return null;
 
   const stateNumber = safely(() => getTlvNumber(pdu, TlvTag.message_state));

@@ -43,3 +43,35 @@ describe('normaliseMessageId', () => {
     expect(normaliseMessageId('   ')).toEqual([]);
   });
 });
+
+describe('normaliseMessageId with the SMSC\'s id format declared', () => {
+  it('reads a decimal receipt id of an SMSC that answers submit_sm in hex as that hex id, and only so', () => {
+    expect(normaliseMessageId(String(0x0a3f5c9e), 'hex-to-decimal')).toEqual([normaliseMessageId('0A3F5C9E')[0]]);
+  });
+
+  it('reads a hex receipt id of an SMSC that answers submit_sm in decimal as that decimal id, and only so', () => {
+    expect(normaliseMessageId('1A2B3C', 'decimal-to-hex')).toEqual([String(0x1a2b3c)]);
+    expect(normaliseMessageId('12345', 'decimal-to-hex')).toEqual([String(0x12345)]);
+  });
+
+  it('keeps the id as written, and nothing else, when receipts write it as submit_sm_resp did', () => {
+    expect(normaliseMessageId('00012345', 'same')).toEqual(['12345']);
+    expect(normaliseMessageId('0A3F5C9E', 'same')).toEqual(['a3f5c9e']);
+  });
+
+  it('never offers the other base\'s reading, which could be a different message\'s id', () => {
+    // Under auto, "12345" also stands for hex 0x12345 = 74565 and decimal 12345 = hex 3039.
+    expect(normaliseMessageId('12345')).toEqual(['12345', '74565', '3039']);
+    expect(normaliseMessageId('12345', 'hex-to-decimal')).toEqual(['3039']);
+    expect(normaliseMessageId('12345', 'same')).not.toContain('74565');
+  });
+
+  it('keeps an id that is no number in the declared receipt base as written', () => {
+    expect(normaliseMessageId('A3F5C9E', 'hex-to-decimal')).toEqual(['a3f5c9e']);
+    expect(normaliseMessageId('7e1b0c8a-4f0e', 'decimal-to-hex')).toEqual(['7e1b0c8a-4f0e']);
+  });
+
+  it('gives nothing for an empty id, whatever the format', () => {
+    expect(normaliseMessageId(' ', 'hex-to-decimal')).toEqual([]);
+  });
+});

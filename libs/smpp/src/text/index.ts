@@ -18,7 +18,7 @@ export type { DecodeShortMessageOptions, SmsAlphabet } from './data-coding';
 export { ESM_CLASS_UDHI, UdhIei, buildConcatUdh, parseUdh } from './udh';
 export type { ConcatInfo, ParsedUdh, UdhElement } from './udh';
 export { SmsLimits, segmentForSms } from './segmenter';
-export type { SegmentOptions, SegmentationMode, SegmentedSms, SmsSegment } from './segmenter';
+export type { DefaultAlphabet, SegmentOptions, SegmentationMode, SegmentedSms, SmsSegment } from './segmenter';
 export { ConcatReassembler } from './reassembler';
 export type {
   CollectedConcat,

@@ -196,3 +196,45 @@ describe('segmentForSms', () => {
     expect(segments[0].shortMessage.length).toBe(0);
   });
 });
+
+describe('segmentForSms for an SMSC that reads data_coding 0 as Latin-1', () => {
+  const latin1 = { reference: 1, defaultAlphabet: 'latin1' } as const;
+
+  it('writes a GSM text as Latin-1 octets under data_coding 0, where GSM septets would differ', () => {
+    const text = 'Email help@ecp.gov.pk, fee $0, Zoé_';
+    const { dataCoding, segments } = segmentForSms(text, latin1);
+    expect(dataCoding).toBe(DataCoding.DEFAULT);
+    expect(segments[0].shortMessage).toEqual(Buffer.from(text, 'latin1'));
+    // '@' is septet 0x00 and '_' 0x11 in GSM: the septets would read as other characters here.
+    expect(segmentForSms(text, { reference: 1 }).segments[0].shortMessage).not.toEqual(Buffer.from(text, 'latin1'));
+  });
+
+  it('writes GSM extension characters as their one Latin-1 octet', () => {
+    expect(segmentForSms('[x]', latin1).segments[0].shortMessage.toString('hex')).toBe('5b785d');
+  });
+
+  it('sends as UCS-2 a GSM text with a character Latin-1 lacks, since the SMSC could not read it', () => {
+    for (const text of ['Fee €5', 'Ω']) {
+      const { dataCoding, segments } = segmentForSms(text, latin1);
+      expect(dataCoding).toBe(DataCoding.UCS2);
+      expect(decodeUcs2(segments[0].shortMessage)).toBe(text);
+    }
+  });
+
+  it('sends as UCS-2 a Latin-1 text with a character GSM lacks, since the handset could not show it', () => {
+    expect(segmentForSms('Café Olé á', latin1).dataCoding).toBe(DataCoding.UCS2);
+  });
+
+  it('cuts parts by the septets they take on the air, an extension character counting two', () => {
+    expect(segmentForSms('{'.repeat(80), latin1).segments).toHaveLength(1);
+    const { segments } = segmentForSms('a'.repeat(152) + '{' + 'b'.repeat(10), latin1);
+    expect(segments.map((s) => payloadOf(s).toString('latin1'))).toEqual(['a'.repeat(152), '{' + 'b'.repeat(10)]);
+  });
+
+  it('puts Latin-1 octets in message_payload and SAR parts too', () => {
+    const text = 'x@'.repeat(100);
+    expect(segmentForSms(text, { ...latin1, mode: 'payload' }).segments[0].tlvs[0].value).toEqual(Buffer.from(text, 'latin1'));
+    const sar = segmentForSms(text, { ...latin1, mode: 'sar' }).segments;
+    expect(Buffer.concat(sar.map((s) => s.shortMessage))).toEqual(Buffer.from(text, 'latin1'));
+  });
+});

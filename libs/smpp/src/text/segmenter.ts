@@ -11,6 +11,13 @@ import { encodeUcs2 } from './ucs2';
  */
 export type SegmentationMode = 'udh8' | 'udh16' | 'sar' | 'payload';
 
+/**
+ * What the SMSC reads data_coding 0 ("SMSC default alphabet") as: GSM 03.38 septets, one per
+ * octet (the usual case), or ISO-8859-1 octets, which some SMSCs take and convert to GSM for
+ * the air interface themselves.
+ */
+export type DefaultAlphabet = 'gsm7' | 'latin1';
+
 export interface SegmentOptions {
   /** Concatenation reference; reduced to 8 bits for udh8 and 16 bits for udh16/sar. */
   reference: number;
@@ -23,6 +30,8 @@ export interface SegmentOptions {
    * UCS-2 for any other character is sent as written. Default false: the text is sent as given.
    */
   gsm7LookAlikes?: boolean;
+  /** How data_coding 0 is written for this SMSC. Default gsm7. */
+  defaultAlphabet?: DefaultAlphabet;
 }
 
 export interface SmsSegment {
@@ -53,8 +62,7 @@ export const SmsLimits = {
  * the cut positions are kept, not a buffer per character: every reply egress sends goes through
  * here (docs/benchmarks.md, "Measurements behind code choices").
  */
-function split(text: string, ucs2: boolean, capacity: number): Buffer[] {
-  const encode = ucs2 ? encodeUcs2 : encodeGsm7;
+function split(text: string, ucs2: boolean, capacity: number, encode: (text: string) => Buffer): Buffer[] {
   const parts: Buffer[] = [];
   let start = 0;
   let used = 0;
@@ -88,41 +96,60 @@ function u16(value: number): Buffer {
   return b;
 }
 
+/** True when every UTF-16 unit is an ISO-8859-1 character. */
+function fitsLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
+function encodeLatin1(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
+}
+
 /**
- * Encodes a text for submit_sm: GSM 7-bit (data_coding 0, unpacked) when every character is in
- * the GSM alphabet (or, with `gsm7LookAlikes`, is a look-alike of one), UCS-2 (8) otherwise. A
- * text that fits one SMS is one plain segment in every mode; a longer one is split so that no
- * escape sequence or surrogate pair straddles two parts.
+ * Encodes a text for submit_sm: data_coding 0 when every character is in the GSM alphabet (or,
+ * with `gsm7LookAlikes`, is a look-alike of one), UCS-2 (8) otherwise. A text that fits one SMS is
+ * one plain segment in every mode; a longer one is split so that no escape sequence or surrogate
+ * pair straddles two parts.
+ *
+ * data_coding 0 is written as the SMSC reads it (`defaultAlphabet`): GSM septets, or Latin-1
+ * octets for an SMSC that converts those to GSM itself. The handset still gets GSM 7-bit, so a
+ * Latin-1 text must also fit the GSM alphabet (the Greek capitals and the euro sign are GSM but
+ * not Latin-1: such a text goes as UCS-2), and parts are cut by the septets they take on the air.
  */
 export function segmentForSms(given: string, opts: SegmentOptions): SegmentedSms {
   const mode = opts.mode ?? 'udh8';
-  // Septets the text takes in GSM 7-bit, or -1 when a character is not in the alphabet.
+  const latin1 = opts.defaultAlphabet === 'latin1';
+  // Septets the text takes in GSM 7-bit, or -1 when it cannot go as data_coding 0.
+  const septetsOf = (t: string): number => (opts.forceUcs2 === true || (latin1 && !fitsLatin1(t)) ? -1 : gsm7SeptetCount(t));
   let text = given;
-  let septets = opts.forceUcs2 === true ? -1 : gsm7SeptetCount(text);
+  let septets = septetsOf(text);
   if (septets < 0 && opts.forceUcs2 !== true && opts.gsm7LookAlikes === true) {
     const replaced = replaceGsm7LookAlikes(text);
-    if (replaced !== null) {
+    const replacedSeptets = replaced === null ? -1 : septetsOf(replaced);
+    if (replaced !== null && replacedSeptets >= 0) {
       text = replaced;
-      septets = gsm7SeptetCount(text);
+      septets = replacedSeptets;
     }
   }
   const ucs2 = septets < 0;
   const dataCoding = ucs2 ? DataCoding.UCS2 : DataCoding.DEFAULT;
+  const encode = ucs2 ? encodeUcs2 : latin1 ? encodeLatin1 : encodeGsm7;
   const total = ucs2 ? text.length : septets;
   const single = ucs2 ? SmsLimits.UCS2_SINGLE : SmsLimits.GSM7_SINGLE;
 
   if (total <= single) {
-    return { dataCoding, segments: [{ shortMessage: ucs2 ? encodeUcs2(text) : encodeGsm7(text), esmClass: 0, tlvs: [] }] };
+    return { dataCoding, segments: [{ shortMessage: encode(text), esmClass: 0, tlvs: [] }] };
   }
   if (mode === 'payload') {
-    const payload = ucs2 ? encodeUcs2(text) : encodeGsm7(text);
+    const payload = encode(text);
     return {
       dataCoding,
       segments: [{ shortMessage: Buffer.alloc(0), esmClass: 0, tlvs: [{ tag: TlvTag.message_payload, value: payload }] }],
     };
   }
 
-  const payloads = split(text, ucs2, partCapacity(mode, ucs2));
+  const payloads = split(text, ucs2, partCapacity(mode, ucs2), encode);
   if (payloads.length > SmsLimits.MAX_PARTS) {
     throw new SmsTextError(SmsTextErrorCode.TEXT_TOO_LONG, `text needs ${payloads.length} parts; at most ${SmsLimits.MAX_PARTS} are possible`);
   }
