@@ -548,6 +548,20 @@ describe('MoAcceptor and the part store of concatenated MOs', () => {
     expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
   });
 
+  it('releases the parts of a long MO the re-delivery check knows as stored, publishing nothing', async () => {
+    const publisher = new FakePublisher();
+    const store = new ScriptedPartStore();
+    const seen: SeenMoStore = { claim: async () => ({ kind: 'stored', moId: 'first' }), markStored: async () => undefined };
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', parts: store, seen });
+    let released = 0;
+    const answered = acceptor.accept('jazz', part(segments.length - 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    store.pending[0].resolve({ status: 'complete', dataCoding, bytes: Buffer.from('x'), release: async () => void released++ });
+    expect(await answered).toBe(CommandStatus.ESME_ROK);
+    expect(released).toBe(1);
+    expect(publisher.records).toHaveLength(0);
+  });
+
   it('acknowledges the last part of a message the store had to give up, publishing nothing', async () => {
     const { store, acceptor, outcomes, publisher } = setup();
     const answered = acceptor.accept('jazz', part(0));

@@ -203,6 +203,8 @@ export class MoAcceptor implements MoSink {
       const seen = await this.claim(store, fingerprint, id);
       if (seen?.kind === 'stored') {
         this.options.onOutcome?.(operator, 'duplicate');
+        // Stored already: a re-delivered long MO's parts are not needed again.
+        if (release) void release();
         return CommandStatus.ESME_ROK;
       }
       if (seen?.kind === 'pending') {
