@@ -15,6 +15,7 @@ import { LinkDirectory } from './binds/link-directory';
 import { OperatorServerPool } from './binds/operator-server-pool';
 import { TransmitterPool } from './binds/transmitter-pool';
 import type { EgressConfig } from './config/egress-config';
+import { RedisConcatReferences } from './delivery/concat-references';
 import { EgressPipeline } from './delivery/egress-pipeline';
 import { MtSender } from './delivery/mt-sender';
 import { RedisSentLedger } from './delivery/sent-ledger';
@@ -35,7 +36,7 @@ export interface EgressComponents {
   transmitters: TransmitterPool;
   /** Server-mode links: the operator binds a receiver to us. Listening once the runtime starts it. */
   operatorServers: OperatorServerPool;
-  /** The one Redis client: sent ledger, message-id map, MT statuses, shared throttle. */
+  /** The one Redis client: sent ledger, concatenation references, message-id map, MT statuses, shared throttle. */
   redis: RedisClientHandle;
   /** SMSC message id to MT part: written as parts are submitted, read as receipts come in. */
   messageIds: RedisMessageIdMap;
@@ -74,15 +75,20 @@ export async function createEgressComponents(
   // Server-mode links: the operator binds a receiver to us and gets our MTs as deliver_sm.
   const operatorServers = new OperatorServerPool({ links: config.links.operators, logger, metrics: registry });
 
-  // One client for the sent ledger, the receipts' map and statuses and the shared throttle. The
-  // MT path fails open: the ledger answers "none sent" (send rather than stay silent), a lost map
-  // write costs one unmatched receipt, the throttle paces with this replica's share. Receipts
-  // wait instead: their batch is read again until Redis answers.
+  // One client for the sent ledger, the concatenation references, the receipts' map and statuses
+  // and the shared throttle. The MT path fails open: the ledger answers "none sent" (send rather
+  // than stay silent), a long reply goes with the reference its id gives it, a lost map write
+  // costs one unmatched receipt, the throttle paces with this replica's share. Receipts wait
+  // instead: their batch is read again until Redis answers.
   const redis = createRedisClient(
-    { url: config.redis.url, name: 'egress', uses: ['sent_ledger', 'dlr_map'], commandTimeoutMs: config.redis.commandTimeoutMs },
+    { url: config.redis.url, name: 'egress', uses: ['sent_ledger', 'dlr_map', 'mt_concat'], commandTimeoutMs: config.redis.commandTimeoutMs },
     { logger, metrics: registry },
   );
   const ledger = new RedisSentLedger(redis.client, config.delivery.sentTtlSeconds, () => redis.commandFailed('sent_ledger'));
+  const references = new RedisConcatReferences(redis.client, {
+    holdMs: config.delivery.concatReferenceHoldMs,
+    onError: () => redis.commandFailed('mt_concat'),
+  });
   const messageIds = new RedisMessageIdMap(redis.client, config.receipts.mapMarginSeconds, () => redis.commandFailed('dlr_map'));
 
   const deadLetters = new BatchingPublisher(kafka, { logger });
@@ -109,6 +115,9 @@ export async function createEgressComponents(
     },
     // Each accepted part's message id goes to the map its delivery receipt is matched through.
     submittedParts: messageIds,
+    references,
+    // How far each long reply got, so a re-read batch (deferred, or a replica restarted) resumes it.
+    progress: ledger,
   });
   const pipeline = new EgressPipeline(sender, ledger, letters, {
     logger,

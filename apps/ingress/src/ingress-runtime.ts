@@ -4,13 +4,13 @@ import type { IngressConfig } from './config/ingress-config';
 import type { IngressComponents } from './ingress-components';
 import { INGRESS_COMPONENTS, INGRESS_CONFIG } from './ingress-tokens';
 
-/** How often concatenated MOs whose parts stopped coming are dropped, ms. */
+/** How often concatenated MOs whose parts stopped coming are given up, ms. Every replica sweeps; each MO is reported once. */
 const REASSEMBLY_SWEEP_MS = 5000;
 
 /**
- * Start order: Kafka first, then the re-delivery check's Redis (both connected by
- * ingress-components.ts), binds last, so no deliver_sm arrives before it can be stored, nor (Redis
- * permitting) before a re-delivery can be recognised.
+ * Start order: Kafka first, then Redis (both connected by ingress-components.ts), binds last, so
+ * no deliver_sm arrives before it can be stored, nor (Redis permitting) before a re-delivery can
+ * be recognised or a part of a concatenated MO recorded.
  * Stop order: refuse new MOs (the SMSCs keep them), let the MOs in hand be stored and answered,
  * unbind, then flush Kafka, then close Redis.
  */
@@ -29,7 +29,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     const { publisher, acceptor, binds, operatorServers } = this.components;
     this.health.register({ name: 'kafka', check: () => publisher.isConnected });
     this.health.register({ name: 'smpp_receivers', check: () => binds.allBound });
-    this.sweeper = setInterval(() => acceptor.sweep(), REASSEMBLY_SWEEP_MS);
+    this.sweeper = setInterval(() => void acceptor.sweep(), REASSEMBLY_SWEEP_MS);
     this.sweeper.unref();
     binds.start();
     // Server-mode links: listening starts only now that Kafka is up.
@@ -39,11 +39,11 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'ingress stopping');
-    const { gate, binds, operatorServers, publisher, seen } = this.components;
+    const { gate, binds, operatorServers, publisher, seen, parts } = this.components;
     gate.close();
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([binds.stop(), operatorServers.stop()]);
     await publisher.close();
-    await seen?.close();
+    await Promise.all([seen?.close(), parts.close()]);
   }
 }

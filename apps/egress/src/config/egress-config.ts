@@ -14,8 +14,19 @@ const deliveryConfig = z
      * MTs a whole batch's submit round trips (docs/benchmarks.md, "Measurements behind code choices").
      */
     EGRESS_CONCURRENCY: intVar(12, 1, 64),
+    /**
+     * How long a long reply's concatenation reference stays held for its number once taken, ms: no
+     * other long reply to that number gets it meanwhile. Covers the parts' retries and the time a
+     * handset (or the SMSC) waits for a missing part before giving up on the message.
+     */
+    EGRESS_CONCAT_REFERENCE_HOLD_MS: intVar(300_000, 10_000, 86_400_000),
   })
-  .transform((e) => ({ retryDeadlineMs: e.EGRESS_RETRY_DEADLINE_MS, sentTtlSeconds: e.EGRESS_SENT_TTL_SECONDS, concurrency: e.EGRESS_CONCURRENCY }));
+  .transform((e) => ({
+    retryDeadlineMs: e.EGRESS_RETRY_DEADLINE_MS,
+    sentTtlSeconds: e.EGRESS_SENT_TTL_SECONDS,
+    concurrency: e.EGRESS_CONCURRENCY,
+    concatReferenceHoldMs: e.EGRESS_CONCAT_REFERENCE_HOLD_MS,
+  }));
 
 export const receiptsConfig = z
   .object({
@@ -65,7 +76,7 @@ export interface EgressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
   kafka: { brokers: string[]; clientId?: string; sessionTimeoutMs: number };
   redis: { url: string; commandTimeoutMs: number };
-  delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number };
+  delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number; concatReferenceHoldMs: number };
   receipts: { mapMarginSeconds: number; statusTtlSeconds: number; retryDelayMs: number };
   throttle: { replicasHint: number; throttledBackoffMs: number; recoveryPercentPerSecond: number };
   links: OperatorLinks;

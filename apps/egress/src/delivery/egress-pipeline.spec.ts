@@ -3,15 +3,17 @@ import { DeadLetters, type ConsumedBatch, type OutgoingRecord } from '@parchee/m
 import { SmppCommandError, CommandStatus, decodeUcs2, type SegmentationMode } from '@parchee/smpp';
 import { DeferredBatchError } from './deferred-batch-error';
 import { EgressPipeline } from './egress-pipeline';
-import { MtSender, type Transmitter, type TransmitterDirectory } from './mt-sender';
-import type { SentLedger } from './sent-ledger';
+import { MtSender, type MtProgress, type Transmitter, type TransmitterDirectory } from './mt-sender';
+import type { LedgerEntry, SentLedger } from './sent-ledger';
 
 class FakeTransmitter implements Transmitter {
   isBound = true;
   submitted: Array<{ destinationAddr: string; shortMessage: Buffer; dataCoding: number; esmClass: number }> = [];
   failures: Error[] = [];
+  /** A refusal decided by the part itself, checked after the scripted failures. */
+  refuse?: (fields: Parameters<Transmitter['submitSm']>[0]) => Error | undefined;
   async submitSm(fields: Parameters<Transmitter['submitSm']>[0]) {
-    const failure = this.failures.shift();
+    const failure = this.failures.shift() ?? this.refuse?.(fields);
     if (failure) throw failure;
     this.submitted.push(fields);
     return { messageId: `m${this.submitted.length}` };
@@ -33,11 +35,21 @@ class FakeDirectory implements TransmitterDirectory {
 
 class MemoryLedger implements SentLedger {
   sent = new Set<string>();
-  async sentAmong(ids: string[]) {
-    return new Set(ids.filter((id) => this.sent.has(id)));
+  progress = new Map<string, MtProgress>();
+  async recall(ids: string[]) {
+    const entries = new Map<string, LedgerEntry>();
+    for (const id of ids) {
+      const progress = this.progress.get(id);
+      if (this.sent.has(id)) entries.set(id, { sent: true });
+      else if (progress) entries.set(id, { sent: false, progress });
+    }
+    return entries;
   }
   async markSent(id: string) {
     this.sent.add(id);
+  }
+  accepted(mtId: string, progress: MtProgress) {
+    this.progress.set(mtId, progress);
   }
 }
 
@@ -98,6 +110,39 @@ describe('EgressPipeline', () => {
     expect(tx.submitted.length).toBeGreaterThanOrEqual(3);
     expect(tx.submitted.every((s) => s.dataCoding === 8 && (s.esmClass & 0x40) === 0x40)).toBe(true);
     expect(tx.submitted.map((s) => decodeUcs2(s.shortMessage.subarray(6))).join('')).toBe(text);
+  });
+
+  it('resumes a deferred 3-part MT at its refused part with the same reference: part 1 is not sent twice', async () => {
+    const tx = new FakeTransmitter();
+    // Part 2 is refused with a temporary error until the operator recovers.
+    let recovered = false;
+    tx.refuse = (fields) => (!recovered && fields.shortMessage[5] === 2 ? new SmppCommandError('submit_sm', CommandStatus.ESME_RSYSERR) : undefined);
+    const ledger = new MemoryLedger();
+    const clock = { now: Date.now() };
+    const sender = new MtSender(new FakeDirectory(tx), {
+      retryDeadlineMs: 1000,
+      now: () => clock.now,
+      random: () => 0,
+      sleep: async (ms) => void (clock.now += ms),
+      progress: ledger,
+    });
+    const pipeline = new EgressPipeline(sender, ledger, new CollectingPublisher());
+    const long = batch([encodeMessage(mt('long', 'x'.repeat(400)))]);
+
+    await expect(pipeline.process(long)).rejects.toBeInstanceOf(DeferredBatchError);
+    const udh = (i: number) => ({ ref: tx.submitted[i].shortMessage[3], total: tx.submitted[i].shortMessage[4], seq: tx.submitted[i].shortMessage[5] });
+    expect(tx.submitted.map((_, i) => udh(i).seq)).toEqual([1]);
+    const reference = udh(0).ref;
+    expect(ledger.progress.get('long')).toEqual({ reference, accepted: 1, parts: 3 });
+
+    recovered = true;
+    await pipeline.process(long);
+    expect(tx.submitted.map((_, i) => udh(i))).toEqual([
+      { ref: reference, total: 3, seq: 1 },
+      { ref: reference, total: 3, seq: 2 },
+      { ref: reference, total: 3, seq: 3 },
+    ]);
+    expect(ledger.sent).toEqual(new Set(['long']));
   });
 
   it('retries a throttled submit and sends it once the operator accepts', async () => {

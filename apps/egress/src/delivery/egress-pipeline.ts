@@ -13,8 +13,9 @@ export interface EgressPipelineOptions {
 
 /**
  * One batch of MTs: skip the ones already sent, dead-letter the malformed, expired and
- * rejected, submit the rest concurrently (each operator's window paces them). Resolves only
- * when every MT of the batch is either submitted or dead-lettered, so the offset may be committed.
+ * rejected, submit the rest concurrently (each operator's window paces them); a multipart MT an
+ * earlier attempt left part-way goes on from where it stopped. Resolves only when every MT of the
+ * batch is either submitted or dead-lettered, so the offset may be committed.
  */
 export class EgressPipeline {
   private readonly logger: Logger;
@@ -40,7 +41,7 @@ export class EgressPipeline {
         letters.push(this.deadLetters.letter(record, 'MALFORMED_MESSAGE', (err as Error).message));
       }
     }
-    const already = await this.ledger.sentAmong(mts.map((m) => m.mt.id));
+    const known = await this.ledger.recall(mts.map((m) => m.mt.id));
     // Two copies of one MT id in one batch (a lookup batch run twice upstream, e.g. a commit the
     // broker applied though lookup saw it fail): the ledger knows neither yet, so send the first only.
     const seen = new Set<string>();
@@ -49,7 +50,8 @@ export class EgressPipeline {
       mts.map(async ({ mt, record }) => {
         const copy = seen.has(mt.id);
         seen.add(mt.id);
-        if (already.has(mt.id) || copy) {
+        const entry = known.get(mt.id);
+        if (entry?.sent === true || copy) {
           this.options.onResult?.(mt, { outcome: 'duplicate' });
           return;
         }
@@ -58,7 +60,8 @@ export class EgressPipeline {
           letters.push(this.deadLetters.letter(record, 'EXPIRED', `reply expired ${this.now() - mt.expiresAt} ms ago`));
           return;
         }
-        const result = await this.sender.send(mt);
+        // The MT's Kafka key is its MO's: the keyed hash of the number (lookup keeps it).
+        const result = await this.sender.send(mt, { destination: record.key?.toString('utf8') ?? null, progress: entry?.progress });
         this.options.onResult?.(mt, result);
         if (result.outcome === 'sent') await this.ledger.markSent(mt.id);
         else if (result.outcome === 'rejected') letters.push(this.deadLetters.letter(record, result.code, result.reason));

@@ -1,7 +1,8 @@
 import type { MtMessageV1 } from '@parchee/contracts';
 import { CommandStatus, DataCoding, SmppCommandError, decodeGsm7, decodeUcs2, parseRelativeTime, type SegmentationMode } from '@parchee/smpp';
 import { DEFAULT_CLIENT_SUBMIT } from '@parchee/config';
-import { MtSender, type MtSenderOptions, type Transmitter, type TransmitterDirectory } from './mt-sender';
+import { preferredReference, type ReferenceRequest } from './concat-references';
+import { MtSender, type MtProgress, type MtSenderOptions, type Transmitter, type TransmitterDirectory } from './mt-sender';
 import { submitRetryDelayMs } from './submit-backoff';
 import { DEFAULT_SUBMIT_PROFILE, type SubmitProfile } from './submit-profile';
 
@@ -31,10 +32,10 @@ const directory = (tx: Transmitter, profile?: Partial<SubmitProfile>): Transmitt
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
 
-function mt(text = 'Your polling station is 12', expiresAt = T0 + 30 * MINUTE): MtMessageV1 {
+function mt(text = 'Your polling station is 12', expiresAt = T0 + 30 * MINUTE, id = 'a.r1'): MtMessageV1 {
   return {
     v: 1,
-    id: 'a.r1',
+    id,
     moId: 'a',
     operator: 'jazz',
     msisdn: '923001234567',
@@ -273,6 +274,90 @@ describe('MtSender submit profile', () => {
     tx.failures.push(status(CommandStatus.ESME_RSUBMITFAIL));
     expect(await sender(tx, {}, { retriableStatuses: new Set([0x400]) }).s.send(mt())).toMatchObject({ outcome: 'rejected', code: 'COMMAND_STATUS' });
     expect(tx.submitted).toHaveLength(0);
+  });
+});
+
+describe('MtSender with long replies', () => {
+  const THREE_PARTS = 'x'.repeat(400);
+  /** The 8-bit UDH of a submitted part. */
+  const udh = (fields: SubmitFields) => ({ ref: fields.shortMessage[3], total: fields.shortMessage[4], seq: fields.shortMessage[5] });
+
+  /** Gives every MT the reference after its preferred one, as if another MT to the number held that. */
+  class NextFreeReferences {
+    requests: ReferenceRequest[] = [];
+    async reserve(request: ReferenceRequest) {
+      this.requests.push(request);
+      return (request.preferred + 1) % request.modulo;
+    }
+  }
+
+  class RecordedProgress {
+    reports: Array<[string, MtProgress]> = [];
+    accepted(mtId: string, progress: MtProgress) {
+      this.reports.push([mtId, progress]);
+    }
+  }
+
+  it('gives a multipart MT the reference its id hashes to, the same in every sender (another replica, a restart): no per-process counter', async () => {
+    const refs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const tx = new ScriptedTransmitter();
+      await sender(tx).s.send(mt(THREE_PARTS, undefined, 'b7c1.r1'));
+      expect(new Set(tx.submitted.map((f) => udh(f).ref)).size).toBe(1);
+      refs.push(udh(tx.submitted[0]).ref);
+    }
+    expect(refs).toEqual(Array(3).fill(preferredReference('b7c1.r1', 256)));
+  });
+
+  it('asks for a reference once per multipart MT, scoped by its destination hash, and none for a single part', async () => {
+    const tx = new ScriptedTransmitter();
+    const references = new NextFreeReferences();
+    const { s } = sender(tx, { references });
+    await s.send(mt(THREE_PARTS), { destination: 'hashed-msisdn' });
+    await s.send(mt('short'), { destination: 'hashed-msisdn' });
+    expect(references.requests).toEqual([{ destination: 'hashed-msisdn', mtId: 'a.r1', preferred: preferredReference('a.r1', 256), modulo: 256 }]);
+    const given = (preferredReference('a.r1', 256) + 1) % 256;
+    expect(tx.submitted.slice(0, 3).map(udh)).toEqual([1, 2, 3].map((seq) => ({ ref: given, total: 3, seq })));
+  });
+
+  it.each(['udh16', 'sar'] as const)('asks for a 16-bit reference on a %s link', async (mode) => {
+    const references = new NextFreeReferences();
+    const tx = new ScriptedTransmitter();
+    const s = new MtSender({ ...directory(tx), segmentation: () => mode }, { retryDeadlineMs: 1000, references });
+    await s.send(mt(THREE_PARTS));
+    expect(references.requests[0]).toMatchObject({ destination: null, preferred: preferredReference('a.r1', 65536), modulo: 65536 });
+  });
+
+  it('reports each accepted part of a multipart MT but its last, with its reference, and nothing for a single part', async () => {
+    const progress = new RecordedProgress();
+    const { s } = sender(new ScriptedTransmitter(), { progress });
+    await s.send(mt(THREE_PARTS));
+    await s.send(mt('short', undefined, 'c.r1'));
+    const reference = preferredReference('a.r1', 256);
+    expect(progress.reports).toEqual([
+      ['a.r1', { reference, accepted: 1, parts: 3 }],
+      ['a.r1', { reference, accepted: 2, parts: 3 }],
+    ]);
+  });
+
+  it('resumes from the first part not accepted, with the recorded reference, whatever reference another MT would get', async () => {
+    const tx = new ScriptedTransmitter();
+    const references = new NextFreeReferences();
+    const result = await sender(tx, { references }).s.send(mt(THREE_PARTS), {
+      destination: 'hashed-msisdn',
+      progress: { reference: 77, accepted: 2, parts: 3 },
+    });
+    expect(tx.submitted.map(udh)).toEqual([{ ref: 77, total: 3, seq: 3 }]);
+    expect(result).toEqual({ outcome: 'sent', messageIds: ['m1'], parts: 3, resumedAt: 3 });
+    // Asked all the same, so the reference stays held while the last parts go out.
+    expect(references.requests).toMatchObject([{ preferred: 77 }]);
+  });
+
+  it('starts over with a fresh reference when the recorded progress no longer matches how the text splits', async () => {
+    const tx = new ScriptedTransmitter();
+    await sender(tx).s.send(mt(THREE_PARTS), { progress: { reference: 77, accepted: 1, parts: 4 } });
+    const reference = preferredReference('a.r1', 256);
+    expect(tx.submitted.map(udh)).toEqual([1, 2, 3].map((seq) => ({ ref: reference, total: 3, seq })));
   });
 });
 

@@ -46,17 +46,34 @@ export const moDedupeConfig = z
     keyPrefix: e.INGRESS_MO_DEDUPE_KEY_PREFIX,
   }));
 
+/**
+ * Concatenated MOs, reassembled in Redis so parts reaching different binds or replicas join
+ * (docs/delivery-guarantees.md, "Long messages"). Their client uses PARCHEE_REDIS_COMMAND_TIMEOUT_MS.
+ */
+export const moPartsConfig = z
+  .object({
+    /** How long a concatenated MO waits for its missing parts after its first arrived, ms; then it is given up and counted. */
+    INGRESS_MO_PARTS_TIMEOUT_MS: intVar(60_000, 1_000, 3_600_000),
+    /** Concatenated MOs waiting for parts, per operator, at most; a new one beyond it gives up the oldest. */
+    INGRESS_MO_PARTS_MAX_PENDING: intVar(10_000, 1, 1_000_000),
+  })
+  .transform((e) => ({ timeoutMs: e.INGRESS_MO_PARTS_TIMEOUT_MS, maxPendingPerOperator: e.INGRESS_MO_PARTS_MAX_PENDING }));
+
 export interface IngressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
   kafka: { brokers: string[]; clientId?: string };
   pepper: { pepper: string; next?: string };
-  redis: { url: string };
+  redis: { url: string; commandTimeoutMs: number };
   moDedupe: z.output<typeof moDedupeConfig>;
+  moParts: z.output<typeof moPartsConfig>;
   links: OperatorLinks;
 }
 
 /** Read once at boot; the process refuses to start with a message naming each bad setting. */
 export function loadIngressConfig(env: Env = process.env): IngressConfig {
-  const base = readConfig({ service: serviceConfig(9101), kafka: kafkaConfig, pepper: pepperConfig, redis: redisConfig, moDedupe: moDedupeConfig }, env);
+  const base = readConfig(
+    { service: serviceConfig(9101), kafka: kafkaConfig, pepper: pepperConfig, redis: redisConfig, moDedupe: moDedupeConfig, moParts: moPartsConfig },
+    env,
+  );
   return { ...base, links: loadOperatorLinks(env) };
 }

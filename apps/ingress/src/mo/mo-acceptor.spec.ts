@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
 import { CommandStatus, EsmClass, MessageState, TlvTag, createTlv, encodeUcs2, segmentForSms, type DeliverSm } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
+import type { MoPart, MoPartOutcome, MoPartStore } from '../reassembly/mo-part-store';
 import { MoAcceptor, type MoPublisher } from './mo-acceptor';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
@@ -453,5 +454,135 @@ describe('MoAcceptor and SMSC re-deliveries', () => {
     expect(outcomes).toEqual(['accepted', 'accepted']);
     // Each MO: one failed claim and one failed markStored.
     expect(storeErrors()).toBe(4);
+  });
+});
+
+describe('MoAcceptor and the part store of concatenated MOs', () => {
+  const long = `${'میرا شناختی کارڈ نمبر '.repeat(4)}3520212345671`;
+  const { dataCoding, segments } = segmentForSms(long, { reference: 0x21 });
+  const part = (i: number) => deliverSm({ dataCoding, esmClass: segments[i].esmClass, shortMessage: segments[i].shortMessage });
+
+  /** A store whose answers the test scripts: each `add` waits for the test to settle it. */
+  class ScriptedPartStore implements MoPartStore {
+    parts: MoPart[] = [];
+    pending: Array<{ resolve: (o: MoPartOutcome) => void; reject: (err: Error) => void }> = [];
+    add(p: MoPart): Promise<MoPartOutcome> {
+      this.parts.push(p);
+      return new Promise((resolve, reject) => this.pending.push({ resolve, reject }));
+    }
+    async sweep() {
+      return 0;
+    }
+  }
+
+  function setup() {
+    const publisher = new FakePublisher();
+    const store = new ScriptedPartStore();
+    const outcomes: string[] = [];
+    let storeErrors = 0;
+    const acceptor = new MoAcceptor(publisher, hasher, {
+      shortCode: '8300',
+      parts: store,
+      onOutcome: (_op, o) => outcomes.push(o),
+      onPartStoreError: () => storeErrors++,
+    });
+    return { publisher, store, outcomes, acceptor, storeErrors: () => storeErrors };
+  }
+
+  it('acknowledges a part only once the store has recorded it', async () => {
+    const { store, acceptor } = setup();
+    let status: number | undefined;
+    const answered = acceptor.accept('jazz', part(0)).then((s) => (status = s));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.parts).toHaveLength(1);
+    expect(status).toBeUndefined();
+    store.pending[0].resolve({ status: 'buffered' });
+    await answered;
+    expect(status).toBe(CommandStatus.ESME_ROK);
+  });
+
+  it('refuses a part the store cannot record with ESME_RX_T_APPN, so the SMSC delivers it again, and counts it', async () => {
+    const { store, acceptor, outcomes, storeErrors, publisher } = setup();
+    const answered = acceptor.accept('jazz', part(0));
+    await new Promise((resolve) => setImmediate(resolve));
+    store.pending[0].reject(new Error('Connection is closed.'));
+    expect(await answered).toBe(CommandStatus.ESME_RX_T_APPN);
+    expect(outcomes).toEqual(['part_store_failed']);
+    expect(storeErrors()).toBe(1);
+    expect(publisher.records).toHaveLength(0);
+  });
+
+  it('hands the store the sender as a keyed hash, the reference, and the part’s user data without its header', async () => {
+    const { store, acceptor } = setup();
+    void acceptor.accept('jazz', part(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.parts[0]).toEqual({
+      operator: 'jazz',
+      sender: KeyedHasher.text(hasher.msisdn('923001234567')),
+      scheme: 'udh8',
+      ref: 0x21,
+      total: segments.length,
+      seq: 2,
+      dataCoding,
+      payload: segments[1].shortMessage.subarray(6),
+    });
+  });
+
+  it('publishes the MO the store completes, then releases its parts; a failed publish keeps them for the SMSC’s re-delivery', async () => {
+    const { store, acceptor, publisher } = setup();
+    let released = 0;
+    const complete: MoPartOutcome = {
+      status: 'complete',
+      dataCoding,
+      bytes: Buffer.concat(segments.map((s) => s.shortMessage.subarray(6))),
+      release: async () => void released++,
+    };
+    publisher.fail = true;
+    const first = acceptor.accept('jazz', part(segments.length - 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    store.pending[0].resolve(complete);
+    expect(await first).toBe(CommandStatus.ESME_RX_T_APPN);
+    expect(released).toBe(0);
+
+    publisher.fail = false;
+    const again = acceptor.accept('jazz', part(segments.length - 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    store.pending[1].resolve(complete);
+    expect(await again).toBe(CommandStatus.ESME_ROK);
+    expect(released).toBe(1);
+    expect(publisher.records).toHaveLength(1);
+    expect(decodeMo(publisher.records[0].value).textLength).toBe(long.length);
+    expect(cnicHashOf(publisher.records[0].value)).toBe(CNIC_HASH);
+  });
+
+  it('releases the parts of a long MO the re-delivery check knows as stored, publishing nothing', async () => {
+    const publisher = new FakePublisher();
+    const store = new ScriptedPartStore();
+    const seen: SeenMoStore = { claim: async () => ({ kind: 'stored', moId: 'first' }), markStored: async () => undefined };
+    const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', parts: store, seen });
+    let released = 0;
+    const answered = acceptor.accept('jazz', part(segments.length - 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    store.pending[0].resolve({ status: 'complete', dataCoding, bytes: Buffer.from('x'), release: async () => void released++ });
+    expect(await answered).toBe(CommandStatus.ESME_ROK);
+    expect(released).toBe(1);
+    expect(publisher.records).toHaveLength(0);
+  });
+
+  it('acknowledges the last part of a message the store had to give up, publishing nothing', async () => {
+    const { store, acceptor, outcomes, publisher } = setup();
+    const answered = acceptor.accept('jazz', part(0));
+    await new Promise((resolve) => setImmediate(resolve));
+    store.pending[0].resolve({ status: 'dropped' });
+    expect(await answered).toBe(CommandStatus.ESME_ROK);
+    expect(outcomes).toEqual(['part_unreadable']);
+    expect(publisher.records).toHaveLength(0);
+  });
+
+  it('never asks the store about a single-part MO', async () => {
+    const { store, acceptor, publisher } = setup();
+    expect(await acceptor.accept('jazz', deliverSm({}))).toBe(CommandStatus.ESME_ROK);
+    expect(store.parts).toHaveLength(0);
+    expect(publisher.records).toHaveLength(1);
   });
 });

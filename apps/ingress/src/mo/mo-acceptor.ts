@@ -4,8 +4,10 @@ import type { OutgoingRecord } from '@parchee/messaging';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { KeyedHasher, maskDigitsInText, maskMsisdn } from '@parchee/privacy';
 import { moRequestFromText } from '@parchee/requests';
-import { CommandStatus, ConcatReader, deliveryKind, type DeliverSm, type MessageIdFormat } from '@parchee/smpp';
+import { CommandStatus, decodeText, deliveryKind, userDataOf, type DeliverSm, type MessageIdFormat } from '@parchee/smpp';
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
+import { MemoryMoPartStore, type MoPartOutcome, type MoPartStore } from '../reassembly/mo-part-store';
+import { reportDroppedMo } from '../reassembly/dropped-mo';
 import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
 import type { MoSink } from './mo-sink';
 import { normaliseMsisdn } from './msisdn';
@@ -17,6 +19,9 @@ export interface MoPublisher {
 }
 
 /**
+ * `part_store_failed`: a part of a concatenated MO that could not be recorded (Redis away), refused
+ * with ESME_RX_T_APPN so the SMSC delivers it again; `part_unreadable`: the last part of a message
+ * whose other parts could not be read back (the message is given up, the part acknowledged).
  * `ussd_refused`: a USSD dialog step, refused with ESME_RX_R_APPN until the USSD channel exists
  * (an SMS answer would leave the citizen's screen hanging); `wrong_destination`: an MO for none of
  * the short codes its link serves, refused with ESME_RINVDSTADR (a routing error at the operator).
@@ -26,6 +31,8 @@ export type MoOutcome =
   | 'duplicate'
   | 'redelivered'
   | 'part_buffered'
+  | 'part_store_failed'
+  | 'part_unreadable'
   | 'publish_failed'
   | 'empty_source'
   | 'not_pakistani'
@@ -40,10 +47,17 @@ export interface MoAcceptorOptions {
   shortCodes?: ReadonlyMap<string, readonly string[]>;
   /** How each operator's receipts write message ids (its link's `submit.messageIdFormat`), by operator id; unlisted, `auto`. */
   messageIdFormats?: ReadonlyMap<string, MessageIdFormat>;
-  /** How long to wait for the missing parts of a concatenated MO, ms. Default 60000. */
+  /**
+   * Where the parts of concatenated MOs wait for each other. Ingress runs RedisMoPartStore, shared
+   * by its replicas. Default: this process's memory (MemoryMoPartStore), with the two settings below.
+   */
+  parts?: MoPartStore;
+  /** The memory store's wait for the missing parts of a concatenated MO, ms. Default 60000. */
   reassemblyTimeoutMs?: number;
-  /** At most this many concatenated MOs wait for parts; beyond it the oldest is dropped. Default: ConcatReader's (100 000). */
+  /** At most this many concatenated MOs wait for parts in the memory store; beyond it the oldest is dropped. Default 100 000. */
   reassemblyMaxPending?: number;
+  /** The part store could not record a part (the part was refused with ESME_RX_T_APPN), for parchee_redis_errors_total{use="mo_parts"}. */
+  onPartStoreError?: () => void;
   logger?: Logger;
   onOutcome?: (operator: string, outcome: MoOutcome) => void;
   /** An MO refused at the edge (acked, never published), for parchee_requests_refused_total. */
@@ -60,7 +74,7 @@ export interface MoAcceptorOptions {
   now?: () => number;
 }
 
-/** At most one warning per this many ms while the seen-MO store is failing: an outage must not flood the log. */
+/** At most one warning per this many ms while the seen-MO store (or the part store) is failing: an outage must not flood the log. */
 const STORE_WARN_INTERVAL_MS = 10_000;
 
 /** At most one warning per operator per this many ms about MOs for a destination it should not send us. */
@@ -82,12 +96,13 @@ const DESTINATION_WARN_INTERVAL_MS = 60_000;
  * once. The claim never drops an MO: docs/delivery-guarantees.md, "SMSC re-deliveries".
  */
 export class MoAcceptor implements MoSink {
-  private readonly reader: ConcatReader;
+  private readonly parts: MoPartStore;
   private readonly receipts: ReceiptAcceptor;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly peppers: readonly KeyedHasher[];
   private lastStoreWarnAt = -Infinity;
+  private lastPartStoreWarnAt = -Infinity;
   private readonly lastDestinationWarnAt = new Map<string, number>();
 
   constructor(
@@ -104,11 +119,14 @@ export class MoAcceptor implements MoSink {
       onOutcome: options.onOutcome,
       now: this.now,
     });
-    this.reader = new ConcatReader({
-      timeoutMs: options.reassemblyTimeoutMs ?? 60_000,
-      maxPending: options.reassemblyMaxPending,
-      onDropped: (d) => this.logger.warn({ received: d.received, total: d.total, scheme: d.scheme, reason: d.reason }, 'concatenated MO never completed'),
-    });
+    this.parts =
+      options.parts ??
+      new MemoryMoPartStore({
+        timeoutMs: options.reassemblyTimeoutMs ?? 60_000,
+        maxPending: options.reassemblyMaxPending ?? 100_000,
+        onDropped: reportDroppedMo(this.logger),
+        now: this.now,
+      });
   }
 
   async accept(operator: string, pdu: DeliverSm): Promise<number> {
@@ -152,24 +170,48 @@ export class MoAcceptor implements MoSink {
     }
     const key = KeyedHasher.text(this.hasher.msisdn(msisdn));
     // The whole text and the bytes that identify the MO: the user data as delivered, or for a
-    // concatenated MO the UTF-8 of the reassembled text. Undecodable content (binary, unknown
-    // alphabets) is empty text: the citizen gets a helpful reply.
-    const read = this.reader.read(`${operator}:${key}`, pdu);
-    if (read.status !== 'complete') {
-      // A repeated part is acknowledged too: the first copy is held.
-      this.options.onOutcome?.(operator, 'part_buffered');
-      return CommandStatus.ESME_ROK;
+    // concatenated MO the UTF-8 of the reassembled text (its joined user data when it does not
+    // decode). Undecodable content (binary, unknown alphabets) is empty text: the citizen gets a
+    // helpful reply.
+    const data = userDataOf(pdu);
+    let text: string;
+    let bytes: Buffer;
+    /** Forgets a concatenated MO's parts once it is published. */
+    let release: (() => Promise<void>) | undefined;
+    if (data.concat === undefined) {
+      text = decodeText(pdu.dataCoding, data.payload).text;
+      bytes = data.raw;
+    } else {
+      const { scheme, ref, total, seq } = data.concat;
+      let part: MoPartOutcome;
+      try {
+        // Awaited: the part is acknowledged only once it is recorded, where every replica finds it.
+        part = await this.parts.add({ operator, sender: key, scheme, ref, total, seq, dataCoding: pdu.dataCoding, payload: data.payload });
+      } catch (err) {
+        this.partStoreFailed(err);
+        this.options.onOutcome?.(operator, 'part_store_failed');
+        return CommandStatus.ESME_RX_T_APPN;
+      }
+      if (part.status !== 'complete') {
+        // A repeated part is acknowledged too: the first copy is held.
+        this.options.onOutcome?.(operator, part.status === 'dropped' ? 'part_unreadable' : 'part_buffered');
+        return CommandStatus.ESME_ROK;
+      }
+      const decoded = decodeText(part.dataCoding, part.bytes);
+      text = decoded.text;
+      bytes = decoded.error === undefined ? Buffer.from(decoded.text, 'utf8') : part.bytes;
+      release = part.release;
     }
-    const received = read.message;
-    const { text } = received;
     let id: string = randomUUID();
     let outcome: MoOutcome = 'accepted';
     const store = this.options.seen;
-    const fingerprint = store ? KeyedHasher.text(this.hasher.moContent(operator, msisdn, pdu.dataCoding, received.bytes)) : undefined;
+    const fingerprint = store ? KeyedHasher.text(this.hasher.moContent(operator, msisdn, pdu.dataCoding, bytes)) : undefined;
     if (store && fingerprint !== undefined) {
       const seen = await this.claim(store, fingerprint, id);
       if (seen?.kind === 'stored') {
         this.options.onOutcome?.(operator, 'duplicate');
+        // Stored already: a re-delivered long MO's parts are not needed again.
+        if (release) void release();
         return CommandStatus.ESME_ROK;
       }
       if (seen?.kind === 'pending') {
@@ -194,8 +236,10 @@ export class MoAcceptor implements MoSink {
     } catch (err) {
       this.logger.warn({ operator, msisdn: maskMsisdn(msisdn), err: (err as Error).message }, 'MO not stored; asking the SMSC to retry');
       this.options.onOutcome?.(operator, 'publish_failed');
+      // A concatenated MO's parts stay: the SMSC re-delivers this part, which completes it again.
       return CommandStatus.ESME_RX_T_APPN;
     }
+    if (release) void release();
     // Not awaited: the response must not wait for Redis. The command is written to the socket
     // now, before the deliver_sm_resp; if it is lost the MO stays "pending", and a re-delivery
     // is published again under the same id, which costs a lookup but never a second SMS.
@@ -214,6 +258,14 @@ export class MoAcceptor implements MoSink {
     }
   }
 
+  private partStoreFailed(err: unknown): void {
+    this.options.onPartStoreError?.();
+    const now = this.now();
+    if (now - this.lastPartStoreWarnAt < STORE_WARN_INTERVAL_MS) return;
+    this.lastPartStoreWarnAt = now;
+    this.logger.warn({ err: (err as Error).message }, 'concatenated MO parts cannot be stored; asking the SMSC to retry them');
+  }
+
   private storeFailed(err: unknown): void {
     this.options.onSeenStoreError?.();
     const now = this.now();
@@ -230,8 +282,8 @@ export class MoAcceptor implements MoSink {
     this.logger.warn({ operator, destination: maskDigitsInText(destination) }, 'MO for a destination this link does not serve; refused with ESME_RINVDSTADR');
   }
 
-  /** Sweeps concatenations that timed out; call periodically. */
-  sweep(): number {
-    return this.reader.sweep();
+  /** Gives up the concatenated MOs whose parts stopped coming, reporting each; call periodically. Never rejects. */
+  sweep(): Promise<number> {
+    return this.parts.sweep();
   }
 }

@@ -10,7 +10,11 @@ export const Topics = {
    * any sms.mo.v1 left on a broker after upgrading.
    */
   MO: 'sms.mo.v2',
-  /** Mobile-terminated replies, produced by lookup inside a Kafka transaction. */
+  /**
+   * Mobile-terminated replies, produced by lookup inside a Kafka transaction. Keyed like their MO,
+   * by the keyed hash of the MSISDN: egress holds long replies' concatenation references per
+   * number by it.
+   */
   MT: 'sms.mt.v1',
   /** Delivery receipts correlated to their MT. */
   DLR: 'sms.dlr.v1',

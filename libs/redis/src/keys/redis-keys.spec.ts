@@ -19,9 +19,11 @@ describe('RedisKeys', () => {
   it('holds the prefixes Parchee has always used, so upgrading leaves every key where it was', () => {
     expect(RedisKeys).toEqual({
       MO_SEEN: 'parchee:mo-seen:',
+      MO_PARTS: 'parchee:mo-parts:',
       GUARD: 'parchee:guard:',
       ROLL: 'parchee:roll:',
       MT_SENT: 'parchee:mt:sent:',
+      MT_CONCAT: 'parchee:mt:concat:',
       MT_STATUS: 'parchee:mt:status:',
       DLR: 'parchee:dlr:',
       TPS: 'parchee:tps:',

@@ -9,7 +9,7 @@
  * key and value.
  *
  * Keys one script must touch together carry a Redis Cluster hash tag (`{…}`) so they share a slot:
- * only the throttle's pair today.
+ * the throttle's pair and an operator's pending MO parts.
  */
 export const RedisKeys = {
   /**
@@ -19,6 +19,15 @@ export const RedisKeys = {
    * Configurable: INGRESS_MO_DEDUPE_KEY_PREFIX (the e2e suite gives each run its own).
    */
   MO_SEEN: 'parchee:mo-seen:',
+  /**
+   * Ingress's concatenated MOs waiting for their other parts, shared by every replica
+   * (docs/delivery-guarantees.md, "Long messages"). Per operator, under the hash tag `{<operator id>}`:
+   * - `parchee:mo-parts:{<operator id>}`: a sorted set of the pending messages, scored by first-part time (Redis's clock), PEXPIRE twice the timeout;
+   * - `parchee:mo-parts:{<operator id>}:<base64url keyed hash of the MSISDN>:<scheme>:<reference>`: a hash of
+   *   `m` = `<total>:<data_coding>:<first part at>` and `<seq>` = the part's user data sealed with AES-256-GCM
+   *   (a key derived from the pepper), base64, PEXPIRE twice the timeout (INGRESS_MO_PARTS_TIMEOUT_MS).
+   */
+  MO_PARTS: 'parchee:mo-parts:',
   /**
    * Lookup's request guard and loop breaker (docs/protection.md). Configurable:
    * PROTECTION_KEY_PREFIX. Under it, the parts in `GuardKeys`:
@@ -35,8 +44,18 @@ export const RedisKeys = {
    * Configurable through RollCacheOptions.keyPrefix (tests and benchmarks only).
    */
   ROLL: 'parchee:roll:',
-  /** Egress's sent-MT ledger: `parchee:mt:sent:<MT id>` holding `1`, EX EGRESS_SENT_TTL_SECONDS. */
+  /**
+   * Egress's sent-MT ledger: `parchee:mt:sent:<MT id>` holding `1` once the whole MT was sent, or
+   * `p:<reference>:<parts accepted>:<parts>` while a multipart MT is under way, so a re-read resumes
+   * it where it stopped; EX EGRESS_SENT_TTL_SECONDS.
+   */
   MT_SENT: 'parchee:mt:sent:',
+  /**
+   * Concatenation references held per destination: `parchee:mt:concat:<base64url keyed hash of the MSISDN>`
+   * (the MT's Kafka key), a hash of `<reference>` = `<held until, epoch ms>:<MT id>`, PEXPIRE
+   * EGRESS_CONCAT_REFERENCE_HOLD_MS from the last reference taken (concat-references.ts).
+   */
+  MT_CONCAT: 'parchee:mt:concat:',
   /**
    * Delivery status of each MT: `parchee:mt:status:<MT id>`, a hash of `part:<n>` = `<final 1|0>:<state>`
    * and the summary `state`, `final`, `delivered`, `parts`, `at`, `errorCode` (mt-status-store.ts), EXPIRE

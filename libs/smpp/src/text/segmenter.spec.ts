@@ -104,7 +104,7 @@ describe('segmentForSms', () => {
         });
         // Nothing lost, nothing doubled, and no part could have taken the next character too.
         expect(decoded.join('')).toBe(text);
-        const capacity = dataCoding === DataCoding.UCS2 ? (mode === 'udh16' ? 66 : 67) : mode === 'udh16' ? 152 : 153;
+        const capacity = dataCoding === DataCoding.UCS2 ? (mode === 'udh8' ? 67 : 66) : mode === 'udh8' ? 153 : 152;
         const cost = (t: string) => (dataCoding === DataCoding.UCS2 ? t.length : [...t].reduce((n, ch) => n + ('{}€[]'.includes(ch) ? 2 : 1), 0));
         for (let i = 0; i + 1 < decoded.length; i++) {
           expect(cost(decoded[i])).toBeLessThanOrEqual(capacity);
@@ -135,6 +135,15 @@ describe('segmentForSms', () => {
       ]);
     });
     expect(segments.map((s) => decodeUcs2(s.shortMessage)).join('')).toBe('ب'.repeat(100));
+  });
+
+  it('sizes SAR parts for the 16-bit header the SMSC builds from sar_msg_ref_num: 152 GSM-7 or 66 UCS-2 characters', () => {
+    const gsm = segmentForSms('x'.repeat(305), { reference: 0x0102, mode: 'sar' });
+    expect(gsm.segments.map((s) => s.shortMessage.length)).toEqual([152, 152, 1]);
+    const urdu = segmentForSms('ب'.repeat(133), { reference: 0x0102, mode: 'sar' });
+    expect(urdu.segments.map((s) => decodeUcs2(s.shortMessage).length)).toEqual([66, 66, 1]);
+    // With its 7-octet header each part still fits the 140 octets of one SMS.
+    expect(urdu.segments.every((s) => 7 + s.shortMessage.length <= 140)).toBe(true);
   });
 
   it('puts a long text in one message_payload TLV with an empty short_message in payload mode', () => {

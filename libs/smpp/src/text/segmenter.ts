@@ -85,8 +85,10 @@ function split(text: string, ucs2: boolean, capacity: number, encode: (text: str
 }
 
 function partCapacity(mode: SegmentationMode, ucs2: boolean): number {
-  // SAR parts get the 8-bit UDH budget: the SMSC adds that header on the air interface.
-  if (mode === 'udh16') return ucs2 ? SmsLimits.UCS2_PART_UDH16 : SmsLimits.GSM7_PART_UDH16;
+  // SAR parts get the 16-bit UDH budget: the SMSC builds the header on the air interface from
+  // sar_msg_ref_num, a 16-bit reference, and SMSCs that keep all 16 bits send a 7-octet header.
+  // A part sized for the 6-octet one would then be one character too long to fit.
+  if (mode === 'udh16' || mode === 'sar') return ucs2 ? SmsLimits.UCS2_PART_UDH16 : SmsLimits.GSM7_PART_UDH16;
   return ucs2 ? SmsLimits.UCS2_PART_UDH8 : SmsLimits.GSM7_PART_UDH8;
 }
 
