@@ -460,6 +460,26 @@ describe('PDU codec', () => {
       expect((decodePdu(padded) as SubmitSm).tlvs).toEqual([{ tag: 0x020c, value: hex('0007') }]);
     });
 
+    it.each([
+      [
+        'a bind_transmitter_resp whose system_id has 16 characters, sc_interface_version kept',
+        hex(`00000026 80000002 00000000 00000004 ${ascii('cloudhopper-smsc')}00 0210 0001 34`),
+        'bind_transmitter_resp',
+        'cloudhopper-smsc',
+        [{ tag: 0x0210, value: Buffer.from([0x34]) }],
+      ],
+      ['a bind_receiver_resp whose system_id has no NUL', hex(`00000013 80000001 00000000 00000004 ${ascii('abc')}`), 'bind_receiver_resp', 'abc', []],
+      [
+        'a bind_transceiver_resp with a TLV cut short, dropped',
+        hex(`0000001a 80000009 00000000 00000004 ${ascii('smsc')}00 0210 0002 34`),
+        'bind_transceiver_resp',
+        'smsc',
+        [],
+      ],
+    ])('%s', (_name, bytes, command, systemId, tlvs) => {
+      expect(decodePdu(bytes)).toEqual({ command, commandId: bytes.readUInt32BE(4), commandStatus: 0, sequenceNumber: 4, systemId, tlvs });
+    });
+
     it('keeps the TLVs of a data_sm_resp that parse, and drops those that do not', () => {
       const good = decodePdu(hex(`00000019 80000103 00000000 00000004 ${ascii('abc')}00 0425 0001 07`)) as DataSmResp;
       expect(good.tlvs).toEqual([{ tag: 0x0425, value: Buffer.from([7]) }]);

@@ -211,6 +211,9 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
   if (commandStatus === S.ESME_ROK && (command === 'submit_sm_resp' || command === 'deliver_sm_resp' || command === 'data_sm_resp')) {
     return readAcceptedMessageResp(buffer, command, commandStatus, header);
   }
+  if (commandStatus === S.ESME_ROK && (command === 'bind_transmitter_resp' || command === 'bind_receiver_resp' || command === 'bind_transceiver_resp')) {
+    return readAcceptedBindResp(buffer, command, commandStatus, header);
+  }
 
   const reader = new BodyReader(buffer, PDU_HEADER_LENGTH, commandLength, header);
   if (spec === SHORT_MESSAGE_BODY) return readShortMessagePdu(reader, command as 'submit_sm' | 'deliver_sm', commandStatus);
@@ -259,6 +262,35 @@ function readAcceptedMessageResp(
     pdu['tlvs'] = tlvs;
   }
   return pdu as unknown as Pdu;
+}
+
+/**
+ * A successful bind_transmitter_resp, bind_receiver_resp or bind_transceiver_resp is read
+ * liberally as well: the SMSC has bound us, and its system_id only names it in our logs. Some
+ * SMSCs send one longer than the 15 characters the spec allows (Cloudhopper's server does not
+ * check), and refusing the answer left the bind failing and reconnecting without end. So the
+ * system_id runs to its NUL (or to the end of the body), and the TLVs after it
+ * (sc_interface_version) are kept when they parse and dropped when they do not.
+ */
+function readAcceptedBindResp(
+  buffer: Buffer,
+  command: 'bind_transmitter_resp' | 'bind_receiver_resp' | 'bind_transceiver_resp',
+  commandStatus: number,
+  header: HeaderInfo,
+): Pdu {
+  const end = buffer.length;
+  let nul = PDU_HEADER_LENGTH;
+  while (nul < end && buffer[nul] !== 0) nul++;
+  let tlvs: Tlv[] = [];
+  if (nul + 1 < end) {
+    try {
+      tlvs = readTlvs(new BodyReader(buffer, nul + 1, end, header));
+    } catch {
+      tlvs = [];
+    }
+  }
+  const systemId = buffer.toString('latin1', PDU_HEADER_LENGTH, nul);
+  return { command, commandId: header.commandId, commandStatus, sequenceNumber: header.sequenceNumber, systemId, tlvs } as Pdu;
 }
 
 /**
