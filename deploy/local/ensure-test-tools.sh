@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the tools the tests need beyond npm packages: Perl's Net::SMPP (libnet-smpp-perl), the
-# SMPP implementation libs/smpp is tested against for interop, and Prometheus (the Debian
-# `prometheus` package: promtool checks deploy/prometheus, the observability e2e test runs the
-# server). Idempotent and quiet when everything is already there; fails loudly rather than letting
-# CI skip.
+# Installs the tools the tests need beyond npm packages: the SMPP implementations libs/smpp is
+# tested against for interop (Perl's Net::SMPP from libnet-smpp-perl; jsmpp and Cloudhopper from
+# Maven Central, built into .cache/smpp-interop by libs/smpp/src/interop/java/build.sh with the
+# machine's Java 17 and Maven), and Prometheus (the Debian `prometheus` package: promtool checks
+# deploy/prometheus, the observability e2e test runs the server). Idempotent and quiet when
+# everything is already there; fails loudly rather than letting CI skip.
 set -euo pipefail
+
+# Fetches the pinned jars on the first run (and after a pom changes) and compiles the Java peers.
+bash "$(dirname "${BASH_SOURCE[0]}")/../../libs/smpp/src/interop/java/build.sh"
 
 have_prometheus() { command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; }
 

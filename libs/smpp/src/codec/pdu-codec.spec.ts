@@ -558,7 +558,12 @@ describe('PDU codec', () => {
       ['40 characters', 'x'.repeat(40), 'y'.repeat(40)],
     ])('a deliver_sm whose time fields are %s, the text kept as it came', (_name, schedule, validity) => {
       const pdu = decodePdu(deliverSmWithTimes(schedule, validity)) as SubmitSm;
-      expect(pdu).toMatchObject({ command: 'deliver_sm', scheduleDeliveryTime: schedule, validityPeriod: validity, shortMessage: Buffer.from('Hello', 'latin1') });
+      expect(pdu).toMatchObject({
+        command: 'deliver_sm',
+        scheduleDeliveryTime: schedule,
+        validityPeriod: validity,
+        shortMessage: Buffer.from('Hello', 'latin1'),
+      });
       expect(readSmppTime(pdu.scheduleDeliveryTime)).toBeNull();
       expect(readSmppTime(pdu.validityPeriod)).toBeNull();
     });
@@ -580,6 +585,26 @@ describe('PDU codec', () => {
       ['no body at all', hex('00000010 80000009 00000000 00000001'), '', []],
     ])('a successful bind_transceiver_resp with %s', (_name, bytes, systemId, tlvs) => {
       expect(decodePdu(bytes)).toEqual({ command: 'bind_transceiver_resp', commandId: 0x80000009, commandStatus: 0, sequenceNumber: 1, systemId, tlvs });
+    });
+
+    it.each([
+      [
+        'a bind_transmitter_resp whose system_id has 16 characters, sc_interface_version kept',
+        hex(`00000026 80000002 00000000 00000004 ${ascii('cloudhopper-smsc')}00 0210 0001 34`),
+        'bind_transmitter_resp',
+        'cloudhopper-smsc',
+        [{ tag: 0x0210, value: Buffer.from([0x34]) }],
+      ],
+      ['a bind_receiver_resp whose system_id has no NUL', hex(`00000013 80000001 00000000 00000004 ${ascii('abc')}`), 'bind_receiver_resp', 'abc', []],
+      [
+        'a bind_transceiver_resp with a TLV cut short, dropped',
+        hex(`0000001a 80000009 00000000 00000004 ${ascii('smsc')}00 0210 0002 34`),
+        'bind_transceiver_resp',
+        'smsc',
+        [],
+      ],
+    ])('%s', (_name, bytes, command, systemId, tlvs) => {
+      expect(decodePdu(bytes)).toEqual({ command, commandId: bytes.readUInt32BE(4), commandStatus: 0, sequenceNumber: 4, systemId, tlvs });
     });
 
     it('keeps the TLVs of a data_sm_resp that parse, and drops those that do not', () => {
@@ -653,7 +678,10 @@ describe('PDU codec', () => {
 
     it('a time field without its NUL at the end of the body', () => {
       const bytes = hex(`0000001f 80000003 00000000 00000004 ${ascii('m1')}00 ${ascii('250101120000')}`);
-      expect(decodeError(bytes)).toMatchObject({ commandStatus: CommandStatus.ESME_RINVCMDLEN, message: expect.stringContaining('finalDate has no terminating NUL') });
+      expect(decodeError(bytes)).toMatchObject({
+        commandStatus: CommandStatus.ESME_RINVCMDLEN,
+        message: expect.stringContaining('finalDate has no terminating NUL'),
+      });
     });
 
     it('a submit_multi dest_flag other than 1 or 2', () => {

@@ -251,12 +251,7 @@ export function decodePdu(buffer: Buffer, options: PduCodecOptions = {}): Pdu {
 }
 
 type AcceptedResponseReadLiberally =
-  | 'submit_sm_resp'
-  | 'deliver_sm_resp'
-  | 'data_sm_resp'
-  | 'bind_transmitter_resp'
-  | 'bind_receiver_resp'
-  | 'bind_transceiver_resp';
+  'submit_sm_resp' | 'deliver_sm_resp' | 'data_sm_resp' | 'bind_transmitter_resp' | 'bind_receiver_resp' | 'bind_transceiver_resp';
 
 const ACCEPTED_RESPONSES_READ_LIBERALLY: ReadonlySet<string> = new Set<AcceptedResponseReadLiberally>([
   'submit_sm_resp',
