@@ -9,7 +9,7 @@ import { dataSmAsDeliverSm, submitSmBody, SubmitSmFields } from '../codec/pdu-de
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppError } from '../errors/smpp-error';
 import { silentSmppLogger, SmppLogger } from '../session/smpp-logger';
-import { OutgoingRequest, SmppSession } from '../session/smpp-session';
+import { OutgoingRequest, SmppSession, type SmppSocket } from '../session/smpp-session';
 import type { SmppSessionOptions } from '../session/smpp-session-options';
 import { reconnectDelayMs, ReconnectOptions } from './reconnect-backoff';
 
@@ -41,6 +41,11 @@ export interface EsmeClientOptions {
   name?: string;
   /** Any other session setting (unbindTimeoutMs, maxQueued, maxPduLength...). */
   sessionOptions?: Partial<SmppSessionOptions>;
+  /**
+   * Opens the connection instead of TCP (or TLS) to host:port; the stream must emit 'connect' once
+   * usable. Unit tests hand in one end of an in-memory pair.
+   */
+  openSocket?: () => SmppSocket;
 }
 
 /**
@@ -78,7 +83,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private bound = false;
   private attempt = 0;
   private session?: SmppSession;
-  private connectingSocket?: net.Socket;
+  private connectingSocket?: SmppSocket;
   private reconnectTimer?: NodeJS.Timeout;
   private handler?: DeliverSmHandler;
   private readonly handlersInFlight = new Set<Promise<void>>();
@@ -165,8 +170,9 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     if (!this.running) return;
     const { host, port } = this.options;
     const tlsOptions = this.options.tls;
-    const socket = tlsOptions ? tls.connect({ ...tlsOptions, host, port }) : net.connect({ host, port });
-    const connectEvent = tlsOptions ? 'secureConnect' : 'connect';
+    const openSocket = this.options.openSocket;
+    const socket = openSocket ? openSocket() : tlsOptions ? tls.connect({ ...tlsOptions, host, port }) : net.connect({ host, port });
+    const connectEvent = tlsOptions && !openSocket ? 'secureConnect' : 'connect';
     this.connectingSocket = socket;
     let failure: Error | undefined;
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -192,13 +198,15 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
       socket.off('error', onError);
       socket.off('close', onClose);
       this.connectingSocket = undefined;
-      socket.setNoDelay(true);
-      socket.setKeepAlive(true, 30_000);
+      if (socket instanceof net.Socket) {
+        socket.setNoDelay(true);
+        socket.setKeepAlive(true, 30_000);
+      }
       void this.bind(socket);
     });
   }
 
-  private async bind(socket: net.Socket): Promise<void> {
+  private async bind(socket: SmppSocket): Promise<void> {
     const { window, responseTimeoutMs, enquireLinkIntervalMs } = this.options;
     const topLevel = Object.entries({ window, responseTimeoutMs, enquireLinkIntervalMs }).filter(([, value]) => value !== undefined);
     const session = new SmppSession(socket, {
