@@ -11,7 +11,7 @@ import { SmppError } from '../errors/smpp-error';
 import { silentSmppLogger, SmppLogger } from '../session/smpp-logger';
 import { OutgoingRequest, SmppSession, type SmppSocket } from '../session/smpp-session';
 import type { SmppSessionOptions } from '../session/smpp-session-options';
-import { reconnectDelayMs, ReconnectOptions } from './reconnect-backoff';
+import { reconnectDelayMs, ReconnectOptions, resolveReconnectOptions } from './reconnect-backoff';
 
 export interface EsmeClientOptions {
   host: string;
@@ -33,6 +33,7 @@ export interface EsmeClientOptions {
   enquireLinkIntervalMs?: number;
   /** TCP (and TLS) connect must complete within this. Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /** Backoff between attempts, and how long a bind must stay up to reset it. */
   reconnect?: ReconnectOptions;
   /** TLS options to connect with TLS; false or absent for plain TCP. */
   tls?: tls.ConnectionOptions | false;
@@ -72,8 +73,9 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * An ESME bind to one SMSC that stays up on its own: it connects, binds, and after any drop or
- * failed bind reconnects with exponential backoff and jitter until `stop()`. Incoming
- * deliver_sm/data_sm go to one handler and are acknowledged only when its promise settles.
+ * failed bind reconnects with exponential backoff and jitter until `stop()`. The backoff starts
+ * over only once a bind has stayed up `reconnect.backoffResetAfterMs`. Incoming deliver_sm/data_sm
+ * go to one handler and are acknowledged only when its promise settles.
  */
 export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private readonly options: EsmeClientOptions;
@@ -82,6 +84,8 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private running = false;
   private bound = false;
   private attempt = 0;
+  /** When the current bind came up (performance.now()), to tell a lasting bind from one dropped at once. */
+  private boundAt = 0;
   private session?: SmppSession;
   private connectingSocket?: SmppSocket;
   private reconnectTimer?: NodeJS.Timeout;
@@ -238,7 +242,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
       });
       if (this.session !== session || !session.isOpen) return;
       this.bound = true;
-      this.attempt = 0;
+      this.boundAt = performance.now();
       this.logger.info({ session: this.name, bindType: this.options.bindType, smsc: response.systemId }, 'SMPP bound');
       this.emit('bound');
       if (!this.running) {
@@ -263,6 +267,8 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     const wasBound = this.bound;
     this.bound = false;
     if (wasBound) {
+      // Only a bind that lasted restarts the backoff: one the SMSC drops at once counts as a failure.
+      if (performance.now() - this.boundAt >= resolveReconnectOptions(this.options.reconnect).backoffResetAfterMs) this.attempt = 0;
       this.logger.warn({ session: this.name, reason }, 'SMPP unbound');
       this.emit('unbound', reason);
     }

@@ -11,6 +11,12 @@ export interface ReconnectOptions {
    * together (an SMSC restart) from reconnecting in lockstep. Default 0.2.
    */
   jitter?: number;
+  /**
+   * How long a bind must stay up before the backoff starts over from `initialDelayMs`. An SMSC
+   * that accepts the bind and drops it at once then sees the delay grow, as for a refused bind,
+   * instead of a reconnect every `initialDelayMs`. Default 30 000 ms.
+   */
+  backoffResetAfterMs?: number;
 }
 
 export const DEFAULT_RECONNECT_OPTIONS: Required<ReconnectOptions> = Object.freeze({
@@ -18,14 +24,20 @@ export const DEFAULT_RECONNECT_OPTIONS: Required<ReconnectOptions> = Object.free
   maxDelayMs: 60_000,
   factor: 2,
   jitter: 0.2,
+  backoffResetAfterMs: 30_000,
 });
+
+/** The options with their defaults filled in, keys given as undefined taking the default. */
+export function resolveReconnectOptions(options: ReconnectOptions = {}): Required<ReconnectOptions> {
+  return { ...DEFAULT_RECONNECT_OPTIONS, ...stripUndefined(options) };
+}
 
 /**
  * Delay before reconnect attempt number `attempt` (0 for the first retry): exponential growth
  * capped at maxDelayMs, then spread by ±jitter, never above maxDelayMs.
  */
 export function reconnectDelayMs(attempt: number, options: ReconnectOptions = {}, random: () => number = Math.random): number {
-  const { initialDelayMs, maxDelayMs, factor, jitter } = { ...DEFAULT_RECONNECT_OPTIONS, ...stripUndefined(options) };
+  const { initialDelayMs, maxDelayMs, factor, jitter } = resolveReconnectOptions(options);
   const base = Math.min(maxDelayMs, initialDelayMs * Math.pow(factor, Math.max(0, attempt)));
   const spread = base * jitter * (2 * random() - 1);
   return Math.max(0, Math.min(maxDelayMs, Math.round(base + spread)));
