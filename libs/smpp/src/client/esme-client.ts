@@ -11,7 +11,7 @@ import { SmppError } from '../errors/smpp-error';
 import { silentSmppLogger, SmppLogger } from '../session/smpp-logger';
 import { OutgoingRequest, SmppSession, type SmppSocket } from '../session/smpp-session';
 import type { SmppSessionOptions } from '../session/smpp-session-options';
-import { reconnectDelayMs, ReconnectOptions, resolveReconnectOptions } from './reconnect-backoff';
+import { authFailureDelayMs, reconnectDelayMs, ReconnectOptions, resolveReconnectOptions } from './reconnect-backoff';
 
 export interface EsmeClientOptions {
   host: string;
@@ -33,7 +33,7 @@ export interface EsmeClientOptions {
   enquireLinkIntervalMs?: number;
   /** TCP (and TLS) connect must complete within this. Default 10 000 ms. */
   connectTimeoutMs?: number;
-  /** Backoff between attempts, and how long a bind must stay up to reset it. */
+  /** Backoff between attempts, how long a bind must stay up to reset it, and the wait after refused credentials. */
   reconnect?: ReconnectOptions;
   /** TLS options to connect with TLS; false or absent for plain TCP. */
   tls?: tls.ConnectionOptions | false;
@@ -48,6 +48,17 @@ export interface EsmeClientOptions {
    */
   openSocket?: () => SmppSocket;
 }
+
+/**
+ * Bind refusals that say the SMSC does not accept our credentials (or, for ESME_RBINDFAIL, our
+ * bind at all). Retrying them at the fast backoff cannot help and may get the account locked.
+ */
+export const BIND_CREDENTIAL_STATUSES: ReadonlySet<number> = new Set<number>([
+  CommandStatus.ESME_RBINDFAIL,
+  CommandStatus.ESME_RINVPASWD,
+  CommandStatus.ESME_RINVSYSID,
+  CommandStatus.ESME_RINVSYSTYP,
+]);
 
 /**
  * Handles one incoming deliver_sm and resolves with the command_status to answer: 0 (ESME_ROK) once
@@ -66,6 +77,11 @@ export interface EsmeClientEvents {
   error: [error: Error];
   /** A reconnect has been scheduled. */
   reconnecting: [info: { attempt: number; delayMs: number; reason: string }];
+  /**
+   * The SMSC answered the bind with an error status. `credentials` is true for the statuses in
+   * BIND_CREDENTIAL_STATUSES: the next attempt then waits `reconnect.authFailureDelayMs`.
+   */
+  bind_refused: [info: { status: number; credentials: boolean }];
   alert_notification: [pdu: AlertNotification];
 }
 
@@ -74,8 +90,9 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /**
  * An ESME bind to one SMSC that stays up on its own: it connects, binds, and after any drop or
  * failed bind reconnects with exponential backoff and jitter until `stop()`. The backoff starts
- * over only once a bind has stayed up `reconnect.backoffResetAfterMs`. Incoming deliver_sm/data_sm
- * go to one handler and are acknowledged only when its promise settles.
+ * over only once a bind has stayed up `reconnect.backoffResetAfterMs`; refused credentials wait
+ * `reconnect.authFailureDelayMs` instead. Incoming deliver_sm/data_sm go to one handler and are
+ * acknowledged only when its promise settles.
  */
 export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private readonly options: EsmeClientOptions;
@@ -86,6 +103,10 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private attempt = 0;
   /** When the current bind came up (performance.now()), to tell a lasting bind from one dropped at once. */
   private boundAt = 0;
+  /** Consecutive refusals of our credentials; 0 outside such an episode. */
+  private credentialRefusals = 0;
+  /** The last bind attempt was refused for its credentials: the next one waits the long delay. */
+  private credentialsRefused = false;
   private session?: SmppSession;
   private connectingSocket?: SmppSocket;
   private reconnectTimer?: NodeJS.Timeout;
@@ -113,6 +134,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     if (this.running) return;
     this.running = true;
     this.attempt = 0;
+    this.credentialRefusals = 0;
     this.connect();
   }
 
@@ -243,6 +265,10 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
       if (this.session !== session || !session.isOpen) return;
       this.bound = true;
       this.boundAt = performance.now();
+      if (this.credentialRefusals > 0) {
+        this.logger.info({ session: this.name, refusals: this.credentialRefusals }, 'SMPP bind accepted again after refused credentials');
+        this.credentialRefusals = 0;
+      }
       this.logger.info({ session: this.name, bindType: this.options.bindType, smsc: response.systemId }, 'SMPP bound');
       this.emit('bound');
       if (!this.running) {
@@ -251,7 +277,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     } catch (error) {
       if (!this.running) return;
       if (error instanceof SmppCommandError) {
-        this.logger.warn({ session: this.name, status: commandStatusName(error.commandStatus) }, 'SMPP bind rejected');
+        this.onBindRefused(error.commandStatus);
         this.emitError(new SmppCommandError(command, error.commandStatus, 'BIND_FAILED'));
       } else {
         this.logger.warn({ session: this.name, err: (error as Error).message }, 'SMPP bind failed');
@@ -259,6 +285,28 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
       }
       session.close('bind failed');
     }
+  }
+
+  /**
+   * A refusal of our credentials is logged at error level once per episode (a run of such
+   * refusals that ends with a bind), with the system_id and never the password.
+   */
+  private onBindRefused(status: number): void {
+    const statusName = commandStatusName(status);
+    const credentials = BIND_CREDENTIAL_STATUSES.has(status);
+    if (!credentials) {
+      this.logger.warn({ session: this.name, status: statusName }, 'SMPP bind rejected');
+    } else {
+      this.credentialsRefused = true;
+      const retryEveryMs = resolveReconnectOptions(this.options.reconnect).authFailureDelayMs;
+      const fields = { session: this.name, systemId: this.options.systemId, status: statusName, retryEveryMs };
+      if (this.credentialRefusals++ === 0) {
+        this.logger.error(fields, 'SMPP bind refused: the SMSC does not accept our credentials; retrying at the auth-failure delay');
+      } else {
+        this.logger.info({ ...fields, refusals: this.credentialRefusals }, 'SMPP bind still refused for its credentials');
+      }
+    }
+    this.emit('bind_refused', { status, credentials });
   }
 
   private onSessionClose(session: SmppSession, reason: string): void {
@@ -278,7 +326,9 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private scheduleReconnect(reason: string): void {
     if (!this.running || this.reconnectTimer) return;
     const attempt = this.attempt++;
-    const delayMs = reconnectDelayMs(attempt, this.options.reconnect);
+    const credentialsRefused = this.credentialsRefused;
+    this.credentialsRefused = false;
+    const delayMs = credentialsRefused ? authFailureDelayMs(this.options.reconnect) : reconnectDelayMs(attempt, this.options.reconnect);
     this.logger.info({ session: this.name, attempt, delayMs, reason }, 'SMPP reconnect scheduled');
     this.emit('reconnecting', { attempt, delayMs, reason });
     this.reconnectTimer = setTimeout(() => this.connect(), delayMs);

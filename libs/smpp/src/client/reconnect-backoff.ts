@@ -17,6 +17,12 @@ export interface ReconnectOptions {
    * instead of a reconnect every `initialDelayMs`. Default 30 000 ms.
    */
   backoffResetAfterMs?: number;
+  /**
+   * Delay after the SMSC refuses the bind's credentials (ESME_RINVPASWD, ESME_RINVSYSID,
+   * ESME_RBINDFAIL, ESME_RINVSYSTYP), spread by `jitter` but not capped by `maxDelayMs`. Fast
+   * retries cannot fix a password and may get the account locked. Default 300 000 ms.
+   */
+  authFailureDelayMs?: number;
 }
 
 export const DEFAULT_RECONNECT_OPTIONS: Required<ReconnectOptions> = Object.freeze({
@@ -25,6 +31,7 @@ export const DEFAULT_RECONNECT_OPTIONS: Required<ReconnectOptions> = Object.free
   factor: 2,
   jitter: 0.2,
   backoffResetAfterMs: 30_000,
+  authFailureDelayMs: 300_000,
 });
 
 /** The options with their defaults filled in, keys given as undefined taking the default. */
@@ -41,6 +48,12 @@ export function reconnectDelayMs(attempt: number, options: ReconnectOptions = {}
   const base = Math.min(maxDelayMs, initialDelayMs * Math.pow(factor, Math.max(0, attempt)));
   const spread = base * jitter * (2 * random() - 1);
   return Math.max(0, Math.min(maxDelayMs, Math.round(base + spread)));
+}
+
+/** Delay before binding again after the SMSC refused the bind's credentials: authFailureDelayMs ±jitter. */
+export function authFailureDelayMs(options: ReconnectOptions = {}, random: () => number = Math.random): number {
+  const { authFailureDelayMs: base, jitter } = resolveReconnectOptions(options);
+  return Math.max(0, Math.round(base + base * jitter * (2 * random() - 1)));
 }
 
 function stripUndefined(options: ReconnectOptions): ReconnectOptions {
