@@ -47,6 +47,10 @@ const clientLinkSchema = z
     tlsCaFile: z.string().min(1).optional(),
     /** Name to verify the certificate against when it differs from `host` (e.g. host is an IP). */
     tlsServername: z.string().min(1).optional(),
+    /** Wait before binding again after the SMSC refuses our credentials (ESME_RINVPASWD and the like). */
+    authFailureDelayMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+    /** How long a bind must stay up before the reconnect backoff starts over from its first step. */
+    backoffResetAfterMs: z.number().int().min(0).max(3_600_000).default(30_000),
   })
   .strict()
   .refine((o) => o.tls || (o.tlsCaFile === undefined && o.tlsServername === undefined), {
