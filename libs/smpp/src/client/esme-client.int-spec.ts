@@ -346,6 +346,25 @@ describe('EsmeClient against SmscServer over TCP', () => {
     expect((await Promise.all(submits)).map((response) => response.messageId)).toEqual(['a', 'b', 'c']);
   });
 
+  it('paces submit_sm at maxSubmitPerSecond: the SMSC receives them spread over time, not in a burst', async () => {
+    const { server, port } = await startServer();
+    const rate = 200;
+    const count = 40;
+    const client = createClient(port, { bindType: 'transmitter', window: 10, maxSubmitPerSecond: rate });
+    const session = await bindClient(server, client);
+    const arrivals: number[] = [];
+    session.setSubmitSmHandler(async () => {
+      arrivals.push(performance.now());
+      return { status: CommandStatus.ESME_ROK, messageId: `m${arrivals.length}` };
+    });
+    const submits = Array.from({ length: count }, (_, i) => client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from(`m${i}`) }));
+    expect((await Promise.all(submits)).map((response) => response.messageId)).toEqual(Array.from({ length: count }, (_, i) => `m${i + 1}`));
+    // The client sends them 1/rate apart: 39 gaps, 195 ms. Unpaced they would all arrive within a
+    // few ms. Half the paced span leaves room for the server reading late (a stall bunches arrivals).
+    const pacedSpanMs = ((count - 1) * 1000) / rate;
+    expect(arrivals[count - 1] - arrivals[0]).toBeGreaterThanOrEqual(pacedSpanMs / 2);
+  });
+
   it('unbinds gracefully on stop() and does not reconnect', async () => {
     const { server, port } = await startServer();
     const client = createClient(port);

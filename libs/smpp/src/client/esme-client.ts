@@ -35,6 +35,12 @@ export interface EsmeClientOptions {
   connectTimeoutMs?: number;
   /** Backoff between attempts, how long a bind must stay up to reset it, and the wait after refused credentials. */
   reconnect?: ReconnectOptions;
+  /**
+   * Most submit_sm and data_sm per second on this bind, for operators that cap each bind besides
+   * the link's total: sent one every 1/rate s, the rest waiting in order in the session's queue
+   * (bounded by `sessionOptions.maxQueued`). Default: no cap.
+   */
+  maxSubmitPerSecond?: number;
   /** TLS options to connect with TLS; false or absent for plain TCP. */
   tls?: tls.ConnectionOptions | false;
   logger?: SmppLogger;
@@ -233,8 +239,8 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   }
 
   private async bind(socket: SmppSocket): Promise<void> {
-    const { window, responseTimeoutMs, enquireLinkIntervalMs } = this.options;
-    const topLevel = Object.entries({ window, responseTimeoutMs, enquireLinkIntervalMs }).filter(([, value]) => value !== undefined);
+    const { window, responseTimeoutMs, enquireLinkIntervalMs, maxSubmitPerSecond } = this.options;
+    const topLevel = Object.entries({ window, responseTimeoutMs, enquireLinkIntervalMs, maxSubmitPerSecond }).filter(([, value]) => value !== undefined);
     const session = new SmppSession(socket, {
       ...this.options.sessionOptions,
       ...Object.fromEntries(topLevel),
