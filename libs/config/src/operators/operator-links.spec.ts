@@ -92,6 +92,24 @@ describe('loadOperatorLinks link modes', () => {
     expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(/authFailureDelayMs/);
   });
 
+  it('reads a client link’s bindTps, which is unset unless given', () => {
+    expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(valid), JAZZ_PW: 'x' }).operators[0]).not.toHaveProperty('bindTps');
+    const path = file(valid.replace('tps: 200', 'tps: 200\n    transmitterBinds: 2\n    bindTps: 100'));
+    expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' }).operators[0]).toMatchObject({ bindTps: 100, transmitterBinds: 2 });
+  });
+
+  it('refuses a bindTps the link’s transmitter binds cannot reach its tps with', () => {
+    const path = file(valid.replace('tps: 200', 'tps: 200\n    transmitterBinds: 2\n    bindTps: 50'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' })).toThrow(/operators\.0\.bindTps: bindTps × transmitterBinds is below tps/);
+  });
+
+  it('refuses a fractional bindTps, and bindTps on a server link, whose operator binds to us', () => {
+    const fractional = file(valid.replace('tps: 200', 'tps: 200\n    bindTps: 250.5'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: fractional, JAZZ_PW: 'x' })).toThrow(/operators\.0\.bindTps/);
+    const server = file(serverLink.replace('mode: server', 'mode: server\n    bindTps: 10'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: server, ACME_PW: 'x' })).toThrow(/bindTps/);
+  });
+
   it('refuses tlsCaFile on a client link without tls: true', () => {
     const path = file(valid.replace('tps: 200', 'tps: 200\n    tlsCaFile: /etc/ca.pem'));
     expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' })).toThrow(/operators\.0\.tls: tlsCaFile and tlsServername need tls: true/);

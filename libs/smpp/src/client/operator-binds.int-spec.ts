@@ -114,6 +114,22 @@ describe('startOperatorBinds (real TCP)', () => {
     expect(await series(metrics, 'parchee_smpp_bind_auth_failing')).toEqual([{ labels: { ...labels, bind: '0' }, value: 0 }]);
   });
 
+  it('paces each transmitter at the link’s bindTps', async () => {
+    const { smsc, link } = await operatorSmsc();
+    const session = once(smsc, 'session') as Promise<[ServerSession]>;
+    const [client] = start({ link: { ...link, bindTps: 200 }, bindType: 'transmitter', count: 1 });
+    const [bound] = await session;
+    await allBound([client]);
+    const arrivals: number[] = [];
+    bound.setSubmitSmHandler(async () => {
+      arrivals.push(performance.now());
+      return { status: CommandStatus.ESME_ROK, messageId: String(arrivals.length) };
+    });
+    await Promise.all(Array.from({ length: 20 }, () => client.submitSm({ destinationAddr: '923001234567', shortMessage: Buffer.from('reply') })));
+    // 19 gaps of 5 ms; half of it leaves room for the server reading late. Unpaced: a few ms.
+    expect(arrivals[19] - arrivals[0]).toBeGreaterThanOrEqual((19 * 5) / 2);
+  });
+
   it('sets the handlers onClient gives before the bind, so the first deliver_sm already meets them', async () => {
     const { smsc, link } = await operatorSmsc();
     const session = once(smsc, 'session') as Promise<[ServerSession]>;

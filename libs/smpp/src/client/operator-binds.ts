@@ -20,6 +20,8 @@ export interface OperatorClientLink {
   tlsCa?: string;
   /** Name to verify the certificate against when it differs from `host`. */
   tlsServername?: string;
+  /** The operator's cap on each bind's submit_sm rate, besides the link's total. Default: none. */
+  bindTps?: number;
   /** Wait before binding again after the SMSC refused our credentials. Default 300 000 ms. */
   authFailureDelayMs?: number;
   /** How long a bind must stay up before the reconnect backoff starts over. Default 30 000 ms. */
@@ -87,6 +89,7 @@ export function startOperatorBinds(options: OperatorBindsOptions): EsmeClient[] 
       enquireLinkIntervalMs: link.enquireLinkIntervalMs,
       tls: operatorClientTls(link),
       reconnect: { authFailureDelayMs: link.authFailureDelayMs, backoffResetAfterMs: link.backoffResetAfterMs },
+      maxSubmitPerSecond: link.bindTps,
       logger,
     });
     options.onClient?.(client);
