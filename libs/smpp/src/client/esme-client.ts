@@ -141,6 +141,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     this.running = true;
     this.attempt = 0;
     this.credentialRefusals = 0;
+    this.credentialsRefused = false;
     this.connect();
   }
 
