@@ -50,9 +50,9 @@ export type { SmppSessionOptions } from './session/smpp-session-options';
 export { silentSmppLogger } from './session/smpp-logger';
 export type { SmppLogger } from './session/smpp-logger';
 
-export { EsmeClient } from './client/esme-client';
+export { EsmeClient, BIND_CREDENTIAL_STATUSES } from './client/esme-client';
 export type { EsmeClientOptions, EsmeClientEvents, DeliverSmHandler } from './client/esme-client';
-export { reconnectDelayMs, DEFAULT_RECONNECT_OPTIONS } from './client/reconnect-backoff';
+export { reconnectDelayMs, authFailureDelayMs, DEFAULT_RECONNECT_OPTIONS } from './client/reconnect-backoff';
 export type { ReconnectOptions } from './client/reconnect-backoff';
 export { startOperatorBinds, operatorClientTls } from './client/operator-binds';
 export type { OperatorBindsOptions, OperatorClientLink, OperatorBindType } from './client/operator-binds';

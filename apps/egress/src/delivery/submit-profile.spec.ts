@@ -21,6 +21,8 @@ function clientLink(submit: Partial<ClientSubmitSettings> = {}, id = 'jazz'): Cl
     receiverBinds: 1,
     transmitterBinds: 1,
     tls: false,
+    authFailureDelayMs: 300_000,
+    backoffResetAfterMs: 30_000,
     submit: { ...DEFAULT_CLIENT_SUBMIT, ...submit },
   };
 }

@@ -35,6 +35,8 @@ const link: ClientOperatorLink = {
   receiverBinds: 1,
   transmitterBinds: 0,
   tls: false,
+  authFailureDelayMs: 300_000,
+  backoffResetAfterMs: 30_000,
   submit: { ...DEFAULT_CLIENT_SUBMIT },
 };
 

@@ -71,6 +71,45 @@ describe('loadOperatorLinks link modes', () => {
     expect(link.mode === 'client' && link.tlsCa).toContain('BEGIN CERTIFICATE');
   });
 
+  it('gives a client link the reconnect defaults unless set', () => {
+    const [link] = loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(valid), JAZZ_PW: 'x' }).operators;
+    expect(link).toMatchObject({ mode: 'client', authFailureDelayMs: 300_000, backoffResetAfterMs: 30_000 });
+  });
+
+  it('reads authFailureDelayMs and backoffResetAfterMs of a client link', () => {
+    const path = file(valid.replace('tps: 200', 'tps: 200\n    authFailureDelayMs: 600000\n    backoffResetAfterMs: 60000'));
+    const [link] = loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' }).operators;
+    expect(link).toMatchObject({ authFailureDelayMs: 600_000, backoffResetAfterMs: 60_000 });
+  });
+
+  it('refuses an auth-failure delay under a second', () => {
+    const fast = file(valid.replace('tps: 200', 'tps: 200\n    authFailureDelayMs: 100'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: fast, JAZZ_PW: 'x' })).toThrow(/operators\.0\.authFailureDelayMs/);
+  });
+
+  it('refuses authFailureDelayMs on a server link, whose operator binds to us', () => {
+    const path = file(serverLink.replace('mode: server', 'mode: server\n    authFailureDelayMs: 60000'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(/authFailureDelayMs/);
+  });
+
+  it('reads a client link’s bindTps, which is unset unless given', () => {
+    expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(valid), JAZZ_PW: 'x' }).operators[0]).not.toHaveProperty('bindTps');
+    const path = file(valid.replace('tps: 200', 'tps: 200\n    transmitterBinds: 2\n    bindTps: 100'));
+    expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' }).operators[0]).toMatchObject({ bindTps: 100, transmitterBinds: 2 });
+  });
+
+  it('refuses a bindTps the link’s transmitter binds cannot reach its tps with', () => {
+    const path = file(valid.replace('tps: 200', 'tps: 200\n    transmitterBinds: 2\n    bindTps: 50'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' })).toThrow(/operators\.0\.bindTps: bindTps × transmitterBinds is below tps/);
+  });
+
+  it('refuses a fractional bindTps, and bindTps on a server link, whose operator binds to us', () => {
+    const fractional = file(valid.replace('tps: 200', 'tps: 200\n    bindTps: 250.5'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: fractional, JAZZ_PW: 'x' })).toThrow(/operators\.0\.bindTps/);
+    const server = file(serverLink.replace('mode: server', 'mode: server\n    bindTps: 10'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: server, ACME_PW: 'x' })).toThrow(/bindTps/);
+  });
+
   it('refuses tlsCaFile on a client link without tls: true', () => {
     const path = file(valid.replace('tps: 200', 'tps: 200\n    tlsCaFile: /etc/ca.pem'));
     expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, JAZZ_PW: 'x' })).toThrow(/operators\.0\.tls: tlsCaFile and tlsServername need tls: true/);

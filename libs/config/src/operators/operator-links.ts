@@ -62,11 +62,23 @@ const clientLinkSchema = z
     tlsServername: z.string().min(1).optional(),
     /** The submit_sm fields this operator's SMSC wants (addressing, validity, receipts, alphabet...). */
     submit: clientSubmitSchema,
+    /** The operator's cap on each transmitter bind's submit rate, besides `tps` for the link. Default: none. */
+    bindTps: z.number().int().min(1).max(100_000).optional(),
+    /** Wait before binding again after the SMSC refuses our credentials (ESME_RINVPASWD and the like). */
+    authFailureDelayMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+    /** How long a bind must stay up before the reconnect backoff starts over from its first step. */
+    backoffResetAfterMs: z.number().int().min(0).max(3_600_000).default(30_000),
   })
   .strict()
   .refine((o) => o.tls || (o.tlsCaFile === undefined && o.tlsServername === undefined), {
     message: 'tlsCaFile and tlsServername need tls: true',
     path: ['tls'],
+  })
+  // One egress replica may be handed the whole link's tps; binds that cannot send it would let
+  // submits pile up in their queues.
+  .refine((o) => o.bindTps === undefined || o.transmitterBinds === 0 || o.bindTps * o.transmitterBinds >= o.tps, {
+    message: 'bindTps × transmitterBinds is below tps: lower tps or add transmitter binds',
+    path: ['bindTps'],
   });
 
 /** The operator binds to us: ingress and egress each listen for its ESME. */

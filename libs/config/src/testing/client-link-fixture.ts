@@ -23,6 +23,8 @@ export function testClientLink(overrides: Partial<ClientOperatorLink> & Pick<Cli
     receiverBinds: 1,
     transmitterBinds: 1,
     tls: false,
+    authFailureDelayMs: 300_000,
+    backoffResetAfterMs: 30_000,
     submit: { ...DEFAULT_CLIENT_SUBMIT },
     ...overrides,
   };

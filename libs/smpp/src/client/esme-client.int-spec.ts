@@ -275,10 +275,10 @@ describe('EsmeClient against SmscServer over TCP', () => {
     expect((await Promise.all(deliveries)).map((response) => response.commandStatus)).toEqual([0, 0, 0]);
   });
 
-  it('keeps retrying a refused bind with growing backoff, then binds once the password is right', async () => {
-    let acceptedPassword = 'not-yet';
+  it('keeps retrying a bind refused with ESME_RSYSERR with growing backoff, then binds once the SMSC accepts it', async () => {
+    let smscReady = false;
     const { server, port } = await startServer({
-      authenticate: (bind) => (bind.password === acceptedPassword ? { ok: true } : { ok: false, status: CommandStatus.ESME_RINVPASWD }),
+      authenticate: () => (smscReady ? { ok: true } : { ok: false, status: CommandStatus.ESME_RSYSERR }),
     });
     const client = createClient(port, { reconnect: { initialDelayMs: 5, factor: 2, maxDelayMs: 1_000, jitter: 0 } });
     const errors: Error[] = [];
@@ -294,10 +294,33 @@ describe('EsmeClient against SmscServer over TCP', () => {
     client.start();
     await thirdAttempt.promise;
     expect(delays).toEqual([5, 10, 20]);
-    expect(failures.slice(0, 3)).toEqual([CommandStatus.ESME_RINVPASWD, CommandStatus.ESME_RINVPASWD, CommandStatus.ESME_RINVPASWD]);
+    expect(failures.slice(0, 3)).toEqual([CommandStatus.ESME_RSYSERR, CommandStatus.ESME_RSYSERR, CommandStatus.ESME_RSYSERR]);
     const bindError = errors.find((error) => error instanceof SmppCommandError) as SmppCommandError;
-    expect(bindError).toMatchObject({ code: 'BIND_FAILED', commandStatus: CommandStatus.ESME_RINVPASWD });
+    expect(bindError).toMatchObject({ code: 'BIND_FAILED', commandStatus: CommandStatus.ESME_RSYSERR });
     expect(client.isBound).toBe(false);
+
+    smscReady = true;
+    await nextEvent(client, 'bound');
+    expect(client.isBound).toBe(true);
+  });
+
+  it('retries refused credentials only after authFailureDelayMs, then binds once the password is right', async () => {
+    let acceptedPassword = 'not-yet';
+    const { server, port } = await startServer({
+      authenticate: (bind) => (bind.password === acceptedPassword ? { ok: true } : { ok: false, status: CommandStatus.ESME_RINVPASWD }),
+    });
+    const client = createClient(port, { reconnect: { initialDelayMs: 5, factor: 2, maxDelayMs: 1_000, jitter: 0, authFailureDelayMs: 300 } });
+    const attempts: number[] = [];
+    server.on('bind-failed', () => attempts.push(performance.now()));
+    const delays: number[] = [];
+    client.on('reconnecting', ({ delayMs }) => delays.push(delayMs));
+    const refused = nextEvent<[{ status: number; credentials: boolean }]>(client, 'bind_refused');
+    client.start();
+    expect((await refused)[0]).toEqual({ status: CommandStatus.ESME_RINVPASWD, credentials: true });
+    await nextEvent(client, 'bind_refused');
+    expect(delays.slice(0, 2)).toEqual([300, 300]);
+    // Not the 5 ms fast backoff. (Below 300: a timer counts from the event loop's cached time.)
+    expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(250);
 
     acceptedPassword = PASSWORD;
     await nextEvent(client, 'bound');
@@ -358,6 +381,25 @@ describe('EsmeClient against SmscServer over TCP', () => {
     answers[1].resolve({ status: 0, messageId: 'b' });
     answers[2].resolve({ status: 0, messageId: 'c' });
     expect((await Promise.all(submits)).map((response) => response.messageId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('paces submit_sm at maxSubmitPerSecond: the SMSC receives them spread over time, not in a burst', async () => {
+    const { server, port } = await startServer();
+    const rate = 200;
+    const count = 40;
+    const client = createClient(port, { bindType: 'transmitter', window: 10, maxSubmitPerSecond: rate });
+    const session = await bindClient(server, client);
+    const arrivals: number[] = [];
+    session.setSubmitSmHandler(async () => {
+      arrivals.push(performance.now());
+      return { status: CommandStatus.ESME_ROK, messageId: `m${arrivals.length}` };
+    });
+    const submits = Array.from({ length: count }, (_, i) => client.submitSm({ destinationAddr: '923000000001', shortMessage: Buffer.from(`m${i}`) }));
+    expect((await Promise.all(submits)).map((response) => response.messageId)).toEqual(Array.from({ length: count }, (_, i) => `m${i + 1}`));
+    // The client sends them 1/rate apart: 39 gaps, 195 ms. Unpaced they would all arrive within a
+    // few ms. Half the paced span leaves room for the server reading late (a stall bunches arrivals).
+    const pacedSpanMs = ((count - 1) * 1000) / rate;
+    expect(arrivals[count - 1] - arrivals[0]).toBeGreaterThanOrEqual(pacedSpanMs / 2);
   });
 
   it('unbinds gracefully on stop() and does not reconnect', async () => {

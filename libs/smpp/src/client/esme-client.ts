@@ -9,9 +9,9 @@ import { dataSmAsDeliverSm, submitSmBody, SubmitSmFields } from '../codec/pdu-de
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppError } from '../errors/smpp-error';
 import { silentSmppLogger, SmppLogger } from '../session/smpp-logger';
-import { OutgoingRequest, SmppSession } from '../session/smpp-session';
+import { OutgoingRequest, SmppSession, type SmppSocket } from '../session/smpp-session';
 import type { SmppSessionOptions } from '../session/smpp-session-options';
-import { reconnectDelayMs, ReconnectOptions } from './reconnect-backoff';
+import { authFailureDelayMs, reconnectDelayMs, ReconnectOptions, resolveReconnectOptions } from './reconnect-backoff';
 
 export interface EsmeClientOptions {
   host: string;
@@ -33,7 +33,14 @@ export interface EsmeClientOptions {
   enquireLinkIntervalMs?: number;
   /** TCP (and TLS) connect must complete within this. Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /** Backoff between attempts, how long a bind must stay up to reset it, and the wait after refused credentials. */
   reconnect?: ReconnectOptions;
+  /**
+   * Most submit_sm and data_sm per second on this bind, for operators that cap each bind besides
+   * the link's total: sent one every 1/rate s, the rest waiting in order in the session's queue
+   * (bounded by `sessionOptions.maxQueued`). Default: no cap.
+   */
+  maxSubmitPerSecond?: number;
   /** TLS options to connect with TLS; false or absent for plain TCP. */
   tls?: tls.ConnectionOptions | false;
   logger?: SmppLogger;
@@ -41,7 +48,23 @@ export interface EsmeClientOptions {
   name?: string;
   /** Any other session setting (unbindTimeoutMs, maxQueued, maxPduLength...). */
   sessionOptions?: Partial<SmppSessionOptions>;
+  /**
+   * Opens the connection instead of TCP (or TLS) to host:port; the stream must emit 'connect' once
+   * usable. Unit tests hand in one end of an in-memory pair.
+   */
+  openSocket?: () => SmppSocket;
 }
+
+/**
+ * Bind refusals that say the SMSC does not accept our credentials (or, for ESME_RBINDFAIL, our
+ * bind at all). Retrying them at the fast backoff cannot help and may get the account locked.
+ */
+export const BIND_CREDENTIAL_STATUSES: ReadonlySet<number> = new Set<number>([
+  CommandStatus.ESME_RBINDFAIL,
+  CommandStatus.ESME_RINVPASWD,
+  CommandStatus.ESME_RINVSYSID,
+  CommandStatus.ESME_RINVSYSTYP,
+]);
 
 /**
  * Handles one incoming deliver_sm and resolves with the command_status to answer: 0 (ESME_ROK) once
@@ -60,6 +83,11 @@ export interface EsmeClientEvents {
   error: [error: Error];
   /** A reconnect has been scheduled. */
   reconnecting: [info: { attempt: number; delayMs: number; reason: string }];
+  /**
+   * The SMSC answered the bind with an error status. `credentials` is true for the statuses in
+   * BIND_CREDENTIAL_STATUSES: the next attempt then waits `reconnect.authFailureDelayMs`.
+   */
+  bind_refused: [info: { status: number; credentials: boolean }];
   alert_notification: [pdu: AlertNotification];
 }
 
@@ -67,8 +95,10 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * An ESME bind to one SMSC that stays up on its own: it connects, binds, and after any drop or
- * failed bind reconnects with exponential backoff and jitter until `stop()`. Incoming
- * deliver_sm/data_sm go to one handler and are acknowledged only when its promise settles.
+ * failed bind reconnects with exponential backoff and jitter until `stop()`. The backoff starts
+ * over only once a bind has stayed up `reconnect.backoffResetAfterMs`; refused credentials wait
+ * `reconnect.authFailureDelayMs` instead. Incoming deliver_sm/data_sm go to one handler and are
+ * acknowledged only when its promise settles.
  */
 export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private readonly options: EsmeClientOptions;
@@ -77,8 +107,14 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private running = false;
   private bound = false;
   private attempt = 0;
+  /** When the current bind came up (performance.now()), to tell a lasting bind from one dropped at once. */
+  private boundAt = 0;
+  /** Consecutive refusals of our credentials; 0 outside such an episode. */
+  private credentialRefusals = 0;
+  /** The last bind attempt was refused for its credentials: the next one waits the long delay. */
+  private credentialsRefused = false;
   private session?: SmppSession;
-  private connectingSocket?: net.Socket;
+  private connectingSocket?: SmppSocket;
   private reconnectTimer?: NodeJS.Timeout;
   private handler?: DeliverSmHandler;
   private readonly handlersInFlight = new Set<Promise<void>>();
@@ -104,6 +140,8 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     if (this.running) return;
     this.running = true;
     this.attempt = 0;
+    this.credentialRefusals = 0;
+    this.credentialsRefused = false;
     this.connect();
   }
 
@@ -165,8 +203,9 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     if (!this.running) return;
     const { host, port } = this.options;
     const tlsOptions = this.options.tls;
-    const socket = tlsOptions ? tls.connect({ ...tlsOptions, host, port }) : net.connect({ host, port });
-    const connectEvent = tlsOptions ? 'secureConnect' : 'connect';
+    const openSocket = this.options.openSocket;
+    const socket = openSocket ? openSocket() : tlsOptions ? tls.connect({ ...tlsOptions, host, port }) : net.connect({ host, port });
+    const connectEvent = tlsOptions && !openSocket ? 'secureConnect' : 'connect';
     this.connectingSocket = socket;
     let failure: Error | undefined;
     const timeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -192,15 +231,17 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
       socket.off('error', onError);
       socket.off('close', onClose);
       this.connectingSocket = undefined;
-      socket.setNoDelay(true);
-      socket.setKeepAlive(true, 30_000);
+      if (socket instanceof net.Socket) {
+        socket.setNoDelay(true);
+        socket.setKeepAlive(true, 30_000);
+      }
       void this.bind(socket);
     });
   }
 
-  private async bind(socket: net.Socket): Promise<void> {
-    const { window, responseTimeoutMs, enquireLinkIntervalMs } = this.options;
-    const topLevel = Object.entries({ window, responseTimeoutMs, enquireLinkIntervalMs }).filter(([, value]) => value !== undefined);
+  private async bind(socket: SmppSocket): Promise<void> {
+    const { window, responseTimeoutMs, enquireLinkIntervalMs, maxSubmitPerSecond } = this.options;
+    const topLevel = Object.entries({ window, responseTimeoutMs, enquireLinkIntervalMs, maxSubmitPerSecond }).filter(([, value]) => value !== undefined);
     const session = new SmppSession(socket, {
       ...this.options.sessionOptions,
       ...Object.fromEntries(topLevel),
@@ -230,7 +271,11 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
       });
       if (this.session !== session || !session.isOpen) return;
       this.bound = true;
-      this.attempt = 0;
+      this.boundAt = performance.now();
+      if (this.credentialRefusals > 0) {
+        this.logger.info({ session: this.name, refusals: this.credentialRefusals }, 'SMPP bind accepted again after refused credentials');
+        this.credentialRefusals = 0;
+      }
       this.logger.info({ session: this.name, bindType: this.options.bindType, smsc: response.systemId }, 'SMPP bound');
       this.emit('bound');
       if (!this.running) {
@@ -239,7 +284,7 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     } catch (error) {
       if (!this.running) return;
       if (error instanceof SmppCommandError) {
-        this.logger.warn({ session: this.name, status: commandStatusName(error.commandStatus) }, 'SMPP bind rejected');
+        this.onBindRefused(error.commandStatus);
         this.emitError(new SmppCommandError(command, error.commandStatus, 'BIND_FAILED'));
       } else {
         this.logger.warn({ session: this.name, err: (error as Error).message }, 'SMPP bind failed');
@@ -249,12 +294,36 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
     }
   }
 
+  /**
+   * A refusal of our credentials is logged at error level once per episode (a run of such
+   * refusals that ends with a bind), with the system_id and never the password.
+   */
+  private onBindRefused(status: number): void {
+    const statusName = commandStatusName(status);
+    const credentials = BIND_CREDENTIAL_STATUSES.has(status);
+    if (!credentials) {
+      this.logger.warn({ session: this.name, status: statusName }, 'SMPP bind rejected');
+    } else {
+      this.credentialsRefused = true;
+      const retryEveryMs = resolveReconnectOptions(this.options.reconnect).authFailureDelayMs;
+      const fields = { session: this.name, systemId: this.options.systemId, status: statusName, retryEveryMs };
+      if (this.credentialRefusals++ === 0) {
+        this.logger.error(fields, 'SMPP bind refused: the SMSC does not accept our credentials; retrying at the auth-failure delay');
+      } else {
+        this.logger.info({ ...fields, refusals: this.credentialRefusals }, 'SMPP bind still refused for its credentials');
+      }
+    }
+    this.emit('bind_refused', { status, credentials });
+  }
+
   private onSessionClose(session: SmppSession, reason: string): void {
     if (this.session !== session) return;
     this.session = undefined;
     const wasBound = this.bound;
     this.bound = false;
     if (wasBound) {
+      // Only a bind that lasted restarts the backoff: one the SMSC drops at once counts as a failure.
+      if (performance.now() - this.boundAt >= resolveReconnectOptions(this.options.reconnect).backoffResetAfterMs) this.attempt = 0;
       this.logger.warn({ session: this.name, reason }, 'SMPP unbound');
       this.emit('unbound', reason);
     }
@@ -264,7 +333,9 @@ export class EsmeClient extends EventEmitter<EsmeClientEvents> {
   private scheduleReconnect(reason: string): void {
     if (!this.running || this.reconnectTimer) return;
     const attempt = this.attempt++;
-    const delayMs = reconnectDelayMs(attempt, this.options.reconnect);
+    const credentialsRefused = this.credentialsRefused;
+    this.credentialsRefused = false;
+    const delayMs = credentialsRefused ? authFailureDelayMs(this.options.reconnect) : reconnectDelayMs(attempt, this.options.reconnect);
     this.logger.info({ session: this.name, attempt, delayMs, reason }, 'SMPP reconnect scheduled');
     this.emit('reconnecting', { attempt, delayMs, reason });
     this.reconnectTimer = setTimeout(() => this.connect(), delayMs);

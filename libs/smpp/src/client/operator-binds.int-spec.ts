@@ -12,12 +12,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** The operator's SMSC: lets `acme` / `acme-pw` bind and hands over each bound session. */
-async function operatorSmsc(): Promise<{ smsc: SmscServer; link: OperatorClientLink }> {
+/** The operator's SMSC: lets `acme` / `acme-pw` (or the password `accepted` gives) bind and hands over each bound session. */
+async function operatorSmsc(accepted: () => string = () => 'acme-pw'): Promise<{ smsc: SmscServer; link: OperatorClientLink }> {
   const smsc = new SmscServer({
     host: '127.0.0.1',
     port: 0,
-    authenticate: (bind) => (bind.systemId === 'acme' && bind.password === 'acme-pw' ? { ok: true } : { ok: false, status: CommandStatus.ESME_RINVPASWD }),
+    authenticate: (bind) => (bind.systemId === 'acme' && bind.password === accepted() ? { ok: true } : { ok: false, status: CommandStatus.ESME_RINVPASWD }),
     sessionOptions: { enquireLinkIntervalMs: 0, unbindTimeoutMs: 500 },
   });
   cleanups.push(() => smsc.close());
@@ -47,11 +47,13 @@ async function allBound(clients: EsmeClient[]): Promise<void> {
   await Promise.all(clients.map((client) => (client.isBound ? undefined : once(client, 'bound'))));
 }
 
-async function bindUp(metrics: MetricsRegistry): Promise<Array<{ labels: object; value: number }>> {
-  const gauge = metrics.registry.getSingleMetric('parchee_smpp_bind_up');
-  if (!gauge) throw new Error('parchee_smpp_bind_up is not registered');
-  return (await gauge.get()).values.map(({ labels, value }) => ({ labels, value }));
+async function series(metrics: MetricsRegistry, name: string): Promise<Array<{ labels: object; value: number }>> {
+  const metric = metrics.registry.getSingleMetric(name);
+  if (!metric) throw new Error(`${name} is not registered`);
+  return (await metric.get()).values.map(({ labels, value }) => ({ labels, value }));
 }
+
+const bindUp = (metrics: MetricsRegistry) => series(metrics, 'parchee_smpp_bind_up');
 
 describe('startOperatorBinds (real TCP)', () => {
   it.each(['receiver', 'transmitter'] as const)(
@@ -89,6 +91,43 @@ describe('startOperatorBinds (real TCP)', () => {
     [...smsc.sessions][0].close('operator maintenance');
     await unbound;
     expect(await bindUp(metrics)).toEqual([{ labels: { operator: 'acme', direction: 'receiver', bind: '0' }, value: 0 }]);
+  });
+
+  it('counts refused credentials by status, flags the bind until it binds, and retries at the link’s authFailureDelayMs', async () => {
+    let password = 'old-pw';
+    const { link } = await operatorSmsc(() => password);
+    const metrics = new MetricsRegistry('smpp-test');
+    const [client] = start({ link: { ...link, authFailureDelayMs: 200 }, bindType: 'transmitter', count: 1, metrics });
+    const delays: number[] = [];
+    client.on('reconnecting', ({ delayMs }) => delays.push(delayMs));
+    await once(client, 'bind_refused');
+    await once(client, 'bind_refused');
+    const labels = { operator: 'acme', direction: 'transmitter' };
+    expect(await series(metrics, 'parchee_smpp_bind_rejected_total')).toEqual([{ labels: { ...labels, status: 'ESME_RINVPASWD' }, value: 2 }]);
+    expect(await series(metrics, 'parchee_smpp_bind_auth_failing')).toEqual([{ labels: { ...labels, bind: '0' }, value: 1 }]);
+    // 200 ms spread by the default ±20 % jitter, far from the 1 s fast backoff's first step.
+    for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(160);
+    for (const delay of delays) expect(delay).toBeLessThanOrEqual(240);
+
+    password = 'acme-pw';
+    await once(client, 'bound');
+    expect(await series(metrics, 'parchee_smpp_bind_auth_failing')).toEqual([{ labels: { ...labels, bind: '0' }, value: 0 }]);
+  });
+
+  it('paces each transmitter at the link’s bindTps', async () => {
+    const { smsc, link } = await operatorSmsc();
+    const session = once(smsc, 'session') as Promise<[ServerSession]>;
+    const [client] = start({ link: { ...link, bindTps: 200 }, bindType: 'transmitter', count: 1 });
+    const [bound] = await session;
+    await allBound([client]);
+    const arrivals: number[] = [];
+    bound.setSubmitSmHandler(async () => {
+      arrivals.push(performance.now());
+      return { status: CommandStatus.ESME_ROK, messageId: String(arrivals.length) };
+    });
+    await Promise.all(Array.from({ length: 20 }, () => client.submitSm({ destinationAddr: '923001234567', shortMessage: Buffer.from('reply') })));
+    // 19 gaps of 5 ms; half of it leaves room for the server reading late. Unpaced: a few ms.
+    expect(arrivals[19] - arrivals[0]).toBeGreaterThanOrEqual((19 * 5) / 2);
   });
 
   it('sets the handlers onClient gives before the bind, so the first deliver_sm already meets them', async () => {

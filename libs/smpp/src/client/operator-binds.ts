@@ -1,4 +1,5 @@
 import type { MetricsRegistry } from '@parchee/observability';
+import { commandStatusName } from '../codec/command-status';
 import { silentSmppLogger, type SmppLogger } from '../session/smpp-logger';
 import { EsmeClient } from './esme-client';
 
@@ -19,6 +20,12 @@ export interface OperatorClientLink {
   tlsCa?: string;
   /** Name to verify the certificate against when it differs from `host`. */
   tlsServername?: string;
+  /** The operator's cap on each bind's submit_sm rate, besides the link's total. Default: none. */
+  bindTps?: number;
+  /** Wait before binding again after the SMSC refused our credentials. Default 300 000 ms. */
+  authFailureDelayMs?: number;
+  /** How long a bind must stay up before the reconnect backoff starts over. Default 30 000 ms. */
+  backoffResetAfterMs?: number;
 }
 
 /** ingress holds receivers (the operator's MOs come in), egress transmitters (our MTs go out). */
@@ -45,15 +52,30 @@ export function operatorClientTls(link: Pick<OperatorClientLink, 'tls' | 'tlsCa'
  * Opens `count` binds of one type to a client-mode operator link and keeps them (each client
  * reconnects on its own). Every bind is logged as it comes and goes and shown in
  * `parchee_smpp_bind_up{operator,direction,bind}`, where direction is the bind type: 0 from the
- * start, so a bind that never comes up is visible too. Stop the returned clients to unbind.
+ * start, so a bind that never comes up is visible too. Each bind the SMSC refuses is counted in
+ * `parchee_smpp_bind_rejected_total{operator,direction,status}`; a refusal of our credentials also
+ * sets `parchee_smpp_bind_auth_failing{operator,direction,bind}` to 1 until that bind succeeds (0
+ * from the start, like bind_up). Stop the returned clients to unbind.
  */
 export function startOperatorBinds(options: OperatorBindsOptions): EsmeClient[] {
   const { link, bindType } = options;
   const logger = options.logger ?? silentSmppLogger;
   const bindUp = options.metrics?.gauge('parchee_smpp_bind_up', 'SMPP bind state (1 bound, 0 not)', ['operator', 'direction', 'bind']);
+  const rejected = options.metrics?.counter('parchee_smpp_bind_rejected_total', 'Our binds refused by the operator SMSC, by command_status', [
+    'operator',
+    'direction',
+    'status',
+  ]);
+  const authFailing = options.metrics?.gauge(
+    'parchee_smpp_bind_auth_failing',
+    'SMPP bind whose credentials the SMSC refuses (1 from a refusal until a bind succeeds, 0 otherwise)',
+    ['operator', 'direction', 'bind'],
+  );
   const clients: EsmeClient[] = [];
   for (let bind = 0; bind < options.count; bind++) {
-    const setUp = (up: boolean): void => bindUp?.set({ operator: link.id, direction: bindType, bind: String(bind) }, up ? 1 : 0);
+    const labels = { operator: link.id, direction: bindType, bind: String(bind) };
+    const setUp = (up: boolean): void => bindUp?.set(labels, up ? 1 : 0);
+    const setAuthFailing = (failing: boolean): void => authFailing?.set(labels, failing ? 1 : 0);
     const client = new EsmeClient({
       name: `${link.id}/${bindType === 'receiver' ? 'rx' : 'tx'}${bind}`,
       host: link.host,
@@ -66,12 +88,19 @@ export function startOperatorBinds(options: OperatorBindsOptions): EsmeClient[] 
       responseTimeoutMs: link.responseTimeoutMs,
       enquireLinkIntervalMs: link.enquireLinkIntervalMs,
       tls: operatorClientTls(link),
+      reconnect: { authFailureDelayMs: link.authFailureDelayMs, backoffResetAfterMs: link.backoffResetAfterMs },
+      maxSubmitPerSecond: link.bindTps,
       logger,
     });
     options.onClient?.(client);
     client.on('bound', () => {
       logger.info({ operator: link.id, bind }, `${bindType} bound`);
       setUp(true);
+      setAuthFailing(false);
+    });
+    client.on('bind_refused', ({ status, credentials }) => {
+      rejected?.inc({ operator: link.id, direction: bindType, status: commandStatusName(status) });
+      if (credentials) setAuthFailing(true);
     });
     client.on('unbound', (reason: unknown) => {
       logger.warn({ operator: link.id, bind, reason: String(reason) }, `${bindType} unbound`);
@@ -79,6 +108,7 @@ export function startOperatorBinds(options: OperatorBindsOptions): EsmeClient[] 
     });
     client.on('error', (err: Error) => logger.warn({ operator: link.id, bind, err: err.message }, `${bindType} bind error`));
     setUp(false);
+    setAuthFailing(false);
     client.start();
     clients.push(client);
   }

@@ -1,4 +1,4 @@
-import { reconnectDelayMs } from './reconnect-backoff';
+import { authFailureDelayMs, reconnectDelayMs } from './reconnect-backoff';
 
 describe('reconnectDelayMs', () => {
   const noJitter = { initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0 };
@@ -23,5 +23,17 @@ describe('reconnectDelayMs', () => {
   it('uses documented defaults for what is not given', () => {
     expect(reconnectDelayMs(0, {}, () => 0.5)).toBe(1_000);
     expect(reconnectDelayMs(10, { initialDelayMs: undefined }, () => 0.5)).toBe(60_000);
+  });
+});
+
+describe('authFailureDelayMs', () => {
+  it('waits the long auth-failure delay, five minutes unless configured, whatever maxDelayMs says', () => {
+    expect(authFailureDelayMs({}, () => 0.5)).toBe(300_000);
+    expect(authFailureDelayMs({ authFailureDelayMs: 120_000, maxDelayMs: 1_000, jitter: 0 })).toBe(120_000);
+  });
+
+  it('spreads it by at most ±jitter', () => {
+    expect(authFailureDelayMs({ authFailureDelayMs: 100_000, jitter: 0.1 }, () => 0)).toBe(90_000);
+    expect(authFailureDelayMs({ authFailureDelayMs: 100_000, jitter: 0.1 }, () => 1)).toBe(110_000);
   });
 });

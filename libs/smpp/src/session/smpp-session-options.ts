@@ -37,6 +37,12 @@ export interface SmppSessionOptions {
    * connection, each at most this long before the socket is destroyed. Default 5 000 ms.
    */
   unbindTimeoutMs: number;
+  /**
+   * Most submit_sm and data_sm sent per second, for an SMSC that caps each bind's rate: one is sent
+   * every 1/rate s at the earliest, the others wait in the FIFO queue with the requests behind
+   * them (so `maxQueued` bounds them too). Other requests are not paced. Default: none.
+   */
+  maxSubmitPerSecond?: number;
   /** Largest command_length accepted from the peer. Default 65 536 octets. */
   maxPduLength: number;
   /** Where connection events go. Default: silent. */
@@ -75,6 +81,10 @@ export function resolveSessionOptions(options: Partial<SmppSessionOptions> = {})
   positive('unbindTimeoutMs');
   positive('maxPduLength');
   if (resolved.enquireLinkTimeoutMs !== undefined) positive('enquireLinkTimeoutMs');
+  if (resolved.maxSubmitPerSecond !== undefined) {
+    positive('maxSubmitPerSecond');
+    if (!Number.isFinite(resolved.maxSubmitPerSecond)) throw new RangeError('SMPP session option maxSubmitPerSecond must be finite; leave it out for no cap');
+  }
   if (!Number.isInteger(resolved.window)) throw new RangeError(`SMPP session option window must be an integer, got ${resolved.window}`);
   return resolved;
 }

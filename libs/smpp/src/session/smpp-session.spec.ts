@@ -1,13 +1,13 @@
 import { Duplex } from 'node:stream';
 import { CommandStatus } from '../codec/command-status';
-import type { DeliverSm, Pdu, RequestPdu } from '../codec/pdu';
+import type { DeliverSm, EncodablePdu, Pdu, RequestPdu } from '../codec/pdu';
 import { encodePdu } from '../codec/pdu-codec';
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppError } from '../errors/smpp-error';
 import { createDuplexPair } from '../testing/duplex-pair';
 import { FakeSmppPeer } from '../testing/fake-smpp-peer';
 import { SmppSession } from './smpp-session';
-import type { SmppSessionOptions } from './smpp-session-options';
+import { resolveSessionOptions, type SmppSessionOptions } from './smpp-session-options';
 
 const submitFields = {
   serviceType: '',
@@ -205,6 +205,126 @@ describe('SmppSession requests', () => {
     const second = await peer.next();
     peer.sendRaw(hex(`00000010 80000004 00000000 ${seq(second.sequenceNumber)}`));
     expect(await bodyless).toMatchObject({ command: 'submit_sm_resp', commandStatus: 0, messageId: '' });
+  });
+});
+
+describe('SmppSession submit pacing (maxSubmitPerSecond)', () => {
+  const fakeClock = (): void => void jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  const text = (pdu: Pdu): string => (pdu as Pdu & { shortMessage?: Buffer }).shortMessage?.toString() ?? '';
+
+  /**
+   * Steps the fake clock 1 ms at a time until `count` PDUs have reached the peer, answering each
+   * submit_sm and data_sm at once (unless `answer` is false); resolves with when each arrived.
+   */
+  async function arrivals(peer: FakeSmppPeer, count: number, answer = true): Promise<Array<{ at: number; pdu: Pdu }>> {
+    const seen: Array<{ at: number; pdu: Pdu }> = [];
+    for (let ms = 0; seen.length < count && ms < 5_000; ms++) {
+      await settle();
+      while (peer.received.length > seen.length) {
+        const pdu = peer.received[seen.length];
+        seen.push({ at: performance.now(), pdu });
+        if (answer && (pdu.command === 'submit_sm' || pdu.command === 'data_sm')) {
+          peer.send({ command: `${pdu.command}_resp`, commandStatus: 0, sequenceNumber: pdu.sequenceNumber, messageId: text(pdu) } as EncodablePdu);
+        }
+      }
+      if (seen.length < count) jest.advanceTimersByTime(1);
+    }
+    return seen;
+  }
+
+  const gaps = (times: number[]): number[] => times.slice(1).map((at, i) => at - times[i]);
+  /** Lets a request be awaited at the end without an assertion failing before it crashing the run. */
+  const later = <T>(request: Promise<T>): Promise<T> => {
+    request.catch(() => undefined);
+    return request;
+  };
+
+  it('sends N submit_sm at R per second 1/R apart, the first at once, in the order asked', async () => {
+    fakeClock();
+    const { session, peer } = setup({ maxSubmitPerSecond: 200 });
+    sessions.push(session);
+    const start = performance.now();
+    const results = Array.from({ length: 10 }, (_, i) => later(session.request({ ...submitSm, shortMessage: Buffer.from(`m${i}`) })));
+    const seen = await arrivals(peer, 10);
+    expect(seen.map(({ at }) => at - start)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45]);
+    expect(seen.map(({ pdu }) => text(pdu))).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+    expect((await Promise.all(results)).map((r) => r.messageId)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+  });
+
+  it('never sends two closer than 1/R when 1/R is not a whole number of milliseconds', async () => {
+    fakeClock();
+    const { session, peer } = setup({ maxSubmitPerSecond: 300 });
+    sessions.push(session);
+    const results = Array.from({ length: 12 }, () => later(session.request(submitSm)));
+    const seen = await arrivals(peer, 12);
+    expect(seen).toHaveLength(12);
+    for (const gap of gaps(seen.map(({ at }) => at))) expect(gap).toBeGreaterThanOrEqual(1000 / 300);
+    await Promise.all(results);
+  });
+
+  it('saves no credit while idle: submits after a quiet second are spaced again, not sent in a burst', async () => {
+    fakeClock();
+    const { session, peer } = setup({ maxSubmitPerSecond: 200 });
+    sessions.push(session);
+    const first = later(session.request(submitSm));
+    await arrivals(peer, 1);
+    jest.advanceTimersByTime(1_000);
+    const start = performance.now();
+    const next = [1, 2, 3].map(() => later(session.request(submitSm)));
+    const seen = (await arrivals(peer, 4)).slice(1);
+    expect(seen.map(({ at }) => at - start)).toEqual([0, 5, 10]);
+    await Promise.all([first, ...next]);
+  });
+
+  it('keeps the spacing when answers free several window slots at once', async () => {
+    fakeClock();
+    const { session, peer } = setup({ maxSubmitPerSecond: 200, window: 2 });
+    sessions.push(session);
+    const results = [0, 1, 2, 3].map((i) => later(session.request({ ...submitSm, shortMessage: Buffer.from(`m${i}`) })));
+    const held = await arrivals(peer, 2, false);
+    jest.advanceTimersByTime(50);
+    await settle();
+    expect(peer.received).toHaveLength(2);
+    const freed = performance.now();
+    for (const { pdu } of held) peer.send({ command: 'submit_sm_resp', commandStatus: 0, sequenceNumber: pdu.sequenceNumber, messageId: text(pdu) });
+    const seen = (await arrivals(peer, 4)).slice(2);
+    expect(seen.map(({ at }) => at - freed)).toEqual([0, 5]);
+    expect((await Promise.all(results)).map((r) => r.messageId)).toEqual(['m0', 'm1', 'm2', 'm3']);
+  });
+
+  it('paces data_sm with submit_sm and leaves other requests alone', async () => {
+    fakeClock();
+    const { session, peer } = setup({ maxSubmitPerSecond: 100 });
+    sessions.push(session);
+    const start = performance.now();
+    const submit = later(session.request(submitSm));
+    const probe = later(session.request({ command: 'enquire_link' }));
+    const dataSm = later(session.request({ command: 'data_sm', ...submitFields, tlvs: [] }));
+    const seen = await arrivals(peer, 3);
+    expect(seen.map(({ at, pdu }) => [pdu.command, at - start])).toEqual([
+      ['submit_sm', 0],
+      ['enquire_link', 0],
+      ['data_sm', 10],
+    ]);
+    peer.send({ command: 'enquire_link_resp', commandStatus: 0, sequenceNumber: seen[1].pdu.sequenceNumber });
+    await Promise.all([submit, probe, dataSm]);
+  });
+
+  it('counts submits waiting for their turn against maxQueued', async () => {
+    fakeClock();
+    const { session } = setup({ maxSubmitPerSecond: 1, maxQueued: 2 });
+    sessions.push(session);
+    const sent = later(session.request(submitSm));
+    const waiting = [later(session.request(submitSm)), later(session.request(submitSm))];
+    expect(session.queuedCount).toBe(2);
+    expect(await rejectionOf(session.request(submitSm))).toMatchObject({ code: 'QUEUE_FULL', retriable: true });
+    session.close();
+    expect(await rejectionOf(waiting[0])).toMatchObject({ code: 'CONNECTION_LOST', retriable: true });
+    await Promise.allSettled([sent, ...waiting]);
+  });
+
+  it.each([0, -5, Number.POSITIVE_INFINITY, Number.NaN])('refuses maxSubmitPerSecond %p', (rate) => {
+    expect(() => resolveSessionOptions({ maxSubmitPerSecond: rate })).toThrow(/maxSubmitPerSecond/);
   });
 });
 

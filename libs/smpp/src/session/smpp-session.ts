@@ -21,6 +21,7 @@ import { PduFramer } from '../codec/pdu-framer';
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppDecodeError } from '../errors/smpp-decode-error';
 import { SmppError } from '../errors/smpp-error';
+import { SendPacer } from './send-pacer';
 import { resolveSessionOptions, SmppSessionOptions } from './smpp-session-options';
 
 /** A net.Socket, a tls.TLSSocket, or any duplex byte stream (tests use an in-memory pair). */
@@ -73,6 +74,9 @@ interface SendOptions {
 
 const MAX_SEQUENCE_NUMBER = 0x7fffffff;
 
+/** The requests `maxSubmitPerSecond` paces: those that submit a message. */
+const PACED_COMMANDS: ReadonlySet<string> = new Set(['submit_sm', 'data_sm']);
+
 /**
  * The status a request whose body cannot be read is answered with. A deliver_sm or data_sm brings
  * a message to its receiver: ESME_RX_P_APPN, the receiver's permanent error, tells the sender not
@@ -105,6 +109,10 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   private readonly pending = new Map<number, PendingRequest>();
   private readonly queue: QueuedRequest[] = [];
   private windowInUse = 0;
+  /** Spaces submit_sm and data_sm when `maxSubmitPerSecond` is set. */
+  private readonly pacer?: SendPacer;
+  /** Wakes the queue when the pacer next allows a send. */
+  private pacingTimer?: NodeJS.Timeout;
   /** Sequence numbers of the peer's requests handed to a listener and not yet answered. */
   private readonly peerInFlight = new Set<number>();
   private nextSequenceNumber = 1;
@@ -129,6 +137,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     this.options = resolveSessionOptions(options);
     this.socket = socket;
     this.framer = new PduFramer({ maxPduLength: this.options.maxPduLength });
+    if (this.options.maxSubmitPerSecond !== undefined) this.pacer = new SendPacer(this.options.maxSubmitPerSecond);
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -179,9 +188,10 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
 
   /**
    * Sends a request and resolves with its response. Waits for a window slot first when the window
-   * is full. Rejects with SmppCommandError when the peer answers with a non-zero command_status or
-   * generic_nack, 'RESPONSE_TIMEOUT' when no answer comes in time, 'CONNECTION_LOST' when the
-   * connection ends first, and 'INVALID_PDU' (at once) when the PDU cannot be encoded.
+   * is full, and a submit_sm or data_sm for its turn under `maxSubmitPerSecond`. Rejects with
+   * SmppCommandError when the peer answers with a non-zero command_status or generic_nack,
+   * 'RESPONSE_TIMEOUT' when no answer comes in time, 'CONNECTION_LOST' when the connection ends
+   * first, and 'INVALID_PDU' (at once) when the PDU cannot be encoded.
    */
   request<C extends AnsweredRequestCommand>(pdu: OutgoingRequest<C> & { command: C }): Promise<ResponseFor<C>> {
     const outgoing = pdu as OutgoingPdu;
@@ -190,7 +200,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
         reject(this.connectionLost(pdu.command));
         return;
       }
-      if (this.windowInUse < this.options.window && this.queue.length === 0) {
+      if (this.windowInUse < this.options.window && this.queue.length === 0 && this.paceAllows(outgoing)) {
         this.transmit(outgoing, { bypassWindow: false, timeoutMs: this.options.responseTimeoutMs }, resolve, reject);
         return;
       }
@@ -356,9 +366,31 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
 
   private pumpQueue(): void {
     while (this.currentState === 'open' && this.windowInUse < this.options.window && this.queue.length > 0) {
+      // The head waits for its turn and, to keep the order, so does everything behind it.
+      if (!this.paceAllows(this.queue[0].pdu)) return;
       const next = this.queue.shift() as QueuedRequest;
       this.transmit(next.pdu, { bypassWindow: false, timeoutMs: this.options.responseTimeoutMs }, next.resolve, next.reject);
     }
+  }
+
+  /**
+   * True when `pdu` may be sent now as far as the pacer goes, taking its slot; otherwise arms a
+   * timer to pump the queue when the pacer allows the next send.
+   */
+  private paceAllows(pdu: OutgoingPdu): boolean {
+    if (this.pacer === undefined || !PACED_COMMANDS.has(pdu.command)) return true;
+    if (this.pacer.tryTake()) return true;
+    if (this.pacingTimer === undefined) {
+      // Timers tick in whole milliseconds: round up, never send early.
+      this.pacingTimer = setTimeout(
+        () => {
+          this.pacingTimer = undefined;
+          this.pumpQueue();
+        },
+        Math.max(1, Math.ceil(this.pacer.waitMs())),
+      );
+    }
+    return false;
   }
 
   private inFlightDrained(): Promise<void> {
@@ -586,6 +618,8 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     this.currentState = 'closed';
     this.stopKeepalive();
     if (this.endTimer) clearTimeout(this.endTimer);
+    if (this.pacingTimer) clearTimeout(this.pacingTimer);
+    this.pacingTimer = undefined;
     this.outbox = [];
     const inFlight = [...this.pending.entries()];
     this.pending.clear();
