@@ -64,7 +64,16 @@ function moRecord(i: number): OutgoingRecord {
 
 function dlrRecord(i: number): OutgoingRecord {
   const id = (1e9 + i).toString(16);
-  const value = JSON.stringify({ v: 1, id: `01J${i.toString(36).padStart(23, '0')}`, operator: 'jazz', messageId: id, normalisedIds: [id, String(1e9 + i)], state: 'DELIVERED', final: true, receivedAt: Date.now() });
+  const value = JSON.stringify({
+    v: 1,
+    id: `01J${i.toString(36).padStart(23, '0')}`,
+    operator: 'jazz',
+    messageId: id,
+    normalisedIds: [id, String(1e9 + i)],
+    state: 'DELIVERED',
+    final: true,
+    receivedAt: Date.now(),
+  });
   return { topic: TOPICS.dlr, key: id, value: Buffer.from(value) };
 }
 
@@ -126,7 +135,22 @@ async function lookupRole(until: number): Promise<Record<string, number>> {
     const records = batch.records.map((r) => ({
       topic: TOPICS.mt,
       key: r.key?.toString() ?? null,
-      value: Buffer.from(JSON.stringify({ v: 1, id: `${r.offset}`, moId: `${r.offset}`, operator: 'jazz', msisdn: '923001234567', shortCode: '8300', text: MT_TEXT, lang: 'ur', kind: 'found', moReceivedAt: now, createdAt: now, expiresAt: now + 3_600_000 })),
+      value: Buffer.from(
+        JSON.stringify({
+          v: 1,
+          id: `${r.offset}`,
+          moId: `${r.offset}`,
+          operator: 'jazz',
+          msisdn: '923001234567',
+          shortCode: '8300',
+          text: MT_TEXT,
+          lang: 'ur',
+          kind: 'found',
+          moReceivedAt: now,
+          createdAt: now,
+          expiresAt: now + 3_600_000,
+        }),
+      ),
     }));
     answered += records.length;
     return { records };
@@ -161,10 +185,26 @@ async function smscRole(): Promise<void> {
   process.on('message', (m: { deliver?: { rate: number; until: number } }) => {
     if (!m.deliver || !receiver) return;
     const session = receiver;
-    const fields = { sourceAddrTon: Ton.INTERNATIONAL, sourceAddrNpi: Npi.ISDN, sourceAddr: '923001234567', destAddrTon: Ton.NETWORK_SPECIFIC, destAddrNpi: Npi.UNKNOWN, destinationAddr: '8300', shortMessage: encodeGsm7('3520212345671') };
+    const fields = {
+      sourceAddrTon: Ton.INTERNATIONAL,
+      sourceAddrNpi: Npi.ISDN,
+      sourceAddr: '923001234567',
+      destAddrTon: Ton.NETWORK_SPECIFIC,
+      destAddrNpi: Npi.UNKNOWN,
+      destinationAddr: '8300',
+      shortMessage: encodeGsm7('3520212345671'),
+    };
     let answered = 0;
     let failed = 0;
-    void paced(m.deliver.rate, m.deliver.until, () => void session.deliverSm(fields).then(() => answered++, () => failed++)).then((sent) => process.send?.({ sent, answered, failed }));
+    void paced(
+      m.deliver.rate,
+      m.deliver.until,
+      () =>
+        void session.deliverSm(fields).then(
+          () => answered++,
+          () => failed++,
+        ),
+    ).then((sent) => process.send?.({ sent, answered, failed }));
   });
   process.send?.({ port });
   process.on('disconnect', () => void server.close().then(() => process.exit(0)));
@@ -182,11 +222,15 @@ async function childMain(role: string): Promise<void> {
 // ---------------------------------------------------------------- parent
 
 const us = (seconds: number, units: number): string => (units > 0 ? ((seconds * 1e6) / units).toFixed(1) : '-');
-const spawnRole = (role: string): ChildProcess => fork(__filename, [ROLE_FLAG, role], { execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const spawnRole = (role: string): ChildProcess =>
+  fork(__filename, [ROLE_FLAG, role], { execArgv: ['-r', '@swc-node/register'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function kafkaFloor(): Promise<void> {
-  await ensureTopics({ brokers: BROKERS }, Object.values(TOPICS).map((name) => ({ name, partitions: 12, config: { 'retention.ms': String(10 * 60_000) } })));
+  await ensureTopics(
+    { brokers: BROKERS },
+    Object.values(TOPICS).map((name) => ({ name, partitions: 12, config: { 'retention.ms': String(10 * 60_000) } })),
+  );
   const roles = ['egress', 'lookup', 'ingress'].map((role) => ({ role, child: spawnRole(role) }));
   // Consumers join their groups first (they start from the log's end), then the load starts.
   await delay(8000);
@@ -198,9 +242,13 @@ async function kafkaFloor(): Promise<void> {
   await delay(SECONDS * 1000);
   const cpu1 = roles.map(({ child }) => cpuSeconds(child.pid!));
   const infra1 = infraCpuSeconds();
-  const results = await Promise.all(roles.map(async ({ role, child }) => ({ role, counts: ((await once(child, 'message')) as [{ counts: Record<string, number> }])[0].counts })));
+  const results = await Promise.all(
+    roles.map(async ({ role, child }) => ({ role, counts: ((await once(child, 'message')) as [{ counts: Record<string, number> }])[0].counts })),
+  );
   const mos = MO_RATE * SECONDS;
-  print(`\nkafka skeleton: ${MO_RATE} MO/s, ${PARTS} receipts per MO (${MO_RATE * (1 + PARTS)} records/s published, ${MO_RATE} answered in transactions, ${MO_RATE * (1 + PARTS)} consumed), ${SECONDS} s measured`);
+  print(
+    `\nkafka skeleton: ${MO_RATE} MO/s, ${PARTS} receipts per MO (${MO_RATE * (1 + PARTS)} records/s published, ${MO_RATE} answered in transactions, ${MO_RATE * (1 + PARTS)} consumed), ${SECONDS} s measured`,
+  );
   print(`  counts over the whole run: ${results.map((r) => `${r.role} ${JSON.stringify(r.counts)}`).join('; ')}`);
   print('  process | CPU s | µs per MO | µs per record it handles');
   const records: Record<string, number> = { ingress: mos * (1 + PARTS), lookup: mos * 2, egress: mos * (1 + PARTS) };
@@ -226,13 +274,23 @@ async function redisFloor(): Promise<void> {
     const ops = await paced(opsPerSec, Date.now() + SECONDS * 1000, (i) => void op(i).catch(() => undefined));
     const [c, r1] = [process.cpuUsage(c0), infraCpuSeconds()];
     const calls = (await commandCalls(redis.client)) - callsBefore;
-    print(`  ${label} | ${us((c.user + c.system) / 1e6, ops)} | ${us(r1.redis - r0.redis, ops)} | ${(calls / (ops * (1 + WARM_UP_SECONDS / SECONDS))).toFixed(3)}`);
+    print(
+      `  ${label} | ${us((c.user + c.system) / 1e6, ops)} | ${us(r1.redis - r0.redis, ops)} | ${(calls / (ops * (1 + WARM_UP_SECONDS / SECONDS))).toFixed(3)}`,
+    );
   };
   await measure('GET', (i) => redis.client.get(`parchee:floor:get:${i % 50_000}`));
   // Keys arrive in turns of REDIS_KEYS (each its own event-loop turn), as one batch's writes do.
   await measure(`BatchedSets.set, ${REDIS_KEYS} keys a turn`, (i) =>
     i % REDIS_KEYS === 0
-      ? new Promise((resolve) => setImmediate(() => void Promise.all(Array.from({ length: REDIS_KEYS }, (_, k) => sets.set(`parchee:floor:set:${(i + k) % 50_000}`, 'v'.repeat(40), 60_000))).then(resolve, resolve)))
+      ? new Promise((resolve) =>
+          setImmediate(
+            () =>
+              void Promise.all(Array.from({ length: REDIS_KEYS }, (_, k) => sets.set(`parchee:floor:set:${(i + k) % 50_000}`, 'v'.repeat(40), 60_000))).then(
+                resolve,
+                resolve,
+              ),
+          ),
+        )
       : Promise.resolve(),
   );
   await redis.client.eval("for _, k in ipairs(redis.call('KEYS', 'parchee:floor:*')) do redis.call('UNLINK', k) end return 0", 0);
@@ -249,13 +307,27 @@ async function commandCalls(client: { info(section: string): Promise<string> }):
 
 async function postgresFloor(): Promise<void> {
   const url = 'postgres://postgres@127.0.0.1:5432/parchee_floor';
-  await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_floor WITH (FORCE)'], {}, { quiet: true });
+  await run(
+    'psql',
+    ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_floor WITH (FORCE)'],
+    {},
+    { quiet: true },
+  );
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'CREATE DATABASE parchee_floor'], {}, { quiet: true });
   await runRollMigrations({ url });
   const writer = AuditWriter.open({ url });
   // Lookup hands the writer one batch's rows at a time, about ten at the suite's rates.
   const rowsPerCall = 10;
-  const row = (i: number): AuditRow => ({ at: new Date(), moId: `01J${i.toString(36).padStart(23, '0')}`, operator: 'jazz', msisdnHash: Buffer.alloc(32, i % 251), cnicHash: Buffer.alloc(32, i % 241), outcome: 'found', refusal: null, rollVersion: 1 });
+  const row = (i: number): AuditRow => ({
+    at: new Date(),
+    moId: `01J${i.toString(36).padStart(23, '0')}`,
+    operator: 'jazz',
+    msisdnHash: Buffer.alloc(32, i % 251),
+    cnicHash: Buffer.alloc(32, i % 241),
+    outcome: 'found',
+    refusal: null,
+    rollVersion: 1,
+  });
   const write = (i: number): void => {
     if (i % rowsPerCall === 0) void writer.record(Array.from({ length: rowsPerCall }, (_, k) => row(i + k))).catch(() => undefined);
   };
@@ -266,13 +338,28 @@ async function postgresFloor(): Promise<void> {
   await writer.close();
   print(`\npostgres skeleton: ${MO_RATE} audit rows/s, ${rowsPerCall} a call, ${SECONDS} s`);
   print(`  client µs per row ${us((c.user + c.system) / 1e6, rows)} | PostgreSQL µs per row ${us(r1.postgres - r0.postgres, rows)}`);
-  await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_floor WITH (FORCE)'], {}, { quiet: true });
+  await run(
+    'psql',
+    ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', 'DROP DATABASE IF EXISTS parchee_floor WITH (FORCE)'],
+    {},
+    { quiet: true },
+  );
 }
 
 async function smppFloor(): Promise<void> {
   const smsc = spawnRole('smsc');
   const [{ port }] = (await once(smsc, 'message')) as [{ port: number }];
-  const client = new EsmeClient({ host: '127.0.0.1', port, systemId: 'floor', password: 'floor', bindType: 'transceiver', window: 10, responseTimeoutMs: 30_000, enquireLinkIntervalMs: 0, reconnect: { initialDelayMs: 60_000 } });
+  const client = new EsmeClient({
+    host: '127.0.0.1',
+    port,
+    systemId: 'floor',
+    password: 'floor',
+    bindType: 'transceiver',
+    window: 10,
+    responseTimeoutMs: 30_000,
+    enquireLinkIntervalMs: 0,
+    reconnect: { initialDelayMs: 60_000 },
+  });
   client.setDeliverSmHandler(async () => CommandStatus.ESME_ROK);
   const bound = once(client, 'bound');
   client.start();
@@ -287,9 +374,20 @@ async function smppFloor(): Promise<void> {
   await delay(SECONDS * 1000);
   let c = process.cpuUsage(c0);
   const [delivered] = (await once(smsc, 'message')) as [{ sent: number; answered: number; failed: number }];
-  print(`  deliver_sm received and answered at ${deliverRate}/s: ESME µs per PDU ${us((c.user + c.system) / 1e6, deliverRate * SECONDS)} (whole run: ${JSON.stringify(delivered)})`);
+  print(
+    `  deliver_sm received and answered at ${deliverRate}/s: ESME µs per PDU ${us((c.user + c.system) / 1e6, deliverRate * SECONDS)} (whole run: ${JSON.stringify(delivered)})`,
+  );
   // egress's side: submit_sm out, submit_sm_resp in, a window of 10.
-  const submit = { sourceAddrTon: Ton.NETWORK_SPECIFIC, sourceAddrNpi: Npi.UNKNOWN, sourceAddr: '8300', destAddrTon: Ton.INTERNATIONAL, destAddrNpi: Npi.ISDN, destinationAddr: '923001234567', registeredDelivery: RegisteredDelivery.SUCCESS_OR_FAILURE, shortMessage: encodeGsm7('Your vote: NA-125 Lahore-IX, polling station 47 Govt Girls High School Ravi Road, booth 3, serial 1128.') };
+  const submit = {
+    sourceAddrTon: Ton.NETWORK_SPECIFIC,
+    sourceAddrNpi: Npi.UNKNOWN,
+    sourceAddr: '8300',
+    destAddrTon: Ton.INTERNATIONAL,
+    destAddrNpi: Npi.ISDN,
+    destinationAddr: '923001234567',
+    registeredDelivery: RegisteredDelivery.SUCCESS_OR_FAILURE,
+    shortMessage: encodeGsm7('Your vote: NA-125 Lahore-IX, polling station 47 Govt Girls High School Ravi Road, booth 3, serial 1128.'),
+  };
   await paced(submitRate, Date.now() + WARM_UP_SECONDS * 1000, () => void client.submitSm(submit).catch(() => undefined));
   c0 = process.cpuUsage();
   let failed = 0;
@@ -319,4 +417,3 @@ if (roleAt >= 0) {
     },
   );
 }
-

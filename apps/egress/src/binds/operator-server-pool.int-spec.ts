@@ -92,7 +92,16 @@ describe('OperatorServerPool (egress, server-mode links)', () => {
 
   it('writes the deliver_sm with the link’s submit profile: TON/NPI, number format, service_type and data_coding 0 alphabet', async () => {
     const link = testServerLink();
-    const submit = { ...link.submit, sourceTon: 0, sourceNpi: 1, destFormat: 'national' as const, destTon: 2, destNpi: 1, serviceType: 'CMT', dataCoding0: 'latin1' as const };
+    const submit = {
+      ...link.submit,
+      sourceTon: 0,
+      sourceNpi: 1,
+      destFormat: 'national' as const,
+      destTon: 2,
+      destNpi: 1,
+      serviceType: 'CMT',
+      dataCoding0: 'latin1' as const,
+    };
     const { pool, port } = await startPool({ ...link, submit });
     const { client, delivered } = operatorReceiver(port);
     await boundEsme(client);

@@ -40,7 +40,12 @@ const received = new Map<string, SubmitSm[]>();
 const refusals = new Map<string, number[]>();
 
 beforeAll(async () => {
-  server = new SmscServer({ host: '127.0.0.1', port: 0, authenticate: () => ({ ok: true }), sessionOptions: { enquireLinkIntervalMs: 0, unbindTimeoutMs: 500 } });
+  server = new SmscServer({
+    host: '127.0.0.1',
+    port: 0,
+    authenticate: () => ({ ok: true }),
+    sessionOptions: { enquireLinkIntervalMs: 0, unbindTimeoutMs: 500 },
+  });
   const bound = new Set<string>();
   const allBound = new Promise<void>((resolve) =>
     server.on('session', (session) => {

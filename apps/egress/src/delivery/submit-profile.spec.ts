@@ -55,8 +55,14 @@ describe('resolveSubmitProfile', () => {
   });
 
   it('turns an absolute validity’s UTC offset into quarter hours', () => {
-    expect(resolveSubmitProfile(clientLink({ validity: 'absolute', validityUtcOffset: '+05:00' })).validity).toEqual({ kind: 'absolute', offsetQuarterHours: 20 });
-    expect(resolveSubmitProfile(clientLink({ validity: 'absolute', validityUtcOffset: '-03:30' })).validity).toEqual({ kind: 'absolute', offsetQuarterHours: -14 });
+    expect(resolveSubmitProfile(clientLink({ validity: 'absolute', validityUtcOffset: '+05:00' })).validity).toEqual({
+      kind: 'absolute',
+      offsetQuarterHours: 20,
+    });
+    expect(resolveSubmitProfile(clientLink({ validity: 'absolute', validityUtcOffset: '-03:30' })).validity).toEqual({
+      kind: 'absolute',
+      offsetQuarterHours: -14,
+    });
   });
 
   it('asks no validity and no receipt of a server-mode link, whose replies go out as deliver_sm', () => {

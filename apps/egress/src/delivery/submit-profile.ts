@@ -42,7 +42,8 @@ function statuses(settings: ClientSubmitSettings | ServerSubmitSettings, operato
   settings.retriableStatuses.forEach((status, i) => {
     if (typeof status === 'number') resolved.add(status);
     else if (Object.hasOwn(CommandStatus, status)) resolved.add(CommandStatus[status as CommandStatusName]);
-    else problems.push(`operators.${operator}.submit.retriableStatuses.${i}: ${status} is no SMPP 3.4 command_status name; write the number for a vendor status`);
+    else
+      problems.push(`operators.${operator}.submit.retriableStatuses.${i}: ${status} is no SMPP 3.4 command_status name; write the number for a vendor status`);
   });
   return resolved;
 }

@@ -158,7 +158,7 @@ describe('MoAcceptor', () => {
     expect(publisher.records.map((r) => r.topic)).toEqual([Topics.DLR]);
   });
 
-  it('reads a receipt\'s id in the format its operator\'s link declares', async () => {
+  it("reads a receipt's id in the format its operator's link declares", async () => {
     const publisher = new FakePublisher();
     const acceptor = new MoAcceptor(publisher, hasher, { shortCode: '8300', messageIdFormats: new Map([['jazz', 'decimal-to-hex' as const]]) });
     await acceptor.accept('jazz', deliverSm({ esmClass: 0x04, shortMessage: Buffer.from('id:1A2B3C stat:DELIVRD') }));

@@ -50,7 +50,7 @@ describe('ReceiptAcceptor', () => {
     });
   });
 
-  it('offers egress only the submit_sm_resp form of the id for an operator whose link declares its receipts\' id format', async () => {
+  it("offers egress only the submit_sm_resp form of the id for an operator whose link declares its receipts' id format", async () => {
     const publisher = new FakePublisher();
     const acceptor = new ReceiptAcceptor(publisher, { messageIdFormats: new Map([['jazz', 'hex-to-decimal' as const]]) });
     const text = `id:${0x0a3f5c9e} sub:001 dlvrd:001 submit date:2311301012 done date:2311301013 stat:DELIVRD err:000 text:`;

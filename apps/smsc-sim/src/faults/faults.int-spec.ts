@@ -199,7 +199,9 @@ describe('smsc-sim faults against a real EsmeClient', () => {
     expect({ status, body }).toEqual({ status: 200, body: { operator: 'junk', sessions: 1, kinds: ['bad-length', 'unknown-command', 'truncated-body'] } });
 
     const answers = await logger.until(() => {
-      const found = logger.lines.filter((l) => l.msg === 'SMPP response matches no pending request (late after a timeout?)' && Number(l.obj['seq']) >= 0x7fff0000);
+      const found = logger.lines.filter(
+        (l) => l.msg === 'SMPP response matches no pending request (late after a timeout?)' && Number(l.obj['seq']) >= 0x7fff0000,
+      );
       return found.length >= 3 ? found : undefined;
     });
     expect(answers.map((a) => `${String(a.obj['command'])} ${String(a.obj['status'])}`).sort()).toEqual([

@@ -43,11 +43,7 @@ const HEX_STATUS = /^0x[0-9a-f]{1,8}$/i;
 const STATUS_NAME = /^ESME_R[A-Z0-9_]+$/;
 
 const commandStatus = z.union([
-  z
-    .number()
-    .int()
-    .min(1, 'command_status 0 is ESME_ROK, never a failure')
-    .max(0xffff_ffff, 'a command_status is at most 0xFFFFFFFF'),
+  z.number().int().min(1, 'command_status 0 is ESME_ROK, never a failure').max(0xffff_ffff, 'a command_status is at most 0xFFFFFFFF'),
   z.string().refine((s) => HEX_STATUS.test(s) || (STATUS_NAME.test(s) && s !== 'ESME_ROK'), {
     message: 'a command_status is a number (0x58) or an SMPP name such as ESME_RTHROTTLED, never ESME_ROK',
   }),

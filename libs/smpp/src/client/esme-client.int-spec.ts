@@ -454,7 +454,10 @@ describe('EsmeClient against SmscServer over TLS', () => {
 
 describe('EsmeClient against an SMSC that sends odd PDUs, over TCP', () => {
   /** Starts the client against a raw SMSC and answers its bind with `bindResp` (hex, command_length fixed up). */
-  async function bindWith(bindResp: (sequenceNumber: number) => string, handler?: (pdu: DeliverSm) => Promise<number>): Promise<{ client: EsmeClient; smsc: FakeSmppPeer }> {
+  async function bindWith(
+    bindResp: (sequenceNumber: number) => string,
+    handler?: (pdu: DeliverSm) => Promise<number>,
+  ): Promise<{ client: EsmeClient; smsc: FakeSmppPeer }> {
     const { port, connected } = await startRawSmsc();
     const client = createClient(port, { bindType: 'transceiver' });
     if (handler) client.setDeliverSmHandler(handler);
@@ -510,37 +513,29 @@ describe('EsmeClient against an SMSC that sends odd PDUs, over TCP', () => {
     ['an MO whose mandatory fields run past the end of the PDU', 0, cutAfterEsmClass],
     ['an MO whose short_message runs past the end of the PDU', 0, shortMessageCut],
     ['a delivery receipt whose short_message runs past the end of the PDU', EsmClass.TYPE_SMSC_DELIVERY_RECEIPT, shortMessageCut],
-  ])(
-    'answers %s with deliver_sm_resp ESME_RX_P_APPN, hands it to no handler, and takes the next deliver_sm',
-    async (_name, esmClass, mutate) => {
-      const handled: string[] = [];
-      const { client, smsc } = await bindWith(
-        (n) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC')}00`,
-        async (pdu) => {
-          handled.push(pdu.shortMessage.toString('latin1'));
-          return CommandStatus.ESME_ROK;
-        },
-      );
-      smsc.sendRaw(
-        Buffer.concat([
-          deliverSmBytes(0x100, 'id:abc123 stat:DELIVRD 3520212345671', { esmClass, mutate }),
-          deliverSmBytes(0x101, '3520212345672'),
-        ]),
-      );
-      expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x100)).toEqual({
-        command: 'deliver_sm_resp',
-        commandId: 0x80000005,
-        commandStatus: CommandStatus.ESME_RX_P_APPN,
-        sequenceNumber: 0x100,
-        messageId: '',
-      });
-      expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x101)).toMatchObject({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_ROK });
-      expect(handled).toEqual(['3520212345672']);
-      expect(smsc.received.filter((pdu) => pdu.command === 'generic_nack')).toEqual([]);
-      expect(client.isBound).toBe(true);
-      await stop(client, smsc);
-    },
-  );
+  ])('answers %s with deliver_sm_resp ESME_RX_P_APPN, hands it to no handler, and takes the next deliver_sm', async (_name, esmClass, mutate) => {
+    const handled: string[] = [];
+    const { client, smsc } = await bindWith(
+      (n) => `00000000 80000009 00000000 ${seq(n)} ${ascii('SMSC')}00`,
+      async (pdu) => {
+        handled.push(pdu.shortMessage.toString('latin1'));
+        return CommandStatus.ESME_ROK;
+      },
+    );
+    smsc.sendRaw(Buffer.concat([deliverSmBytes(0x100, 'id:abc123 stat:DELIVRD 3520212345671', { esmClass, mutate }), deliverSmBytes(0x101, '3520212345672')]));
+    expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x100)).toEqual({
+      command: 'deliver_sm_resp',
+      commandId: 0x80000005,
+      commandStatus: CommandStatus.ESME_RX_P_APPN,
+      sequenceNumber: 0x100,
+      messageId: '',
+    });
+    expect(await smsc.waitFor((pdu) => pdu.sequenceNumber === 0x101)).toMatchObject({ command: 'deliver_sm_resp', commandStatus: CommandStatus.ESME_ROK });
+    expect(handled).toEqual(['3520212345672']);
+    expect(smsc.received.filter((pdu) => pdu.command === 'generic_nack')).toEqual([]);
+    expect(client.isBound).toBe(true);
+    await stop(client, smsc);
+  });
 
   it('answers a data_sm it cannot read with data_sm_resp ESME_RX_P_APPN and takes the next one', async () => {
     const handled: number[] = [];

@@ -125,9 +125,7 @@ export function parseDeliveryReceipt(pdu: DeliverSm, options: ParseDeliveryRecei
   const messageId = tlvId || textId;
   if (!messageId) return null;
   const format = options.messageIdFormat;
-  const normalisedIds = [
-    ...new Set([...normaliseMessageId(messageId, format), ...(textId && textId !== messageId ? normaliseMessageId(textId, format) : [])]),
-  ];
+  const normalisedIds = [...new Set([...normaliseMessageId(messageId, format), ...(textId && textId !== messageId ? normaliseMessageId(textId, format) : [])])];
   if (normalisedIds.length === 0) return null;
 
   const stateNumber = safely(() => getTlvNumber(pdu, TlvTag.message_state));

@@ -44,7 +44,7 @@ describe('normaliseMessageId', () => {
   });
 });
 
-describe('normaliseMessageId with the SMSC\'s id format declared', () => {
+describe("normaliseMessageId with the SMSC's id format declared", () => {
   it('reads a decimal receipt id of an SMSC that answers submit_sm in hex as that hex id, and only so', () => {
     expect(normaliseMessageId(String(0x0a3f5c9e), 'hex-to-decimal')).toEqual([normaliseMessageId('0A3F5C9E')[0]]);
   });
@@ -59,7 +59,7 @@ describe('normaliseMessageId with the SMSC\'s id format declared', () => {
     expect(normaliseMessageId('0A3F5C9E', 'same')).toEqual(['a3f5c9e']);
   });
 
-  it('never offers the other base\'s reading, which could be a different message\'s id', () => {
+  it("never offers the other base's reading, which could be a different message's id", () => {
     // Under auto, "12345" also stands for hex 0x12345 = 74565 and decimal 12345 = hex 3039.
     expect(normaliseMessageId('12345')).toEqual(['12345', '74565', '3039']);
     expect(normaliseMessageId('12345', 'hex-to-decimal')).toEqual(['3039']);

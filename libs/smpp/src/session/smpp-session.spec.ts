@@ -399,7 +399,13 @@ describe('SmppSession answers on its own', () => {
     session.on('decode-error', (error) => decodeErrors.push(error));
     // A deliver_sm whose body stops in the middle of source_addr.
     peer.sendRaw(hex('00000017 00000005 00000000 00000009 00 01 01 3932 3330'));
-    expect(await peer.next()).toEqual({ command: 'deliver_sm_resp', commandId: 0x80000005, commandStatus: CommandStatus.ESME_RX_P_APPN, sequenceNumber: 9, messageId: '' });
+    expect(await peer.next()).toEqual({
+      command: 'deliver_sm_resp',
+      commandId: 0x80000005,
+      commandStatus: CommandStatus.ESME_RX_P_APPN,
+      sequenceNumber: 9,
+      messageId: '',
+    });
     peer.send(deliverSm(10));
     await settle();
     expect(requests.map((pdu) => pdu.sequenceNumber)).toEqual([10]);
@@ -442,7 +448,12 @@ describe('SmppSession answers on its own', () => {
       'submit_sm_resp',
       CommandStatus.ESME_RINVMSGLEN,
     ],
-    ['a data_sm cut short before its last field', mangled(dataSm, (bytes) => bytes.subarray(0, bytes.length - 1)), 'data_sm_resp', CommandStatus.ESME_RX_P_APPN],
+    [
+      'a data_sm cut short before its last field',
+      mangled(dataSm, (bytes) => bytes.subarray(0, bytes.length - 1)),
+      'data_sm_resp',
+      CommandStatus.ESME_RX_P_APPN,
+    ],
     ['an enquire_link with octets after its header', hex('00000014 00000015 00000000 0000000b deadbeef'), 'enquire_link_resp', CommandStatus.ESME_RINVCMDLEN],
   ])('answers %s with its own response and an error status, and reads on', async (_name, bytes, response, status) => {
     const { session, peer } = setup();
