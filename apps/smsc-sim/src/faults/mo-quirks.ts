@@ -61,6 +61,7 @@ function destination(shortCode: string, form: MoDestinationForm): { addr: string
  * is left as it is: it has no national form to write.
  */
 export function withMoQuirks<F extends MoQuirkFields>(fields: F, quirks: MoQuirks): F {
+  if (!quirks.sourceNational && !quirks.destinationForm && !quirks.ussd) return fields;
   const out: F = { ...fields };
   if (quirks.sourceNational && fields.sourceAddr.startsWith(COUNTRY_CODE) && fields.sourceAddr.length > COUNTRY_CODE.length) {
     out.sourceAddr = fields.sourceAddr.slice(COUNTRY_CODE.length);

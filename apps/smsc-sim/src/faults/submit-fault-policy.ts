@@ -167,6 +167,7 @@ export class SubmitFaultPolicy {
 
 /** The first rule whose selector hits; every rule counts the event, even after one has hit. */
 function firstHit<R extends { selector: HitSelector }>(rules: readonly R[]): R | undefined {
+  if (rules.length === 0) return undefined;
   const hits = rules.map((r) => r.selector.hit());
   return rules.find((_, i) => hits[i]);
 }
