@@ -18,6 +18,19 @@ export async function metricValue(port: number, name: string, labels: Record<str
   return 0;
 }
 
+/** The sum of every series of counter `name` a service exposes whose labels include those given (all `code`s of a dead-letter counter, say). */
+export async function metricSum(port: number, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await scrape(port);
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const labelText = line.slice(name.length + 1, line.lastIndexOf('}'));
+    if (wanted.every((w) => labelText.split(',').includes(w))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
 /**
  * The buckets of histogram `name` as [upper bound, cumulative count] pairs in the order exposed
  * (ascending, +Inf last). Every bucket line of the name is taken: for a histogram with one series.

@@ -99,4 +99,57 @@ describe('simulator configuration: fault plans', () => {
     expect(problemsOf({ moRedelivery: { maxWaitMs: 1, retryDelayMs: 60_000 } })).toEqual([]);
     expect(problemsOf({ moRedelivery: { maxWaitMs: 600_000, retryDelayMs: 0 } })).toEqual([]);
   });
+
+  it('reads a quirks block, the strict per-second window and intermediate receipts from a YAML file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-quirks-'));
+    try {
+      const path = join(dir, 'sim.yaml');
+      writeFileSync(
+        path,
+        [
+          'operators:',
+          '  - id: jazz',
+          '    faults:',
+          '      tpsWindow: { cap: 100, mode: calendar }',
+          '      deliveryReceipts: { intermediates: [ACKED, BUFFRED], outcomes: [{ stat: SKIPPED, every: 5 }] }',
+          '      quirks:',
+          '        submitResponses: [{ form: no-body, every: 3 }, { form: id-without-nul }]',
+          '        moSourceNational: { every: 2 }',
+          '        moDestinations: [{ form: plus-international, every: 3 }, { form: national }]',
+          '        moTrailingOctets: { count: 3, value: 0x20 }',
+          '        moUssd: [{ marker: ussd-service-op, fraction: 0.1 }]',
+        ].join('\n'),
+      );
+      expect(loadSimConfig(['--config', path], {}).operators[0].faults).toEqual({
+        tpsWindow: { cap: 100, mode: 'calendar' },
+        deliveryReceipts: { intermediates: ['ACKED', 'BUFFRED'], outcomes: [{ stat: 'SKIPPED', every: 5 }] },
+        quirks: {
+          submitResponses: [{ form: 'no-body', every: 3 }, { form: 'id-without-nul' }],
+          moSourceNational: { every: 2 },
+          moDestinations: [{ form: 'plus-international', every: 3 }, { form: 'national' }],
+          moTrailingOctets: { count: 3, value: 0x20 },
+          moUssd: [{ marker: 'ussd-service-op', fraction: 0.1 }],
+        },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [{ tpsWindow: {} }, 'tpsWindow.cap'],
+    [{ tpsWindow: { cap: 0 } }, 'tpsWindow.cap'],
+    [{ tpsWindow: { cap: 10, mode: 'minute' } }, 'tpsWindow.mode'],
+    [{ deliveryReceipts: { intermediates: ['DELIVRD'] } }, 'deliveryReceipts.intermediates.0'],
+    [{ quirks: { submitResponses: [{ form: 'no-nul' }] } }, 'quirks.submitResponses.0.form'],
+    [{ quirks: { submitResponses: [{ form: 'no-body', every: 2, fraction: 0.5 }] } }, 'quirks.submitResponses.0'],
+    [{ quirks: { moDestinations: [{ form: 'e164' }] } }, 'quirks.moDestinations.0.form'],
+    [{ quirks: { moTrailingOctets: { count: 4 } } }, 'quirks.moTrailingOctets.count'],
+    [{ quirks: { moTrailingOctets: { value: 256 } } }, 'quirks.moTrailingOctets.value'],
+    [{ quirks: { moUssd: [{ marker: 'dcs' }] } }, 'quirks.moUssd.0.marker'],
+    [{ quirks: { moSourceNational: { fraction: 1.5 } } }, 'quirks.moSourceNational.fraction'],
+    [{ quirks: { ussd: true } }, 'quirks'],
+  ])('refuses the quirk %j naming %s', (faults, key) => {
+    expect(problemsOf(faults)).toEqual([expect.stringContaining(`sim.yaml: operators.0.faults.${key}`)]);
+  });
 });

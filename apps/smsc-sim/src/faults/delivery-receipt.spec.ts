@@ -1,4 +1,5 @@
-import { EsmClass, getTlvNumber, getTlvString, MessageState, submitSmBody, TlvTag, type SubmitSm } from '@parchee/smpp';
+import { EsmClass, getTlvNumber, getTlvString, MessageState, parseDeliveryReceipt, submitSmBody, TlvTag, type SubmitSm } from '@parchee/smpp';
+import { deliverSmPdu } from '@parchee/smpp/testing';
 import type { ReceiptForm } from './fault-plan';
 import { receiptDeliverSm, receiptText, type ReceiptInput } from './delivery-receipt';
 
@@ -27,7 +28,7 @@ describe('delivery receipts', () => {
     const text = receiptText({
       sm,
       messageId: '1a2b3c4d00000001',
-      decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' },
+      decision: { stat: 'DELIVRD', intermediates: [], delayMs: 0, idForm: 'hex', form: 'standard' },
       submittedAt,
       doneAt,
     });
@@ -35,7 +36,7 @@ describe('delivery receipts', () => {
     const undelivered = receiptText({
       sm,
       messageId: '0000000000000010',
-      decision: { stat: 'UNDELIV', delayMs: 0, idForm: 'decimal', form: 'standard' },
+      decision: { stat: 'UNDELIV', intermediates: [], delayMs: 0, idForm: 'decimal', form: 'standard' },
       submittedAt,
       doneAt,
     });
@@ -44,7 +45,7 @@ describe('delivery receipts', () => {
 
   it('shows the id as given or as the decimal value of the same hex number', () => {
     const text = (messageId: string, idForm: 'hex' | 'decimal') =>
-      receiptText({ sm, messageId, decision: { stat: 'DELIVRD', delayMs: 0, idForm, form: 'standard' }, submittedAt, doneAt });
+      receiptText({ sm, messageId, decision: { stat: 'DELIVRD', intermediates: [], delayMs: 0, idForm, form: 'standard' }, submittedAt, doneAt });
     expect(text('00000000000000ff', 'hex')).toMatch(/^id:00000000000000ff /);
     expect(text('00000000000000ff', 'decimal')).toMatch(/^id:255 /);
     expect(text('ffffffffffffffff', 'decimal')).toMatch(/^id:18446744073709551615 /);
@@ -55,7 +56,7 @@ describe('delivery receipts', () => {
       receiptText({
         sm: { ...sm, ...part },
         messageId: '01',
-        decision: { stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' },
+        decision: { stat: 'DELIVRD', intermediates: [], delayMs: 0, idForm: 'hex', form: 'standard' },
         submittedAt,
         doneAt,
       }).split(' text:')[1];
@@ -70,7 +71,7 @@ describe('delivery receipts', () => {
     const fields = receiptDeliverSm({
       sm,
       messageId: '1a2b3c4d00000001',
-      decision: { stat: 'EXPIRED', delayMs: 0, idForm: 'decimal', form: 'standard' },
+      decision: { stat: 'EXPIRED', intermediates: [], delayMs: 0, idForm: 'decimal', form: 'standard' },
       submittedAt,
       doneAt,
     });
@@ -89,11 +90,36 @@ describe('delivery receipts', () => {
     expect(fields.shortMessage.toString('latin1')).toContain(`id:${BigInt('0x1a2b3c4d00000001').toString(10)} `);
   });
 
+  it.each([
+    ['ACKED', MessageState.ACCEPTED, 'ACCEPTED', 'ACCEPTED', false],
+    ['ACCEPTD', MessageState.ACCEPTED, 'ACCEPTED', 'ACCEPTED', false],
+    ['BUFFRED', MessageState.ENROUTE, 'ENROUTE', 'BUFFERED', false],
+    ['ENROUTE', MessageState.ENROUTE, 'ENROUTE', 'ENROUTE', false],
+    ['SKIPPED', MessageState.SKIPPED, 'SKIPPED', 'SKIPPED', true],
+  ] as const)('writes stat:%s with message_state %i, read back as %s by the TLV and %s by the text (final: %s)', (stat, messageState, byTlv, byText, final) => {
+    const fields = receiptDeliverSm({
+      sm,
+      messageId: '1a2b3c4d00000001',
+      decision: { stat: 'DELIVRD', intermediates: ['ACKED'], delayMs: 0, idForm: 'hex', form: 'standard' },
+      stat,
+      submittedAt,
+      doneAt,
+    });
+    const text = fields.shortMessage.toString('latin1');
+    expect(text).toContain(` dlvrd:000 `);
+    expect(text).toContain(` stat:${stat} err:`);
+    expect(getTlvNumber({ tlvs: fields.tlvs ?? [] }, TlvTag.message_state)).toBe(messageState);
+    // Read back as the services read it: the TLV wins; without it, the text alone.
+    const pdu = { ...deliverSmPdu(fields), tlvs: fields.tlvs ?? [] };
+    expect(parseDeliveryReceipt(pdu)).toMatchObject({ state: byTlv, final });
+    expect(parseDeliveryReceipt({ ...pdu, tlvs: [] })).toMatchObject({ state: byText, final });
+  });
+
   describe('forms', () => {
     const input = (form: ReceiptForm): ReceiptInput => ({
       sm,
       messageId: '1a2b3c4d00000001',
-      decision: { stat: 'UNDELIV', delayMs: 0, idForm: 'hex', form },
+      decision: { stat: 'UNDELIV', intermediates: [], delayMs: 0, idForm: 'hex', form },
       submittedAt,
       doneAt,
     });

@@ -8,31 +8,50 @@ import {
   TlvTag,
   userDataOf,
   type DeliverSmFields,
+  type ReceiptStatWord,
   type SubmitSm,
 } from '@parchee/smpp';
 import type { ReceiptDecision } from './submit-fault-policy';
-import type { ReceiptForm, ReceiptStat } from './fault-plan';
+import type { IntermediateReceiptStat, ReceiptForm, ReceiptStat } from './fault-plan';
 
-/** message_state TLV value of each receipt outcome (SMPP 3.4, 5.2.28). */
-export const RECEIPT_MESSAGE_STATE: Readonly<Record<ReceiptStat, number>> = {
+/** A `stat:` word the simulator writes: a final outcome or an intermediate state. */
+export type ReceiptWord = ReceiptStat | IntermediateReceiptStat;
+
+/**
+ * message_state TLV value of each receipt state (SMPP 3.4, 5.2.28; SKIPPED is SMPP 5.0's). The
+ * TLV has no "buffered": SMSCs that write BUFFRED in the text send ENROUTE in it.
+ */
+export const RECEIPT_MESSAGE_STATE: Readonly<Record<ReceiptWord, number>> = {
   DELIVRD: MessageState.DELIVERED,
   UNDELIV: MessageState.UNDELIVERABLE,
   EXPIRED: MessageState.EXPIRED,
   REJECTD: MessageState.REJECTED,
+  SKIPPED: MessageState.SKIPPED,
+  ACKED: MessageState.ACCEPTED,
+  ACCEPTD: MessageState.ACCEPTED,
+  BUFFRED: MessageState.ENROUTE,
+  ENROUTE: MessageState.ENROUTE,
 };
 
 /** The `err:` field; network error codes are operator-specific, these are the simulator's own. */
-export const RECEIPT_ERROR_CODE: Readonly<Record<ReceiptStat, string>> = {
+export const RECEIPT_ERROR_CODE: Readonly<Record<ReceiptWord, string>> = {
   DELIVRD: '000',
   UNDELIV: '001',
   EXPIRED: '002',
   REJECTD: '003',
+  SKIPPED: '004',
+  ACKED: '000',
+  ACCEPTD: '000',
+  BUFFRED: '000',
+  ENROUTE: '000',
 };
 
 export interface ReceiptInput {
   sm: SubmitSm;
   messageId: string;
   decision: ReceiptDecision;
+  /** The state this receipt reports: one of the decision's intermediates; by default its final stat. */
+  stat?: ReceiptWord;
   submittedAt: Date;
   doneAt: Date;
 }
@@ -44,14 +63,17 @@ export interface ReceiptInput {
  */
 export function receiptText(input: ReceiptInput): string {
   const { decision, sm } = input;
+  const stat = input.stat ?? decision.stat;
   return formatReceiptText({
     id: formatReceiptId(input.messageId, decision.idForm),
     sub: 1,
-    dlvrd: decision.stat === 'DELIVRD' ? 1 : 0,
+    dlvrd: stat === 'DELIVRD' ? 1 : 0,
     submitDate: input.submittedAt,
     doneDate: input.doneAt,
-    stat: decision.stat,
-    err: RECEIPT_ERROR_CODE[decision.stat],
+    // The library writes ACCEPTD for an acknowledgement; SMSCs also write ACKED, which is the
+    // point of sending it here.
+    stat: stat as ReceiptStatWord,
+    err: RECEIPT_ERROR_CODE[stat],
     text: decodeText(sm.dataCoding, userDataOf(sm).payload).text,
   });
 }
@@ -92,6 +114,6 @@ export function receiptDeliverSm(input: ReceiptInput): DeliverSmFields {
     tlvs:
       form === 'esm0-text'
         ? []
-        : [createTlv(TlvTag.receipted_message_id, input.messageId), createTlv(TlvTag.message_state, RECEIPT_MESSAGE_STATE[input.decision.stat])],
+        : [createTlv(TlvTag.receipted_message_id, input.messageId), createTlv(TlvTag.message_state, RECEIPT_MESSAGE_STATE[input.stat ?? input.decision.stat])],
   };
 }

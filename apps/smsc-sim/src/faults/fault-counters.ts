@@ -1,7 +1,14 @@
 /** What an operator's faults did, as GET /stats shows them (merged into the operator's counters). */
 export interface FaultCounters {
-  /** submit_sm answered ESME_RTHROTTLED because the TPS cap was exceeded. */
+  /** submit_sm answered ESME_RTHROTTLED because the TPS cap or the per-second window was exceeded. */
   submitsThrottled: number;
+  /**
+   * Gauge: the most submit_sm received within any 1 000 ms since the fault plan was last set, every
+   * one counted whatever its answer (what a strict per-second SMSC sees of the ESME's pacing).
+   */
+  maxSubmitsPerSecond: number;
+  /** Accepted submit_sm answered with an odd submit_sm_resp (fault plan quirks), by form. */
+  submitRespQuirks: Record<string, number>;
   /** submit_sm answered with a scripted error, by command_status name. */
   submitsRefused: Record<string, number>;
   /** submit_sm deliberately never answered. */
@@ -12,7 +19,7 @@ export interface FaultCounters {
   disconnects: number;
   /** Malformed PDUs written to ESME sessions. */
   garbageSent: number;
-  /** Delivery receipts acknowledged by the ESME, by stat (DELIVRD, UNDELIV, EXPIRED, REJECTD). */
+  /** Delivery receipts acknowledged by the ESME, by stat (DELIVRD, UNDELIV, EXPIRED, REJECTD, SKIPPED; intermediates ACKED, ACCEPTD, BUFFRED, ENROUTE). */
   receiptsSent: Record<string, number>;
   /** Delivery receipts the ESME refused or did not answer. */
   receiptsFailed: number;
@@ -25,6 +32,8 @@ export interface FaultCounters {
 export function emptyFaultCounters(): FaultCounters {
   return {
     submitsThrottled: 0,
+    maxSubmitsPerSecond: 0,
+    submitRespQuirks: {},
     submitsRefused: {},
     submitsUnanswered: 0,
     submitsDelayed: 0,
@@ -38,5 +47,5 @@ export function emptyFaultCounters(): FaultCounters {
 }
 
 export function copyFaultCounters(c: FaultCounters): FaultCounters {
-  return { ...c, submitsRefused: { ...c.submitsRefused }, receiptsSent: { ...c.receiptsSent } };
+  return { ...c, submitsRefused: { ...c.submitsRefused }, submitRespQuirks: { ...c.submitRespQuirks }, receiptsSent: { ...c.receiptsSent } };
 }

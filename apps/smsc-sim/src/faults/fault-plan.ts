@@ -1,9 +1,37 @@
 import { CommandStatus } from '@parchee/smpp';
 import { z } from 'zod';
 
-/** Delivery receipt outcomes as they appear in the receipt text's `stat:` field. */
-export const RECEIPT_STATS = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD'] as const;
+/** Final delivery receipt outcomes as they appear in the receipt text's `stat:` field (SKIPPED is SMPP 5.0's). */
+export const RECEIPT_STATS = ['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'SKIPPED'] as const;
 export type ReceiptStat = (typeof RECEIPT_STATS)[number];
+
+/**
+ * States real SMSCs report in receipts before the final one: taken by the SMSC or the network
+ * (ACKED, ACCEPTD), held for a retry (BUFFRED), on its way (ENROUTE).
+ */
+export const INTERMEDIATE_RECEIPT_STATS = ['ACKED', 'ACCEPTD', 'BUFFRED', 'ENROUTE'] as const;
+export type IntermediateReceiptStat = (typeof INTERMEDIATE_RECEIPT_STATS)[number];
+
+/** How a strict per-second cap counts (see per-second-window.ts). */
+export const TPS_WINDOW_MODES = ['calendar', 'sliding'] as const;
+
+/**
+ * Successful submit_sm_resp bodies that SMSCs send and our encoder would not write: none at all, a
+ * message_id without its terminating NUL, or SMPP 5.0 TLVs after the message_id (see quirk-pdus.ts).
+ */
+export const SUBMIT_RESP_FORMS = ['no-body', 'id-without-nul', 'tlvs-after-id'] as const;
+export type SubmitRespForm = (typeof SUBMIT_RESP_FORMS)[number];
+
+/**
+ * How an MO's destination, the short code, may be written: `+928300` (TON 1), `928300` (TON 1) or
+ * `08300` (TON 2), as SMSCs do; the default is the short code as it is (TON 0).
+ */
+export const MO_DESTINATION_FORMS = ['plus-international', 'international', 'national'] as const;
+export type MoDestinationForm = (typeof MO_DESTINATION_FORMS)[number];
+
+/** How a USSD step is marked: service_type "USSD", or the ussd_service_op TLV. */
+export const USSD_MARKERS = ['service-type', 'ussd-service-op'] as const;
+export type UssdMarker = (typeof USSD_MARKERS)[number];
 
 /** Where a "late" receipt goes when the plan does not say: long after any test's patience. */
 export const DEFAULT_LATE_RECEIPT_MS = 120_000;
@@ -53,6 +81,11 @@ export const faultPlanSchema = z
     seed: int(0, 0xffffffff).optional(),
     /** Most submit_sm per second (token bucket, one second of burst); beyond it ESME_RTHROTTLED. */
     tpsCap: z.number().positive().max(1_000_000).optional(),
+    /** A strict cap per second, no burst: per calendar second or over any 1 000 ms (default); beyond it ESME_RTHROTTLED. */
+    tpsWindow: z
+      .object({ cap: int(1, 100_000), mode: z.enum(TPS_WINDOW_MODES).optional() })
+      .strict()
+      .optional(),
     /** Answer the selected submit_sm with this command_status instead of ESME_ROK; the first rule that hits wins. */
     submitErrors: z
       .array(
@@ -94,6 +127,8 @@ export const faultPlanSchema = z
         idForm: z.enum(['hex', 'decimal']).optional(),
         /** Shape of the receipt deliver_sm (esm_class, text, TLVs); "standard" by default. */
         form: z.enum(RECEIPT_FORMS).optional(),
+        /** Intermediate receipts sent, in this order, before each final one. Default none. */
+        intermediates: z.array(z.enum(INTERMEDIATE_RECEIPT_STATS)).max(8).optional(),
       })
       .strict()
       .optional(),
@@ -108,6 +143,55 @@ export const faultPlanSchema = z
         maxWaitMs: int(1, 600_000).optional(),
         /** Pause after a failed attempt before the next one. Default 100 ms. */
         retryDelayMs: int(0, 60_000).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Things real SMSCs do that a liberal ESME must take: odd submit_sm_resp bodies, MOs with
+     * national or international addresses and octets after short_message, and USSD steps, which the
+     * ESME must refuse. Each rule selects with `every` or `fraction` like the others, counting
+     * submit_sm (submitResponses) or MOs (the mo* rules); absent, nothing odd is sent.
+     */
+    quirks: z
+      .object({
+        /** Answer the selected accepted submit_sm with this form of submit_sm_resp; the first rule that hits wins. */
+        submitResponses: z
+          .array(
+            z
+              .object({ form: z.enum(SUBMIT_RESP_FORMS), ...selectionShape })
+              .strict()
+              .refine(oneSelection, oneSelectionMessage),
+          )
+          .max(8)
+          .optional(),
+        /** Send the selected MO's source as a national number without the trunk zero (3001234567, TON 2). */
+        moSourceNational: selection.optional(),
+        /** Write the selected MO's destination in this form; the first rule that hits wins. */
+        moDestinations: z
+          .array(
+            z
+              .object({ form: z.enum(MO_DESTINATION_FORMS), ...selectionShape })
+              .strict()
+              .refine(oneSelection, oneSelectionMessage),
+          )
+          .max(8)
+          .optional(),
+        /** Put `count` (1-3, default 1) octets of `value` (default 0, a NUL) after the last field of each part of the selected MO. */
+        moTrailingOctets: z
+          .object({ count: int(1, 3).optional(), value: int(0, 255).optional(), ...selectionShape })
+          .strict()
+          .refine(oneSelection, oneSelectionMessage)
+          .optional(),
+        /** Send the selected MO as a USSD step marked this way; the first rule that hits wins. */
+        moUssd: z
+          .array(
+            z
+              .object({ marker: z.enum(USSD_MARKERS), ...selectionShape })
+              .strict()
+              .refine(oneSelection, oneSelectionMessage),
+          )
+          .max(4)
+          .optional(),
       })
       .strict()
       .optional(),

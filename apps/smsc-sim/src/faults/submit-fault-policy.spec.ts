@@ -96,15 +96,106 @@ describe('SubmitFaultPolicy', () => {
 
   it('times receipts: immediate by default, a number of ms, or late', () => {
     const rd = RegisteredDelivery.SUCCESS_OR_FAILURE;
-    expect(new SubmitFaultPolicy({ deliveryReceipts: {} }).decideReceipt(rd)).toEqual({ stat: 'DELIVRD', delayMs: 0, idForm: 'hex', form: 'standard' });
+    expect(new SubmitFaultPolicy({ deliveryReceipts: {} }).decideReceipt(rd)).toEqual({
+      stat: 'DELIVRD',
+      intermediates: [],
+      delayMs: 0,
+      idForm: 'hex',
+      form: 'standard',
+    });
     expect(new SubmitFaultPolicy({ deliveryReceipts: { delay: 1500, idForm: 'decimal', form: 'esm0-tlv' } }).decideReceipt(rd)).toEqual({
       stat: 'DELIVRD',
+      intermediates: [],
       delayMs: 1500,
       idForm: 'decimal',
       form: 'esm0-tlv',
     });
     expect(new SubmitFaultPolicy({ deliveryReceipts: { delay: 'late' } }).decideReceipt(rd)?.delayMs).toBe(120_000);
     expect(new SubmitFaultPolicy({ deliveryReceipts: { delay: 'late', lateMs: 9_000 } }).decideReceipt(rd)?.delayMs).toBe(9_000);
+  });
+
+  it('throttles beyond a strict per-second window, over any 1 000 ms by default or per calendar second', () => {
+    const clock = { t: 10_900, now: () => clock.t };
+    const sliding = new SubmitFaultPolicy({ tpsWindow: { cap: 2 } }, clock);
+    expect(kinds(decisions(sliding, 3))).toEqual(['accepted', 'accepted', 'throttled']);
+    clock.t = 11_100;
+    expect(kinds(decisions(sliding, 1))).toEqual(['throttled']);
+    const calendar = new SubmitFaultPolicy({ tpsWindow: { cap: 2, mode: 'calendar' } }, { now: () => clock.t });
+    clock.t = 11_950;
+    expect(kinds(decisions(calendar, 3))).toEqual(['accepted', 'accepted', 'throttled']);
+    clock.t = 12_000;
+    expect(kinds(decisions(calendar, 1))).toEqual(['accepted']);
+  });
+
+  it('measures the most submit_sm within any second, throttled ones included, from the plan on', () => {
+    const clock = { t: 0, now: () => clock.t };
+    const policy = new SubmitFaultPolicy({ tpsWindow: { cap: 2 } }, clock);
+    expect(policy.maxSubmitsPerSecond).toBe(0);
+    decisions(policy, 3);
+    clock.t = 2_000;
+    decisions(policy, 1);
+    expect(policy.maxSubmitsPerSecond).toBe(3);
+  });
+
+  it('answers the selected accepted submit_sm with an odd submit_sm_resp, the first rule that hits winning', () => {
+    const policy = new SubmitFaultPolicy({
+      submitErrors: [{ status: 'ESME_RMSGQFUL', every: 4 }],
+      quirks: {
+        submitResponses: [
+          { form: 'no-body', every: 2 },
+          { form: 'tlvs-after-id', every: 3 },
+        ],
+      },
+    });
+    expect(decisions(policy, 6)).toEqual([
+      { kind: 'accepted', delayMs: 0 },
+      { kind: 'accepted', delayMs: 0, respForm: 'no-body' },
+      { kind: 'accepted', delayMs: 0, respForm: 'tlvs-after-id' },
+      // A refused submit_sm is answered as refused, with no body; the form is for accepted ones.
+      { kind: 'refused', status: CommandStatus.ESME_RMSGQFUL, delayMs: 0 },
+      { kind: 'accepted', delayMs: 0 },
+      { kind: 'accepted', delayMs: 0, respForm: 'no-body' },
+    ]);
+  });
+
+  it('selects the quirks of each MO by its own count of MOs, none by default', () => {
+    expect(new SubmitFaultPolicy({}).decideMo()).toEqual({});
+    const policy = new SubmitFaultPolicy({
+      quirks: {
+        moSourceNational: { every: 2 },
+        moDestinations: [{ form: 'plus-international', every: 3 }, { form: 'national' }],
+        moTrailingOctets: { count: 3, value: 0x20, every: 2 },
+        moUssd: [{ marker: 'ussd-service-op', every: 4 }],
+      },
+    });
+    // Submits do not move the MO counts.
+    decisions(policy, 5);
+    const mos = Array.from({ length: 4 }, () => policy.decideMo());
+    expect(mos).toEqual([
+      { destinationForm: 'national' },
+      { sourceNational: true, destinationForm: 'national', trailingOctets: Buffer.from('   ') },
+      { destinationForm: 'plus-international' },
+      { sourceNational: true, destinationForm: 'national', trailingOctets: Buffer.from('   '), ussd: 'ussd-service-op' },
+    ]);
+    expect(new SubmitFaultPolicy({ quirks: { moTrailingOctets: {} } }).decideMo()).toEqual({ trailingOctets: Buffer.from([0]) });
+  });
+
+  it('sends the intermediate receipts before a final one, and SKIPPED as a final outcome', () => {
+    const policy = new SubmitFaultPolicy({ deliveryReceipts: { intermediates: ['ACKED', 'BUFFRED'], outcomes: [{ stat: 'SKIPPED', every: 2 }] } });
+    const rd = RegisteredDelivery.SUCCESS_OR_FAILURE;
+    expect([policy.decideReceipt(rd), policy.decideReceipt(rd)].map((d) => [d?.intermediates, d?.stat])).toEqual([
+      [['ACKED', 'BUFFRED'], 'DELIVRD'],
+      [['ACKED', 'BUFFRED'], 'SKIPPED'],
+    ]);
+    // "Failure only" gets no DELIVRD receipt, so none of its intermediates either.
+    expect(policy.decideReceipt(RegisteredDelivery.FAILURE_ONLY)).toBeUndefined();
+  });
+
+  it('draws the older rules exactly as before when quirks are added to a seeded plan', () => {
+    const plan = { seed: 9, submitErrors: [{ status: 'ESME_RMSGQFUL', fraction: 0.3 }], submitNoResponse: { fraction: 0.2 } };
+    const before = kinds(decisions(new SubmitFaultPolicy(plan), 100));
+    const withQuirks = { ...plan, tpsWindow: { cap: 1_000 }, quirks: { submitResponses: [{ form: 'no-body' as const, fraction: 0.5 }] } };
+    expect(kinds(decisions(new SubmitFaultPolicy(withQuirks), 100))).toEqual(before);
   });
 
   it('keeps MOs queued only while the plan has moRedelivery, with its defaults filled in', () => {

@@ -5,10 +5,16 @@ import {
   DEFAULT_MO_RETRY_DELAY_MS,
   statusValue,
   type FaultPlan,
+  type IntermediateReceiptStat,
+  type MoDestinationForm,
   type ReceiptForm,
   type ReceiptStat,
+  type SubmitRespForm,
+  type UssdMarker,
 } from './fault-plan';
 import { HitSelector, ruleSeed } from './hit-selector';
+import type { MoQuirks } from './mo-quirks';
+import { PerSecondWindow, SubmitRateMeter } from './per-second-window';
 import { TpsLimiter } from './tps-limiter';
 
 /** What to do with one submit_sm. `delayMs` holds the answer back; 0 answers at once. */
@@ -17,11 +23,14 @@ export type SubmitDecision =
   | { kind: 'no-response' }
   | { kind: 'throttled'; status: number; delayMs: number }
   | { kind: 'refused'; status: number; delayMs: number }
-  | { kind: 'accepted'; delayMs: number };
+  | { kind: 'accepted'; delayMs: number; respForm?: SubmitRespForm };
 
 /** A delivery receipt to send for an accepted submit_sm. */
 export interface ReceiptDecision {
+  /** The final outcome. */
   stat: ReceiptStat;
+  /** Intermediate receipts sent, in this order, before the final one. */
+  intermediates: IntermediateReceiptStat[];
   /** After the submit_sm_resp went out. */
   delayMs: number;
   idForm: 'hex' | 'decimal';
@@ -37,20 +46,31 @@ export interface MoRedeliverySettings {
 }
 
 const DEFAULT_SEED = 1;
+/** Trailing octets after an MO part when the plan does not say: one NUL. */
+const DEFAULT_TRAILING_OCTETS = { count: 1, value: 0 };
 
 /**
- * One operator's fault plan, compiled: decides each submit_sm and each delivery receipt. Every
- * rule sees every submit_sm (so "every 3rd" means the 3rd, 6th... the operator received since the
- * plan was set, whatever the other rules did); the strongest effect wins: disconnect, then the TPS
- * cap, then a scripted error, then no response. The delay applies to whatever answer goes out.
+ * One operator's fault plan, compiled: decides each submit_sm, each delivery receipt and the
+ * quirks of each MO. Every rule sees every submit_sm (so "every 3rd" means the 3rd, 6th... the
+ * operator received since the plan was set, whatever the other rules did); the strongest effect
+ * wins: disconnect, then the TPS cap, then the per-second window, then a scripted error, then no
+ * response. The delay applies to whatever answer goes out; the submit_sm_resp quirks to accepted
+ * ones. The MO quirk rules count MOs the same way.
  */
 export class SubmitFaultPolicy {
   private readonly tps?: TpsLimiter;
+  private readonly window?: PerSecondWindow;
+  private readonly meter: SubmitRateMeter;
   private readonly disconnect?: HitSelector;
   private readonly noResponse?: HitSelector;
   private readonly delay?: HitSelector;
   private readonly errors: Array<{ status: number; selector: HitSelector }>;
   private readonly outcomes: Array<{ stat: ReceiptStat; selector: HitSelector }>;
+  private readonly respForms: Array<{ form: SubmitRespForm; selector: HitSelector }>;
+  private readonly moSourceNational?: HitSelector;
+  private readonly moDestinations: Array<{ form: MoDestinationForm; selector: HitSelector }>;
+  private readonly moTrailing?: { octets: Buffer; selector: HitSelector };
+  private readonly moUssd: Array<{ marker: UssdMarker; selector: HitSelector }>;
   /** Set while the plan keeps MOs queued until acknowledged; absent, MOs fail at once. */
   readonly moRedelivery?: MoRedeliverySettings;
 
@@ -67,6 +87,18 @@ export class SubmitFaultPolicy {
     if (plan.submitDelay) this.delay = selector(plan.submitDelay);
     this.errors = (plan.submitErrors ?? []).map((e) => ({ status: statusValue(e.status), selector: selector(e) }));
     this.outcomes = (plan.deliveryReceipts?.outcomes ?? []).map((o) => ({ stat: o.stat, selector: selector(o) }));
+    // Rules added after the ones above, so a plan without them draws exactly as before.
+    this.meter = new SubmitRateMeter(clock);
+    if (plan.tpsWindow) this.window = new PerSecondWindow(plan.tpsWindow.cap, plan.tpsWindow.mode ?? 'sliding', clock);
+    const quirks = plan.quirks ?? {};
+    this.respForms = (quirks.submitResponses ?? []).map((r) => ({ form: r.form, selector: selector(r) }));
+    if (quirks.moSourceNational) this.moSourceNational = selector(quirks.moSourceNational);
+    this.moDestinations = (quirks.moDestinations ?? []).map((r) => ({ form: r.form, selector: selector(r) }));
+    if (quirks.moTrailingOctets) {
+      const { count = DEFAULT_TRAILING_OCTETS.count, value = DEFAULT_TRAILING_OCTETS.value } = quirks.moTrailingOctets;
+      this.moTrailing = { octets: Buffer.alloc(count, value), selector: selector(quirks.moTrailingOctets) };
+    }
+    this.moUssd = (quirks.moUssd ?? []).map((r) => ({ marker: r.marker, selector: selector(r) }));
     if (plan.moRedelivery) {
       this.moRedelivery = {
         maxWaitMs: plan.moRedelivery.maxWaitMs ?? DEFAULT_MO_MAX_WAIT_MS,
@@ -80,20 +112,40 @@ export class SubmitFaultPolicy {
     return Object.keys(this.plan).filter((k) => k !== 'seed').length === 0;
   }
 
+  /** The most submit_sm received within any 1 000 ms since the plan was set (every one, whatever its answer). */
+  get maxSubmitsPerSecond(): number {
+    return this.meter.maxPerSecond;
+  }
+
   decideSubmit(): SubmitDecision {
+    this.meter.record();
     const disconnect = this.disconnect?.hit() ?? false;
-    const withinCap = this.tps?.tryTake() ?? true;
+    // A submit_sm the bucket refuses does not use up the window's second.
+    const withinCap = (this.tps?.tryTake() ?? true) && (this.window?.tryTake() ?? true);
     // Every error rule counts this submit_sm, even after an earlier one has hit.
     const errorHits = this.errors.map((e) => e.selector.hit());
     const noResponse = this.noResponse?.hit() ?? false;
     const delayMs = (this.delay?.hit() ?? false) ? (this.plan.submitDelay?.ms ?? 0) : 0;
+    const respForm = firstHit(this.respForms)?.form;
 
     if (disconnect) return { kind: 'disconnect' };
     if (!withinCap) return { kind: 'throttled', status: CommandStatus.ESME_RTHROTTLED, delayMs };
     const error = this.errors.find((_, i) => errorHits[i]);
     if (error) return { kind: 'refused', status: error.status, delayMs };
     if (noResponse) return { kind: 'no-response' };
-    return { kind: 'accepted', delayMs };
+    return respForm ? { kind: 'accepted', delayMs, respForm } : { kind: 'accepted', delayMs };
+  }
+
+  /** The quirks of the next MO the operator sends; every MO rule counts it. */
+  decideMo(): MoQuirks {
+    const quirks: MoQuirks = {};
+    if (this.moSourceNational?.hit()) quirks.sourceNational = true;
+    const destination = firstHit(this.moDestinations);
+    if (destination) quirks.destinationForm = destination.form;
+    if (this.moTrailing?.selector.hit()) quirks.trailingOctets = this.moTrailing.octets;
+    const ussd = firstHit(this.moUssd);
+    if (ussd) quirks.ussd = ussd.marker;
+    return quirks;
   }
 
   /**
@@ -109,6 +161,13 @@ export class SubmitFaultPolicy {
     if (stat === 'DELIVRD' && requested === RegisteredDelivery.FAILURE_ONLY) return undefined;
     const delay = config.delay ?? 'immediate';
     const delayMs = delay === 'immediate' ? 0 : delay === 'late' ? (config.lateMs ?? DEFAULT_LATE_RECEIPT_MS) : delay;
-    return { stat, delayMs, idForm: config.idForm ?? 'hex', form: config.form ?? 'standard' };
+    return { stat, intermediates: config.intermediates ?? [], delayMs, idForm: config.idForm ?? 'hex', form: config.form ?? 'standard' };
   }
+}
+
+/** The first rule whose selector hits; every rule counts the event, even after one has hit. */
+function firstHit<R extends { selector: HitSelector }>(rules: readonly R[]): R | undefined {
+  if (rules.length === 0) return undefined;
+  const hits = rules.map((r) => r.selector.hit());
+  return rules.find((_, i) => hits[i]);
 }

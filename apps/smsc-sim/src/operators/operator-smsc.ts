@@ -11,10 +11,12 @@ import {
 import type { Logger } from '@parchee/observability';
 import { silentLogger } from '@parchee/observability';
 import type { OperatorSimConfig, SimConfig } from '../config/sim-config';
-import { receiptDeliverSm } from '../faults/delivery-receipt';
+import { receiptDeliverSm, type ReceiptWord } from '../faults/delivery-receipt';
 import { copyFaultCounters, emptyFaultCounters, type FaultCounters } from '../faults/fault-counters';
 import type { FaultPlan } from '../faults/fault-plan';
 import { garbagePdu, type GarbageKind } from '../faults/garbage-pdus';
+import type { MoQuirks } from '../faults/mo-quirks';
+import { submitSmRespPdu } from '../faults/quirk-pdus';
 import { SubmitFaultPolicy, type ReceiptDecision } from '../faults/submit-fault-policy';
 import type { MoRedelivery, MoRoute, MoSession } from '../traffic/mo-injector';
 import type { SubmittedSm } from '../traffic/mt-recorder';
@@ -100,6 +102,11 @@ export class OperatorSmsc implements MoRoute {
     return this.policy.moRedelivery;
   }
 
+  /** The quirks the plan selects for the next MO (none by default); each call counts one MO. */
+  nextMoQuirks(): MoQuirks {
+    return this.policy.decideMo();
+  }
+
   /** Calls `listener` after each receiving bind's bind_resp has gone out; returns the unsubscribe function. */
   onReceiverBound(listener: () => void): () => void {
     this.receiverBoundListeners.add(listener);
@@ -137,7 +144,7 @@ export class OperatorSmsc implements MoRoute {
   }
 
   faultCounters(): FaultCounters {
-    return copyFaultCounters(this.counters);
+    return { ...copyFaultCounters(this.counters), maxSubmitsPerSecond: this.policy.maxSubmitsPerSecond };
   }
 
   /** Drops every bind of this operator at once, as a network failure would; returns how many. */
@@ -230,8 +237,13 @@ export class OperatorSmsc implements MoRoute {
         const submittedAt = this.clock.now();
         this.opts.onSubmitSm(this.id, pdu, messageId);
         const receipt = this.policy.decideReceipt(pdu.registeredDelivery);
-        if (receipt) this.scheduleReceipt(pdu, messageId, receipt, submittedAt, decision.delayMs + receipt.delayMs);
-        return this.answerAfter(session, decision.delayMs, { status: CommandStatus.ESME_ROK, messageId });
+        if (receipt) this.scheduleReceipt(pdu, messageId, receipt, submittedAt, decision.delayMs);
+        const result: SubmitSmResult = { status: CommandStatus.ESME_ROK, messageId };
+        if (decision.respForm) {
+          result.rawResponse = submitSmRespPdu(decision.respForm, messageId);
+          this.counters.submitRespQuirks[decision.respForm] = (this.counters.submitRespQuirks[decision.respForm] ?? 0) + 1;
+        }
+        return this.answerAfter(session, decision.delayMs, result);
       }
     }
   }
@@ -259,31 +271,53 @@ export class OperatorSmsc implements MoRoute {
     });
   }
 
-  private scheduleReceipt(sm: SubmitSm, messageId: string, decision: ReceiptDecision, submittedAt: number, delayMs: number): void {
+  /**
+   * The final receipt goes `decision.delayMs` after the submit_sm_resp (which goes `answerDelayMs`
+   * after the submit_sm). Intermediate receipts go right after the submit_sm_resp, each once the
+   * one before it was answered, and the final one never before the last of them was answered, so
+   * the ESME hears them in order whichever binds they take.
+   */
+  private scheduleReceipt(sm: SubmitSm, messageId: string, decision: ReceiptDecision, submittedAt: number, answerDelayMs: number): void {
+    let intermediates: Promise<void> = Promise.resolve();
+    if (decision.intermediates.length > 0) {
+      intermediates = new Promise((resolve) => {
+        this.after(answerDelayMs, async () => {
+          for (const stat of decision.intermediates) await this.sendReceipt(sm, messageId, decision, stat, submittedAt);
+          resolve();
+        });
+      });
+    }
     this.counters.receiptsPending++;
+    this.after(answerDelayMs + decision.delayMs, () => {
+      this.counters.receiptsPending--;
+      void intermediates.then(() => this.sendReceipt(sm, messageId, decision, decision.stat, submittedAt));
+    });
+  }
+
+  /** Runs `action` after `ms` unless stop() comes first. */
+  private after(ms: number, action: () => unknown): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.counters.receiptsPending--;
-      void this.sendReceipt(sm, messageId, decision, submittedAt);
-    }, delayMs);
+      void action();
+    }, ms);
     this.timers.add(timer);
   }
 
-  private async sendReceipt(sm: SubmitSm, messageId: string, decision: ReceiptDecision, submittedAt: number): Promise<void> {
+  private async sendReceipt(sm: SubmitSm, messageId: string, decision: ReceiptDecision, stat: ReceiptWord, submittedAt: number): Promise<void> {
     const receiver = this.nextReceivingSession();
     if (!receiver) {
       this.counters.receiptsNoBind++;
-      this.logger.debug({ messageId, stat: decision.stat }, 'delivery receipt dropped: no receiving bind');
+      this.logger.debug({ messageId, stat }, 'delivery receipt dropped: no receiving bind');
       return;
     }
-    const fields = receiptDeliverSm({ sm, messageId, decision, submittedAt: new Date(submittedAt), doneAt: new Date(this.clock.now()) });
+    const fields = receiptDeliverSm({ sm, messageId, decision, stat, submittedAt: new Date(submittedAt), doneAt: new Date(this.clock.now()) });
     try {
       await receiver.deliverSm(fields);
-      this.counters.receiptsSent[decision.stat] = (this.counters.receiptsSent[decision.stat] ?? 0) + 1;
-      this.logger.debug({ messageId, stat: decision.stat }, 'delivery receipt acknowledged');
+      this.counters.receiptsSent[stat] = (this.counters.receiptsSent[stat] ?? 0) + 1;
+      this.logger.debug({ messageId, stat }, 'delivery receipt acknowledged');
     } catch (err) {
       this.counters.receiptsFailed++;
-      this.logger.debug({ messageId, stat: decision.stat, err: (err as Error).message }, 'delivery receipt not acknowledged');
+      this.logger.debug({ messageId, stat, err: (err as Error).message }, 'delivery receipt not acknowledged');
     }
   }
 }

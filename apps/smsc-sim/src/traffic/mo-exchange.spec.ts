@@ -30,8 +30,12 @@ function serviceSession(recorder: MtRecorder, clock: FakeClock, opts: { replyBef
       else setImmediate(reply);
       return { commandStatus: opts.status ?? 0 };
     },
+    deliverSmRaw: noRawPdus,
   };
 }
+
+/** These MOs have no quirks, so nothing is written by hand. */
+const noRawPdus = (): Promise<never> => Promise.reject(new Error('no hand-written deliver_sm expected'));
 
 describe('MoExchange', () => {
   let clock: FakeClock;
@@ -46,7 +50,12 @@ describe('MoExchange', () => {
   afterEach(() => recorder.close());
 
   function exchangeWith(session: MoSession | undefined): MoExchange {
-    const route: MoRoute = { nextReceiver: () => session, moRedelivery: () => undefined, onReceiverBound: () => () => undefined };
+    const route: MoRoute = {
+      nextReceiver: () => session,
+      moRedelivery: () => undefined,
+      nextMoQuirks: () => ({}),
+      onReceiverBound: () => () => undefined,
+    };
     return exchangeOn(route);
   }
 
@@ -63,6 +72,7 @@ describe('MoExchange', () => {
       route: {
         nextReceiver: () => session,
         moRedelivery: () => ({ maxWaitMs: 60_000, retryDelayMs: 0 }),
+        nextMoQuirks: () => ({}),
         onReceiverBound: (listener) => {
           listeners.add(listener);
           return () => listeners.delete(listener);
@@ -95,7 +105,7 @@ describe('MoExchange', () => {
   });
 
   it('times out when the service never answers', async () => {
-    const silent: MoSession = { deliverSm: async () => ({ commandStatus: 0 }) };
+    const silent: MoSession = { deliverSm: async () => ({ commandStatus: 0 }), deliverSmRaw: noRawPdus };
     const outcome = await exchangeWith(silent).run({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 20 });
     expect(outcome).toMatchObject({ kind: 'timeout', mo: { commandStatus: 0 } });
     expect(recorder.waiting).toBe(0);
@@ -129,6 +139,7 @@ describe('MoExchange', () => {
         waitingAtDelivery = recorder.waiting;
         return service.deliverSm(f);
       },
+      deliverSmRaw: noRawPdus,
     };
     const mo = await exchangeWith(session).inject({ operator: 'jazz', msisdn: '923001234567', text: 'HELP', timeoutMs: 1_000 });
     expect(mo).toMatchObject({ operator: 'jazz', commandStatus: 0, parts: 1 });

@@ -1,15 +1,22 @@
-import { CommandStatus, ConcatReassembler, decodeShortMessage, parseUdh, SmppCommandError, SmppError } from '@parchee/smpp';
+import { CommandStatus, ConcatReassembler, decodePdu, decodeShortMessage, parseUdh, SmppCommandError, SmppError, type DeliverSm } from '@parchee/smpp';
 import { MoRefusedError } from '../errors/mo-refused-error';
+import type { MoQuirks } from '../faults/mo-quirks';
 import { SimError } from '../errors/sim-error';
 import { MoInjector, type DeliverSmFields, type MoRedelivery, type MoRoute, type MoSession } from './mo-injector';
 import { TrafficStats } from './traffic-stats';
 
 class FakeSession implements MoSession {
   readonly sent: DeliverSmFields[] = [];
+  /** The hand-written deliver_sm, each as sent (its fields, decoded, are in `sent` too). */
+  readonly raw: Buffer[] = [];
   constructor(private readonly answer: (fields: DeliverSmFields, n: number) => Promise<{ commandStatus: number }> = async () => ({ commandStatus: 0 })) {}
   deliverSm(fields: DeliverSmFields) {
     this.sent.push(fields);
     return this.answer(fields, this.sent.length);
+  }
+  deliverSmRaw(bytes: Buffer) {
+    this.raw.push(bytes);
+    return this.deliverSm(decodePdu(bytes) as DeliverSm);
   }
 }
 
@@ -19,6 +26,7 @@ class FakeRoute implements MoRoute {
   constructor(
     readonly sessions: FakeSession[],
     private readonly redelivery?: MoRedelivery,
+    private readonly quirks: () => MoQuirks = () => ({}),
   ) {}
   nextReceiver() {
     if (this.sessions.length === 0) return undefined;
@@ -26,6 +34,9 @@ class FakeRoute implements MoRoute {
   }
   moRedelivery() {
     return this.redelivery;
+  }
+  nextMoQuirks() {
+    return this.quirks();
   }
   onReceiverBound(listener: () => void) {
     this.listeners.add(listener);
@@ -45,9 +56,9 @@ class FakeRoute implements MoRoute {
   }
 }
 
-function setup(sessions: FakeSession[], redelivery?: MoRedelivery) {
+function setup(sessions: FakeSession[], redelivery?: MoRedelivery, quirks?: () => MoQuirks) {
   const stats = new TrafficStats(['jazz']);
-  const route = new FakeRoute(sessions, redelivery);
+  const route = new FakeRoute(sessions, redelivery, quirks);
   const injector = new MoInjector({ routes: new Map([['jazz', route]]), shortCode: '8300', stats });
   return { stats, injector, route };
 }
@@ -175,6 +186,66 @@ describe('MoInjector', () => {
   });
 });
 
+describe('MoInjector with the fault plan quirks', () => {
+  const urdu = 'میرا شناختی کارڈ نمبر ۳۵۲۰۲۱۲۳۴۵۶۷۱ ہے، براہ کرم میرا ووٹ نمبر بتائیں۔ '.repeat(2);
+
+  it('sends every part of an MO with the quirks picked for it, asking the plan once per MO', async () => {
+    const session = new FakeSession();
+    let asked = 0;
+    const quirks = (): MoQuirks => (++asked === 1 ? { sourceNational: true, destinationForm: 'national' } : {});
+    const { injector, stats } = setup([session], undefined, quirks);
+    await injector.inject('jazz', '923001234567', urdu);
+    expect(asked).toBe(1);
+    expect(session.sent).toHaveLength(3);
+    for (const part of session.sent) {
+      expect(part).toMatchObject({ sourceAddr: '3001234567', sourceAddrTon: 2, destinationAddr: '08300', destAddrTon: 2 });
+    }
+    expect(textOf(session.sent)).toBe(urdu);
+    await injector.inject('jazz', '923001234567', 'HELP');
+    expect(session.sent[3]).toMatchObject({ sourceAddr: '923001234567', sourceAddrTon: 1, destinationAddr: '8300', destAddrTon: 0 });
+    expect(stats.of('jazz').moQuirks).toEqual({ 'source-national': 1, 'destination-national': 1 });
+  });
+
+  it('writes each part with trailing octets by hand, the rest of the PDU as the encoder has it', async () => {
+    const session = new FakeSession();
+    const { injector, stats } = setup([session], undefined, () => ({ trailingOctets: Buffer.from([0, 0]) }));
+    await injector.inject('jazz', '923001234567', urdu);
+    expect(session.raw).toHaveLength(3);
+    for (const bytes of session.raw) {
+      expect(bytes.readUInt32BE(0)).toBe(bytes.length);
+      expect(bytes.subarray(-2)).toEqual(Buffer.from([0, 0]));
+    }
+    // What the ESME reads, the trailing octets dropped: the same MO.
+    expect(textOf(session.sent)).toBe(urdu);
+    expect(stats.of('jazz')).toMatchObject({ mosSent: 1, moPartsSent: 3, mosAcked: 1, moQuirks: { 'trailing-octets': 1 } });
+  });
+
+  it('counts a USSD step apart, with the status the ESME refused it with', async () => {
+    const session = new FakeSession(async (fields) => ({ commandStatus: fields.serviceType === 'USSD' ? CommandStatus.ESME_RX_R_APPN : 0 }));
+    let n = 0;
+    const { injector, stats } = setup([session], undefined, () => (++n === 1 ? { ussd: 'service-type' } : {}));
+    const err = await injector.inject('jazz', '923001234567', '1').catch((e: unknown) => e);
+    expect(err).toMatchObject({ commandStatus: CommandStatus.ESME_RX_R_APPN, commandStatusName: 'ESME_RX_R_APPN' });
+    await injector.inject('jazz', '923001234567', 'HELP');
+    expect(stats.of('jazz')).toMatchObject({
+      mosSent: 2,
+      mosAcked: 1,
+      mosRefused: { ESME_RX_R_APPN: 1 },
+      ussdMosSent: 1,
+      ussdMosAcked: 0,
+      ussdMosRefused: { ESME_RX_R_APPN: 1 },
+      ussdMosFailed: 0,
+      moQuirks: { 'ussd-service-type': 1 },
+    });
+  });
+
+  it('counts a USSD step the ESME acknowledged, which it should not have', async () => {
+    const { injector, stats } = setup([new FakeSession()], undefined, () => ({ ussd: 'ussd-service-op' }));
+    await injector.inject('jazz', '923001234567', '1');
+    expect(stats.of('jazz')).toMatchObject({ ussdMosSent: 1, ussdMosAcked: 1, ussdMosRefused: {} });
+  });
+});
+
 describe('MoInjector with moRedelivery', () => {
   const plan: MoRedelivery = { maxWaitMs: 30_000, retryDelayMs: 100 };
 
@@ -224,6 +295,21 @@ describe('MoInjector with moRedelivery', () => {
     await expect(pending).resolves.toMatchObject({ commandStatus: 0 });
     expect(next.sent).toEqual(dropping.sent);
     expect(stats.of('jazz')).toMatchObject({ mosSent: 1, moPartsSent: 2, mosRedelivered: 1, mosAcked: 1, mosFailed: 0, mosWaitingForBind: 0 });
+  });
+
+  it('delivers a hand-written MO again byte for byte, its quirks counted once', async () => {
+    const session = new FakeSession(async (_f, n) => {
+      if (n === 1) throw connectionLost();
+      return { commandStatus: 0 };
+    });
+    const { injector, stats } = setup([session], plan, () => ({ trailingOctets: Buffer.from([0]), destinationForm: 'plus-international' }));
+    const pending = injector.inject('jazz', '923001234567', 'HELP');
+    await jest.advanceTimersByTimeAsync(plan.retryDelayMs);
+    await expect(pending).resolves.toMatchObject({ commandStatus: 0 });
+    expect(session.raw).toHaveLength(2);
+    expect(session.raw[1]).toEqual(session.raw[0]);
+    expect(session.sent[1].destinationAddr).toBe('+928300');
+    expect(stats.of('jazz')).toMatchObject({ mosRedelivered: 1, moQuirks: { 'trailing-octets': 1, 'destination-plus-international': 1 } });
   });
 
   it('delivers again after a response timeout, retryDelayMs later', async () => {

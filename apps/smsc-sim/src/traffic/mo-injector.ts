@@ -1,10 +1,12 @@
 import { isRetriable } from '@parchee/errors';
-import { CommandStatus, SmppCommandError, SmppDecodeError, commandStatusName, segmentForSms } from '@parchee/smpp';
+import { CommandStatus, SmppCommandError, SmppDecodeError, commandStatusName, segmentForSms, type Tlv } from '@parchee/smpp';
 import type { Logger } from '@parchee/observability';
 import { silentLogger } from '@parchee/observability';
 import { maskMsisdn } from '@parchee/privacy';
 import { MoRefusedError } from '../errors/mo-refused-error';
 import { SimError } from '../errors/sim-error';
+import { moQuirkNames, withMoQuirks, type MoQuirks } from '../faults/mo-quirks';
+import { deliverSmWithTrailingOctets } from '../faults/quirk-pdus';
 import type { TrafficStats } from './traffic-stats';
 
 /** SMPP addressing of injected MOs: international E.164 subscriber, short code of unknown type. */
@@ -26,11 +28,16 @@ export interface DeliverSmFields {
   destAddrTon: number;
   destAddrNpi: number;
   registeredDelivery: number;
+  /** "USSD" when a quirk sends the MO as a USSD step; empty otherwise. */
+  serviceType?: string;
+  tlvs?: Tlv[];
 }
 
 /** A bound receiver or transceiver session that can carry a deliver_sm. */
 export interface MoSession {
   deliverSm(fields: DeliverSmFields): Promise<{ commandStatus: number }>;
+  /** A deliver_sm written by hand (a quirk the encoder would not write); the session writes in its sequence number. */
+  deliverSmRaw(bytes: Buffer): Promise<{ commandStatus: number }>;
 }
 
 /** An operator's MO re-delivery (fault plan `moRedelivery`), defaults filled in. */
@@ -46,6 +53,8 @@ export interface MoRoute {
   nextReceiver(): MoSession | undefined;
   /** Re-delivery while the operator's fault plan asks for it; undefined: an MO fails at once. */
   moRedelivery(): MoRedelivery | undefined;
+  /** The quirks of the next MO as the operator's fault plan selects them ({} by default); each call counts one MO. */
+  nextMoQuirks(): MoQuirks;
   /**
    * Calls `listener` each time a receiving bind comes up, once it can take a deliver_sm; returns
    * the function that unsubscribes.
@@ -91,12 +100,22 @@ export const TEMPORARY_MO_STATUSES: ReadonlySet<number> = new Set<number>([
   CommandStatus.ESME_RTHROTTLED,
 ]);
 
+/** One deliver_sm of an MO: its fields, and its octets when a quirk has them written by hand. */
+interface MoPart {
+  fields: DeliverSmFields;
+  raw?: Buffer;
+}
+
 /** One MO, segmented once: a re-delivery sends the same parts, byte for byte. */
 interface PreparedMo {
   operator: string;
   msisdn: string;
   dataCoding: number;
-  parts: DeliverSmFields[];
+  parts: MoPart[];
+  /** Sent as a USSD step (fault plan quirks): counted apart as well. */
+  ussd: boolean;
+  /** The quirks it was sent with, as GET /stats counts them. */
+  quirks: string[];
 }
 
 /** How one pass over the parts ended; `part` is the index of the part that failed. */
@@ -162,13 +181,12 @@ export class MoInjector {
     const route = this.opts.routes.get(operator);
     if (!route) throw new SimError('UNKNOWN_OPERATOR', `no simulated operator "${operator}"`, false);
     const redelivery = route.moRedelivery();
-    if (redelivery) return this.injectQueued(route, redelivery, this.prepare(operator, msisdn, text), options);
+    if (redelivery) return this.injectQueued(route, redelivery, this.prepare(route, operator, msisdn, text), options);
 
     const session = route.nextReceiver();
     if (!session) throw noReceiverBind(operator);
-    const mo = this.prepare(operator, msisdn, text);
-    const counters = this.opts.stats.of(operator);
-    counters.mosSent++;
+    const mo = this.prepare(route, operator, msisdn, text);
+    this.countSent(mo);
     const sentAt = this.clock.now();
     const attempt = await this.sendParts(session, mo, 0);
     if (attempt.kind !== 'acked') throw this.failure(mo, attempt);
@@ -210,7 +228,7 @@ export class MoInjector {
 
       if (sentAt === undefined) {
         sentAt = this.clock.now();
-        counters.mosSent++;
+        this.countSent(mo);
       } else if (last) {
         counters.mosRedelivered++;
         this.logger.debug({ operator: mo.operator, from: maskMsisdn(mo.msisdn), part: from + 1 }, 'MO delivered again');
@@ -228,20 +246,35 @@ export class MoInjector {
     }
   }
 
-  private prepare(operator: string, msisdn: string, text: string): PreparedMo {
+  private prepare(route: MoRoute, operator: string, msisdn: string, text: string): PreparedMo {
     const ref = ((this.refs.get(operator) ?? 0) + 1) & 0xff;
     this.refs.set(operator, ref);
     const { dataCoding, segments } = segmentForSms(text, { reference: ref, mode: 'udh8' });
-    const parts = segments.map((segment) => ({
-      sourceAddr: msisdn,
-      destinationAddr: this.opts.shortCode,
-      shortMessage: segment.shortMessage,
-      dataCoding,
-      esmClass: segment.esmClass,
-      registeredDelivery: 0,
-      ...MO_ADDRESSING,
-    }));
-    return { operator, msisdn, dataCoding, parts };
+    const quirks = route.nextMoQuirks();
+    const parts = segments.map((segment): MoPart => {
+      const fields = withMoQuirks<DeliverSmFields>(
+        {
+          sourceAddr: msisdn,
+          destinationAddr: this.opts.shortCode,
+          shortMessage: segment.shortMessage,
+          dataCoding,
+          esmClass: segment.esmClass,
+          registeredDelivery: 0,
+          ...MO_ADDRESSING,
+        },
+        quirks,
+      );
+      return quirks.trailingOctets ? { fields, raw: deliverSmWithTrailingOctets(fields, quirks.trailingOctets) } : { fields };
+    });
+    return { operator, msisdn, dataCoding, parts, ussd: quirks.ussd !== undefined, quirks: moQuirkNames(quirks) };
+  }
+
+  /** The MO's first deliver_sm is going out: counted once, with its quirks. */
+  private countSent(mo: PreparedMo): void {
+    const counters = this.opts.stats.of(mo.operator);
+    counters.mosSent++;
+    if (mo.ussd) counters.ussdMosSent++;
+    for (const quirk of mo.quirks) counters.moQuirks[quirk] = (counters.moQuirks[quirk] ?? 0) + 1;
   }
 
   /** Sends parts `from`.. in order over one bind, each after the previous one's ESME_ROK. */
@@ -250,8 +283,9 @@ export class MoInjector {
     for (let part = from; part < mo.parts.length; part++) {
       counters.moPartsSent++;
       let commandStatus: number;
+      const { fields, raw } = mo.parts[part];
       try {
-        ({ commandStatus } = await session.deliverSm(mo.parts[part]));
+        ({ commandStatus } = await (raw ? session.deliverSmRaw(raw) : session.deliverSm(fields)));
       } catch (err) {
         const status = commandStatusOf(err);
         if (status === undefined || status === 0) return { kind: 'no-answer', part, error: err as Error };
@@ -263,7 +297,9 @@ export class MoInjector {
   }
 
   private acked(mo: PreparedMo, sentAt: number): MoAck {
-    this.opts.stats.of(mo.operator).mosAcked++;
+    const counters = this.opts.stats.of(mo.operator);
+    counters.mosAcked++;
+    if (mo.ussd) counters.ussdMosAcked++;
     return { operator: mo.operator, parts: mo.parts.length, dataCoding: mo.dataCoding, commandStatus: 0, sentAt, ackedAt: this.clock.now() };
   }
 
@@ -272,11 +308,12 @@ export class MoInjector {
     const { operator } = mo;
     if (attempt.kind === 'no-answer') {
       this.opts.stats.of(operator).mosFailed++;
+      if (mo.ussd) this.opts.stats.of(operator).ussdMosFailed++;
       this.logger.warn({ operator, from: maskMsisdn(mo.msisdn), err: attempt.error.message }, 'deliver_sm got no answer');
       return new SimError('MO_FAILED', `deliver_sm to ${operator} failed: ${attempt.error.message}`, true, { cause: attempt.error });
     }
     const name = commandStatusName(attempt.status);
-    this.opts.stats.moRefused(operator, name);
+    this.opts.stats.moRefused(operator, name, mo.ussd);
     this.logger.debug({ operator, from: maskMsisdn(mo.msisdn), status: name }, 'deliver_sm refused');
     return new MoRefusedError(attempt.status, name);
   }

@@ -16,6 +16,16 @@ export interface OperatorTrafficCounters {
   mosWaitedForBind: number;
   /** Gauge: MO messages waiting for a receiving bind right now. */
   mosWaitingForBind: number;
+  /** MO messages sent with a quirk of the fault plan, by quirk (one MO may count under several). */
+  moQuirks: Record<string, number>;
+  /** Of the MOs above, those sent as USSD steps (fault plan quirks moUssd). */
+  ussdMosSent: number;
+  /** USSD steps the ESME acknowledged with ESME_ROK (it should not: it cannot answer them by SMS). */
+  ussdMosAcked: number;
+  /** USSD steps the ESME refused, by the command_status name of its deliver_sm_resp (ESME_RX_R_APPN expected). */
+  ussdMosRefused: Record<string, number>;
+  /** USSD steps that got no answer. */
+  ussdMosFailed: number;
   /** submit_sm PDUs received. */
   mtParts: number;
   /** Complete MT messages (concatenated parts joined). */
@@ -46,6 +56,11 @@ export class TrafficStats {
       mosRedelivered: 0,
       mosWaitedForBind: 0,
       mosWaitingForBind: 0,
+      moQuirks: {},
+      ussdMosSent: 0,
+      ussdMosAcked: 0,
+      ussdMosRefused: {},
+      ussdMosFailed: 0,
       mtParts: 0,
       mtMessages: 0,
       mtUndecodable: 0,
@@ -64,14 +79,17 @@ export class TrafficStats {
     return counters;
   }
 
-  moRefused(operatorId: string, statusName: string): void {
-    const refused = this.of(operatorId).mosRefused;
-    refused[statusName] = (refused[statusName] ?? 0) + 1;
+  /** One MO refused with this status; a USSD step counts in ussdMosRefused too. */
+  moRefused(operatorId: string, statusName: string, ussd = false): void {
+    const counters = this.of(operatorId);
+    counters.mosRefused[statusName] = (counters.mosRefused[statusName] ?? 0) + 1;
+    if (ussd) counters.ussdMosRefused[statusName] = (counters.ussdMosRefused[statusName] ?? 0) + 1;
   }
 
   snapshot(): Record<string, OperatorTrafficCounters> {
     const out: Record<string, OperatorTrafficCounters> = {};
-    for (const [id, c] of this.byOperator) out[id] = { ...c, mosRefused: { ...c.mosRefused } };
+    for (const [id, c] of this.byOperator)
+      out[id] = { ...c, mosRefused: { ...c.mosRefused }, moQuirks: { ...c.moQuirks }, ussdMosRefused: { ...c.ussdMosRefused } };
     return out;
   }
 }

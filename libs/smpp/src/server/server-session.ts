@@ -11,6 +11,12 @@ import type { OutgoingRequest, SmppSession } from '../session/smpp-session';
 export interface SubmitSmResult {
   status: number;
   messageId?: string;
+  /**
+   * Test hook (smsc-sim quirks): the whole submit_sm_resp written by hand, sent as given but for
+   * its sequence number, to feed an ESME responses the encoder would not write (no body, a
+   * message_id without its NUL, TLVs after it). `status` and `messageId` then only report it.
+   */
+  rawResponse?: Buffer;
 }
 
 /** Decides one submit_sm. Calls run concurrently; each is answered when its promise settles. */
@@ -68,6 +74,18 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
       return Promise.reject(new SmppError('INVALID_BIND_TYPE', `${this.systemId} is bound as transmitter and cannot receive deliver_sm`));
     }
     return this.smpp.request({ command: 'deliver_sm', ...deliverSmBody(fields) });
+  }
+
+  /**
+   * Test hook (smsc-sim quirks): a deliver_sm written by hand (octets after its last field, say),
+   * sent through the window and response timeout like deliverSm(); the session writes in its own
+   * sequence number. Not for real traffic.
+   */
+  deliverSmRaw(bytes: Buffer): Promise<DeliverSmResp> {
+    if (this.bindType === 'transmitter') {
+      return Promise.reject(new SmppError('INVALID_BIND_TYPE', `${this.systemId} is bound as transmitter and cannot receive deliver_sm`));
+    }
+    return this.smpp.requestRaw('deliver_sm', bytes);
   }
 
   /** Sends any request to the ESME and resolves with its response. */
@@ -151,7 +169,8 @@ export class ServerSession extends EventEmitter<ServerSessionEvents> {
         this.logger.debug({ systemId: this.systemId, seq: pdu.sequenceNumber, status: commandStatusName(result.status) }, 'submit_sm refused');
       }
       try {
-        this.smpp.respond(pdu, result.status, { messageId: result.messageId ?? '' });
+        if (result.rawResponse) this.smpp.respondRaw(pdu, result.rawResponse);
+        else this.smpp.respond(pdu, result.status, { messageId: result.messageId ?? '' });
       } catch (error) {
         // An unencodable message id from the handler must not leave the ESME waiting for an answer.
         this.logger.error({ systemId: this.systemId, err: (error as Error).message }, 'submit_sm handler result cannot be encoded');

@@ -16,7 +16,7 @@ import type {
   ResponsePdu,
 } from '../codec/pdu';
 import { bodySpecs, emptyFieldValue } from '../codec/pdu-body';
-import { decodePdu, encodePdu } from '../codec/pdu-codec';
+import { decodePdu, encodePdu, PDU_HEADER_LENGTH } from '../codec/pdu-codec';
 import { PduFramer } from '../codec/pdu-framer';
 import { SmppCommandError } from '../errors/smpp-command-error';
 import { SmppDecodeError } from '../errors/smpp-decode-error';
@@ -62,6 +62,8 @@ interface PendingRequest {
 
 interface QueuedRequest {
   pdu: OutgoingPdu;
+  /** The PDU as written by hand (requestRaw); `pdu` then only names its command. */
+  raw?: Buffer;
   resolve(pdu: ResponsePdu): void;
   reject(error: Error): void;
 }
@@ -213,6 +215,36 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
   }
 
   /**
+   * Test hook for simulators: sends `bytes`, a whole `command` request written by hand, through the
+   * window, queue and response timeout exactly as request() does, so a peer can be fed what the
+   * encoder refuses to write (octets after the last field, say) and still be heard answering. The
+   * session writes its own sequence number over octets 12-15; the rest goes as given. Never use it
+   * for real traffic.
+   */
+  requestRaw<C extends AnsweredRequestCommand>(command: C, bytes: Buffer): Promise<ResponseFor<C>> {
+    return new Promise<ResponsePdu>((resolve, reject) => {
+      if (bytes.length < PDU_HEADER_LENGTH) {
+        reject(new SmppError('INVALID_PDU', `${command}: ${bytes.length} octets is shorter than a PDU header`));
+        return;
+      }
+      const outgoing = { command } as OutgoingPdu;
+      if (this.currentState !== 'open') {
+        reject(this.connectionLost(command));
+        return;
+      }
+      if (this.windowInUse < this.options.window && this.queue.length === 0) {
+        this.transmit(outgoing, { bypassWindow: false, timeoutMs: this.options.responseTimeoutMs }, resolve, reject, bytes);
+        return;
+      }
+      if (this.queue.length >= this.options.maxQueued) {
+        reject(new SmppError('QUEUE_FULL', `${command}: ${this.queue.length} requests already wait for the window`, { retriable: true }));
+        return;
+      }
+      this.queue.push({ pdu: outgoing, raw: bytes, resolve, reject });
+    }) as Promise<ResponseFor<C>>;
+  }
+
+  /**
    * Sends a PDU that has no response (outbind, alert_notification, or a response built by hand).
    * Returns the sequence number used.
    */
@@ -244,6 +276,18 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       commandStatus,
       sequenceNumber: request.sequenceNumber,
     } as unknown as EncodablePdu);
+  }
+
+  /**
+   * Test hook for simulators: answers the peer's request with `bytes`, a whole response written by
+   * hand (a body the encoder would not write), with the request's sequence number written over
+   * octets 12-15. Like respond(), it ends the request's turn in the peer's window. Never use it for
+   * real traffic.
+   */
+  respondRaw(request: Pick<RequestPdu, 'sequenceNumber'>, bytes: Buffer): void {
+    if (bytes.length < PDU_HEADER_LENGTH) throw new SmppError('INVALID_PDU', `${bytes.length} octets is shorter than a PDU header`);
+    this.peerInFlight.delete(request.sequenceNumber);
+    this.writeRaw(withSequenceNumber(bytes, request.sequenceNumber));
   }
 
   /**
@@ -323,11 +367,12 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     }
   }
 
-  private transmit(pdu: OutgoingPdu, options: SendOptions, resolve: (pdu: ResponsePdu) => void, reject: (error: Error) => void): void {
+  private transmit(pdu: OutgoingPdu, options: SendOptions, resolve: (pdu: ResponsePdu) => void, reject: (error: Error) => void, raw?: Buffer): void {
     const sequenceNumber = this.allocateSequenceNumber();
     const commandId = commandIdOf(pdu.command);
     try {
-      this.write({ ...pdu, sequenceNumber } as EncodablePdu);
+      if (raw) this.writeRaw(withSequenceNumber(raw, sequenceNumber));
+      else this.write({ ...pdu, sequenceNumber } as EncodablePdu);
     } catch (error) {
       reject(error as Error);
       this.pumpQueue();
@@ -369,7 +414,7 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
       // The head waits for its turn and, to keep the order, so does everything behind it.
       if (!this.paceAllows(this.queue[0].pdu)) return;
       const next = this.queue.shift() as QueuedRequest;
-      this.transmit(next.pdu, { bypassWindow: false, timeoutMs: this.options.responseTimeoutMs }, next.resolve, next.reject);
+      this.transmit(next.pdu, { bypassWindow: false, timeoutMs: this.options.responseTimeoutMs }, next.resolve, next.reject, next.raw);
     }
   }
 
@@ -635,4 +680,11 @@ export class SmppSession extends EventEmitter<SmppSessionEvents> {
     this.resolveClosed(reason);
     this.emit('close', reason);
   }
+}
+
+/** A copy of a hand-written PDU with `sequenceNumber` in its header. */
+function withSequenceNumber(bytes: Buffer, sequenceNumber: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy.writeUInt32BE(sequenceNumber, 12);
+  return copy;
 }
