@@ -2,9 +2,17 @@
 # Installs the tools the tests need beyond npm packages: Perl's Net::SMPP (libnet-smpp-perl), the
 # SMPP implementation libs/smpp is tested against for interop, and Prometheus (the Debian
 # `prometheus` package: promtool checks deploy/prometheus, the observability e2e test runs the
-# server). Idempotent and quiet when everything is already there; fails loudly rather than letting
-# CI skip.
+# server). Checks for kubectl, whose `kubectl kustomize` renders deploy/k8s for tools/k8s's spec.
+# Idempotent and quiet when everything is already there; fails loudly rather than letting CI skip.
 set -euo pipefail
+
+# kustomize 4 or later (kubectl 1.21 and later) for the components deploy/k8s uses. Not installed
+# here: Debian 12's kubernetes-client is kubectl 1.20; take kubectl from pkgs.k8s.io or Debian 13.
+kustomize_major=$( (kubectl version --client 2>/dev/null || true) | sed -n 's/^Kustomize Version: v\([0-9]*\).*/\1/p')
+if [ -z "$kustomize_major" ] || [ "$kustomize_major" -lt 4 ]; then
+  echo "parchee: tools/k8s's spec renders deploy/k8s with kubectl kustomize and needs kubectl 1.21 or later (kustomize 4+) on PATH; found ${kustomize_major:+kustomize v$kustomize_major}${kustomize_major:-none}." >&2
+  exit 1
+fi
 
 have_prometheus() { command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; }
 
