@@ -16,9 +16,9 @@ trap summary EXIT
 
 echo "== formatting (Prettier)"
 npm run --silent format:check
-echo "== lint, unit tests, type checks and builds"
-npx nx run-many -t lint,test,build --skip-nx-cache --output-style=stream
 bash deploy/local/ensure-test-tools.sh
+echo "== lint, unit tests (the Kubernetes manifests' too), type checks and builds"
+npx nx run-many -t lint,test,build --skip-nx-cache --output-style=stream
 echo "== Prometheus config and alert rules (promtool check config, check rules, test rules)"
 bash deploy/prometheus/check.sh
 echo "== integration tests (real Kafka, Redis, PostgreSQL, TCP)"

@@ -1,13 +1,17 @@
 /**
- * Creates every topic of TOPIC_SPECS with its partition count before any service starts: on KRaft
- * kafkajs cannot subscribe to a topic that does not exist yet, and the broker's
- * auto.create.topics.enable is off so a typo cannot create a one-partition topic by accident.
+ * Creates every topic of a topic profile (topicSpecsFor in @parchee/contracts: partitions,
+ * retention, replication factor, min.insync.replicas) before any service starts: on KRaft kafkajs
+ * cannot subscribe to a topic that does not exist yet, and the broker's auto.create.topics.enable
+ * is off so a typo cannot create a one-partition topic by accident.
  *
  *   KAFKA_BROKERS=127.0.0.1:9092 node -r @swc-node/register tools/infra/create-topics.ts
+ *   KAFKA_BROKERS=kafka-0:9092,kafka-1:9092 node -r @swc-node/register tools/infra/create-topics.ts --profile production
  *
+ * The profile is `--profile <name>` or TOPICS_PROFILE, `local` (one copy) by default. On Kubernetes
+ * the Strimzi topic operator creates the same topics from the KafkaTopic manifests instead.
  * Idempotent: existing topics are left as they are. Run by `deploy/local/infra.sh up` and `topics`.
  */
-import { TOPIC_SPECS } from '@parchee/contracts';
+import { isTopicProfileName, TOPIC_PROFILES, topicSpecsFor, type TopicProfileName } from '@parchee/contracts';
 import { isParcheeError } from '@parchee/errors';
 import { ensureTopics } from '@parchee/messaging';
 
@@ -32,7 +36,25 @@ function timeoutFromEnv(): number {
   return ms;
 }
 
+/** `--profile <name>`, `--profile=<name>`, else TOPICS_PROFILE, else local. */
+function profileFrom(argv: string[], env: NodeJS.ProcessEnv): TopicProfileName {
+  let name = env.TOPICS_PROFILE || 'local';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--profile') {
+      if (i + 1 >= argv.length) throw new Error('--profile needs a value');
+      name = argv[++i];
+    } else if (arg.startsWith('--profile=')) name = arg.slice('--profile='.length);
+    else throw new Error(`unknown argument "${arg}" (expected --profile <${Object.keys(TOPIC_PROFILES).join('|')}>)`);
+  }
+  if (!isTopicProfileName(name)) throw new Error(`unknown topic profile "${name}" (expected ${Object.keys(TOPIC_PROFILES).join(' or ')})`);
+  return name;
+}
+
 async function main(): Promise<void> {
+  const profile = profileFrom(process.argv.slice(2), process.env);
+  const specs = topicSpecsFor(profile);
+  const { replicationFactor } = TOPIC_PROFILES[profile];
   const brokers = brokersFromEnv();
   const timeoutMs = timeoutFromEnv();
   let timer: NodeJS.Timeout | undefined;
@@ -40,9 +62,11 @@ async function main(): Promise<void> {
     timer = setTimeout(() => reject(new Error(`no answer from ${brokers.join(',')} within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    const { created } = await Promise.race([ensureTopics({ brokers, clientId: 'parchee-create-topics' }, TOPIC_SPECS), deadline]);
-    const summary = TOPIC_SPECS.map((t) => `${t.name} (${t.partitions})`).join(', ');
-    process.stdout.write(`topics ready on ${brokers.join(',')}: ${summary}; created ${created.length > 0 ? created.join(', ') : 'none'}\n`);
+    const { created } = await Promise.race([ensureTopics({ brokers, clientId: 'parchee-create-topics', replicationFactor }, specs), deadline]);
+    const summary = specs.map((t) => `${t.name} (${t.partitions})`).join(', ');
+    process.stdout.write(
+      `topics ready on ${brokers.join(',')}: ${summary}; created ${created.length > 0 ? `${created.join(', ')} with ${replicationFactor} replica(s) (profile ${profile})` : 'none'}\n`,
+    );
   } finally {
     clearTimeout(timer);
   }

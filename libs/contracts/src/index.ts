@@ -1,5 +1,5 @@
-export { Topics, TOPIC_SPECS } from './topics/topics';
-export type { TopicName, TopicSpec } from './topics/topics';
+export { Topics, TOPIC_SPECS, TOPIC_PROFILES, topicSpecsFor, isTopicProfileName } from './topics/topics';
+export type { TopicName, TopicSpec, TopicProfile, TopicProfileName, ReplicatedTopicSpec } from './topics/topics';
 export type { MoMessageV2, MoRequest, CnicPseudonym, InvalidReason } from './messages/mo-message';
 export { CNIC_NEIGHBOURHOOD } from './messages/mo-message';
 export type { MtMessageV1, ReplyKind, ReplyLanguage } from './messages/mt-message';
