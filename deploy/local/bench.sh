@@ -14,8 +14,9 @@
 #                             so nothing else may use that Redis meanwhile)
 #   npm run bench -- import   the roll import into PostgreSQL (ROLL_BENCH_VOTERS; not in all)
 #   npm run bench -- floor    what Kafka, Redis, PostgreSQL and SMPP cost per MO with none of Parchee's own work, at
-#                             the suite's rates (FLOOR_MO_RATE 5000, FLOOR_PARTS 2.5, FLOOR_SECONDS 15,
-#                             FLOOR_REDIS_KEYS 4, FLOOR_ONLY kafka,redis,postgres,smpp)
+#                             the suite's rates, and Kafka's lower bound per record against a backlog
+#                             (FLOOR_MO_RATE 5000, FLOOR_PARTS 2.5, FLOOR_SECONDS 15, FLOOR_REDIS_KEYS 4,
+#                             FLOOR_DRAIN_MOS 60000, FLOOR_ONLY kafka,redis,postgres,smpp; kafka-drain alone)
 # BENCH=suite|lookup|codec|session|sim|guard|import|floor selects one the same way. codec, session and sim need no infrastructure.
 # See docs/benchmarks.md, libs/smpp/README.md and apps/smsc-sim/README.md.
 set -euo pipefail

@@ -146,6 +146,8 @@ export async function createEgressComponents(
   const receiptConsumer = new BatchConsumer(kafka, {
     groupId: 'parchee-egress-dlr',
     topics: [Topics.DLR],
+    minBytes: config.receipts.fetchMinBytes,
+    maxWaitTimeInMs: config.receipts.fetchMaxWaitMs,
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
     logger,
   });

@@ -4,7 +4,8 @@
  * this one says how much of that no change to Parchee's code can remove, short of fewer records,
  * fewer commands or other libraries.
  *
- * Four skeletons, one after the other, each for FLOOR_SECONDS after a warm-up:
+ * Four skeletons, one after the other, each for FLOOR_SECONDS after a warm-up (and, after the
+ * kafka skeleton, the kafka drain: each stage alone against a backlog, its lower bound per record):
  *   kafka     three child processes shaped like the services, with no work of their own: "ingress"
  *             publishes each MO and each receipt in its own BatchingPublisher call (as ingress does
  *             per deliver_sm); "lookup" answers every MO with one MT in a TransactionalProcessor set
@@ -22,7 +23,8 @@
  *   FLOOR_PARTS        reply parts (each with a receipt) per MO (default 2.5, the suite bench's mix)
  *   FLOOR_SECONDS      measured seconds per skeleton (default 15, after 5 s of warm-up)
  *   FLOOR_REDIS_KEYS   keys a turn for BatchedSets (default 4)
- *   FLOOR_ONLY         kafka,redis,postgres,smpp: which skeletons (default all)
+ *   FLOOR_DRAIN_MOS    MOs in the kafka drain phase's backlog (default 60000), each with FLOOR_PARTS receipts
+ *   FLOOR_ONLY         kafka,redis,postgres,smpp: which skeletons (default all; kafka-drain: the drain phase alone)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -44,6 +46,11 @@ const REDIS_KEYS = Number(process.env['FLOOR_REDIS_KEYS'] ?? 4);
 const ONLY = (process.env['FLOOR_ONLY'] ?? 'kafka,redis,postgres,smpp').split(',').map((s) => s.trim());
 const ROLE_FLAG = '--floor-role';
 const TOPICS = { mo: 'bench.floor.mo', mt: 'bench.floor.mt', dlr: 'bench.floor.dlr' };
+/** The drain phases' own topics, fresh each run (deleted after), so each reads only its own backlog. */
+const DRAIN = process.env['FLOOR_DRAIN_SUFFIX'] ?? '';
+const DRAIN_TOPICS = { mo: `bench.floor.drain.mo.${DRAIN}`, mt: `bench.floor.drain.mt.${DRAIN}`, dlr: `bench.floor.drain.dlr.${DRAIN}` };
+/** MOs in the drain phases' backlog. */
+const DRAIN_MOS = Number(process.env['FLOOR_DRAIN_MOS'] ?? 60_000);
 const BROKERS = ['127.0.0.1:9092'];
 
 /** Records of the suite's sizes (MO about 330 bytes, MT about 480, receipt about 260), distinct per call. */
@@ -77,6 +84,20 @@ function dlrRecord(i: number): OutgoingRecord {
   return { topic: TOPICS.dlr, key: id, value: Buffer.from(value) };
 }
 
+const MT_VALUE = JSON.stringify({
+  v: 1,
+  id: '01J000000000000000000000000.r1',
+  moId: '01J000000000000000000000000',
+  operator: 'jazz',
+  msisdn: '923001234567',
+  shortCode: '8300',
+  text: 'x'.repeat(300),
+  lang: 'ur',
+  kind: 'found',
+  moReceivedAt: 0,
+  createdAt: 0,
+  expiresAt: 0,
+});
 const MT_TEXT = 'آپ کا ووٹ: حلقہ NA-125، بلاک کوڈ 123456789، سلسلہ نمبر 1128، گھرانہ نمبر 77، پولنگ اسٹیشن 47 گورنمنٹ گرلز ہائی اسکول راوی روڈ۔';
 
 /** Calls `emit(n)` for the units due since the start, every few ms, until `until` (epoch ms). */
@@ -172,6 +193,82 @@ async function egressRole(until: number): Promise<Record<string, number>> {
   return counts;
 }
 
+/**
+ * The drain phases: each stage handles a backlog as fast as it can, so every batch and request is
+ * as large as the client makes them. The CPU per record there is the lower bound of that stage.
+ */
+async function ingressDrain(): Promise<Record<string, number>> {
+  const publisher = new BatchingPublisher(createKafka({ brokers: BROKERS, clientId: 'floor-ingress-drain' }));
+  await publisher.connect();
+  const started = process.cpuUsage();
+  let receipts = 0;
+  let pending: Array<Promise<void>> = [];
+  for (let i = 0; i < DRAIN_MOS; i++) {
+    pending.push(publisher.publish([{ ...moRecord(i), topic: DRAIN_TOPICS.mo }]));
+    const due = Math.floor((i + 1) * PARTS);
+    while (receipts < due) pending.push(publisher.publish([{ ...dlrRecord(receipts++), topic: DRAIN_TOPICS.dlr }]));
+    // A bounded backlog in the publisher, as an SMSC window bounds ingress's.
+    if (pending.length >= 5000) {
+      await Promise.all(pending);
+      pending = [];
+    }
+  }
+  await Promise.all(pending);
+  const cpu = process.cpuUsage(started);
+  await publisher.close();
+  return { records: DRAIN_MOS + receipts, cpuS: (cpu.user + cpu.system) / 1e6 };
+}
+
+async function lookupDrain(): Promise<Record<string, number>> {
+  const processor = new TransactionalProcessor(createKafka({ brokers: BROKERS, clientId: 'floor-lookup-drain' }), {
+    groupId: `floor-lookup-drain-${DRAIN}`,
+    topic: DRAIN_TOPICS.mo,
+    transactionalIdPrefix: `floor-lookup-drain-${process.pid}`,
+    concurrency: 12,
+    maxBytesPerPartition: 1024 * 1024,
+    fetchMinBytes: 64 * 1024,
+    fetchMaxWaitMs: 20,
+  });
+  let answered = 0;
+  let started: NodeJS.CpuUsage | undefined;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await processor.start(async (batch) => {
+    started ??= process.cpuUsage();
+    const value = Buffer.from(MT_VALUE);
+    const records = batch.records.map((r) => ({ topic: DRAIN_TOPICS.mt, key: r.key?.toString() ?? null, value }));
+    answered += records.length;
+    if (answered >= DRAIN_MOS) setImmediate(done);
+    return { records };
+  });
+  await finished;
+  await processor.stop();
+  const cpu = process.cpuUsage(started);
+  return { records: answered, cpuS: (cpu.user + cpu.system) / 1e6 };
+}
+
+async function egressDrain(): Promise<Record<string, number>> {
+  const kafka = createKafka({ brokers: BROKERS, clientId: 'floor-egress-drain' });
+  const wanted = DRAIN_MOS + Math.floor(DRAIN_MOS * PARTS);
+  let consumed = 0;
+  let started: NodeJS.CpuUsage | undefined;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const count = async (n: number): Promise<void> => {
+    started ??= process.cpuUsage();
+    consumed += n;
+    if (consumed >= wanted) setImmediate(done);
+  };
+  const mts = new BatchConsumer(kafka, { groupId: `floor-egress-drain-${DRAIN}`, topics: [DRAIN_TOPICS.mt], partitionsConsumedConcurrently: 12 });
+  const dlrs = new BatchConsumer(kafka, { groupId: `floor-egress-dlr-drain-${DRAIN}`, topics: [DRAIN_TOPICS.dlr] });
+  await mts.start((batch) => count(batch.records.length));
+  await dlrs.start((batch) => count(batch.records.length));
+  await finished;
+  const cpu = process.cpuUsage(started);
+  await Promise.all([mts.stop(), dlrs.stop()]);
+  return { records: consumed, cpuS: (cpu.user + cpu.system) / 1e6 };
+}
+
 /** The SMSC of the smpp skeleton: sends deliver_sm at the rate asked, answers every submit_sm. */
 async function smscRole(): Promise<void> {
   const server = new SmscServer({ host: '127.0.0.1', port: 0, authenticate: () => ({ ok: true }), sessionOptions: { enquireLinkIntervalMs: 0, window: 100 } });
@@ -212,6 +309,16 @@ async function smscRole(): Promise<void> {
 
 async function childMain(role: string): Promise<void> {
   if (role === 'smsc') return smscRole();
+  const drains: Record<string, () => Promise<Record<string, number>>> = {
+    'ingress-drain': ingressDrain,
+    'lookup-drain': lookupDrain,
+    'egress-drain': egressDrain,
+  };
+  if (drains[role]) {
+    process.send?.({ counts: await drains[role]() });
+    process.disconnect?.();
+    return;
+  }
   const [{ until }] = (await once(process, 'message')) as [{ until: number }];
   const roles: Record<string, (until: number) => Promise<Record<string, number>>> = { ingress: ingressRole, lookup: lookupRole, egress: egressRole };
   const counts = await roles[role](until);
@@ -259,6 +366,39 @@ async function kafkaFloor(): Promise<void> {
   const broker = infra1.kafka - infra0.kafka;
   print(`  broker | ${broker.toFixed(2)} | ${us(broker, mos)} | ${us(broker, mos * (2 + PARTS))} (per record written)`);
   await Promise.all(roles.map(({ child }) => (child.exitCode === null ? once(child, 'exit') : undefined)));
+  await kafkaDrainFloor();
+}
+
+/** Each stage alone against a backlog: the lower bound of its Kafka cost per record. */
+async function kafkaDrainFloor(): Promise<void> {
+  const suffix = String(Date.now());
+  const env = { ...process.env, FLOOR_DRAIN_SUFFIX: suffix };
+  const topics = { mo: `bench.floor.drain.mo.${suffix}`, mt: `bench.floor.drain.mt.${suffix}`, dlr: `bench.floor.drain.dlr.${suffix}` };
+  await ensureTopics(
+    { brokers: BROKERS },
+    Object.values(topics).map((name) => ({ name, partitions: 12, config: { 'retention.ms': String(10 * 60_000) } })),
+  );
+  print(
+    `\nkafka drain: ${DRAIN_MOS} MOs and ${Math.floor(DRAIN_MOS * PARTS)} receipts as a backlog, each stage alone, as fast as it goes (the lower bound per record)`,
+  );
+  print('  stage | records | its CPU µs per record | broker CPU µs per record | µs per MO (stage + broker)');
+  const perMo: Record<string, number> = { 'ingress-drain': 1 + PARTS, 'lookup-drain': 1, 'egress-drain': 1 + PARTS };
+  let total = 0;
+  for (const role of ['ingress-drain', 'lookup-drain', 'egress-drain']) {
+    const child = fork(__filename, [ROLE_FLAG, role], { execArgv: ['-r', '@swc-node/register'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const broker0 = infraCpuSeconds().kafka;
+    const [{ counts }] = (await once(child, 'message')) as [{ counts: { records: number; cpuS: number } }];
+    const broker = infraCpuSeconds().kafka - broker0;
+    if (child.exitCode === null) await once(child, 'exit');
+    const mo = (counts.cpuS * 1e6 * perMo[role]) / counts.records + (broker * 1e6 * perMo[role]) / counts.records;
+    total += mo;
+    print(`  ${role.replace('-drain', '')} | ${counts.records} | ${us(counts.cpuS, counts.records)} | ${us(broker, counts.records)} | ${mo.toFixed(1)}`);
+  }
+  print(`  all three, per MO: ${total.toFixed(1)} µs (the broker's share includes its group and transaction bookkeeping while each stage ran)`);
+  const admin = createKafka({ brokers: BROKERS, clientId: 'floor-bench' }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+  await admin.disconnect();
 }
 
 async function redisFloor(): Promise<void> {
@@ -401,7 +541,13 @@ async function smppFloor(): Promise<void> {
 
 async function main(): Promise<void> {
   print(`bench floor: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load ${loadAverage()}, ${ROOT}`);
-  const steps: Record<string, () => Promise<void>> = { kafka: kafkaFloor, redis: redisFloor, postgres: postgresFloor, smpp: smppFloor };
+  const steps: Record<string, () => Promise<void>> = {
+    kafka: kafkaFloor,
+    'kafka-drain': kafkaDrainFloor,
+    redis: redisFloor,
+    postgres: postgresFloor,
+    smpp: smppFloor,
+  };
   for (const name of ONLY) await steps[name]();
 }
 

@@ -17,6 +17,7 @@
  *   BENCH_OUT            folder for suite-sweep.json and suite-sweep.svg (default var/bench)
  *   BENCH_CPU_PROF=1     write a .cpuprofile per service into var/bench/profiles
  *   BENCH_NODE_ARGS      extra node flags for every process, e.g. --perf-basic-prof for `perf record`
+ *   BENCH_RECEIPTS=0     the SMSCs send no delivery receipts (default: one per part, as production SMSCs do)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,8 +27,9 @@ import { unlinkMatching } from '../support/redis-keys';
 import { formatTable, mb } from './support/figures';
 import { latencyChartSvg, type ChartSeries } from './support/latency-chart';
 import { coreCount, cpuSeconds, infraCpuSeconds, loadAverage, peakRssKb, rssKb, type InfraCpu } from './support/proc';
+import { sim } from '../support/sim-control';
 import { runLoad, suiteTexts, type SuiteLoadResult } from './support/suite-load';
-import { BENCH_PROTECTION_ENV, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv, moDedupeEnv, type RunningSuite } from '@parchee/suite';
+import { BENCH_PROTECTION_ENV, OPERATORS, ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv, moDedupeEnv, type RunningSuite } from '@parchee/suite';
 
 const list = (name: string, fallback: string): number[] =>
   (process.env[name] ?? fallback)
@@ -41,6 +43,7 @@ const STEP_SECONDS = Number(process.env['BENCH_STEP_SECONDS'] ?? 15);
 const ONE_BIND_RATE = Number(process.env['BENCH_ONE_BIND_RATE'] ?? 1000);
 const VOTERS = Number(process.env['BENCH_VOTERS'] ?? 100_000);
 const CPU_PROF = process.env['BENCH_CPU_PROF'] === '1';
+const RECEIPTS = process.env['BENCH_RECEIPTS'] !== '0';
 const NODE_ARGS = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 const STATE = join(ROOT, 'var/bench');
 const OUT = resolve(ROOT, process.env['BENCH_OUT'] ?? 'var/bench');
@@ -144,7 +147,11 @@ async function sweep(window: number, env: Record<string, string>, texts: string[
   const steps: Step[] = [];
   const redis = await openRedisClient({ url: env['PARCHEE_REDIS_URL'], name: 'suite-bench', commandTimeoutMs: 10_000 });
   try {
-    process.stdout.write(`bench: window ${window}: warming up\n`);
+    // Egress asks every part for a delivery receipt (registered_delivery 1) and production SMSCs
+    // send them: each part's receipt is a deliver_sm at ingress, a record on sms.dlr.v1 and a
+    // status update at egress. BENCH_RECEIPTS=0 measures without them.
+    for (const op of OPERATORS) await sim('PUT', `/operators/${op}/faults`, RECEIPTS ? { deliveryReceipts: {} } : {});
+    process.stdout.write(`bench: window ${window}: warming up${RECEIPTS ? ', every part with its delivery receipt' : ', no delivery receipts'}\n`);
     // Numbers of their own: a later MO repeating an earlier one exactly (same number, same text)
     // would be dropped by ingress as an SMSC re-delivery.
     let msisdnStart = msisdnBase;
@@ -272,7 +279,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${report(steps)}\n`);
   mkdirSync(OUT, { recursive: true });
-  writeFileSync(join(OUT, 'suite-sweep.json'), JSON.stringify({ at: new Date().toISOString(), stepSeconds: STEP_SECONDS, steps }, null, 2));
+  writeFileSync(join(OUT, 'suite-sweep.json'), JSON.stringify({ at: new Date().toISOString(), stepSeconds: STEP_SECONDS, receipts: RECEIPTS, steps }, null, 2));
   const series: ChartSeries[] = WINDOWS.map((window) => ({
     label: `window ${window}`,
     steps: steps

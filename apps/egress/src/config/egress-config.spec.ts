@@ -18,4 +18,11 @@ describe('egress receipt settings', () => {
   it('refuses the fixed map TTL it replaced, naming the setting to use instead', () => {
     expect(() => receipts({ EGRESS_DLR_MAP_TTL_SECONDS: '259200' })).toThrow(/EGRESS_DLR_MAP_TTL_SECONDS: no longer read.*EGRESS_DLR_MAP_MARGIN_SECONDS/);
   });
+
+  it('lets the broker gather receipts for a fetch: 64 KiB or 250 ms by default, both settable and bounded', () => {
+    expect(receipts({})).toMatchObject({ fetchMinBytes: 65_536, fetchMaxWaitMs: 250 });
+    expect(receipts({ EGRESS_DLR_FETCH_MIN_BYTES: '1', EGRESS_DLR_FETCH_MAX_WAIT_MS: '5000' })).toMatchObject({ fetchMinBytes: 1, fetchMaxWaitMs: 5000 });
+    expect(() => receipts({ EGRESS_DLR_FETCH_MIN_BYTES: '0' })).toThrow(/EGRESS_DLR_FETCH_MIN_BYTES/);
+    expect(() => receipts({ EGRESS_DLR_FETCH_MAX_WAIT_MS: '5001' })).toThrow(/EGRESS_DLR_FETCH_MAX_WAIT_MS/);
+  });
 });

@@ -47,11 +47,22 @@ export const receiptsConfig = z
     EGRESS_DLR_STATUS_TTL_SECONDS: intVar(3 * 24 * 3600, 60),
     /** Delay before the one re-lookup of a receipt whose id is not mapped yet, ms. */
     EGRESS_DLR_RETRY_DELAY_MS: intVar(500, 0, 60_000),
+    /**
+     * Receipts the broker gathers before answering egress's fetch of sms.dlr.v1, bytes (about 250
+     * receipts in 64 KiB), unless EGRESS_DLR_FETCH_MAX_WAIT_MS passes first. A receipt can wait a
+     * fraction of a second; a fetch answered at once for every few receipts costs the broker a
+     * request each (docs/benchmarks.md, "Measurements behind code choices").
+     */
+    EGRESS_DLR_FETCH_MIN_BYTES: intVar(64 * 1024, 1, 16 * 1024 * 1024),
+    /** Longest the broker holds a fetch of receipts for EGRESS_DLR_FETCH_MIN_BYTES, ms. */
+    EGRESS_DLR_FETCH_MAX_WAIT_MS: intVar(250, 1, 5000),
   })
   .transform((e) => ({
     mapMarginSeconds: e.EGRESS_DLR_MAP_MARGIN_SECONDS,
     statusTtlSeconds: e.EGRESS_DLR_STATUS_TTL_SECONDS,
     retryDelayMs: e.EGRESS_DLR_RETRY_DELAY_MS,
+    fetchMinBytes: e.EGRESS_DLR_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: e.EGRESS_DLR_FETCH_MAX_WAIT_MS,
   }));
 
 const throttleConfig = z
@@ -77,7 +88,7 @@ export interface EgressConfig {
   kafka: { brokers: string[]; clientId?: string; sessionTimeoutMs: number };
   redis: { url: string; commandTimeoutMs: number };
   delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number; concatReferenceHoldMs: number };
-  receipts: { mapMarginSeconds: number; statusTtlSeconds: number; retryDelayMs: number };
+  receipts: { mapMarginSeconds: number; statusTtlSeconds: number; retryDelayMs: number; fetchMinBytes: number; fetchMaxWaitMs: number };
   throttle: { replicasHint: number; throttledBackoffMs: number; recoveryPercentPerSecond: number };
   links: OperatorLinks;
 }

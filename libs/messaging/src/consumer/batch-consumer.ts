@@ -12,6 +12,14 @@ export interface BatchConsumerOptions {
   /** Upper bound of one fetch per partition, bytes. Default 256 KiB (about a thousand SMS). */
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Bytes the broker waits for before answering a fetch, unless `maxWaitTimeInMs` passes first.
+   * Default 1 (answer at once). A consumer whose records may wait (receipts) takes far fewer,
+   * larger fetches with more: the broker's cost is per request, not per record.
+   */
+  minBytes?: number;
+  /** Longest the broker holds a fetch waiting for `minBytes`, ms. Default 1000. */
+  maxWaitTimeInMs?: number;
   logger?: Logger;
 }
 
