@@ -10,7 +10,7 @@ import {
   kafkaIntake,
 } from '@parchee/messaging';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
-import { createRedisClient, type RedisClientHandle } from '@parchee/redis';
+import { createRedisClient, openBindBudget, type RedisClientHandle } from '@parchee/redis';
 import { LinkDirectory } from './binds/link-directory';
 import { OperatorServerPool } from './binds/operator-server-pool';
 import { TransmitterPool } from './binds/transmitter-pool';
@@ -53,7 +53,12 @@ export interface EgressComponents {
   /** Both consumers as a Nest microservice: their batches go to the intake controllers. */
   intake: KafkaBatchTransport;
   lag: ConsumerLagMonitor;
+  /** The bind budget's own Redis client; none when the budget is off (PARCHEE_BIND_LEASE_MS 0). */
+  budgetRedis?: RedisClientHandle;
 }
+
+/** How long egress waits at start for the bind budget's Redis before opening its fallback share. */
+const BIND_BUDGET_READY_MS = 5000;
 
 /**
  * Connects egress's parts in dependency order: Kafka's topics, the operator links (not bound
@@ -69,7 +74,8 @@ export async function createEgressComponents(
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-egress', logger });
   await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
 
-  const transmitters = new TransmitterPool(config.links.operators, logger, registry);
+  const budget = await openBindBudget(config.bindBudget, config.redis, BIND_BUDGET_READY_MS, logger);
+  const transmitters = new TransmitterPool(config.links.operators, logger, registry, budget?.budget);
   metrics.sampleInFlight(transmitters);
   for (const link of config.links.operators) metrics.tpsLimit.set({ operator: link.id }, link.tps);
   // Server-mode links: the operator binds a receiver to us and gets our MTs as deliver_sm.
@@ -165,5 +171,19 @@ export async function createEgressComponents(
     onLag: (l) => metrics.consumerLag.set({ group: l.group, topic: l.topic, partition: String(l.partition) }, l.lag),
     onError: (group) => metrics.lagErrors.inc({ group }),
   });
-  return { transmitters, operatorServers, redis, messageIds, deadLetters, throttle, pipeline, correlator, mtConsumer, receiptConsumer, intake, lag };
+  return {
+    transmitters,
+    operatorServers,
+    redis,
+    messageIds,
+    deadLetters,
+    throttle,
+    pipeline,
+    correlator,
+    mtConsumer,
+    receiptConsumer,
+    intake,
+    lag,
+    budgetRedis: budget?.redis,
+  };
 }

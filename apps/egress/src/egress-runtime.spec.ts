@@ -48,7 +48,7 @@ function fakeComponents(events: string[]) {
   const receiptConsumer = fakeConsumer('receiptConsumer', events);
   const handled: Array<{ by: string; batch: ConsumedBatch }> = [];
   const components = {
-    transmitters: { start: () => void events.push('transmitters.start'), allBound: true, stop: step('transmitters.stop') },
+    transmitters: { start: step('transmitters.start'), allBound: true, stop: step('transmitters.stop') },
     operatorServers: { start: async () => (events.push('operatorServers.start'), new Map()), stop: step('operatorServers.stop') },
     redis: { isReady: () => true, close: step('redis.close') },
     messageIds: { idle: step('messageIds.idle') },
@@ -60,6 +60,7 @@ function fakeComponents(events: string[]) {
     receiptConsumer,
     intake: new KafkaBatchTransport([kafkaIntake(MT_INTAKE, mtConsumer), kafkaIntake(DLR_INTAKE, receiptConsumer)]),
     lag: { start: step('lag.start'), stop: step('lag.stop') },
+    budgetRedis: { close: step('budgetRedis.close') },
   } satisfies Record<keyof EgressComponents, unknown>;
   return { components, handled, mtConsumer, receiptConsumer };
 }
@@ -140,6 +141,6 @@ describe('EgressModule and EgressRuntime', () => {
     expect(events.slice(1, 3).sort()).toEqual(['mtConsumer.stop', 'receiptConsumer.stop']);
     expect(events.slice(3, 6)).toEqual(['throttle.close', 'messageIds.idle', 'deadLetters.close']);
     expect(events.slice(6, 8).sort()).toEqual(['operatorServers.stop', 'transmitters.stop']);
-    expect(events.slice(8)).toEqual(['redis.close']);
+    expect(events.slice(8).sort()).toEqual(['budgetRedis.close', 'redis.close']);
   });
 });

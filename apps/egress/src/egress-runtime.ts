@@ -21,7 +21,7 @@ export class EgressRuntime implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     const { transmitters, operatorServers, mtConsumer, receiptConsumer, deadLetters, redis, lag } = this.components;
-    transmitters.start();
+    await transmitters.start();
     await operatorServers.start();
     this.health.register({ name: 'smpp_transmitters', check: () => transmitters.allBound });
     this.health.register({ name: 'kafka', check: () => mtConsumer.isRunning && receiptConsumer.isRunning && deadLetters.isConnected });
@@ -37,11 +37,11 @@ export class EgressRuntime implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Both consumers have stopped (Nest closed the intake): nothing submits or correlates any more. */
   async onApplicationShutdown(): Promise<void> {
-    const { throttle, messageIds, deadLetters, transmitters, operatorServers, redis } = this.components;
+    const { throttle, messageIds, deadLetters, transmitters, operatorServers, redis, budgetRedis } = this.components;
     throttle.close();
     await messageIds.idle();
     await deadLetters.close();
     await Promise.all([transmitters.stop(), operatorServers.stop()]);
-    await redis.close();
+    await Promise.all([redis.close(), budgetRedis?.close()]);
   }
 }

@@ -3,6 +3,7 @@ import { TOPIC_SPECS } from '@parchee/contracts';
 import { BatchingPublisher, createKafka, ensureTopics } from '@parchee/messaging';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
+import { openBindBudget, type RedisClientHandle } from '@parchee/redis';
 import { OperatorServers } from './binds/operator-server';
 import { ReceiverBinds } from './binds/receiver-binds';
 import type { IngressConfig } from './config/ingress-config';
@@ -29,6 +30,8 @@ export interface IngressComponents {
   binds: ReceiverBinds;
   /** The SMPP servers of server-mode links; not listening. */
   operatorServers: OperatorServers;
+  /** The bind budget's own Redis client; none when the budget is off (PARCHEE_BIND_LEASE_MS 0). */
+  budgetRedis?: RedisClientHandle;
 }
 
 /**
@@ -79,8 +82,9 @@ export async function createIngressComponents(
   });
   const gate = new IntakeGate();
   const sink = gate.guard(acceptor, (operator) => metrics.received.inc({ operator, outcome: 'refused_stopping' }));
-  const binds = new ReceiverBinds({ links: config.links.operators, logger, metrics: registry, sink });
+  const budget = await openBindBudget(config.bindBudget, config.redis, config.moDedupe.readyTimeoutMs, logger);
+  const binds = new ReceiverBinds({ links: config.links.operators, logger, metrics: registry, sink, budget: budget?.budget });
   // Server-mode links: operators bind to us and submit MOs, as deliver_sm to the same sink.
   const operatorServers = new OperatorServers({ links: config.links.operators, logger, metrics: registry, sink });
-  return { publisher, seen, parts, acceptor, gate, binds, operatorServers };
+  return { publisher, seen, parts, acceptor, gate, binds, operatorServers, budgetRedis: budget?.redis };
 }

@@ -31,7 +31,7 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
     this.health.register({ name: 'smpp_receivers', check: () => binds.allBound });
     this.sweeper = setInterval(() => void acceptor.sweep(), REASSEMBLY_SWEEP_MS);
     this.sweeper.unref();
-    binds.start();
+    await binds.start();
     // Server-mode links: listening starts only now that Kafka is up.
     await operatorServers.start();
     this.logger.info({ operators: this.config.links.operators.map((o) => o.id), links: this.config.links.source }, 'ingress started');
@@ -39,11 +39,11 @@ export class IngressRuntime implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info({ signal }, 'ingress stopping');
-    const { gate, binds, operatorServers, publisher, seen, parts } = this.components;
+    const { gate, binds, operatorServers, publisher, seen, parts, budgetRedis } = this.components;
     gate.close();
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([binds.stop(), operatorServers.stop()]);
     await publisher.close();
-    await Promise.all([seen?.close(), parts.close()]);
+    await Promise.all([seen?.close(), parts.close(), budgetRedis?.close()]);
   }
 }

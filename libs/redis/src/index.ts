@@ -8,5 +8,7 @@ export { REDIS_ERRORS_METRIC, REDIS_USES } from './metrics/redis-errors';
 export type { RedisUse } from './metrics/redis-errors';
 export { BatchedSets, SET_MANY_SCRIPT, redisScript, runScript } from './writes/batched-sets';
 export type { RedisScript } from './writes/batched-sets';
-export { SlotLeases, budgetKeys } from './leases/slot-leases';
+export { SlotLeases, budgetKeys, budgetOf } from './leases/slot-leases';
 export type { SlotLeasesOptions } from './leases/slot-leases';
+export { openBindBudget } from './leases/bind-budget';
+export type { BindBudgetSettings, OpenBindBudget } from './leases/bind-budget';

@@ -73,5 +73,5 @@ export type {
 
 export * from './text';
 export * from './receipts';
-export { LeasedBinds } from './client/leased-binds';
-export type { BindBudget, HeldBind, LeasedBindsOptions } from './client/leased-binds';
+export { LeasedBinds, holdOperatorBinds } from './client/leased-binds';
+export type { BindBudget, HeldBind, HeldOperatorBinds, LeasedBindsOptions } from './client/leased-binds';

@@ -1,29 +1,61 @@
 import { isClientLink, type ClientOperatorLink, type OperatorLink } from '@parchee/config';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
-import { startOperatorBinds, type EsmeClient, type SegmentationMode } from '@parchee/smpp';
+import { holdOperatorBinds, type BindBudget, type EsmeClient, type HeldOperatorBinds, type SegmentationMode } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
 import { DEFAULT_SUBMIT_PROFILE, resolveSubmitProfile, type SubmitProfile } from '../delivery/submit-profile';
 
-/** The sending binds egress holds: `transmitterBinds` per client-mode operator link, used round-robin. */
+/** A link's transmitter binds as a budget shared with the other egress replicas (SlotLeases in libs/redis). */
+export interface TransmitterBudget {
+  of(link: string, size: number): BindBudget;
+  renewMs: number;
+  replicasHint: number;
+}
+
+interface Entry {
+  link: ClientOperatorLink;
+  profile: SubmitProfile;
+  binds?: HeldOperatorBinds;
+  next: number;
+}
+
+/**
+ * The sending binds egress holds: `transmitterBinds` per client-mode operator link (or this
+ * replica's share of them, with a budget), used round-robin.
+ */
 export class TransmitterPool implements TransmitterDirectory {
-  private readonly byOperator = new Map<string, { link: ClientOperatorLink; profile: SubmitProfile; clients: EsmeClient[]; next: number }>();
+  private readonly byOperator = new Map<string, Entry>();
 
   constructor(
     links: OperatorLink[],
     private readonly logger: Logger,
     /** Where each bind's state is shown (`parchee_smpp_bind_up`, direction `transmitter`). */
     private readonly metrics?: MetricsRegistry,
+    private readonly budget?: TransmitterBudget,
   ) {
     // Server-mode links are served by OperatorServerPool; this pool does not know them.
-    for (const link of links.filter(isClientLink)) this.byOperator.set(link.id, { link, profile: resolveSubmitProfile(link), clients: [], next: 0 });
+    for (const link of links.filter(isClientLink)) this.byOperator.set(link.id, { link, profile: resolveSubmitProfile(link), next: 0 });
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    const { budget } = this;
     for (const entry of this.byOperator.values()) {
-      entry.clients.push(
-        ...startOperatorBinds({ link: entry.link, bindType: 'transmitter', count: entry.link.transmitterBinds, logger: this.logger, metrics: this.metrics }),
-      );
+      const size = entry.link.transmitterBinds;
+      entry.binds = holdOperatorBinds({
+        link: entry.link,
+        bindType: 'transmitter',
+        count: size,
+        logger: this.logger,
+        metrics: this.metrics,
+        budget: budget?.of(`${entry.link.id}:transmitter`, size),
+        renewMs: budget?.renewMs,
+        fallbackCount: budget ? Math.ceil(size / budget.replicasHint) : undefined,
+      });
     }
+    await Promise.all([...this.byOperator.values()].map((e) => e.binds?.start()));
+  }
+
+  private clientsOf(entry: Entry): EsmeClient[] {
+    return entry.binds?.clients() ?? [];
   }
 
   knows(operator: string): boolean {
@@ -41,10 +73,11 @@ export class TransmitterPool implements TransmitterDirectory {
   pick(operator: string): Transmitter | null {
     const entry = this.byOperator.get(operator);
     if (!entry) return null;
-    for (let i = 0; i < entry.clients.length; i++) {
-      const client = entry.clients[(entry.next + i) % entry.clients.length];
+    const clients = this.clientsOf(entry);
+    for (let i = 0; i < clients.length; i++) {
+      const client = clients[(entry.next + i) % clients.length];
       if (client.isBound) {
-        entry.next = (entry.next + i + 1) % entry.clients.length;
+        entry.next = (entry.next + i + 1) % clients.length;
         return client as unknown as Transmitter;
       }
     }
@@ -52,15 +85,15 @@ export class TransmitterPool implements TransmitterDirectory {
   }
 
   get allBound(): boolean {
-    return [...this.byOperator.values()].every((e) => e.clients.every((c) => c.isBound));
+    return [...this.byOperator.values()].every((e) => this.clientsOf(e).every((c) => c.isBound));
   }
 
   /** Requests in each operator's SMPP windows plus those queued for them, summed over its binds. */
   inFlightByOperator(): Map<string, number> {
-    return new Map([...this.byOperator].map(([operator, e]) => [operator, e.clients.reduce((n, c) => n + c.pendingRequests, 0)]));
+    return new Map([...this.byOperator].map(([operator, e]) => [operator, this.clientsOf(e).reduce((n, c) => n + c.pendingRequests, 0)]));
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.byOperator.values()].flatMap((e) => e.clients.map((c) => c.stop())));
+    await Promise.allSettled([...this.byOperator.values()].map((e) => e.binds?.stop()));
   }
 }

@@ -1,4 +1,14 @@
-import { kafkaConfig, intVar, loadOperatorLinks, readConfig, redisConfig, serviceConfig, type Env, type OperatorLinks } from '@parchee/config';
+import {
+  bindBudgetConfig,
+  kafkaConfig,
+  intVar,
+  loadOperatorLinks,
+  readConfig,
+  redisConfig,
+  serviceConfig,
+  type Env,
+  type OperatorLinks,
+} from '@parchee/config';
 import { z } from 'zod';
 import { checkSubmitProfiles } from '../delivery/submit-profile';
 
@@ -90,12 +100,21 @@ export interface EgressConfig {
   delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number; concatReferenceHoldMs: number };
   receipts: { mapMarginSeconds: number; statusTtlSeconds: number; retryDelayMs: number; fetchMinBytes: number; fetchMaxWaitMs: number };
   throttle: { replicasHint: number; throttledBackoffMs: number; recoveryPercentPerSecond: number };
+  bindBudget: { leaseMs: number; replicasHint: number; owner: string };
   links: OperatorLinks;
 }
 
 export function loadEgressConfig(env: Env = process.env): EgressConfig {
   const base = readConfig(
-    { service: serviceConfig(9103), kafka: kafkaConfig, redis: redisConfig, delivery: deliveryConfig, receipts: receiptsConfig, throttle: throttleConfig },
+    {
+      service: serviceConfig(9103),
+      kafka: kafkaConfig,
+      redis: redisConfig,
+      delivery: deliveryConfig,
+      receipts: receiptsConfig,
+      throttle: throttleConfig,
+      bindBudget: bindBudgetConfig,
+    },
     env,
   );
   const links = loadOperatorLinks(env);

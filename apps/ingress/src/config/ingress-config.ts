@@ -6,6 +6,7 @@ import {
   pepperConfig,
   readConfig,
   redisConfig,
+  bindBudgetConfig,
   serviceConfig,
   type Env,
   type OperatorLinks,
@@ -66,13 +67,22 @@ export interface IngressConfig {
   redis: { url: string; commandTimeoutMs: number };
   moDedupe: z.output<typeof moDedupeConfig>;
   moParts: z.output<typeof moPartsConfig>;
+  bindBudget: z.output<typeof bindBudgetConfig>;
   links: OperatorLinks;
 }
 
 /** Read once at boot; the process refuses to start with a message naming each bad setting. */
 export function loadIngressConfig(env: Env = process.env): IngressConfig {
   const base = readConfig(
-    { service: serviceConfig(9101), kafka: kafkaConfig, pepper: pepperConfig, redis: redisConfig, moDedupe: moDedupeConfig, moParts: moPartsConfig },
+    {
+      service: serviceConfig(9101),
+      kafka: kafkaConfig,
+      pepper: pepperConfig,
+      redis: redisConfig,
+      moDedupe: moDedupeConfig,
+      moParts: moPartsConfig,
+      bindBudget: bindBudgetConfig,
+    },
     env,
   );
   return { ...base, links: loadOperatorLinks(env) };

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { boolVar, intVar } from '../env/read-config';
 
@@ -33,6 +34,26 @@ export const redisConfig = z
     PARCHEE_REDIS_COMMAND_TIMEOUT_MS: intVar(250, 10, 60_000),
   })
   .transform((e) => ({ url: e.PARCHEE_REDIS_URL, commandTimeoutMs: e.PARCHEE_REDIS_COMMAND_TIMEOUT_MS }));
+
+/**
+ * Operator bind counts as a budget for all replicas together: each link's `receiverBinds` (ingress)
+ * or `transmitterBinds` (egress) are numbered slots leased through Redis, split fairly among the
+ * live replicas. 0 turns the budget off: every replica opens every bind, as one replica does.
+ */
+export const bindBudgetConfig = z
+  .object({
+    /** How long a replica's bind slots outlive its last renewal (a crashed replica's are free after it), ms. */
+    PARCHEE_BIND_LEASE_MS: intVar(10_000, 0, 600_000),
+    /** Replicas expected: while Redis cannot be asked at start, a replica opens its share of each link's binds. */
+    PARCHEE_BIND_REPLICAS_HINT: intVar(1, 1, 1000),
+    /**
+     * This replica's name among those sharing the budget. Default: the host name, which a pod
+     * keeps across container restarts, so a restarted replica takes its own slots back at once
+     * instead of waiting out their lease. Two replicas on one host need names of their own.
+     */
+    PARCHEE_BIND_OWNER: z.string().min(1).max(200).optional(),
+  })
+  .transform((e) => ({ leaseMs: e.PARCHEE_BIND_LEASE_MS, replicasHint: e.PARCHEE_BIND_REPLICAS_HINT, owner: e.PARCHEE_BIND_OWNER ?? hostname() }));
 
 /** PostgreSQL, where the roll lives. */
 export const postgresConfig = z

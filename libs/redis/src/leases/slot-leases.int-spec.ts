@@ -28,13 +28,17 @@ describe('SlotLeases against real Redis', () => {
   it('splits the budget between replicas as they join: never a slot held twice, never more than the budget', async () => {
     const [a, b, c] = [owner('a'), owner('b'), owner('c')];
     expect(await a.balance(budget, 4)).toEqual([0, 1, 2, 3]);
-    // b joins: nothing is free yet; a gives up its extra half at its next round, and b takes it.
+    // b joins: nothing is free yet; a keeps only its share at its next round, and frees the
+    // rest once it has closed what used them; b takes them then, not before.
     expect(await b.balance(budget, 4)).toEqual([]);
     expect(await a.balance(budget, 4)).toEqual([0, 1]);
+    expect(await b.balance(budget, 4)).toEqual([]);
+    await a.release(budget, 4, [2, 3]);
     expect(await b.balance(budget, 4)).toEqual([2, 3]);
     // c joins: shares of two (4 over 3, rounded up); c gets what is left once others give theirs up.
     expect(await c.balance(budget, 4)).toEqual([]);
     const all = [...(await a.balance(budget, 4)), ...(await b.balance(budget, 4)), ...(await c.balance(budget, 4))];
+    expect(all).toHaveLength(4);
     expect(all.length).toBeLessThanOrEqual(4);
     expect(new Set(all).size).toBe(all.length);
   });
@@ -43,7 +47,8 @@ describe('SlotLeases against real Redis', () => {
     const [a, b] = [owner('a'), owner('b')];
     await a.balance(budget, 2);
     await b.balance(budget, 2);
-    await a.balance(budget, 2);
+    expect(await a.balance(budget, 2)).toEqual([0]);
+    await a.release(budget, 2, [1]);
     expect(await b.balance(budget, 2)).toEqual([1]);
     await a.leave(budget, 2);
     expect(await b.balance(budget, 2)).toEqual([0, 1]);
@@ -60,6 +65,13 @@ describe('SlotLeases against real Redis', () => {
       void poll();
     });
     expect(await b.balance(budget, 2)).toEqual([0, 1]);
+  });
+
+  it('releases only the slots this owner holds', async () => {
+    const [a, b] = [owner('a'), owner('b')];
+    expect(await a.balance(budget, 2)).toEqual([0, 1]);
+    await b.release(budget, 2, [0, 1]);
+    expect(await a.balance(budget, 2)).toEqual([0, 1]);
   });
 
   it('keeps only the budget name and the owner in Redis', async () => {

@@ -2,13 +2,15 @@ import { LeasedBinds, type BindBudget } from './leased-binds';
 
 /** A budget answering from a script of results; an Error entry makes that round fail. */
 function scripted(rounds: Array<number[] | Error>) {
-  const budget: BindBudget & { left: number } = {
+  const budget: BindBudget & { left: number; released: number[] } = {
     left: 0,
     balance: async () => {
       const next = rounds.shift();
       if (next instanceof Error) throw next;
       return next ?? [];
     },
+    released: [] as number[],
+    release: async (slots: readonly number[]) => void budget.released.push(...slots),
     leave: async () => void budget.left++,
   };
   return budget;

@@ -1,9 +1,13 @@
 import { silentSmppLogger, type SmppLogger } from '../session/smpp-logger';
+import type { EsmeClient } from './esme-client';
+import { startOperatorBinds, type OperatorBindsOptions } from './operator-binds';
 
 /** The shared budget of one link's binds: which slots this process holds (SlotLeases in libs/redis is one). */
 export interface BindBudget {
   /** Renews this process's share and says which slot numbers (0-based) it holds now. */
   balance(): Promise<number[]>;
+  /** Gives back slots this process no longer uses (their binds closed), for another to take. */
+  release(slots: readonly number[]): Promise<void>;
   /** Gives every slot back at once (graceful shutdown). */
   leave(): Promise<void>;
 }
@@ -101,15 +105,62 @@ export class LeasedBinds {
     }
     if (this.stopped) return;
     const wanted = new Set(slots);
-    const closing: HeldBind[] = [];
+    const closing: Array<[number, HeldBind]> = [];
     for (const [slot, bind] of this.open) {
       if (wanted.has(slot)) continue;
       this.open.delete(slot);
-      closing.push(bind);
+      closing.push([slot, bind]);
     }
     for (const slot of slots) if (!this.open.has(slot)) this.open.set(slot, this.options.open(slot));
-    if (closing.length > 0) this.logger.info({ link: this.options.name, closed: closing.length, slots }, 'bind slots moved to another replica');
     this.options.onHeld?.(this.held());
-    await Promise.allSettled(closing.map((b) => b.stop()));
+    if (closing.length === 0 || !this.answered) return;
+    this.logger.info({ link: this.options.name, closed: closing.length, slots }, 'bind slots moved to another replica');
+    // Given back only once unbound: another replica never opens a slot this one still uses.
+    await Promise.allSettled(closing.map(([, bind]) => bind.stop()));
+    await this.options.budget.release(closing.map(([slot]) => slot)).catch(() => undefined);
   }
+}
+
+/** One link's binds of one type, as many as its budget gives this replica (all without a budget). */
+export interface HeldOperatorBinds {
+  /** The clients open now: they change as slots move between replicas. */
+  clients(): EsmeClient[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * startOperatorBinds under a shared budget: `budget` decides which of the link's `count` binds this
+ * replica opens (LeasedBinds). Without a budget every bind is opened, as before.
+ */
+export function holdOperatorBinds(options: OperatorBindsOptions & { budget?: BindBudget; renewMs?: number; fallbackCount?: number }): HeldOperatorBinds {
+  const { budget, renewMs, fallbackCount, ...binds } = options;
+  const open = new Map<number, EsmeClient>();
+  if (!budget) {
+    let clients: EsmeClient[] = [];
+    return {
+      clients: () => clients,
+      start: async () => void (clients = startOperatorBinds(binds)),
+      stop: async () => void (await Promise.allSettled(clients.map((c) => c.stop()))),
+    };
+  }
+  const leased = new LeasedBinds({
+    name: `${binds.link.id}/${binds.bindType}`,
+    size: binds.count,
+    budget,
+    renewMs: renewMs ?? 3000,
+    fallbackCount: fallbackCount ?? binds.count,
+    logger: binds.logger,
+    open: (slot) => {
+      const [client] = startOperatorBinds({ ...binds, slots: [slot] });
+      open.set(slot, client);
+      return {
+        stop: async () => {
+          open.delete(slot);
+          await client.stop();
+        },
+      };
+    },
+  });
+  return { clients: () => [...open.values()], start: () => leased.start(), stop: () => leased.stop() };
 }

@@ -36,6 +36,8 @@ export interface OperatorBindsOptions {
   bindType: OperatorBindType;
   /** How many binds of this type to hold to the operator's SMSC. */
   count: number;
+  /** Which of the `count` binds (0-based) to open here, when replicas share them. Default: all. */
+  slots?: readonly number[];
   logger?: SmppLogger;
   metrics?: MetricsRegistry;
   /** Sets the handlers of each client (a deliver_sm handler, say) before it connects. */
@@ -72,7 +74,7 @@ export function startOperatorBinds(options: OperatorBindsOptions): EsmeClient[] 
     ['operator', 'direction', 'bind'],
   );
   const clients: EsmeClient[] = [];
-  for (let bind = 0; bind < options.count; bind++) {
+  for (const bind of options.slots ?? Array.from({ length: options.count }, (_, i) => i)) {
     const labels = { operator: link.id, direction: bindType, bind: String(bind) };
     const setUp = (up: boolean): void => bindUp?.set(labels, up ? 1 : 0);
     const setAuthFailing = (failing: boolean): void => authFailing?.set(labels, failing ? 1 : 0);
