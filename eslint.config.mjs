@@ -20,6 +20,11 @@ const boundaries = [
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:errors'], bannedExternalImports: risky },
   { sourceTag: 'scope:privacy', onlyDependOnLibsWithTags: [], bannedExternalImports: risky },
   { sourceTag: 'scope:requests', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:privacy'], bannedExternalImports: risky },
+  {
+    sourceTag: 'scope:receipts',
+    onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:observability', 'scope:messaging', 'scope:smpp'],
+    bannedExternalImports: risky,
+  },
   { sourceTag: 'scope:observability', onlyDependOnLibsWithTags: ['scope:config'], bannedExternalImports: risky },
   {
     sourceTag: 'scope:messaging',
@@ -64,6 +69,7 @@ const services = [
       'scope:observability',
       'scope:privacy',
       'scope:requests',
+      'scope:receipts',
       'scope:messaging',
       'scope:smpp',
       'scope:redis',
@@ -84,7 +90,16 @@ const services = [
   },
   {
     sourceTag: 'scope:egress',
-    onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:config', 'scope:observability', 'scope:messaging', 'scope:smpp', 'scope:redis'],
+    onlyDependOnLibsWithTags: [
+      'scope:errors',
+      'scope:contracts',
+      'scope:config',
+      'scope:observability',
+      'scope:messaging',
+      'scope:smpp',
+      'scope:redis',
+      'scope:receipts',
+    ],
   },
   { sourceTag: 'scope:smsc-sim', onlyDependOnLibsWithTags: ['scope:errors', 'scope:config', 'scope:observability', 'scope:privacy', 'scope:smpp'] },
 ];

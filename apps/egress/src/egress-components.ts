@@ -1,3 +1,4 @@
+import { isClientLink } from '@parchee/config';
 import { TOPIC_SPECS, Topics } from '@parchee/contracts';
 import {
   BatchConsumer,
@@ -14,6 +15,7 @@ import { createRedisClient, openBindBudget, type RedisClientHandle } from '@parc
 import { LinkDirectory } from './binds/link-directory';
 import { OperatorServerPool } from './binds/operator-server-pool';
 import { TransmitterPool } from './binds/transmitter-pool';
+import { TransceiverDeliveries } from './receipts/transceiver-deliveries';
 import type { EgressConfig } from './config/egress-config';
 import { RedisConcatReferences } from './delivery/concat-references';
 import { EgressPipeline } from './delivery/egress-pipeline';
@@ -74,9 +76,6 @@ export async function createEgressComponents(
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? 'parchee-egress', logger });
   await ensureTopics({ brokers: config.kafka.brokers, kafka }, TOPIC_SPECS);
 
-  const budget = await openBindBudget(config.bindBudget, config.redis, BIND_BUDGET_READY_MS, logger);
-  const transmitters = new TransmitterPool(config.links.operators, logger, registry, budget?.budget);
-  metrics.sampleInFlight(transmitters);
   for (const link of config.links.operators) metrics.tpsLimit.set({ operator: link.id }, link.tps);
   // Server-mode links: the operator binds a receiver to us and gets our MTs as deliver_sm.
   const operatorServers = new OperatorServerPool({ links: config.links.operators, logger, metrics: registry });
@@ -99,6 +98,15 @@ export async function createEgressComponents(
 
   const deadLetters = new BatchingPublisher(kafka, { logger });
   await deadLetters.connect();
+  const budget = await openBindBudget(config.bindBudget, config.redis, BIND_BUDGET_READY_MS, logger);
+  // Transceiver links' receipts come to egress's binds; published like ingress's, on the same publisher as dead letters.
+  const deliveries = new TransceiverDeliveries(deadLetters, {
+    messageIdFormats: new Map(config.links.operators.filter(isClientLink).map((link) => [link.id, link.submit.messageIdFormat])),
+    logger,
+    onDelivery: (operator, outcome) => metrics.transceiverDeliveries.inc({ operator, outcome }),
+  });
+  const transmitters = new TransmitterPool(config.links.operators, logger, registry, budget?.budget, deliveries);
+  metrics.sampleInFlight(transmitters);
   const letters = new DeadLetters('egress', { metrics: registry, logger, publisher: deadLetters });
 
   const throttle = OperatorThrottle.withRedis(redis.client, {

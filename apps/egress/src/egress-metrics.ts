@@ -14,6 +14,11 @@ export function createEgressMetrics(registry: MetricsRegistry) {
     submitted: registry.counter('parchee_mt_submitted_total', 'MTs handled by egress, by operator and outcome', ['operator', 'outcome']),
     retries: registry.counter('parchee_mt_submit_retries_total', 'Temporary submit failures retried, by operator and reason', ['operator', 'reason']),
     smscThrottled: registry.counter('parchee_smpp_throttled_total', 'submit_sm answered ESME_RTHROTTLED by the operator', ['operator']),
+    transceiverDeliveries: registry.counter(
+      'parchee_transceiver_deliveries_total',
+      'deliver_sm taken on egress transceiver binds: receipt outcomes, and mo_refused (an MO or USSD step sent back with ESME_RX_T_APPN for ingress to take)',
+      ['operator', 'outcome'],
+    ),
     endToEnd: registry.histogram(
       'parchee_end_to_end_latency_seconds',
       'MO received by ingress to the last submit_sm_resp of its reply',

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOperatorLinks } from '@parchee/config';
 import { silentLogger } from '@parchee/observability';
-import { CommandStatus, SmscServer, type ServerSession } from '@parchee/smpp';
+import { decodeDlr } from '@parchee/contracts';
+import type { OutgoingRecord } from '@parchee/messaging';
+import { CommandStatus, EsmClass, SmscServer, Ton, encodeGsm7, formatReceiptText, type ServerSession } from '@parchee/smpp';
+import { TransceiverDeliveries } from '../receipts/transceiver-deliveries';
 import { TransmitterPool } from './transmitter-pool';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -65,5 +68,43 @@ describe('TransmitterPool (real TCP)', () => {
     // 19 gaps of 10 ms at 100/s; half of it leaves room for the server reading late. Unpaced: a few ms.
     expect(arrivals).toHaveLength(20);
     expect(arrivals[19] - arrivals[0]).toBeGreaterThanOrEqual((19 * 10) / 2);
+  });
+
+  it('binds a bindMode: transceiver link as a transceiver, takes the receipts the SMSC sends to it, and sends an MO back for ingress', async () => {
+    const { smsc, port } = await operatorSmsc();
+    const session = once(smsc, 'session') as Promise<[ServerSession]>;
+    const published: OutgoingRecord[] = [];
+    const outcomes: string[] = [];
+    const deliveries = new TransceiverDeliveries(
+      { publish: async (records) => void published.push(...records) },
+      { onDelivery: (_op, outcome) => outcomes.push(outcome) },
+    );
+    const pool = new TransmitterPool(linksFile(port, '    bindMode: transceiver\n').operators, silentLogger, undefined, undefined, deliveries);
+    cleanups.push(() => pool.stop());
+    await pool.start();
+    const [bound] = await session;
+    expect(bound.bindType).toBe('transceiver');
+
+    const receipt = formatReceiptText({ id: '1a2b3c', sub: 1, dlvrd: 1, submitDate: new Date(), doneDate: new Date(), stat: 'DELIVRD', err: '000', text: '' });
+    const receiptResp = await bound.deliverSm({
+      sourceAddrTon: Ton.INTERNATIONAL,
+      sourceAddr: '923001234567',
+      destinationAddr: '8300',
+      esmClass: EsmClass.TYPE_SMSC_DELIVERY_RECEIPT,
+      shortMessage: Buffer.from(receipt, 'latin1'),
+    });
+    expect(receiptResp.commandStatus).toBe(CommandStatus.ESME_ROK);
+    expect(published).toHaveLength(1);
+    expect(decodeDlr(published[0].value)).toMatchObject({ operator: 'acme', messageId: '1a2b3c', state: 'DELIVERED', final: true });
+
+    const mo = bound.deliverSm({
+      sourceAddrTon: Ton.INTERNATIONAL,
+      sourceAddr: '923001234567',
+      destinationAddr: '8300',
+      shortMessage: encodeGsm7('3520212345671'),
+    });
+    await expect(mo).rejects.toMatchObject({ commandStatus: CommandStatus.ESME_RX_T_APPN });
+    expect(published).toHaveLength(1);
+    expect(outcomes).toEqual(['receipt', 'mo_refused']);
   });
 });

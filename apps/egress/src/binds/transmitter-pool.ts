@@ -1,6 +1,6 @@
 import { isClientLink, type ClientOperatorLink, type OperatorLink } from '@parchee/config';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
-import { holdOperatorBinds, type BindBudget, type EsmeClient, type HeldOperatorBinds, type SegmentationMode } from '@parchee/smpp';
+import { holdOperatorBinds, type BindBudget, type DeliverSm, type EsmeClient, type HeldOperatorBinds, type SegmentationMode } from '@parchee/smpp';
 import type { Transmitter, TransmitterDirectory } from '../delivery/mt-sender';
 import { DEFAULT_SUBMIT_PROFILE, resolveSubmitProfile, type SubmitProfile } from '../delivery/submit-profile';
 
@@ -31,6 +31,8 @@ export class TransmitterPool implements TransmitterDirectory {
     /** Where each bind's state is shown (`parchee_smpp_bind_up`, direction `transmitter`). */
     private readonly metrics?: MetricsRegistry,
     private readonly budget?: TransmitterBudget,
+    /** Takes what arrives on the binds of `bindMode: transceiver` links (their receipts). */
+    private readonly deliveries?: { accept(operator: string, pdu: DeliverSm): Promise<number> },
   ) {
     // Server-mode links are served by OperatorServerPool; this pool does not know them.
     for (const link of links.filter(isClientLink)) this.byOperator.set(link.id, { link, profile: resolveSubmitProfile(link), next: 0 });
@@ -47,6 +49,12 @@ export class TransmitterPool implements TransmitterDirectory {
         logger: this.logger,
         metrics: this.metrics,
         budget: budget?.of(`${entry.link.id}:transmitter`, size),
+        transceiver: entry.link.bindMode === 'transceiver',
+        onClient: (client) => {
+          const { deliveries } = this;
+          const operator = entry.link.id;
+          if (deliveries && entry.link.bindMode === 'transceiver') client.setDeliverSmHandler((pdu) => deliveries.accept(operator, pdu as DeliverSm));
+        },
         renewMs: budget?.renewMs,
         fallbackCount: budget ? Math.ceil(size / budget.replicasHint) : undefined,
       });

@@ -20,6 +20,7 @@ function clientLink(submit: Partial<ClientSubmitSettings> = {}, id = 'jazz'): Cl
     shortCodes: ['8300'],
     receiverBinds: 1,
     transmitterBinds: 1,
+    bindMode: 'split',
     tls: false,
     authFailureDelayMs: 300_000,
     backoffResetAfterMs: 30_000,

@@ -90,4 +90,21 @@ describe('ReceiverBinds sharing a link’s bind budget', () => {
     await b.stop();
     await until(async () => open.size === 0, 'no bind left');
   });
+
+  it('binds a bindMode: transceiver link as transceivers, and still takes its MOs', async () => {
+    const taken: string[] = [];
+    const binds = new ReceiverBinds({
+      links: [testClientLink({ port, receiverBinds: 1, bindMode: 'transceiver' })],
+      logger: silentLogger,
+      sink: { accept: async (operator) => (taken.push(operator), CommandStatus.ESME_ROK) },
+    });
+    const bound = new Promise<ServerSession>((resolve) => server.once('session', resolve));
+    await binds.start();
+    const session = await bound;
+    expect(session.bindType).toBe('transceiver');
+    const resp = await session.deliverSm({ sourceAddr: '923001234567', destinationAddr: '8300', shortMessage: Buffer.from('HELP', 'latin1') });
+    expect(resp.commandStatus).toBe(CommandStatus.ESME_ROK);
+    expect(taken).toEqual(['jazz']);
+    await binds.stop();
+  });
 });

@@ -33,6 +33,7 @@ export class ReceiverBinds {
         link,
         bindType: 'receiver',
         count: link.receiverBinds,
+        transceiver: link.bindMode === 'transceiver',
         logger: this.options.logger,
         metrics: this.options.metrics,
         onClient: (client) => client.setDeliverSmHandler((pdu) => this.options.sink.accept(link.id, pdu as DeliverSm)),

@@ -34,6 +34,7 @@ const link: ClientOperatorLink = {
   shortCodes: ['8300'],
   receiverBinds: 1,
   transmitterBinds: 0,
+  bindMode: 'split',
   tls: false,
   authFailureDelayMs: 300_000,
   backoffResetAfterMs: 30_000,

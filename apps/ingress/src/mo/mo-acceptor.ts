@@ -8,7 +8,7 @@ import { CommandStatus, decodeText, deliveryKind, userDataOf, type DeliverSm, ty
 import type { SeenMo, SeenMoStore } from '../dedupe/seen-mo-store';
 import { MemoryMoPartStore, type MoPartOutcome, type MoPartStore } from '../reassembly/mo-part-store';
 import { reportDroppedMo } from '../reassembly/dropped-mo';
-import { ReceiptAcceptor, type ReceiptOutcome } from '../receipts/receipt-acceptor';
+import { ReceiptAcceptor, type ReceiptOutcome } from '@parchee/receipts';
 import type { MoSink } from './mo-sink';
 import { normaliseMsisdn } from './msisdn';
 import { servedShortCode } from './short-code';

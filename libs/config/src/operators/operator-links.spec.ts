@@ -92,6 +92,16 @@ describe('loadOperatorLinks link modes', () => {
     expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: path, ACME_PW: 'x' })).toThrow(/authFailureDelayMs/);
   });
 
+  it('binds a client link split (receivers and transmitters) unless it says transceiver, and refuses other modes', () => {
+    expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(valid), JAZZ_PW: 'x' }).operators[0]).toMatchObject({ bindMode: 'split' });
+    const trx = file(valid.replace('tps: 200', 'tps: 200\n    bindMode: transceiver'));
+    expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: trx, JAZZ_PW: 'x' }).operators[0]).toMatchObject({ bindMode: 'transceiver' });
+    const bad = file(valid.replace('tps: 200', 'tps: 200\n    bindMode: receiver'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: bad, JAZZ_PW: 'x' })).toThrow(/operators\.0\.bindMode/);
+    const server = file(serverLink.replace('mode: server', 'mode: server\n    bindMode: transceiver'));
+    expect(() => loadOperatorLinks({ PARCHEE_OPERATORS_FILE: server, ACME_PW: 'x' })).toThrow(/bindMode/);
+  });
+
   it('reads a client link’s bindTps, which is unset unless given', () => {
     expect(loadOperatorLinks({ PARCHEE_OPERATORS_FILE: file(valid), JAZZ_PW: 'x' }).operators[0]).not.toHaveProperty('bindTps');
     const path = file(valid.replace('tps: 200', 'tps: 200\n    transmitterBinds: 2\n    bindTps: 100'));

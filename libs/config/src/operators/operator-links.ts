@@ -54,6 +54,12 @@ const clientLinkSchema = z
     receiverBinds: z.number().int().min(0).max(16).default(1),
     /** Sending binds that egress holds (bind_transmitter). */
     transmitterBinds: z.number().int().min(0).max(16).default(1),
+    /**
+     * `split` (default): ingress binds as receiver, egress as transmitter. `transceiver`: both bind
+     * as transceivers, for accounts that allow nothing else; the SMSC then sends each receipt to
+     * the bind that submitted its part, egress's, which takes it as ingress would.
+     */
+    bindMode: z.enum(['split', 'transceiver']).default('split'),
     /** Connect with TLS, verifying the SMSC's certificate. */
     tls: z.boolean().default(false),
     /** PEM file of the CA that signed the operator's certificate, when it is not a public one. */

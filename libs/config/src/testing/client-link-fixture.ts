@@ -22,6 +22,7 @@ export function testClientLink(overrides: Partial<ClientOperatorLink> & Pick<Cli
     shortCodes: ['8300'],
     receiverBinds: 1,
     transmitterBinds: 1,
+    bindMode: 'split',
     tls: false,
     authFailureDelayMs: 300_000,
     backoffResetAfterMs: 30_000,

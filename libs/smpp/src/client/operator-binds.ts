@@ -36,6 +36,11 @@ export interface OperatorBindsOptions {
   bindType: OperatorBindType;
   /** How many binds of this type to hold to the operator's SMSC. */
   count: number;
+  /**
+   * Bind as transceiver while playing this type's part (metrics and names keep `bindType`): for
+   * operator accounts that allow transceivers only.
+   */
+  transceiver?: boolean;
   /** Which of the `count` binds (0-based) to open here, when replicas share them. Default: all. */
   slots?: readonly number[];
   logger?: SmppLogger;
@@ -85,7 +90,7 @@ export function startOperatorBinds(options: OperatorBindsOptions): EsmeClient[] 
       systemId: link.systemId,
       password: link.password,
       systemType: link.systemType,
-      bindType,
+      bindType: options.transceiver ? 'transceiver' : bindType,
       window: link.window,
       responseTimeoutMs: link.responseTimeoutMs,
       enquireLinkIntervalMs: link.enquireLinkIntervalMs,

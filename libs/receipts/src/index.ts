@@ -1,0 +1,2 @@
+export { ReceiptAcceptor } from './receipt-acceptor';
+export type { ReceiptAcceptorOptions, ReceiptOutcome, ReceiptPublisher } from './receipt-acceptor';
