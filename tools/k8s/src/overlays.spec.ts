@@ -249,6 +249,22 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(unreachable).toEqual([]);
   });
 
+  it('gives every egress replica a transmitter bind of every client link: the links’ bind budgets cover egress’s most replicas', () => {
+    const operators = objects(overlay).find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('parchee-operators'));
+    const file = parse((operators?.data as Record<string, string>)['operators.yaml']) as {
+      operators: Array<{ id: string; mode?: string; transmitterBinds?: number }>;
+    };
+    const egress = find(overlay, 'Deployment', 'parchee-egress');
+    const most =
+      spec<{ maxReplicaCount: number } | undefined>(scaledObject(overlay, 'parchee-egress') ?? ({} as KubeObject))?.maxReplicaCount ??
+      spec<{ replicas?: number }>(egress).replicas ??
+      1;
+    const short = file.operators
+      .filter((l) => (l.mode ?? 'client') === 'client' && (l.transmitterBinds ?? 1) < most)
+      .map((l) => `${l.id}: ${l.transmitterBinds ?? 1} transmitter binds for ${most} egress replicas`);
+    expect(short).toEqual([]);
+  });
+
   it('admits to PostgreSQL and Redis no client but Parchee’s on their client ports, and to Kafka’s listener no one else', () => {
     const admitted = (podLabelsOfEngine: Record<string, string>, port: number) =>
       objects(overlay)
