@@ -1,5 +1,5 @@
-import { KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
-import { membershipLost } from './group-consumer';
+import { KafkaJSNonRetriableError, KafkaJSProtocolError, type Kafka } from 'kafkajs';
+import { GroupConsumer, membershipLost } from './group-consumer';
 
 /** The broker's answer as kafkajs decodes it (src/protocol/error.js). */
 function protocolError(type: string, code: number): KafkaJSProtocolError {
@@ -31,5 +31,54 @@ describe('membershipLost', () => {
     expect(membershipLost(wrappedByRetrier(protocolError('TOPIC_AUTHORIZATION_FAILED', 29)))).toBeUndefined();
     expect(membershipLost(new Error('boom'))).toBeUndefined();
     expect(membershipLost(undefined)).toBeUndefined();
+  });
+});
+
+describe('GroupConsumer after a crash kafkajs does not restart from', () => {
+  /** A kafkajs consumer that records its calls and lets the test raise its CRASH event. */
+  function fakeKafka() {
+    const calls: string[] = [];
+    let onCrash: ((e: { payload: { error?: Error; restart: boolean } }) => void) | undefined;
+    let made = 0;
+    // A new kafkajs consumer each time, as kafka.consumer() makes: a disconnected one cannot connect again.
+    const kafka = {
+      consumer: () => {
+        const n = ++made;
+        return {
+          events: { CRASH: 'consumer.crash' },
+          on: (_event: string, listener: typeof onCrash) => void (onCrash = listener),
+          connect: async () => void calls.push(`connect ${n}`),
+          subscribe: async () => void calls.push(`subscribe ${n}`),
+          run: async () => void calls.push(`run ${n}`),
+          disconnect: async () => void calls.push(`disconnect ${n}`),
+        };
+      },
+    } as unknown as Kafka;
+    return { kafka, calls, crash: (restart: boolean) => onCrash?.({ payload: { error: new Error('Failed to find group coordinator'), restart } }) };
+  }
+
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('joins its group again, so its partitions are not left unread for good', async () => {
+    const { kafka, calls, crash } = fakeKafka();
+    const group = new GroupConsumer(kafka, { groupId: 'g', topics: ['t'], partitionsConsumedConcurrently: 1 });
+    await group.run(async () => undefined);
+    expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1']);
+    crash(false);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1', 'disconnect 1', 'connect 2', 'subscribe 2', 'run 2']);
+  });
+
+  it('leaves a crash kafkajs restarts from, and a crash while stopping, alone', async () => {
+    const { kafka, calls, crash } = fakeKafka();
+    const group = new GroupConsumer(kafka, { groupId: 'g', topics: ['t'], partitionsConsumedConcurrently: 1 });
+    await group.run(async () => undefined);
+    crash(true);
+    await jest.advanceTimersByTimeAsync(5000);
+    await group.stop();
+    crash(false);
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1', 'disconnect 1']);
   });
 });

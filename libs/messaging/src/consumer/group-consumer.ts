@@ -20,6 +20,9 @@ export function membershipLost(err: unknown): Error | undefined {
   return undefined;
 }
 
+/** Longest pause between attempts to join again after a crash, ms. */
+const REJOIN_MAX_DELAY_MS = 5000;
+
 export interface GroupConsumerOptions {
   groupId: string;
   topics: string[];
@@ -49,7 +52,7 @@ export interface GroupConsumerOptions {
  * taking no new one meanwhile. What is not committed is simply read again after a restart.
  */
 export class GroupConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly logger: Logger;
   private readonly inFlight = new Set<Promise<unknown>>();
   private running = false;
@@ -58,12 +61,17 @@ export class GroupConsumer {
   private readonly heartbeatIntervalMs: number;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: GroupConsumerOptions,
   ) {
     this.logger = options.logger ?? silentLogger;
     this.heartbeatIntervalMs = Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3));
-    this.consumer = kafka.consumer({
+    this.consumer = this.newConsumer();
+  }
+
+  private newConsumer(): Consumer {
+    const { options } = this;
+    return this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       // A third of the session at most, so two lost heartbeats do not yet cost the partitions.
@@ -85,11 +93,45 @@ export class GroupConsumer {
   }
 
   async run(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
+    await this.join(onBatch);
+    this.running = true;
+  }
+
+  /** Connects the current consumer, subscribes it and runs it, rejoining after a crash kafkajs does not restart from. */
+  private async join(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+    const consumer = this.consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    consumer.on(consumer.events.CRASH, (e) => {
       this.logger.error({ group: this.options.groupId, err: e.payload.error?.message, restart: e.payload.restart }, 'consumer crashed');
+      // kafkajs gives up on some errors (a group coordinator it could not find while the broker
+      // restarted): the consumer then stays stopped and its partitions unread for good. Join again.
+      if (!e.payload.restart && !this.stopping && consumer === this.consumer) void this.rejoin(onBatch);
     });
+    await this.start(onBatch);
+  }
+
+  /**
+   * After a crash kafkajs will not restart from: a new kafkajs consumer (one that was disconnected
+   * cannot connect again) joins the group, retried every few seconds until it does.
+   */
+  private async rejoin(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(REJOIN_MAX_DELAY_MS, 500 * attempt)));
+      if (this.stopping) return;
+      try {
+        await this.consumer.disconnect().catch(() => undefined);
+        this.consumer = this.newConsumer();
+        await this.join(onBatch);
+        this.logger.warn({ group: this.options.groupId, attempt }, 'consumer joined its group again after a crash');
+        return;
+      } catch (err) {
+        this.logger.warn({ group: this.options.groupId, attempt, err: (err as Error).message }, 'consumer could not join its group again yet');
+      }
+    }
+  }
+
+  private async start(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -115,7 +157,6 @@ export class GroupConsumer {
         }
       },
     });
-    this.running = true;
   }
 
   /**
