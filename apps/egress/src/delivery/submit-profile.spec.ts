@@ -1,31 +1,10 @@
 import { ConfigError, DEFAULT_CLIENT_SUBMIT, type ClientOperatorLink, type ClientSubmitSettings } from '@parchee/config';
-import { testServerLink } from '@parchee/config/testing';
+import { testClientLink, testServerLink } from '@parchee/config/testing';
 import { CommandStatus, parseAbsoluteTime } from '@parchee/smpp';
 import { checkSubmitProfiles, formatDestination, resolveSubmitProfile, validityPeriod } from './submit-profile';
 
 function clientLink(submit: Partial<ClientSubmitSettings> = {}, id = 'jazz'): ClientOperatorLink {
-  return {
-    mode: 'client',
-    id,
-    host: '127.0.0.1',
-    port: 2775,
-    systemId: 'parchee-jazz',
-    password: 'pw',
-    systemType: '',
-    window: 10,
-    tps: 100,
-    responseTimeoutMs: 2000,
-    enquireLinkIntervalMs: 30_000,
-    segmentation: 'udh8',
-    shortCodes: ['8300'],
-    receiverBinds: 1,
-    transmitterBinds: 1,
-    bindMode: 'split',
-    tls: false,
-    authFailureDelayMs: 300_000,
-    backoffResetAfterMs: 30_000,
-    submit: { ...DEFAULT_CLIENT_SUBMIT, ...submit },
-  };
+  return testClientLink({ id, port: 2775, password: 'pw', submit: { ...DEFAULT_CLIENT_SUBMIT, ...submit } });
 }
 
 describe('resolveSubmitProfile', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_CLIENT_SUBMIT, type ClientOperatorLink } from '@parchee/config';
+import { testClientLink } from '@parchee/config/testing';
 import { decodeMo } from '@parchee/contracts';
 import { BatchingPublisher, type OutgoingRecord } from '@parchee/messaging';
 import { freshTopic, readTopic, testKafka } from '@parchee/messaging/testing';
@@ -23,28 +23,8 @@ const kafka = testKafka('ingress-concat-int');
 const PEPPER = 'int-test-pepper-0123456789abcdef';
 const hasher = new KeyedHasher(PEPPER);
 const prefix = `parchee:mo-parts:int-${randomBytes(4).toString('hex')}:`;
-const link: ClientOperatorLink = {
-  mode: 'client',
-  id: 'jazz',
-  host: '127.0.0.1',
-  port: 0,
-  systemId: 'parchee-jazz',
-  password: 'jazz-pw',
-  systemType: '',
-  window: 10,
-  tps: 100,
-  responseTimeoutMs: 2000,
-  enquireLinkIntervalMs: 30_000,
-  segmentation: 'udh8',
-  shortCodes: ['8300'],
-  receiverBinds: 1,
-  transmitterBinds: 0,
-  bindMode: 'split',
-  tls: false,
-  authFailureDelayMs: 300_000,
-  backoffResetAfterMs: 30_000,
-  submit: { ...DEFAULT_CLIENT_SUBMIT },
-};
+/** The link as the loader makes it; its port is the test SMSC's, known once it listens. */
+const link = testClientLink({ port: 0, transmitterBinds: 0 });
 
 const redis = testRedis();
 const dead = unreachableRedis({ commandTimeout: 200 });

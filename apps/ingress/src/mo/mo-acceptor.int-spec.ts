@@ -1,4 +1,4 @@
-import { DEFAULT_CLIENT_SUBMIT, type ClientOperatorLink } from '@parchee/config';
+import { testClientLink } from '@parchee/config/testing';
 import { Topics, decodeMo } from '@parchee/contracts';
 import { BatchingPublisher, type OutgoingRecord } from '@parchee/messaging';
 import { freshTopic, readTopic, testKafka } from '@parchee/messaging/testing';
@@ -18,28 +18,8 @@ import { MoAcceptor } from './mo-acceptor';
 
 const kafka = testKafka('ingress-mo-int');
 const hasher = new KeyedHasher('int-test-pepper-0123456789abcdef');
-const link: ClientOperatorLink = {
-  mode: 'client',
-  id: 'jazz',
-  host: '127.0.0.1',
-  port: 0,
-  systemId: 'parchee-jazz',
-  password: 'jazz-pw',
-  systemType: '',
-  window: 10,
-  tps: 100,
-  responseTimeoutMs: 2000,
-  enquireLinkIntervalMs: 30_000,
-  segmentation: 'udh8',
-  shortCodes: ['8300'],
-  receiverBinds: 1,
-  transmitterBinds: 0,
-  bindMode: 'split',
-  tls: false,
-  authFailureDelayMs: 300_000,
-  backoffResetAfterMs: 30_000,
-  submit: { ...DEFAULT_CLIENT_SUBMIT },
-};
+/** The link as the loader makes it; its port is the test SMSC's, known once it listens. */
+const link = testClientLink({ port: 0, transmitterBinds: 0 });
 
 let server: SmscServer;
 let session: ServerSession;
