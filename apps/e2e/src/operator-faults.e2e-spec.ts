@@ -82,7 +82,10 @@ describe('the suite against a misbehaving operator SMSC', () => {
     afterAll(() => writeFaultResults('operator-fault-results.json', results));
 
     it('every operator drops all its binds twice: every acknowledged MO answered exactly once', async () => {
-      const plan = { count: 300, concurrency: 40, ratePerSec: 30, texts, timeoutMs: 30_000, msisdnStart: 823_000_000 };
+      // 25 s of load: it must outlast both drops and rebinds. A link's reconnect backoff starts
+      // over only after a bind stayed up 30 s, so the second drop (and the earlier zong test's)
+      // waits 2-5 s to rebind; a 10 s load could end before traffic crossed the second new binds.
+      const plan = { count: 750, concurrency: 40, ratePerSec: 30, texts, timeoutMs: 30_000, msisdnStart: 823_000_000 };
       const { count } = await loadThroughFault('operators drop their binds (twice)', plan, 40, async () => {
         for (let drop = 0; drop < 2; drop++) {
           for (const op of OPERATORS) await sim('POST', `/operators/${op}/disconnect`);
