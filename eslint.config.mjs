@@ -24,6 +24,13 @@ const boundaries = [
   // GSM 7-bit counter and the roll generator's longest names; production code uses contracts only
   // (libsInProduction below).
   { sourceTag: 'scope:replies', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:smpp', 'scope:roll'], bannedExternalImports: risky },
+  // The *8300# USSD menu as a pure state machine: CNICs read as SMS reads them, the replies' texts,
+  // screens measured with the SMPP lib's GSM 7-bit counter (its specs: the longest roll names too).
+  {
+    sourceTag: 'scope:ussd',
+    onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:requests', 'scope:replies', 'scope:smpp', 'scope:roll'],
+    bannedExternalImports: risky,
+  },
   {
     sourceTag: 'scope:receipts',
     onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:observability', 'scope:messaging', 'scope:smpp'],
@@ -113,7 +120,10 @@ const services = [
  * What a lib's production code may use where its specs reach further (as for the services above):
  * each entry narrows that lib's entry in `boundaries`.
  */
-const libsInProduction = [{ sourceTag: 'scope:replies', onlyDependOnLibsWithTags: ['scope:contracts'] }];
+const libsInProduction = [
+  { sourceTag: 'scope:replies', onlyDependOnLibsWithTags: ['scope:contracts'] },
+  { sourceTag: 'scope:ussd', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:requests', 'scope:replies', 'scope:smpp'] },
+];
 
 const tests = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'];
 

@@ -1,0 +1,1 @@
+export { EXAMPLE_VOTER } from './example-voter';
