@@ -31,6 +31,11 @@ describe('pageText', () => {
     everyPageFits(pages, small);
   });
 
+  it('keeps a number with the word before it when it breaks a line', () => {
+    // 26 septets for the text: "Govt Girls High School No" would fit the first page, leaving "2".
+    expect(pageText('Govt Girls High School No 2 Gulberg', footer, small)).toEqual(['Govt Girls High School', 'No 2 Gulberg']);
+  });
+
   it('cuts a word longer than a page between characters, losing none', () => {
     const word = 'x'.repeat(60);
     const pages = pageText(word, footer, small);

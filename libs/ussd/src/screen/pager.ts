@@ -5,8 +5,9 @@ import { asSent, fitsScreen, type ScreenLimits } from './screen-limits';
  * Splits `text` into pages that each fit one screen with `footer` on a line below, measured as the
  * screen is sent (`asSent`), each page in its own alphabet. Lines stay whole where a line fits a
  * page, so "Polling station 37: ..." is not cut after its number when the next page would hold it;
- * a line longer than any page breaks at spaces, starting where the page in hand has room, and a
- * word longer than a page (none in a real roll) between characters. Every page measures with the same footer: the longest one the caller shows.
+ * a line longer than any page breaks at spaces (not before a number), starting where the page in
+ * hand has room, and a word longer than a page (none in a real roll) between characters. Every
+ * page is measured with the same footer: the longest one the caller shows.
  */
 export function pageText(text: string, footer: string, limits: ScreenLimits): string[] {
   const fits = (content: string) => fitsScreen(asSent(withFooter(content, footer)), limits);
@@ -32,9 +33,10 @@ export function pageText(text: string, footer: string, limits: ScreenLimits): st
       add(line, '\n');
       continue;
     }
-    // Longer than any page: broken at spaces, from where the page has room.
+    // Longer than any page: broken at spaces, from where the page has room; a number stays with
+    // the word before it ("No. 6", "نمبر 6"), so a page does not end on a word that needs it.
     let separator = '\n';
-    for (const word of line.split(' ')) {
+    for (const word of line.split(/ (?!\d)/)) {
       if (!add(word, separator)) {
         flush();
         if (!add(word, separator)) {
