@@ -46,6 +46,8 @@ function explore(context: MenuContext): Reached[] {
     }
     const key = JSON.stringify(step.state);
     if (seen.has(key)) continue;
+    // A few hundred states at most; a menu that pages or counts without end must fail, not hang.
+    if (seen.size >= 5000) throw new Error('the menu reaches more than 5,000 states');
     seen.set(key, { state: step.state, screen: step.screen });
     if (step.screen.end) continue;
     for (const text of INPUTS) queue.push(stepMenu(step.state, { kind: 'input', text }, context));

@@ -76,6 +76,17 @@ function dialogTable(rows: Row[]): string[] {
 
 const input = (text: string): MenuEvent => ({ kind: 'input', text });
 
+/** How many result pages "more" turns through from the first, up to a bound a broken menu cannot loop past. */
+function pageCount(first: MenuState): number {
+  let state = first;
+  for (let pages = 1; pages <= 50; pages++) {
+    const next = stepMenu(state, input('1'));
+    if (next.state.at !== 'result' || next.state.bad > 0) return pages;
+    state = next.state;
+  }
+  throw new Error('"more" never reached a last page');
+}
+
 /** One screen reached from `state` by `event`, for the table of other screens. */
 function screenAfter(state: MenuState, event: MenuEvent): string {
   const step = stepMenu(state, event);
@@ -107,16 +118,7 @@ export function menuScreensMarkdown(): string {
     // Every page, then back to the first, then the SMS.
     const probe = run(startMenu(lang), events, found);
     const resultState = probe[probe.length - 1].step.state;
-    const pages: number = (() => {
-      let n = 1;
-      let s = resultState;
-      for (;;) {
-        const next = stepMenu(s, input('1'));
-        if (next.state.at !== 'result' || next.state.bad > 0) return n;
-        s = next.state;
-        n++;
-      }
-    })();
+    const pages = pageCount(resultState);
     const turns = [...Array<MenuEvent>(pages - 1).fill(input('1')), ...Array<MenuEvent>(pages - 1).fill(input('2')), input('3')];
     out.push(`#### A dialog in ${LANGUAGE_NAME[lang]}, with the language remembered`, '');
     out.push(...dialogTable(run(startMenu(lang), [...events, ...turns], found)), '');
