@@ -20,6 +20,17 @@ const boundaries = [
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:errors'], bannedExternalImports: risky },
   { sourceTag: 'scope:privacy', onlyDependOnLibsWithTags: [], bannedExternalImports: risky },
   { sourceTag: 'scope:requests', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:privacy'], bannedExternalImports: risky },
+  // The texts a citizen reads. Their specs prove each text fits its SMS parts with the SMPP lib's
+  // GSM 7-bit counter and the roll generator's longest names; production code uses contracts only
+  // (libsInProduction below).
+  { sourceTag: 'scope:replies', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:smpp', 'scope:roll'], bannedExternalImports: risky },
+  // The *8300# USSD menu as a pure state machine: CNICs read as SMS reads them, the replies' texts,
+  // screens measured with the SMPP lib's GSM 7-bit counter (its specs: the longest roll names too).
+  {
+    sourceTag: 'scope:ussd',
+    onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:requests', 'scope:replies', 'scope:smpp', 'scope:roll'],
+    bannedExternalImports: risky,
+  },
   {
     sourceTag: 'scope:receipts',
     onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:observability', 'scope:messaging', 'scope:smpp'],
@@ -86,6 +97,7 @@ const services = [
       'scope:messaging',
       'scope:redis',
       'scope:roll',
+      'scope:replies',
     ],
   },
   {
@@ -104,6 +116,15 @@ const services = [
   { sourceTag: 'scope:smsc-sim', onlyDependOnLibsWithTags: ['scope:errors', 'scope:config', 'scope:observability', 'scope:privacy', 'scope:smpp'] },
 ];
 
+/**
+ * What a lib's production code may use where its specs reach further (as for the services above):
+ * each entry narrows that lib's entry in `boundaries`.
+ */
+const libsInProduction = [
+  { sourceTag: 'scope:replies', onlyDependOnLibsWithTags: ['scope:contracts'] },
+  { sourceTag: 'scope:ussd', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:requests', 'scope:replies', 'scope:smpp'] },
+];
+
 const tests = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'];
 
 const moduleBoundaries = (depConstraints) => ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }];
@@ -118,7 +139,7 @@ export default [
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
-      '@nx/enforce-module-boundaries': moduleBoundaries([...boundaries, ...services]),
+      '@nx/enforce-module-boundaries': moduleBoundaries([...boundaries, ...services, ...libsInProduction]),
       // Test helpers (fake brokers, seeded rolls, test clients) never reach production code.
       'no-restricted-imports': [
         'error',

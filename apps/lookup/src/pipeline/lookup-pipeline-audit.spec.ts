@@ -5,7 +5,7 @@ import { moFromText } from '@parchee/requests/testing';
 import type { AuditRow } from '@parchee/roll';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
 import type { RequestGuard } from '../protection/request-guard';
-import type { VoterDetails } from '../reply/reply-templates';
+import type { VoterDetails } from '@parchee/replies';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
 const voter: VoterDetails = {

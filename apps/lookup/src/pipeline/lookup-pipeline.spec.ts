@@ -4,7 +4,7 @@ import { KeyedHasher } from '@parchee/privacy';
 import { moFromText } from '@parchee/requests/testing';
 import { RollPepperMismatchError } from '@parchee/roll';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
-import type { VoterDetails } from '../reply/reply-templates';
+import type { VoterDetails } from '@parchee/replies';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
 

@@ -5,7 +5,7 @@ import { DeadLetters, type ConsumedBatch, type OutgoingRecord, type ProcessedBat
 import { KeyedHasher } from '@parchee/privacy';
 import { RollPepperMismatchError, type AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
-import { renderReply, type ReplyInput, type VoterDetails } from '../reply/reply-templates';
+import { renderReply, type ReplyInput, type VoterDetails } from '@parchee/replies';
 import type { GuardVerdict, GuardedLookup, RequestGuard } from '../protection/request-guard';
 
 /**
