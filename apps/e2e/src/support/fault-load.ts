@@ -5,7 +5,7 @@ import { eventually } from './eventually';
 import { sim, type LoadReport } from './sim-control';
 import { PORTS } from '@parchee/suite';
 
-// The busy templates as a citizen reads them (apps/lookup/src/reply/reply-templates.ts).
+// The busy templates as a citizen reads them (libs/replies/src/sms/reply-templates.ts).
 export const BUSY_UR = 'سروس اس وقت مصروف ہے۔ براہ کرم کچھ دیر بعد دوبارہ کوشش کریں۔';
 export const BUSY_EN = 'The service is busy. Please try again in a few minutes.';
 
