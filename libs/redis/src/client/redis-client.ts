@@ -1,17 +1,28 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { parseRedisAddress, type RedisAddress } from '@parchee/config';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { redisErrorCounter, type RedisUse } from '../metrics/redis-errors';
 import { whenReady, type ReadyObservable } from './when-ready';
 
 /**
- * The client every Redis user in Parchee holds: one Redis server today. Redis Cluster (the
- * scale-out issue) widens this to `Redis | Cluster`, whose command API is the same, and changes
- * `createRedisClient` alone: ioredis is imported nowhere else.
+ * The client every Redis user in Parchee holds: one Redis server or a Redis Cluster, as the URL
+ * says (`createRedisClient`). Both have the same command API; what differs is that on a cluster a
+ * command, a script or a pipeline may only touch keys of one slot (one node for a pipeline): the
+ * multi-key paths go through `readMany`, `commandBatch` and `slotChunks` (../slots), which split
+ * by slot on a cluster and change nothing on one server. ioredis is imported nowhere else.
  */
-export type RedisClient = Redis;
+export type RedisClient = Redis | Cluster;
+
+/** Whether `redis` is a cluster client; false for a single server and for the stand-ins of unit specs. */
+export function isCluster(redis: unknown): redis is Cluster {
+  return (redis as { isCluster?: unknown } | null)?.isCluster === true;
+}
 
 export interface RedisClientOptions {
-  /** redis://[user:password@]host:port[/db], or rediss:// for TLS. */
+  /**
+   * redis://[user:password@]host:port[/db] (rediss:// for TLS): one server. redis-cluster://[user:password@]host:port[,host:port…]
+   * (rediss-cluster:// for TLS): a Redis Cluster, found from those nodes. See parseRedisAddress (@parchee/config).
+   */
   url: string;
   /** Names the client in its log lines (`mo-dedupe`, `roll-cache`, `request-guard`, `egress`); never the URL, which may hold a password. */
   name: string;
@@ -87,9 +98,54 @@ export function redisClientOptions(options: Pick<RedisClientOptions, 'commandTim
   };
 }
 
-/** A connected (connecting) client with the fail-fast policy; errors logged and counted, never unhandled. */
+/**
+ * The same policy for a Redis Cluster client. The cluster has its own offline queue and reconnect
+ * loop (both set as above); each node's connection takes the single-server options, so a command's
+ * `commandTimeout` bounds it across the cluster's own retries too: ioredis follows MOVED and ASK,
+ * and retries a command whose node went away (a master failing over) every 100 ms, but the
+ * timeout set when it was first sent still fails it in time. Reads go to masters only: a replica
+ * may not yet have a write (a claim, a ledger entry) that another replica made a moment ago.
+ */
+export function redisClusterOptions(
+  options: Pick<RedisClientOptions, 'commandTimeoutMs' | 'connectTimeoutMs'>,
+  address: Extract<RedisAddress, { mode: 'cluster' }>,
+): ClusterOptions {
+  // The node options minus what the cluster decides itself (queueing, reconnection, pipelining).
+  const { enableOfflineQueue, retryStrategy, enableAutoPipelining, ...node } = redisClientOptions(options);
+  return {
+    redisOptions: {
+      ...node,
+      ...(address.username === undefined ? {} : { username: address.username }),
+      ...(address.password === undefined ? {} : { password: address.password }),
+      ...(address.tls ? { tls: {} } : {}),
+    },
+    enableOfflineQueue,
+    clusterRetryStrategy: (attempt) => retryStrategy?.(attempt) ?? 2000,
+    enableAutoPipelining,
+    enableReadyCheck: true,
+    scaleReads: 'master',
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    // The slot map is asked for on a MOVED, on CLUSTERDOWN and every 5 s; one node slow to answer is left after the connect timeout.
+    slotsRefreshTimeout: node.connectTimeout,
+  };
+}
+
+/**
+ * A connected (connecting) client with the fail-fast policy; errors logged and counted, never
+ * unhandled. A single-server client or a cluster client, as `options.url` says.
+ */
 export function createRedisClient(options: RedisClientOptions, deps: RedisClientDeps = {}): RedisClientHandle {
-  return superviseRedisClient(new Redis(options.url, redisClientOptions(options)), options, deps);
+  const address = parseRedisAddress(options.url);
+  const client: RedisClient =
+    address.mode === 'cluster'
+      ? new Cluster(
+          address.nodes.map((n) => ({ host: n.host, port: n.port })),
+          redisClusterOptions(options, address),
+        )
+      : new Redis(options.url, redisClientOptions(options));
+  return superviseRedisClient(client, options, deps);
 }
 
 /**
@@ -106,6 +162,8 @@ export async function openRedisClient(options: RedisClientOptions, deps: RedisCl
 /** The part of a client the policy watches; a fake stands in for it in unit specs. */
 export interface SupervisedClient extends ReadyObservable {
   on(event: 'error', listener: (err: Error) => void): unknown;
+  /** A cluster client's error of one node's connection; a single-server client never emits it. */
+  on(event: 'node error', listener: (err: Error, node: string) => void): unknown;
   on(event: 'ready', listener: () => void): unknown;
   quit(): Promise<unknown>;
   disconnect(): void;
@@ -134,16 +192,24 @@ export function superviseRedisClient<C extends SupervisedClient>(
   let unreported = 0;
   /** Connection errors since the client was last ready. */
   let sinceReady = 0;
-  client.on('error', (err: Error) => {
+  const connectionError = (err: Error, node?: string) => {
     unreported++;
     sinceReady++;
     const at = now();
     if (at - reportedAt < interval) return;
     reportedAt = at;
-    logger?.warn({ redis: options.name, err: describe(err), errors: unreported }, 'Redis connection error; commands fail until it reconnects');
+    logger?.warn(
+      { redis: options.name, ...(node === undefined ? {} : { node }), err: describe(err), errors: unreported },
+      node === undefined
+        ? 'Redis connection error; commands fail until it reconnects'
+        : 'Redis Cluster node connection error; commands for its slots fail until it is back or failed over',
+    );
     unreported = 0;
     for (const use of uses) errors?.inc({ use });
-  });
+  };
+  client.on('error', (err: Error) => connectionError(err));
+  // A cluster emits a node's connection errors as 'node error' (with the node's host:port), its own as 'error'.
+  client.on('node error', (err: Error, node: string) => connectionError(err, node));
   client.on('ready', () => {
     if (sinceReady > 0) logger?.info({ redis: options.name, errors: sinceReady }, 'Redis connection ready again');
     sinceReady = 0;
