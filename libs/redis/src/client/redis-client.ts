@@ -138,14 +138,16 @@ export function redisClusterOptions(
  */
 export function createRedisClient(options: RedisClientOptions, deps: RedisClientDeps = {}): RedisClientHandle {
   const address = parseRedisAddress(options.url);
-  const client: RedisClient =
-    address.mode === 'cluster'
-      ? new Cluster(
-          address.nodes.map((n) => ({ host: n.host, port: n.port })),
-          redisClusterOptions(options, address),
-        )
-      : new Redis(options.url, redisClientOptions(options));
-  return superviseRedisClient(client, options, deps);
+  if (address.mode === 'single') return superviseRedisClient(new Redis(options.url, redisClientOptions(options)), options, deps);
+  const clusterOptions = redisClusterOptions(options, address);
+  // Until a cluster client has its first slot map, ioredis's auto-pipelining holds each command
+  // until the connection attempt ends (up to the connect timeout plus the backoff, seconds) instead
+  // of failing it: it is turned on once the client is first ready, and the policy holds throughout.
+  const cluster = new Cluster(address.nodes, { ...clusterOptions, enableAutoPipelining: false });
+  cluster.once('ready', () => {
+    cluster.options.enableAutoPipelining = clusterOptions.enableAutoPipelining;
+  });
+  return superviseRedisClient(cluster, options, deps);
 }
 
 /**
