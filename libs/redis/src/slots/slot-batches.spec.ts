@@ -141,7 +141,7 @@ describe('commandBatch', () => {
     const results = await batch.exec();
     expect(results?.map(([err]) => err)).toEqual([null, null, null, null, null]);
     expect(results?.[0][1]).toEqual(['1700000000', '500000']);
-    expect(results?.[1][1]).toEqual(keys.map((k, i) => (i === 4 ? 'state-4' : null)));
+    expect(results?.[1][1]).toEqual(keys.map((_, i) => (i === 4 ? 'state-4' : null)));
     expect(results?.[2][1]).toBe(2);
     expect(fake.sent.filter((c) => c.command === 'mget').length).toBe(new Set(keys.map(keySlot)).size);
   });
