@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { MetricsRegistry } from '@parchee/observability';
-import { REDIS_CLIENT_DEFAULTS, createRedisClient, redisClientOptions, redisClusterOptions, superviseRedisClient, type SupervisedClient } from './redis-client';
+import {
+  REDIS_CLIENT_DEFAULTS,
+  createRedisClient,
+  redisClientOptions,
+  redisClusterOptions,
+  refreshSlotsWhenMoved,
+  superviseRedisClient,
+  type SupervisedClient,
+} from './redis-client';
 
 class FakeClient extends EventEmitter implements SupervisedClient {
   status = 'connecting';
@@ -70,6 +78,10 @@ describe('redisClusterOptions', () => {
   it('is the same fail-fast policy for a cluster: no offline queue, the capped backoff, each node with the command timeout and no retries', () => {
     const options = redisClusterOptions({ commandTimeoutMs: 200 }, address);
     expect(options).toMatchObject({ enableOfflineQueue: false, enableAutoPipelining: true, scaleReads: 'master', slotsRefreshTimeout: 1000 });
+    // A command whose node went away, or whose cluster is down, is not sent again: it fails, as on one server.
+    expect(options).toMatchObject({ retryDelayOnFailover: 0, retryDelayOnClusterDown: 0 });
+    // A failover is seen within a second even when no command alone is answered MOVED.
+    expect(options.slotsRefreshInterval).toBe(1000);
     expect([1, 5, 50].map((attempt) => options.clusterRetryStrategy?.(attempt))).toEqual([100, 500, 2000]);
     expect(options.redisOptions).toMatchObject({
       commandTimeout: 200,
@@ -90,6 +102,33 @@ describe('redisClusterOptions', () => {
       tls: {},
     });
     expect(redisClusterOptions({ commandTimeoutMs: 200 }, address).redisOptions).not.toHaveProperty('password');
+  });
+});
+
+describe('refreshSlotsWhenMoved', () => {
+  /** A cluster's two methods the hook uses; each command sent is rejected with the reply given. */
+  function fakeCluster() {
+    const cluster = {
+      refreshes: 0,
+      refreshSlotsCache: () => void cluster.refreshes++,
+      sendCommand: (command: { promise: Promise<unknown> }) => command.promise,
+    };
+    return cluster;
+  }
+  const rejected = (message: string) => {
+    const promise = Promise.reject(new Error(message));
+    promise.catch(() => undefined);
+    return { promise };
+  };
+
+  it('reads the slot map again as soon as any command, pipelined or not, is answered MOVED or ASK', async () => {
+    const cluster = fakeCluster();
+    refreshSlotsWhenMoved(cluster as never);
+    for (const reply of ['MOVED 3852 127.0.0.1:7105', 'ASK 3852 127.0.0.1:7105', 'Connection is closed.', 'CROSSSLOT Keys in request']) {
+      await cluster.sendCommand(rejected(reply) as never).catch(() => undefined);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cluster.refreshes).toBe(2);
   });
 });
 

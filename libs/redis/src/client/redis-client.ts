@@ -100,11 +100,11 @@ export function redisClientOptions(options: Pick<RedisClientOptions, 'commandTim
 
 /**
  * The same policy for a Redis Cluster client. The cluster has its own offline queue and reconnect
- * loop (both set as above); each node's connection takes the single-server options, so a command's
- * `commandTimeout` bounds it across the cluster's own retries too: ioredis follows MOVED and ASK,
- * and retries a command whose node went away (a master failing over) every 100 ms, but the
- * timeout set when it was first sent still fails it in time. Reads go to masters only: a replica
- * may not yet have a write (a claim, a ledger entry) that another replica made a moment ago.
+ * loop (both set as above); each node's connection takes the single-server options (the use's
+ * command timeout, no retries). ioredis follows MOVED and ASK (a slot that moved), but a command
+ * whose node went away or whose cluster says CLUSTERDOWN fails at once, as on one server. Reads go
+ * to masters only: a replica may not yet have a write (a claim, a ledger entry) that another
+ * replica made a moment ago.
  */
 export function redisClusterOptions(
   options: Pick<RedisClientOptions, 'commandTimeoutMs' | 'connectTimeoutMs'>,
@@ -124,13 +124,22 @@ export function redisClusterOptions(
     enableAutoPipelining,
     enableReadyCheck: true,
     scaleReads: 'master',
-    retryDelayOnFailover: 100,
-    retryDelayOnClusterDown: 100,
+    // No retry of a command whose node went away or whose cluster is down: ioredis would send it
+    // again every 100 ms (up to 16 times), and each retry of an auto-pipeline starts the command's
+    // timeout again, so a command waited as long as a failover (2.5 s measured) instead of its
+    // use's timeout. It fails, and its caller fails open, as on one server.
+    retryDelayOnFailover: 0,
+    retryDelayOnClusterDown: 0,
     retryDelayOnTryAgain: 100,
-    // The slot map is asked for on a MOVED, on CLUSTERDOWN and every 5 s; one node slow to answer is left after the connect timeout.
+    // The slot map is asked for again every second (ioredis asks on its own only when a command
+    // alone is MOVED: see createRedisClient) and from another node after the connect timeout.
+    slotsRefreshInterval: CLUSTER_SLOTS_REFRESH_MS,
     slotsRefreshTimeout: node.connectTimeout,
   };
 }
+
+/** How often a cluster client reads the slot map again: the longest a failover can stay unseen. */
+const CLUSTER_SLOTS_REFRESH_MS = 1000;
 
 /**
  * A connected (connecting) client with the fail-fast policy; errors logged and counted, never
@@ -147,7 +156,27 @@ export function createRedisClient(options: RedisClientOptions, deps: RedisClient
   cluster.once('ready', () => {
     cluster.options.enableAutoPipelining = clusterOptions.enableAutoPipelining;
   });
+  refreshSlotsWhenMoved(cluster);
   return superviseRedisClient(cluster, options, deps);
+}
+
+/**
+ * After a failover, the slots of the old master are answered MOVED. ioredis follows a MOVED (and
+ * reads the slot map again) for a command sent alone, but for a pipeline, auto-pipelines included,
+ * only when every command in it got the same answer: an auto-pipeline of keys of several slots
+ * fails command by command, the map stays stale, and every batch after it fails the same way until
+ * the periodic refresh. Here any command answered MOVED or ASK makes the client read the map at
+ * once (ioredis runs one refresh at a time and folds the calls made meanwhile into it).
+ */
+export function refreshSlotsWhenMoved(cluster: Pick<Cluster, 'sendCommand' | 'refreshSlotsCache'>): void {
+  const send = cluster.sendCommand.bind(cluster);
+  cluster.sendCommand = (command, stream, node) => {
+    const sent = send(command, stream, node);
+    command.promise.catch((err: unknown) => {
+      if (/^(MOVED|ASK) /.test(String((err as Error | undefined)?.message))) cluster.refreshSlotsCache();
+    });
+    return sent;
+  };
 }
 
 /**

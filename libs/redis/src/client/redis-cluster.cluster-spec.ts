@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type Redis from 'ioredis';
 import { commandBatch } from '../slots/command-batch';
 import { keySlot } from '../slots/key-slot';
@@ -13,6 +17,8 @@ import { createRedisClient, isCluster, type RedisClientHandle } from './redis-cl
  */
 
 const PREFIX = `parchee:test:cluster:${randomBytes(4).toString('hex')}:`;
+const ROOT = join(__dirname, '../../../..');
+const LOCAL_CLUSTER = join(ROOT, 'deploy/local/redis-cluster.sh');
 
 /** One line of CLUSTER NODES: id, host:port, flags, the master's id (or -), and the slots it serves. */
 interface ClusterNode {
@@ -60,7 +66,7 @@ describe('the Redis client against a Redis Cluster', () => {
   };
 
   beforeAll(async () => {
-    handle = createRedisClient({ url: testRedisUrl(), name: 'cluster-int', commandTimeoutMs: 1000 });
+    handle = createRedisClient({ url: testRedisUrl(), name: 'cluster-int', commandTimeoutMs: 250 });
     expect(await handle.ready(5000)).toBe(true);
   });
   afterAll(async () => {
@@ -134,10 +140,44 @@ describe('the Redis client against a Redis Cluster', () => {
         },
         15_000,
       );
-      expect(slowest.ms).toBeLessThan(1000 + 500);
+      expect(slowest.ms).toBeLessThan(250 + 250);
       expect(await handle.client.get(key)).toBe('after');
     } finally {
       await admin.close();
+    }
+  });
+
+  it('fails each command at once while a killed master’s slots have no master, and serves them again from its replica once elected', async () => {
+    const key = `${PREFIX}killed`;
+    await handle.client.set(key, 'before', 'EX', 60);
+    const master = await masterOf(key);
+    const replica = (await clusterNodes(keyHolders(handle.client)[0])).find((n) => n.masterId === master?.id);
+    const port = (master as ClusterNode).address.split(':')[1];
+    process.kill(Number(readFileSync(join(ROOT, 'var/redis-cluster', port, 'redis.pid'), 'utf8')), 'SIGKILL');
+    try {
+      const attempts: Array<{ ms: number; ok: boolean }> = [];
+      // The node timeout (2 s locally), the election, and the client's next slot map (1 s at most).
+      await eventually(
+        'the killed master’s replica serving its key',
+        async () => {
+          const started = Date.now();
+          const ok = await handle.client.set(key, 'after', 'EX', 60).then(
+            () => true,
+            () => false,
+          );
+          attempts.push({ ms: Date.now() - started, ok });
+          return ok;
+        },
+        15_000,
+      );
+      // Commands failed meanwhile, each within its timeout: none was held for the failover's length.
+      expect(attempts.filter((a) => !a.ok).length).toBeGreaterThan(0);
+      expect(Math.max(...attempts.map((a) => a.ms))).toBeLessThan(250 + 250);
+      expect((await masterOf(key))?.id).toBe(replica?.id);
+      expect(await handle.client.get(key)).toBe('after');
+    } finally {
+      // The killed node comes back, as a replica of the one that took over.
+      await promisify(execFile)('bash', [LOCAL_CLUSTER, 'up']);
     }
   });
 });
