@@ -14,6 +14,7 @@ export { openBindBudget } from './leases/bind-budget';
 export type { BindBudgetSettings, OpenBindBudget } from './leases/bind-budget';
 export { CLUSTER_SLOTS, groupBySlot, keySlot } from './slots/key-slot';
 export { slotChunks } from './slots/slot-chunks';
+export { keyHolders } from './slots/key-holders';
 export { readMany } from './slots/read-many';
 export { commandBatch } from './slots/command-batch';
 export type { BatchResults, CommandBatch } from './slots/command-batch';

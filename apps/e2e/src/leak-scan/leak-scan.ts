@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Topics } from '@parchee/contracts';
 import { createKafka } from '@parchee/messaging';
-import { openRedisClient, REDIS_KEY_ROOT } from '@parchee/redis';
-import { keyHolders } from '@parchee/redis/testing';
+import { keyHolders, openRedisClient, REDIS_KEY_ROOT } from '@parchee/redis';
 import type { CnicMatcher } from './cnic-matcher';
 
 /** Where a clear CNIC was found; the CNIC itself only masked. */

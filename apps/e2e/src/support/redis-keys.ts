@@ -1,5 +1,4 @@
-import { groupBySlot, type RedisClient } from '@parchee/redis';
-import { keyHolders } from '@parchee/redis/testing';
+import { groupBySlot, keyHolders, type RedisClient } from '@parchee/redis';
 
 /**
  * Deletes every key matching `pattern`, a page of SCAN at a time, on each server that holds keys

@@ -1,7 +1,10 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { parseRedisAddress } from '@parchee/config';
-import { isCluster, type RedisClient } from '../client/redis-client';
+import type { RedisClient } from '../client/redis-client';
+import { keyHolders } from '../slots/key-holders';
 import { groupBySlot } from '../slots/key-slot';
+
+export { keyHolders };
 
 /** ioredis's own options, for a test that needs a client the production policy would not give it. */
 export type TestRedisOptions = RedisOptions;
@@ -55,11 +58,6 @@ export function unreachableRedis(options: TestRedisOptions = {}): RedisClient {
   });
   redis.on('error', () => undefined);
   return redis;
-}
-
-/** The servers that hold the keys: the one server, or each master of a cluster (once it is ready). */
-export function keyHolders(redis: RedisClient): Redis[] {
-  return isCluster(redis) ? redis.nodes('master') : [redis];
 }
 
 /**
