@@ -82,9 +82,11 @@ start_node() {
   mkdir -p "$dir"
   # No persistence (like the machine's Redis for the tests), but nodes.conf keeps each node's
   # identity and the slot map across a down and up. A replica syncs at once (the default waits 5 s
-  # for more replicas to share the transfer). fd 9 is the lock: never inherited.
+  # for more replicas to share the transfer). A master that fails stops only its own slots, not the
+  # whole cluster (cluster-require-full-coverage no, as in deploy/k8s). fd 9 is the lock: never inherited.
   redis-server --daemonize yes --bind "$HOST" --port "$port" --dir "$dir" \
     --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout "$NODE_TIMEOUT_MS" \
+    --cluster-require-full-coverage no \
     --save "" --appendonly no --repl-diskless-sync-delay 0 --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" 9>&- >&2 ||
     die "redis-server on $port failed to start (see $dir/redis.log)"
 }
