@@ -1,8 +1,5 @@
-import type { RedisClient } from '../client/redis-client';
-import { slotChunks } from './slot-chunks';
-
-/** Most keys in one MGET: a batch of thousands is read by a few commands, none holding Redis long. */
-const MGET_MAX_KEYS = 10_000;
+import { isCluster, type RedisClient } from '../client/redis-client';
+import { groupBySlot } from './key-slot';
 
 /**
  * The values of `keys` (null where absent), in their order: one MGET on one server; on a cluster,
@@ -11,7 +8,8 @@ const MGET_MAX_KEYS = 10_000;
  */
 export async function readMany(redis: Pick<RedisClient, 'mget'>, keys: string[]): Promise<Array<string | null>> {
   if (keys.length === 0) return [];
-  const chunks = slotChunks(redis, keys, MGET_MAX_KEYS);
+  if (!isCluster(redis)) return redis.mget(keys);
+  const chunks = groupBySlot(keys);
   if (chunks.length === 1) return redis.mget(keys);
   const values = new Array<string | null>(keys.length);
   await Promise.all(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../client/redis-client';
+import { isCluster, type RedisClient } from '../client/redis-client';
 import { slotChunks } from '../slots/slot-chunks';
 
 /**
@@ -61,6 +61,10 @@ class TurnBatch<R> {
     this.scheduled = false;
     const all = this.pending;
     this.pending = [];
+    if (!isCluster(this.redis)) {
+      for (let i = 0; i < all.length; i += MAX_KEYS_PER_CALL) void this.call(all.slice(i, i + MAX_KEYS_PER_CALL));
+      return;
+    }
     const keys = all.map((p) => p.key);
     for (const chunk of slotChunks(this.redis, keys, MAX_KEYS_PER_CALL)) void this.call(chunk.map((i) => all[i]));
   }
