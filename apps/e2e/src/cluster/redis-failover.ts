@@ -73,6 +73,8 @@ interface Tally {
   refused: number;
   /** Items refused whose key is not on the failed master. */
   refusedElsewhere: number[];
+  /** Items acknowledged before the failure. */
+  before: Set<number>;
   /** The longest a write took to be acknowledged or refused, ms. */
   slowest: number;
   firstRefusedAt?: number;
@@ -235,7 +237,7 @@ async function main(): Promise<void> {
     const slot = keySlot(key);
     return slots.some(([a, b]) => slot >= a && slot <= b);
   };
-  const tallies = new Map<Kind, Tally>(all.map((k) => [k, { acknowledged: [], refused: 0, refusedElsewhere: [], slowest: 0 }]));
+  const tallies = new Map<Kind, Tally>(all.map((k) => [k, { acknowledged: [], refused: 0, refusedElsewhere: [], before: new Set(), slowest: 0 }]));
   const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000 / all.length));
   const what = MODE === 'restart' ? `master ${master} killed and started again` : `master ${master} fails over to ${replica}`;
   console.log(`mode ${MODE}: ${what}; ${perTick * all.length * (1000 / TICK_MS)} writes/s for ${BEFORE_S} s + ${AFTER_S} s`);
@@ -266,6 +268,7 @@ async function main(): Promise<void> {
         const write = kind.write(i).then(
           () => {
             tally.acknowledged.push(i);
+            if (failedAt === 0) tally.before.add(i);
             tally.slowest = Math.max(tally.slowest, Date.now() - sentAt);
           },
           () => {
@@ -292,11 +295,12 @@ async function main(): Promise<void> {
     const tally = tallies.get(kind) as Tally;
     const present = await persist(() => kind.check(tally.acknowledged));
     const lost = tally.acknowledged.filter((_, k) => !present[k]);
-    const onFailed = tally.acknowledged.filter((i) => onMaster(kind.key(i))).length;
+    const onFailed = tally.acknowledged.filter((i) => onMaster(kind.key(i)));
+    const onFailedBefore = onFailed.filter((i) => tally.before.has(i)).length;
     rows.push([
       kind.name,
       String(tally.acknowledged.length + tally.refused),
-      String(onFailed),
+      `${onFailed.length} (${onFailedBefore} before)`,
       String(lost.length),
       `${tally.refused} (${tally.refusedElsewhere.length} elsewhere)`,
       tally.firstRefusedAt === undefined ? '-' : `${tally.firstRefusedAt}-${tally.lastRefusedAt} ms`,
@@ -306,7 +310,7 @@ async function main(): Promise<void> {
   const header = [
     'kind',
     'written',
-    'acknowledged on the failed master',
+    'acknowledged on the failed master (of them before the failure)',
     'lost (acknowledged, then gone)',
     'refused (of them on other masters)',
     'refused between (after the failure)',
