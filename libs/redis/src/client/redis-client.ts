@@ -132,7 +132,7 @@ export function redisClusterOptions(
     retryDelayOnClusterDown: 0,
     retryDelayOnTryAgain: 100,
     // The slot map is asked for again every second (ioredis asks on its own only when a command
-    // alone is MOVED: see createRedisClient) and from another node after the connect timeout.
+    // alone is MOVED: see refreshSlotsWhenMoved) and from another node after the connect timeout.
     slotsRefreshInterval: CLUSTER_SLOTS_REFRESH_MS,
     slotsRefreshTimeout: node.connectTimeout,
   };
