@@ -240,7 +240,7 @@ async function main(): Promise<void> {
   const tallies = new Map<Kind, Tally>(all.map((k) => [k, { acknowledged: [], refused: 0, refusedElsewhere: [], before: new Set(), slowest: 0 }]));
   const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1000 / all.length));
   const what = MODE === 'restart' ? `master ${master} killed and started again` : `master ${master} fails over to ${replica}`;
-  console.log(`mode ${MODE}: ${what}; ${perTick * all.length * (1000 / TICK_MS)} writes/s for ${BEFORE_S} s + ${AFTER_S} s`);
+  process.stdout.write(`mode ${MODE}: ${what}; ${perTick * all.length * (1000 / TICK_MS)} writes/s for ${BEFORE_S} s + ${AFTER_S} s\n`);
 
   let next = 0;
   let failedAt = 0;
@@ -316,8 +316,8 @@ async function main(): Promise<void> {
     'refused between (after the failure)',
     'slowest write',
   ];
-  console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  process.stdout.write(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n`);
+  for (const row of rows) process.stdout.write(`| ${row.join(' | ')} |\n`);
 
   for (const prefix of [RedisKeys.MO_SEEN, RedisKeys.GUARD, RedisKeys.ROLL, RedisKeys.MT_SENT, RedisKeys.DLR, RedisKeys.MO_PARTS]) {
     await unlinkMatching(redis, `${prefix}*fo${RUN}*`);
@@ -328,6 +328,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
