@@ -40,4 +40,22 @@ function projectJestConfig(projectDir, tier = 'unit') {
   };
 }
 
-module.exports = { projectJestConfig, swcOptions };
+/**
+ * A project's Redis integration specs once more, against the local Redis Cluster
+ * (deploy/local/redis-cluster.sh, started by the global setup if it is not up): the same specs,
+ * parametrised by PARCHEE_TEST_REDIS_URL (@parchee/redis/testing), which the setup file points at
+ * the cluster, plus the project's `*.cluster-spec.ts`, which only a cluster can run (failover,
+ * slots). `specs` are paths under the project.
+ */
+function redisClusterJestConfig(projectDir, specs) {
+  const int = projectJestConfig(projectDir, 'int');
+  return {
+    ...int,
+    displayName: `${path.basename(projectDir)}:int-cluster`,
+    testMatch: [...specs.map((spec) => `<rootDir>/${spec}`), '**/*.cluster-spec.ts'],
+    globalSetup: path.join(__dirname, 'tools/test/redis-cluster-setup.js'),
+    setupFiles: [path.join(__dirname, 'tools/test/redis-cluster-env.js')],
+  };
+}
+
+module.exports = { projectJestConfig, redisClusterJestConfig, swcOptions };

@@ -1,4 +1,4 @@
-export { createRedisClient, openRedisClient, REDIS_CLIENT_DEFAULTS } from './client/redis-client';
+export { createRedisClient, isCluster, openRedisClient, REDIS_CLIENT_DEFAULTS } from './client/redis-client';
 export type { RedisClient, RedisClientDeps, RedisClientHandle, RedisClientOptions } from './client/redis-client';
 export { whenReady } from './client/when-ready';
 export type { ReadyObservable } from './client/when-ready';
@@ -12,3 +12,9 @@ export { SlotLeases, budgetKeys, budgetOf } from './leases/slot-leases';
 export type { SlotLeasesOptions } from './leases/slot-leases';
 export { openBindBudget } from './leases/bind-budget';
 export type { BindBudgetSettings, OpenBindBudget } from './leases/bind-budget';
+export { CLUSTER_SLOTS, groupBySlot, keySlot } from './slots/key-slot';
+export { slotChunks } from './slots/slot-chunks';
+export { keyHolders } from './slots/key-holders';
+export { readMany } from './slots/read-many';
+export { commandBatch } from './slots/command-batch';
+export type { BatchResults, CommandBatch } from './slots/command-batch';

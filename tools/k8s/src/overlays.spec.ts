@@ -193,11 +193,14 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
   it('points every service at the Redis the overlay runs', () => {
     const redis = objects(overlay).filter((o) => o.apiVersion.startsWith('redis.redis.opstreelabs.in/'));
     expect(redis.map((r) => r.metadata.name)).toEqual(['parchee-redis']);
-    // The operator's client Service: the Redis's own name, or its leaders' for a cluster.
-    const host = redis[0].kind === 'RedisCluster' ? 'parchee-redis-leader' : 'parchee-redis';
+    // The operator's client Service: the Redis's own name, or its leaders' for a cluster, which
+    // only a cluster client (redis-cluster://) can use.
+    const cluster = redis[0].kind === 'RedisCluster';
+    const host = cluster ? 'parchee-redis-leader' : 'parchee-redis';
     for (const { name, kind } of SERVICES) {
       const [container] = podSpec(find(overlay, kind, name))?.containers ?? [];
-      expect(new URL(env(container, 'PARCHEE_REDIS_URL')?.value ?? 'redis://unset').hostname).toBe(host);
+      const url = new URL(env(container, 'PARCHEE_REDIS_URL')?.value ?? 'redis://unset');
+      expect([url.protocol, url.hostname]).toEqual([cluster ? 'redis-cluster:' : 'redis:', host]);
     }
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Topics } from '@parchee/contracts';
 import { createKafka } from '@parchee/messaging';
-import { openRedisClient, REDIS_KEY_ROOT } from '@parchee/redis';
+import { keyHolders, openRedisClient, REDIS_KEY_ROOT } from '@parchee/redis';
 import type { CnicMatcher } from './cnic-matcher';
 
 /** Where a clear CNIC was found; the CNIC itself only masked. */
@@ -157,35 +157,40 @@ function deadLetterPayload(value: Buffer | null): string | undefined {
 
 async function scanRedis(url: string, report: LeakScanReport, check: Check): Promise<void> {
   const handle = await openRedisClient({ url, name: 'leak-scan', commandTimeoutMs: 60_000 });
-  const redis = handle.client;
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
-      cursor = next;
-      report.scanned.redisKeys += keys.length;
-      for (const key of keys) check('redis', `key ${key}`, key);
-      const ours = keys.filter((k) => k.startsWith(REDIS_KEY_ROOT));
-      if (ours.length === 0) continue;
-      const types = (await redis.pipeline(ours.map((k) => ['type', k])).exec()) ?? [];
-      const reads = ours.map((key, i) => {
-        const type = types[i]?.[1] as string;
-        if (type === 'string') return ['get', key];
-        if (type === 'hash') return ['hgetall', key];
-        if (type === 'list') return ['lrange', key, '0', '-1'];
-        if (type === 'set') return ['smembers', key];
-        if (type === 'zset') return ['zrange', key, '0', '-1', 'WITHSCORES'];
-        return ['exists', key];
-      });
-      const values = (await redis.pipeline(reads).exec()) ?? [];
-      values.forEach(([, value], i) => {
-        report.scanned.redisValues++;
-        check('redis', `value of ${ours[i]}`, JSON.stringify(value));
-      });
-    } while (cursor !== '0');
+    // Each server that holds keys: the one server, or every master of a Redis Cluster, whose keys
+    // a SCAN of one node would miss. Each master's keys are read on that master's own connection.
+    for (const redis of keyHolders(handle.client)) await scanRedisServer(redis, report, check);
   } finally {
     await handle.close();
   }
+}
+
+async function scanRedisServer(redis: ReturnType<typeof keyHolders>[number], report: LeakScanReport, check: Check): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    report.scanned.redisKeys += keys.length;
+    for (const key of keys) check('redis', `key ${key}`, key);
+    const ours = keys.filter((k) => k.startsWith(REDIS_KEY_ROOT));
+    if (ours.length === 0) continue;
+    const types = (await redis.pipeline(ours.map((k) => ['type', k])).exec()) ?? [];
+    const reads = ours.map((key, i) => {
+      const type = types[i]?.[1] as string;
+      if (type === 'string') return ['get', key];
+      if (type === 'hash') return ['hgetall', key];
+      if (type === 'list') return ['lrange', key, '0', '-1'];
+      if (type === 'set') return ['smembers', key];
+      if (type === 'zset') return ['zrange', key, '0', '-1', 'WITHSCORES'];
+      return ['exists', key];
+    });
+    const values = (await redis.pipeline(reads).exec()) ?? [];
+    values.forEach(([, value], i) => {
+      report.scanned.redisValues++;
+      check('redis', `value of ${ours[i]}`, JSON.stringify(value));
+    });
+  } while (cursor !== '0');
 }
 
 async function scanDatabase(url: string, report: LeakScanReport, check: Check): Promise<void> {

@@ -1,4 +1,4 @@
-import { BatchedSets, RedisKeys, type RedisClient } from '@parchee/redis';
+import { BatchedSets, RedisKeys, readMany, type RedisClient } from '@parchee/redis';
 import type { MtProgress, MtProgressSink } from './mt-sender';
 
 /** What the ledger holds of one MT: sent whole, or some of its parts accepted so far. */
@@ -30,7 +30,9 @@ export function ledgerEntryOf(value: string): LedgerEntry {
 /**
  * One key per MT, `parchee:mt:sent:<MT id>`: `1` once sent, `p:<reference>:<accepted>:<parts>`
  * while a multipart MT is under way. One key for both, so the batch's one MGET answers both
- * questions. MT ids derive from MO ids (random UUIDs): the keys carry no CNIC or MSISDN.
+ * questions (on a Redis Cluster one MGET per slot, sent together: readMany). MT ids derive from MO
+ * ids (random UUIDs): the keys carry no CNIC or MSISDN, and no hash tag, so a cluster spreads
+ * them over every master.
  */
 export class RedisSentLedger implements SentLedger {
   /**
@@ -51,7 +53,10 @@ export class RedisSentLedger implements SentLedger {
     const entries = new Map<string, LedgerEntry>();
     if (ids.length === 0) return entries;
     try {
-      const values = await this.redis.mget(ids.map((id) => PREFIX + id));
+      const values = await readMany(
+        this.redis,
+        ids.map((id) => PREFIX + id),
+      );
       values.forEach((value, i) => {
         if (value !== null) entries.set(ids[i], ledgerEntryOf(value));
       });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { MetricsRegistry } from '@parchee/observability';
 import type { RedisClient } from '@parchee/redis';
-import { testRedis, unreachableRedis, type TestRedisOptions } from '@parchee/redis/testing';
+import { keyHolders, testRedis, testRedisUrl, unreachableRedis, type TestRedisOptions } from '@parchee/redis/testing';
 import { OperatorThrottle } from './operator-throttle';
 import { paceKey } from './redis-pacer';
 
-const REDIS = process.env.PARCHEE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The machine's Redis, or the local Redis Cluster in the cluster run (PARCHEE_TEST_REDIS_URL). */
+const REDIS = testRedisUrl();
 
 describe('OperatorThrottle against Redis', () => {
   const clients: RedisClient[] = [];
@@ -75,7 +76,7 @@ describe('OperatorThrottle against Redis', () => {
   it('loads the script again when Redis lost its script cache (NOSCRIPT)', async () => {
     const t = throttle(await ready(connect()), { [operator]: 5 });
     await t.take(operator);
-    await admin.script('FLUSH');
+    await Promise.all(keyHolders(await ready(admin)).map((server) => server.script('FLUSH')));
     const start = Date.now();
     await t.take(operator);
     // The second slot of 5 TPS, 200 ms after the first: the line survived the flush.
@@ -107,7 +108,8 @@ describe('OperatorThrottle against Redis', () => {
     let fallbacks = 0;
     const t = throttle(redis, { [operator]: 50 }, { onFallback: () => fallbacks++ });
     // The connection is busy with a blocking pop for 2 s: the script waits behind it and times out.
-    redis.blpop(`parchee:test:nothing:${operator}`, 2).catch(() => undefined);
+    // The operator's hash tag puts the popped key beside the pace key: one connection on a cluster too.
+    redis.blpop(`parchee:test:nothing:{${operator}}`, 2).catch(() => undefined);
     await t.take(operator);
     expect(fallbacks).toBe(1);
   });

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { KeyedHasher } from '@parchee/privacy';
-import { testRedis, unreachableRedis } from '@parchee/redis/testing';
+import { deleteKeys, testRedis, unreachableRedis } from '@parchee/redis/testing';
 import { RedisSeenMoStore } from './seen-mo-store';
 
-const REDIS_URL = process.env['PARCHEE_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
+/** The machine's Redis, or the local Redis Cluster in the cluster run (PARCHEE_TEST_REDIS_URL). */
 describe('RedisSeenMoStore against a real Redis', () => {
-  const redis = testRedis(REDIS_URL);
+  const redis = testRedis();
   // Each run its own prefix: Redis outlives the test.
   const prefix = `parchee:mo-seen:int-${randomBytes(4).toString('hex')}:`;
   const hasher = new KeyedHasher('int-test-pepper-0123456789abcdef');
@@ -19,7 +18,7 @@ describe('RedisSeenMoStore against a real Redis', () => {
 
   afterAll(async () => {
     // The keys this spec made, by name: KEYS would block the shared Redis while it walks every key.
-    await redis.del(...written);
+    await deleteKeys(redis, written);
     await redis.quit();
   });
 
@@ -39,6 +38,16 @@ describe('RedisSeenMoStore against a real Redis', () => {
     expect(results.filter((r) => r.kind === 'first')).toHaveLength(1);
     const firstId = `id-${results.findIndex((r) => r.kind === 'first')}`;
     expect(results.filter((r) => r.kind === 'pending').map((r) => (r.kind === 'pending' ? r.moId : ''))).toEqual(Array(19).fill(firstId));
+  });
+
+  it('claims the MOs of one turn together, each answered for its own fingerprint, wherever its key lives', async () => {
+    const store = new RedisSeenMoStore(redis, { windowMs: 60_000, keyPrefix: prefix });
+    const texts = Array.from({ length: 200 }, (_, i) => `E 35202${String(1000000 + i)}`);
+    const fingerprints = texts.map(fingerprint);
+    // Half of them seen before, under ids of their own.
+    await Promise.all(fingerprints.filter((_, i) => i % 2 === 0).map((f, i) => store.markStored(f, `old-${i}`)));
+    const claims = await Promise.all(fingerprints.map((f, i) => store.claim(f, `new-${i}`)));
+    expect(claims).toEqual(fingerprints.map((_, i) => (i % 2 === 0 ? { kind: 'stored', moId: `old-${i / 2}` } : { kind: 'first' })));
   });
 
   it('forgets a fingerprint after the window, pending or stored', async () => {

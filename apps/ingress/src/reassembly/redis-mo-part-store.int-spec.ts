@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { KeyedHasher, SealingKey } from '@parchee/privacy';
-import { testRedis, unreachableRedis } from '@parchee/redis/testing';
+import { deleteMatching, testRedis, unreachableRedis } from '@parchee/redis/testing';
 import { decodeUcs2, segmentForSms } from '@parchee/smpp';
 import type { DroppedMo, MoPart } from './mo-part-store';
 import { MO_PARTS_SEALING_LABEL, RedisMoPartStore, type RedisMoPartStoreOptions } from './redis-mo-part-store';
 
 /*
- * The part store against the machine's Redis. Each store here stands for one ingress replica;
- * they share only Redis. Each run writes under a prefix of its own and deletes its keys by name.
+ * The part store against the machine's Redis (or the local Redis Cluster in the cluster run). Each
+ * store here stands for one ingress replica; they share only Redis. Each run writes under a prefix
+ * of its own and deletes its keys by name.
  */
 
 const redis = testRedis();
@@ -19,14 +20,7 @@ const operators = ['jazz', 'zong'];
 
 afterAll(async () => {
   // The keys this spec made, found under its own prefix by SCAN (never KEYS, which blocks the shared Redis).
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    keys.push(...found);
-    cursor = next;
-  } while (cursor !== '0');
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteMatching(redis, `${prefix}*`);
   await redis.quit();
 });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KeyedHasher } from '@parchee/privacy';
-import type { RedisClient } from '@parchee/redis';
-import { testRedis, unreachableRedis } from '@parchee/redis/testing';
+import { createRedisClient, type RedisClient } from '@parchee/redis';
+import { countWrites, keyHolders, keysMatching, testRedis, testRedisUrl, unreachableRedis } from '@parchee/redis/testing';
 import { GuardAllowlist } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
 import { RedisRequestGuard, type RedisRequestGuardOptions } from './redis-request-guard';
@@ -36,8 +36,9 @@ describe('RedisRequestGuard against real Redis', () => {
   let prefix: string;
 
   // A database of its own: cleaning up is one FLUSHDB, where a KEYS over a Redis that a benchmark
-  // left millions of cache entries in would block it for a second and time the tests out.
-  const REDIS_URL = 'redis://127.0.0.1:6379/9';
+  // left millions of cache entries in would block it for a second and time the tests out. In the
+  // cluster run (PARCHEE_TEST_REDIS_URL), the local Redis Cluster, the tests' own: FLUSHDB on each master.
+  const REDIS_URL = testRedisUrl(9);
 
   function replica(options: RedisRequestGuardOptions = {}): RedisRequestGuard {
     const redis = testRedis(REDIS_URL, { maxRetriesPerRequest: 0, commandTimeout: 1000 });
@@ -50,7 +51,7 @@ describe('RedisRequestGuard against real Redis', () => {
   });
 
   afterEach(async () => {
-    await clients[0]?.flushdb();
+    if (clients[0]) await Promise.all(keyHolders(clients[0]).map((server) => server.flushdb()));
     await Promise.all(clients.splice(0).map((c) => c.quit()));
   });
 
@@ -127,21 +128,31 @@ describe('RedisRequestGuard against real Redis', () => {
     expect(verdicts).toEqual(['allow', 'allow', 'allow', 'enumeration']);
   });
 
-  it('decides a batch of hundreds of numbers in one read and one write, each number with one key, in order within the batch', async () => {
-    // 451 requests of 450 numbers: one write script, and the operator's PFADD in the same pipeline.
-    const redis = testRedis(REDIS_URL, { maxRetriesPerRequest: 0 });
-    clients.push(redis);
-    let pipelines = 0;
-    const counted = { pipeline: () => (pipelines++, redis.pipeline()) } as unknown as RedisClient;
-    const guard = new RedisRequestGuard(counted, hasher, secrets, { keyPrefix: prefix, limits: { perHour: 1 } });
+  it('decides a batch of hundreds of numbers in one read and one write (to each master of a cluster), each number with one key, in order within the batch', async () => {
+    // 451 requests of 450 numbers: one write script (one per slot on a cluster), and the
+    // operator's PFADD in the same pipeline. The service's own client, for its batching.
+    const handle = createRedisClient({ url: REDIS_URL, name: 'guard-int', commandTimeoutMs: 2000 });
+    expect(await handle.ready(5000)).toBe(true);
+    const redis = handle.client;
+    const servers = keyHolders(redis);
+    await Promise.all(servers.map((server) => server.ping()));
+    const guard = new RedisRequestGuard(redis, hasher, secrets, { keyPrefix: prefix, limits: { perHour: 1 } });
     const batch = Array.from({ length: 450 }, (_, i) => lookup(`9233399${String(50000 + i)}`, farCnic(i)));
     batch.push(lookup('923339950000', farCnic(1)));
-    const verdicts = await ask(guard, batch);
-    expect(verdicts.slice(0, 450).every((v) => v === 'allow')).toBe(true);
-    // The last request repeats the first number: it sees that lookup.
-    expect(verdicts[450]).toBe('rate_limited');
-    expect(pipelines).toBe(2);
-    expect(await redis.keys(`${prefix}state:*`)).toHaveLength(450);
+    const writes = countWrites(redis);
+    try {
+      const verdicts = await ask(guard, batch);
+      expect(verdicts.slice(0, 450).every((v) => v === 'allow')).toBe(true);
+      // The last request repeats the first number: it sees that lookup.
+      expect(verdicts[450]).toBe('rate_limited');
+      // Two round trips: one write to each server for the read, one for the write-back.
+      expect(writes.count()).toBeGreaterThanOrEqual(2);
+      expect(writes.count()).toBeLessThanOrEqual(2 * servers.length);
+      expect(await keysMatching(redis, `${prefix}state:*`)).toHaveLength(450);
+    } finally {
+      writes.stop();
+      await handle.close();
+    }
   });
 
   it('keeps each number in one key that lives as long as its longest memory, the scan memory by default', async () => {
@@ -151,7 +162,7 @@ describe('RedisRequestGuard against real Redis', () => {
     const ttl = await clients[0].pttl(key);
     expect(ttl).toBeGreaterThan(7 * 24 * 3600_000 - 5000);
     expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600_000);
-    expect((await clients[0].keys(`${prefix}*`)).sort()).toEqual([expect.stringMatching(new RegExp(`^${prefix}operator:jazz:\\d+$`)), key]);
+    expect((await keysMatching(clients[0], `${prefix}*`)).sort()).toEqual([expect.stringMatching(new RegExp(`^${prefix}operator:jazz:\\d+$`)), key]);
   });
 
   it('keeps refusing a number blocked under the previous key layout until its flag expires', async () => {
@@ -165,7 +176,7 @@ describe('RedisRequestGuard against real Redis', () => {
     const guard = replica({ limits: { perHour: 100, maxDistinctCnics: 100 } });
     await ask(guard, [lookup('923339900008', '3520212345671'), lookup('923339900008', '3520212345672')]);
     const redis = clients[0];
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = await keysMatching(redis, `${prefix}*`);
     // The number's state and the operator's HyperLogLog.
     expect(keys).toHaveLength(2);
     const dump: string[] = [...keys];

@@ -1,6 +1,6 @@
 import { KeyedHasher } from '@parchee/privacy';
 import { silentLogger, type Logger } from '@parchee/observability';
-import { GuardKeys, RedisKeys, type RedisClient } from '@parchee/redis';
+import { GuardKeys, RedisKeys, commandBatch, slotChunks, type RedisClient } from '@parchee/redis';
 import type { GuardAllowlist } from './guard-allowlist';
 import type { GuardSecrets } from './guard-secrets';
 import { addCnic, addLookup, countLookups, decodeGuardState, encodeGuardState, guardStateTtlMs, pruneGuardState, type GuardState } from './guard-state';
@@ -16,7 +16,7 @@ import { nextScanState } from './scan-detector';
  * to find its compiled script (once a call): no NOSCRIPT to recover from after a Redis restart.
  */
 export const WRITE_SCRIPT = "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end return #KEYS";
-/** Keys per write script: a batch of thousands is written by several short scripts, never one long one. */
+/** Keys per write script: a batch of thousands is written by several short scripts, never one long one (on a Redis Cluster, one per slot at most). */
 const WRITE_CHUNK = 500;
 /** How long an operator's per-minute HyperLogLog lives: its minute and the next. */
 const OPERATOR_TTL_MS = 120_000;
@@ -102,7 +102,9 @@ export type GuardRedis = Pick<RedisClient, 'pipeline'>;
  * decisions, in request order in this process (a number's later requests see its earlier ones);
  * then one pipeline that writes back each state that changed (`SET … PX`, by a one-line script:
  * see WRITE_SCRIPT) and adds the batch to the operators' HyperLogLogs. Redis does no more than
- * read and write strings.
+ * read and write strings. On a Redis Cluster the same two round trips go to every master at once:
+ * the MGET and the write script per slot (a number's keys carry no hash tag, so numbers spread
+ * over the cluster), the pipelines one per node (commandBatch).
  *
  * Read, decide, write without a lock or a deciding script is safe because one MSISDN's MOs share a Kafka
  * key and so a partition: one replica, one batch at a time, handles a number. A batch re-read
@@ -167,7 +169,7 @@ export class RedisRequestGuard implements RequestGuard {
     let now: number;
     let values: Array<string | null>;
     try {
-      const pipeline = this.redis.pipeline();
+      const pipeline = commandBatch(this.redis);
       pipeline.time();
       pipeline.mget(readKeys);
       const results = await pipeline.exec();
@@ -216,30 +218,33 @@ export class RedisRequestGuard implements RequestGuard {
       }
     }
 
-    const pipeline = this.redis.pipeline();
-    let writes = 0;
-    let changedKeys = 0;
-    for (let j = 0; j < m; j++) changedKeys += changed[j];
-    for (let j = 0; j < m && changedKeys > 0;) {
+    const pipeline = commandBatch(this.redis);
+    const changedAt: number[] = [];
+    const changedKeys: string[] = [];
+    for (let j = 0; j < m; j++) {
+      if (changed[j] === 0) continue;
+      changedAt.push(j);
+      changedKeys.push(readKeys[j]);
+    }
+    const chunks = slotChunks(this.redis, changedKeys, WRITE_CHUNK);
+    for (const chunk of chunks) {
       // EVAL script numkeys key… (value ttl)…
-      const count = Math.min(WRITE_CHUNK, changedKeys);
+      const count = chunk.length;
       const args = new Array<string | number>(2 + 3 * count);
       args[0] = WRITE_SCRIPT;
       args[1] = count;
-      for (let k = 0; k < count; j++) {
-        if (changed[j] === 0) continue;
+      for (let k = 0; k < count; k++) {
+        const j = changedAt[chunk[k]];
         const state = states[j] as GuardState;
         pruneGuardState(state, now, this.limits);
         args[2 + k] = readKeys[j];
         args[2 + count + 2 * k] = encodeGuardState(state, now);
         // Never 0 for a changed state: it holds at least what was written now.
         args[3 + count + 2 * k] = Math.max(1, guardStateTtlMs(state, now, this.limits));
-        k++;
       }
       pipeline.call('EVAL', args);
-      changedKeys -= count;
-      writes++;
     }
+    const writes = chunks.length;
     for (const pfadd of operators.values()) {
       pipeline.call('PFADD', pfadd);
       pipeline.pexpire(pfadd[0], OPERATOR_TTL_MS);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KeyedHasher } from '@parchee/privacy';
 import type { RedisClient } from '@parchee/redis';
-import { testRedis, unreachableRedis } from '@parchee/redis/testing';
+import { keysMatching, testRedis, testRedisUrl, unreachableRedis } from '@parchee/redis/testing';
 import { GuardAllowlist } from './guard-allowlist';
 import { RedisReplyCap, type ReplyCapOptions } from './reply-cap';
 
@@ -12,7 +12,8 @@ const DAY = 24 * HOUR;
 const TOMORROW_10H = (Math.floor(Date.now() / DAY) + 1) * DAY + 10 * HOUR;
 
 describe('RedisReplyCap against real Redis', () => {
-  const REDIS_URL = 'redis://127.0.0.1:6379/9';
+  /** Database 9 of the machine's Redis, or the local Redis Cluster in the cluster run (PARCHEE_TEST_REDIS_URL). */
+  const REDIS_URL = testRedisUrl(9);
   const clients: RedisClient[] = [];
   let prefix: string;
 
@@ -55,7 +56,7 @@ describe('RedisReplyCap against real Redis', () => {
     const now = Date.now();
     await replica({ now: () => now }).mute([{ msisdn: '923004444444' }]);
     const redis = clients[clients.length - 1];
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = await keysMatching(redis, `${prefix}*`);
     expect(keys).toHaveLength(2);
     for (const key of keys) {
       expect(key).not.toContain('923004444444');

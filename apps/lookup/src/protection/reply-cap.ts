@@ -1,6 +1,6 @@
 import { KeyedHasher } from '@parchee/privacy';
 import { silentLogger, type Logger } from '@parchee/observability';
-import { GuardKeys, RedisKeys, type RedisClient } from '@parchee/redis';
+import { GuardKeys, RedisKeys, commandBatch, type RedisClient } from '@parchee/redis';
 import type { GuardAllowlist } from './guard-allowlist';
 
 export interface ReplyCapLimits {
@@ -39,7 +39,8 @@ const DAY_MS = 24 * HOUR_MS;
  * Counted in fixed windows (the clock hour and the UTC day; a replica's clock a little off only
  * moves a window's edge), one counter key per
  * number and window, `<prefix>replies:h:<hour>:<msisdn hash>` and `…:d:<day>:…`: INCRBY by the
- * batch's count and PEXPIRE at the window's end, in one pipeline for the batch. A number's MOs share
+ * batch's count and PEXPIRE at the window's end, in one pipeline for the batch (on a Redis Cluster,
+ * one per node: commandBatch). A number's MOs share
  * a partition, so its requests within a batch are counted in order here and the counters stay exact.
  */
 export class RedisReplyCap {
@@ -81,7 +82,7 @@ export class RedisReplyCap {
       const now = this.now();
       const hour = Math.floor(now / HOUR_MS);
       const day = Math.floor(now / DAY_MS);
-      const pipeline = this.redis.pipeline();
+      const pipeline = commandBatch(this.redis);
       for (const [number, indices] of byNumber) {
         const hourKey = `${this.prefix}h:${hour}:${number}`;
         const dayKey = `${this.prefix}d:${day}:${number}`;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MetricsRegistry, silentLogger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
-import { testRedis } from '@parchee/redis/testing';
+import { deleteMatching, keysMatching, testRedis, testRedisUrl } from '@parchee/redis/testing';
 import { loadLookupConfig } from '../config/lookup-config';
 import { createRequestGuard } from './request-guard-factory';
 
@@ -16,7 +16,12 @@ describe('createRequestGuard against real Redis', () => {
 
   it("limits with the configured settings, keeps one state key for the number, and starts every seen operator's alert series at 0", async () => {
     const prefix = `parchee:test:factory:${randomBytes(4).toString('hex')}:`;
-    const config = loadLookupConfig({ PARCHEE_PEPPER: pepper, PROTECTION_LOOKUPS_PER_HOUR: '1', PROTECTION_KEY_PREFIX: prefix });
+    const config = loadLookupConfig({
+      PARCHEE_PEPPER: pepper,
+      PARCHEE_REDIS_URL: testRedisUrl(),
+      PROTECTION_LOOKUPS_PER_HOUR: '1',
+      PROTECTION_KEY_PREFIX: prefix,
+    });
     const redis = testRedis(config.redis.url, { maxRetriesPerRequest: 0 });
     const metrics = new MetricsRegistry('lookup');
     const handle = createRequestGuard(config, { logger: silentLogger, metrics })!;
@@ -33,13 +38,12 @@ describe('createRequestGuard against real Redis', () => {
         expect(body).toMatch(new RegExp(`parchee_enumeration_alerts_total\\{operator="telenor",kind="${kind}"[^}]*\\} 0\\n`));
       // One client for both, its error series started at 0 (libs/redis declares the metric).
       for (const use of ['request_guard', 'reply_cap']) expect(body).toMatch(new RegExp(`parchee_redis_errors_total\\{use="${use}"[^}]*\\} 0\\n`));
-      const keys = (await redis.keys(`${prefix}*`)).sort();
+      const keys = (await keysMatching(redis, `${prefix}*`)).sort();
       expect(keys).toEqual([expect.stringMatching(/operator:telenor:\d+$/), `${prefix}state:${KeyedHasher.text(hasher.msisdn('923339900201'))}`]);
     } finally {
       await handle.close();
       // The machine's Redis (database 0) outlives the test: leave nothing behind.
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(keys);
+      await deleteMatching(redis, `${prefix}*`);
       await redis.quit();
     }
   });

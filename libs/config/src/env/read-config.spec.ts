@@ -13,6 +13,15 @@ describe('readConfig', () => {
     expect(config.service.port).toBe(9101);
   });
 
+  it('takes a Redis Cluster address, and refuses a Redis address of neither form at boot', () => {
+    const cluster = 'redis-cluster://10.0.0.1:6379,10.0.0.2:6379';
+    expect(readConfig({ redis: redisConfig }, { PARCHEE_REDIS_URL: cluster }).redis.url).toBe(cluster);
+    expect(() => readConfig({ redis: redisConfig }, { PARCHEE_REDIS_URL: 'redis-cluster://10.0.0.1' })).toThrow(
+      /PARCHEE_REDIS_URL: "10.0.0.1" is not host:port/,
+    );
+    expect(() => readConfig({ redis: redisConfig }, { PARCHEE_REDIS_URL: 'localhost:6379' })).toThrow(/PARCHEE_REDIS_URL: must be redis:\/\//);
+  });
+
   it('splits a broker list and trims it', () => {
     const config = readConfig({ kafka: kafkaConfig }, { KAFKA_BROKERS: 'a:9092, b:9093' });
     expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { ConfigError } from '../env/config-error';
 import { boolVar, intVar } from '../env/read-config';
+import { parseRedisAddress } from './redis-address';
 
 /** Kafka brokers and client settings. Defaults suit the local single-node broker. */
 export const kafkaConfig = z
@@ -27,11 +29,24 @@ export const kafkaConfig = z
     path: ['KAFKA_BROKERS'],
   });
 
-/** Redis, the cache and shared-state store. Commands time out fast: Redis must never stall a reply. */
+/**
+ * Redis, the cache and shared-state store. Commands time out fast: Redis must never stall a reply.
+ * PARCHEE_REDIS_URL names one server (`redis://`, `rediss://`) or a Redis Cluster by some of its
+ * nodes (`redis-cluster://host:port,host:port`, `rediss-cluster://`): parseRedisAddress. The URL
+ * goes on as it is; libs/redis reads it again with the same parser to choose its client.
+ */
 export const redisConfig = z
   .object({
-    PARCHEE_REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    PARCHEE_REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
     PARCHEE_REDIS_COMMAND_TIMEOUT_MS: intVar(250, 10, 60_000),
+  })
+  .superRefine((e, ctx) => {
+    try {
+      parseRedisAddress(e.PARCHEE_REDIS_URL);
+    } catch (err) {
+      const problem = err instanceof ConfigError ? err.problems[0].replace(/^PARCHEE_REDIS_URL: /, '') : String(err);
+      ctx.addIssue({ code: 'custom', path: ['PARCHEE_REDIS_URL'], message: problem });
+    }
   })
   .transform((e) => ({ url: e.PARCHEE_REDIS_URL, commandTimeoutMs: e.PARCHEE_REDIS_COMMAND_TIMEOUT_MS }));
 

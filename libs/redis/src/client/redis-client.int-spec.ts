@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { MetricsRegistry } from '@parchee/observability';
-import { testRedisUrl } from '../testing';
+import { countWrites, deleteMatching, keyHolders, testingOnCluster, testRedisUrl } from '../testing';
 import { createRedisClient, openRedisClient, type RedisClientHandle } from './redis-client';
 
-/** Database 9: the machine's Redis (database 0) is shared with other work. Keys under a prefix of this run's own. */
+/**
+ * Database 9: the machine's Redis (database 0) is shared with other work. Keys under a prefix of
+ * this run's own. The same specs run against the local Redis Cluster (jest.int-cluster.config.js).
+ */
 const URL = testRedisUrl(9);
 const PREFIX = `parchee:test:redis-client:${randomBytes(4).toString('hex')}:`;
+/** A Redis of the same kind (one server or a cluster) on a port where nothing listens. */
+const deadUrl = (port: number) => (testingOnCluster() ? `redis-cluster://127.0.0.1:${port}` : `redis://127.0.0.1:${port}`);
 
 function recordingLogger() {
   const lines: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
@@ -26,10 +31,7 @@ describe('createRedisClient against real Redis', () => {
   const handles: RedisClientHandle[] = [];
   afterAll(async () => {
     const admin = createRedisClient({ url: URL, name: 'cleanup', commandTimeoutMs: 5000 });
-    if (await admin.ready(5000)) {
-      const keys = await admin.client.keys(`${PREFIX}*`);
-      if (keys.length > 0) await admin.client.del(...keys);
-    }
+    if (await admin.ready(5000)) await deleteMatching(admin.client, `${PREFIX}*`);
     await admin.close();
     await Promise.all(handles.map((h) => h.close()));
   });
@@ -47,31 +49,29 @@ describe('createRedisClient against real Redis', () => {
     expect(await handle.ready(10)).toBe(false);
   });
 
-  it('sends the commands issued in one tick in one write, each still getting its own answer', async () => {
+  it('sends the commands issued in one tick in one write (per master of a cluster), each still getting its own answer', async () => {
     const handle = createRedisClient({ url: URL, name: 'int', commandTimeoutMs: 1000 });
     handles.push(handle);
     expect(await handle.ready(5000)).toBe(true);
-    const stream = (handle.client as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
-    const write = stream.write.bind(stream);
-    let writes = 0;
-    stream.write = (...args: unknown[]) => {
-      writes++;
-      return write(...args);
-    };
+    // Every server connected first: a cluster connects to a master at its first command.
+    const servers = keyHolders(handle.client);
+    await Promise.all(servers.map((server) => server.ping()));
+    const writes = countWrites(handle.client);
     const keys = Array.from({ length: 100 }, (_, i) => `${PREFIX}pipe:${i}`);
     await Promise.all(keys.map((key, i) => handle.client.set(key, String(i), 'EX', 60)));
     const values = await Promise.all(keys.map((key) => handle.client.get(key)));
-    stream.write = write;
+    writes.stop();
     expect(values).toEqual(keys.map((_, i) => String(i)));
-    // One write per tick's worth of commands (two ticks here), not one per command (200).
-    expect(writes).toBeLessThanOrEqual(4);
+    // One write per tick's worth of commands (two ticks here) and server, not one per command (200).
+    expect(writes.count()).toBeGreaterThanOrEqual(2);
+    expect(writes.count()).toBeLessThanOrEqual(4 * servers.length);
   });
 
   it('fails a command at once while Redis cannot be reached, and reports the connection errors once per interval', async () => {
     const { lines, logger } = recordingLogger();
     const metrics = new MetricsRegistry('redis-int');
     const handle = createRedisClient(
-      { url: `redis://127.0.0.1:${await closedPort()}`, name: 'dead', uses: ['sent_ledger'], commandTimeoutMs: 1000, connectTimeoutMs: 200 },
+      { url: deadUrl(await closedPort()), name: 'dead', uses: ['sent_ledger'], commandTimeoutMs: 1000, connectTimeoutMs: 200 },
       { logger, metrics },
     );
     handles.push(handle);
@@ -82,7 +82,8 @@ describe('createRedisClient against real Redis', () => {
     // Several reconnect attempts in 700 ms (100, 200, 300 ms apart), one line and one count.
     expect(lines).toHaveLength(1);
     expect(lines[0].obj).toMatchObject({ redis: 'dead', errors: 1 });
-    expect(String(lines[0].obj.err)).toMatch(/ECONNREFUSED/);
+    // A cluster client reports its node's connection as closed, not why.
+    expect(String(lines[0].obj.err)).toMatch(testingOnCluster() ? /Connection is closed/ : /ECONNREFUSED/);
     expect((await metrics.render()).body).toMatch(/parchee_redis_errors_total\{use="sent_ledger"[^}]*\} 1\n/);
     await handle.close();
     expect(lines.length).toBeGreaterThanOrEqual(2);
@@ -94,9 +95,10 @@ describe('createRedisClient against real Redis', () => {
     handles.push(handle);
     expect(await handle.ready(5000)).toBe(true);
     // The connection is busy with a blocking pop for 1 s: the GET waits behind it and times out.
-    handle.client.blpop(`${PREFIX}nothing`, 1).catch(() => undefined);
+    // Both keys in one hash tag, so a cluster sends them on the same node's connection.
+    handle.client.blpop(`${PREFIX}{timeout}:nothing`, 1).catch(() => undefined);
     const started = Date.now();
-    await expect(handle.client.get(`${PREFIX}c`)).rejects.toThrow(/timed out/i);
+    await expect(handle.client.get(`${PREFIX}{timeout}:c`)).rejects.toThrow(/timed out/i);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -104,8 +106,8 @@ describe('createRedisClient against real Redis', () => {
     const handle = await openRedisClient({ url: URL, name: 'tool', commandTimeoutMs: 5000 });
     handles.push(handle);
     expect(await handle.client.ping()).toBe('PONG');
-    await expect(
-      openRedisClient({ url: `redis://127.0.0.1:${await closedPort()}`, name: 'tool', commandTimeoutMs: 5000, connectTimeoutMs: 100 }, {}, 300),
-    ).rejects.toThrow('Redis (tool) not ready within 300 ms');
+    await expect(openRedisClient({ url: deadUrl(await closedPort()), name: 'tool', commandTimeoutMs: 5000, connectTimeoutMs: 100 }, {}, 300)).rejects.toThrow(
+      'Redis (tool) not ready within 300 ms',
+    );
   });
 });

@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { MetricsRegistry } from '@parchee/observability';
-import { REDIS_CLIENT_DEFAULTS, redisClientOptions, superviseRedisClient, type SupervisedClient } from './redis-client';
+import {
+  REDIS_CLIENT_DEFAULTS,
+  createRedisClient,
+  redisClientOptions,
+  redisClusterOptions,
+  refreshSlotsWhenMoved,
+  superviseRedisClient,
+  type SupervisedClient,
+} from './redis-client';
 
 class FakeClient extends EventEmitter implements SupervisedClient {
   status = 'connecting';
@@ -64,6 +72,72 @@ describe('redisClientOptions', () => {
   });
 });
 
+describe('redisClusterOptions', () => {
+  const address = { mode: 'cluster' as const, nodes: [{ host: '10.0.0.1', port: 6379 }], tls: false };
+
+  it('is the same fail-fast policy for a cluster: no offline queue, the capped backoff, each node with the command timeout and no retries', () => {
+    const options = redisClusterOptions({ commandTimeoutMs: 200 }, address);
+    expect(options).toMatchObject({ enableOfflineQueue: false, enableAutoPipelining: true, scaleReads: 'master', slotsRefreshTimeout: 1000 });
+    // A command whose node went away, or whose cluster is down, is not sent again: it fails, as on one server.
+    expect(options).toMatchObject({ retryDelayOnFailover: 0, retryDelayOnClusterDown: 0 });
+    // A failover is seen within a second even when no command alone is answered MOVED.
+    expect(options.slotsRefreshInterval).toBe(1000);
+    expect([1, 5, 50].map((attempt) => options.clusterRetryStrategy?.(attempt))).toEqual([100, 500, 2000]);
+    expect(options.redisOptions).toMatchObject({
+      commandTimeout: 200,
+      connectTimeout: 1000,
+      maxRetriesPerRequest: 0,
+      autoResubscribe: false,
+      disconnectTimeout: 200,
+    });
+    // The cluster owns these for its nodes; ioredis's types refuse them in redisOptions.
+    expect(options.redisOptions).not.toHaveProperty('enableOfflineQueue');
+    expect(options.redisOptions).not.toHaveProperty('retryStrategy');
+  });
+
+  it('gives every node the credentials and TLS of the address', () => {
+    expect(redisClusterOptions({ commandTimeoutMs: 200 }, { ...address, username: 'parchee', password: 's3cret', tls: true }).redisOptions).toMatchObject({
+      username: 'parchee',
+      password: 's3cret',
+      tls: {},
+    });
+    expect(redisClusterOptions({ commandTimeoutMs: 200 }, address).redisOptions).not.toHaveProperty('password');
+  });
+});
+
+describe('refreshSlotsWhenMoved', () => {
+  /** A cluster's two methods the hook uses; each command sent is rejected with the reply given. */
+  function fakeCluster() {
+    const cluster = {
+      refreshes: 0,
+      refreshSlotsCache: () => void cluster.refreshes++,
+      sendCommand: (command: { promise: Promise<unknown> }) => command.promise,
+    };
+    return cluster;
+  }
+  const rejected = (message: string) => {
+    const promise = Promise.reject(new Error(message));
+    promise.catch(() => undefined);
+    return { promise };
+  };
+
+  it('reads the slot map again as soon as any command, pipelined or not, is answered MOVED or ASK', async () => {
+    const cluster = fakeCluster();
+    refreshSlotsWhenMoved(cluster as never);
+    for (const reply of ['MOVED 3852 127.0.0.1:7105', 'ASK 3852 127.0.0.1:7105', 'Connection is closed.', 'CROSSSLOT Keys in request']) {
+      await cluster.sendCommand(rejected(reply) as never).catch(() => undefined);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cluster.refreshes).toBe(2);
+  });
+});
+
+describe('createRedisClient', () => {
+  it('refuses an address of neither form before connecting', () => {
+    expect(() => createRedisClient({ url: '127.0.0.1:6379', name: 'unit', commandTimeoutMs: 100 })).toThrow(/PARCHEE_REDIS_URL: must be redis:\/\//);
+  });
+});
+
 describe('superviseRedisClient', () => {
   it("starts each use's error series at 0, and counts every failed command of a use", async () => {
     const { handle, metrics } = setup();
@@ -117,6 +191,17 @@ describe('superviseRedisClient', () => {
     client.emit('error', new Error('read ECONNRESET'));
     expect(logger.lines).toHaveLength(3);
     expect(logger.lines[2].obj).toMatchObject({ errors: 1 });
+  });
+
+  it("counts a cluster node's connection errors with the others, naming the node", async () => {
+    const { client, logger, metrics } = setup();
+    client.emit('node error', new Error('connect ECONNREFUSED 127.0.0.1:7102'), '127.0.0.1:7102');
+    client.emit('node error', new Error('connect ECONNREFUSED 127.0.0.1:7102'), '127.0.0.1:7102');
+    expect(logger.lines).toHaveLength(1);
+    expect(logger.lines[0]).toMatchObject({ level: 'warn', obj: { redis: 'egress', node: '127.0.0.1:7102', errors: 1 } });
+    expect(await errorCounts(metrics)).toEqual({ sent_ledger: 1, dlr_map: 1 });
+    client.emit('ready');
+    expect(logger.lines[1]).toMatchObject({ level: 'info', obj: { errors: 2 } });
   });
 
   it("names an error without a message by its code (Node's AggregateError of a dual-stack connect)", () => {

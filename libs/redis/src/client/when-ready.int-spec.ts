@@ -1,9 +1,10 @@
 import Redis from 'ioredis';
+import { testRedis, testRedisUrl } from '../testing';
 import { whenReady } from './when-ready';
 
 describe('whenReady against real Redis', () => {
   it('resolves true once a new client can answer, and a command then succeeds without an offline queue', async () => {
-    const redis = new Redis('redis://127.0.0.1:6379', { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const redis = testRedis(testRedisUrl(), { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     try {
       expect(await whenReady(redis, 5000)).toBe(true);
       expect(await redis.ping()).toBe('PONG');

@@ -9,7 +9,12 @@
  * key and value.
  *
  * Keys one script must touch together carry a Redis Cluster hash tag (`{…}`) so they share a slot:
- * the throttle's pair and an operator's pending MO parts.
+ * a bind budget's members and slots, an operator's pending MO parts (and the link pacer's one key).
+ * Keys read or written in batches carry none, so a cluster spreads them over every master, and the
+ * batches are split by slot (readMany, commandBatch, slotChunks). No tag may gather a hot path's
+ * traffic in one slot: tag per budget, operator or message, never per feature. A new or renamed
+ * key is a new data layout: keys of the old layout are neither read nor moved, and expire by
+ * their TTL (docs/operations.md, "Redis Cluster").
  */
 export const RedisKeys = {
   /**

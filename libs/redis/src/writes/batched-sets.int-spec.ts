@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { testRedisUrl } from '../testing';
-import { createRedisClient, type RedisClientHandle } from '../client/redis-client';
+import { deleteMatching, keyHolders, testRedisUrl } from '../testing';
+import { createRedisClient, type RedisClient, type RedisClientHandle } from '../client/redis-client';
+import { readMany } from '../slots/read-many';
+import { slotChunks } from '../slots/slot-chunks';
 import { BatchedSets } from './batched-sets';
 
 /** Database 9: the machine's Redis (database 0) is shared with other work. Keys under a prefix of this run's own. */
@@ -14,26 +16,29 @@ describe('BatchedSets against real Redis', () => {
     expect(await handle.ready(5000)).toBe(true);
   });
   afterAll(async () => {
-    const keys = await handle.client.keys(`${PREFIX}*`);
-    if (keys.length > 0) await handle.client.del(...keys);
+    await deleteMatching(handle.client, `${PREFIX}*`);
     await handle.close();
   });
 
-  it('writes the keys asked for in one turn in one script call, each with its own value and TTL', async () => {
+  it('writes the keys asked for in one turn in one script call (on a cluster, one per slot), each with its own value and TTL', async () => {
     const sets = new BatchedSets(handle.client);
     const calls: string[] = [];
     const evalsha = handle.client.evalsha.bind(handle.client);
+    // The spy says what kind of client it stands for: BatchedSets splits by slot for a cluster.
     const spied = new BatchedSets({
+      isCluster: handle.client.isCluster,
       evalsha: ((...args: Parameters<typeof evalsha>) => {
         calls.push('evalsha');
         return evalsha(...args);
       }) as typeof evalsha,
       eval: handle.client.eval.bind(handle.client),
-    });
+    } as Pick<RedisClient, 'evalsha' | 'eval'>);
     await sets.set(`${PREFIX}warm`, 'x', 1000); // loads the script, so the spied writer hits EVALSHA
-    await Promise.all(Array.from({ length: 120 }, (_, i) => spied.set(`${PREFIX}k${i}`, `v${i}`, 60_000 + i)));
-    expect(calls).toHaveLength(1);
-    expect(await handle.client.mget(Array.from({ length: 120 }, (_, i) => `${PREFIX}k${i}`))).toEqual(Array.from({ length: 120 }, (_, i) => `v${i}`));
+    const keys = Array.from({ length: 120 }, (_, i) => `${PREFIX}k${i}`);
+    await Promise.all(keys.map((key, i) => spied.set(key, `v${i}`, 60_000 + i)));
+    // One call on one server; one per slot on a cluster, where 120 keys fall in about 120 slots.
+    expect(calls).toHaveLength(slotChunks(handle.client, keys, 500).length);
+    expect(await readMany(handle.client, keys)).toEqual(keys.map((_, i) => `v${i}`));
     const ttl = await handle.client.pttl(`${PREFIX}k119`);
     expect(ttl).toBeGreaterThan(59_000);
     expect(ttl).toBeLessThanOrEqual(60_119);
@@ -48,13 +53,13 @@ describe('BatchedSets against real Redis', () => {
       sets.claim(`${PREFIX}free`, 'second', 60_000),
     ]);
     expect([free, taken, again]).toEqual([null, 'old', 'mine']);
-    expect(await handle.client.mget(`${PREFIX}free`, `${PREFIX}taken`)).toEqual(['mine', 'old']);
+    expect(await readMany(handle.client, [`${PREFIX}free`, `${PREFIX}taken`])).toEqual(['mine', 'old']);
     expect(await handle.client.pttl(`${PREFIX}free`)).toBeGreaterThan(59_000);
   });
 
   it('loads the script again after Redis forgot it (SCRIPT FLUSH)', async () => {
     const sets = new BatchedSets(handle.client);
-    await handle.client.script('FLUSH');
+    await Promise.all(keyHolders(handle.client).map((server) => server.script('FLUSH')));
     await sets.set(`${PREFIX}after-flush`, 'y', 60_000);
     expect(await handle.client.get(`${PREFIX}after-flush`)).toBe('y');
   });

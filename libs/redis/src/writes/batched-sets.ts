@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../client/redis-client';
+import { isCluster, type RedisClient } from '../client/redis-client';
+import { slotChunks } from '../slots/slot-chunks';
 
 /**
  * SETs every key it is given with its value and its TTL in ms, in one call: KEYS are the keys,
@@ -33,13 +34,18 @@ interface Pending<R> extends KeyWrite {
 
 /**
  * Gathers the items handed in while the event loop handles one round of I/O and runs them through
- * `run` in calls of at most MAX_KEYS_PER_CALL, each caller settled with its own item's result.
+ * `run` in calls of at most MAX_KEYS_PER_CALL, each caller settled with its own item's result. On a
+ * Redis Cluster a call holds the keys of one slot only (slotChunks): the calls of one turn still
+ * leave together, one pipeline per node.
  */
 class TurnBatch<R> {
   private pending: Array<Pending<R>> = [];
   private scheduled = false;
 
-  constructor(private readonly run: (items: readonly KeyWrite[]) => Promise<R[]>) {}
+  constructor(
+    private readonly redis: object,
+    private readonly run: (items: readonly KeyWrite[]) => Promise<R[]>,
+  ) {}
 
   add(key: string, value: string, ttlMs: number): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -55,7 +61,12 @@ class TurnBatch<R> {
     this.scheduled = false;
     const all = this.pending;
     this.pending = [];
-    for (let i = 0; i < all.length; i += MAX_KEYS_PER_CALL) void this.call(all.slice(i, i + MAX_KEYS_PER_CALL));
+    if (!isCluster(this.redis)) {
+      for (let i = 0; i < all.length; i += MAX_KEYS_PER_CALL) void this.call(all.slice(i, i + MAX_KEYS_PER_CALL));
+      return;
+    }
+    const keys = all.map((p) => p.key);
+    for (const chunk of slotChunks(this.redis, keys, MAX_KEYS_PER_CALL)) void this.call(chunk.map((i) => all[i]));
   }
 
   private async call(group: Array<Pending<R>>): Promise<void> {
@@ -90,12 +101,12 @@ export class BatchedSets {
   private readonly claims: TurnBatch<string | null>;
 
   constructor(redis: Pick<RedisClient, 'evalsha' | 'eval'>) {
-    this.sets = new TurnBatch<void>(async (items) => {
+    this.sets = new TurnBatch<void>(redis, async (items) => {
       const [keys, args] = keysAndArgs(items);
       await runScript(redis, SET_MANY, keys, args);
       return items.map(() => undefined);
     });
-    this.claims = new TurnBatch<string | null>(async (items) => {
+    this.claims = new TurnBatch<string | null>(redis, async (items) => {
       const [keys, args] = keysAndArgs(items);
       return (await runScript(redis, CLAIM_MANY, keys, args)) as Array<string | null>;
     });

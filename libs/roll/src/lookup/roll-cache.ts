@@ -1,4 +1,4 @@
-import { RedisKeys, type RedisClient } from '@parchee/redis';
+import { RedisKeys, commandBatch, readMany, type RedisClient } from '@parchee/redis';
 import { decodeVoterRecord, encodeVoterRecord, NEGATIVE_ENTRY } from './voter-record-codec';
 import { VoterRecord } from './voter-record';
 import { rollCacheNamespace, RollVersionRef } from './roll-version-ref';
@@ -27,7 +27,11 @@ export const ROLL_CACHE_DEFAULTS = {
  */
 export type CachedVoter = VoterRecord | null | undefined;
 
-/** Redis side of lookups: one MGET per batch to read, one pipeline of SET EX to write. Errors throw; the reader decides. */
+/**
+ * Redis side of lookups: one MGET per batch to read, one pipeline of SET EX to write (on a Redis
+ * Cluster, one MGET per slot and the SETs one pipeline per node: readMany, commandBatch). Errors
+ * throw; the reader decides.
+ */
 export class RollCache {
   private readonly prefix: string;
   private readonly positiveTtl: number;
@@ -55,7 +59,10 @@ export class RollCache {
     if (hashTexts.length === 0) return [];
     // The version part once per batch, not once per key (it runs a regex).
     const prefix = this.key(version, '');
-    const values = await this.redis.mget(hashTexts.map((h) => prefix + h));
+    const values = await readMany(
+      this.redis,
+      hashTexts.map((h) => prefix + h),
+    );
     return values.map((v) => {
       if (v === null) return undefined;
       if (v === NEGATIVE_ENTRY) return null;
@@ -65,7 +72,7 @@ export class RollCache {
 
   async setMany(version: RollVersionRef, entries: Array<[hashText: string, record: VoterRecord | null]>): Promise<void> {
     if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
+    const pipeline = commandBatch(this.redis);
     const prefix = this.key(version, '');
     let queued = 0;
     for (const [hashText, record] of entries) {
