@@ -20,7 +20,7 @@ import { E2E_ROLL_DIR } from './support/e2e-paths';
 import { loadExpectedRoll } from './support/expected-roll';
 import { eventually } from './support/eventually';
 import { sim } from './support/sim-control';
-import { PORTS, ROOT, sendMo } from '@parchee/suite';
+import { OPERATORS, PORTS, ROOT, sendMo } from '@parchee/suite';
 
 const DASHBOARDS = join(ROOT, 'deploy/grafana/dashboards');
 const ALERTS = join(ROOT, 'deploy/prometheus/alerts.yml');
@@ -154,7 +154,7 @@ describe('dashboards and alerts against a real Prometheus scraping the suite und
       deliveryReceipts: { outcomes: [{ stat: 'UNDELIV', every: 3 }] },
     });
     const texts = [...roll.voters.slice(400, 430).map((v) => v.cnic), 'HELP', '12345', roll.voters[400].cnic, notInRoll(roll.cnics)];
-    const load = sim('POST', '/load', { count: 300, concurrency: 40, texts, timeoutMs: 4000, msisdnStart: 810_000_000 });
+    const load = sim('POST', '/load', { count: 300, concurrency: 40, operators: [...OPERATORS], texts, timeoutMs: 4000, msisdnStart: 810_000_000 });
     // One number asking again and again: the protection refuses it after its hourly allowance.
     // Written differently each time (trailing spaces): ingress drops an identical MO within its
     // window as an SMSC re-delivery, before the protection would see it.

@@ -50,7 +50,13 @@ describe('an SMSC re-delivering an MO already stored', () => {
 
 describe('SMSCs re-sending what a stopped ingress left, the moment it binds again', () => {
   const roll = loadExpectedRoll(E2E_ROLL_DIR);
-  const plan = { count: RESENT, concurrency: RESENT, texts: [0, 1, 2, 3].map((i) => roll.voters[920 + i].cnic), msisdnStart: 449_920_000 };
+  const plan = {
+    count: RESENT,
+    concurrency: RESENT,
+    operators: [...OPERATORS],
+    texts: [0, 1, 2, 3].map((i) => roll.voters[920 + i].cnic),
+    msisdnStart: 449_920_000,
+  };
 
   afterAll(async () => {
     for (const op of OPERATORS) await sim('DELETE', `/operators/${op}/faults`);

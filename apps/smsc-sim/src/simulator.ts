@@ -60,7 +60,6 @@ export async function startSimulator(config: SimConfig, options: StartSimulatorO
         host: config.smppHost,
         smpp: config.smpp,
         nextMessageId: () => messageIds.next(),
-        onBindRefused: (id) => stats.of(id).bindsRefused++,
         onSubmitSm: (id, sm, messageId) => {
           const mt = recorder.record(id, sm, messageId);
           if (mt) {

@@ -292,7 +292,8 @@ export async function startSuite(options: StartOptions): Promise<RunningSuite> {
 export interface MoReply {
   status: number;
   body: {
-    mo?: { commandStatus: number };
+    /** The MO's acknowledgement: its deliver_sm_resp status, and how many deliver_sm it took. */
+    mo?: { commandStatus: number; parts?: number };
     mt?: { text: string; parts: number; dataCoding: number; sourceAddr: string; destinationAddr: string };
     latencyMs?: number;
     error?: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { E2E_STATE } from './e2e-paths';
 import { eventually } from './eventually';
 import { sim, type LoadReport } from './sim-control';
-import { PORTS } from '@parchee/suite';
+import { OPERATORS, PORTS } from '@parchee/suite';
 
 // The busy templates as a citizen reads them (libs/replies/src/sms/reply-templates.ts).
 export const BUSY_UR = 'سروس اس وقت مصروف ہے۔ براہ کرم کچھ دیر بعد دوبارہ کوشش کریں۔';
@@ -19,6 +19,11 @@ export interface LoadPlan {
   msisdnStart: number;
   /** A steady stream rather than a burst, so the fault meets subscribers arriving all along. */
   ratePerSec?: number;
+  /**
+   * Default: the five operators of config/operators.yaml (OPERATORS), the ones the fault specs
+   * act on; the suite's quirk operators (support/quirk-operators.ts) are left to their own spec.
+   */
+  operators?: string[];
 }
 
 /** One fault's outcome as docs/fault-results.md reports it. */
@@ -87,7 +92,7 @@ export async function loadThroughFault<T>(
   const before = await mtMessages();
   // The simulator dates replies by this machine's clock, as Date.now() here.
   const began = Date.now();
-  const load = sim<LoadReport & { durationMs: number }>('POST', '/load', plan);
+  const load = sim<LoadReport & { durationMs: number }>('POST', '/load', { operators: [...OPERATORS], ...plan });
   // If the fault fails the test first, the load still ends on its own: its outcome no longer matters.
   load.catch(() => undefined);
   await eventually(`${afterReplies} replies of the load`, async () => ((await mtMessages()) - before >= afterReplies ? true : undefined), 30_000, 10);

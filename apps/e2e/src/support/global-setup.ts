@@ -2,12 +2,14 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2E_LOGS, E2E_PG_PROXY_FILE, E2E_ROLL_DIR, E2E_ROLL_RETRY_DEADLINE_MS, E2E_STATE, E2E_VOTERS, e2eDatabaseUrl } from './e2e-paths';
 import { E2E_REDIS_URL, startPrivateRedis, stopPrivateRedis } from './private-redis';
+import { writeQuirkOperatorFiles } from './quirk-operators';
 import { SwitchableTcpProxy, writeProxyHandle } from './switchable-tcp-proxy';
 import { ROOT, ensureSecrets, rollCli, run, startSuite, suiteEnv, SUITE_CONTROL_URL_ENV, startSuiteControl, moDedupeEnv } from '@parchee/suite';
 
 /**
  * A fresh test database, a fresh synthetic roll imported and activated, and the suite started
- * against them. Secrets are new for every run.
+ * against them, holding the five operators' links and the quirk operators' (quirk-operators.ts).
+ * Secrets are new for every run.
  */
 export default async function globalSetup(): Promise<void> {
   // The leak scan in global teardown reads Kafka records produced from here on: this run's.
@@ -21,7 +23,12 @@ export default async function globalSetup(): Promise<void> {
   process.env['PARCHEE_REDIS_URL'] = E2E_REDIS_URL;
   const databaseUrl = e2eDatabaseUrl();
   // A short consumer session, so after a kill -9 the crashed member's partitions move within seconds.
-  const env = suiteEnv(secrets, databaseUrl, { LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000', ...moDedupeEnv() });
+  const env = suiteEnv(secrets, databaseUrl, {
+    LOG_LEVEL: 'info',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    ...moDedupeEnv(),
+    ...writeQuirkOperatorFiles(E2E_STATE),
+  });
   const dbName = new URL(databaseUrl).pathname.slice(1);
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`], {}, { quiet: true });
   await rollCli(['migrate'], env);

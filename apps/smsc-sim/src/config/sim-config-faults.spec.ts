@@ -152,4 +152,49 @@ describe('simulator configuration: fault plans', () => {
   ])('refuses the quirk %j naming %s', (faults, key) => {
     expect(problemsOf(faults)).toEqual([expect.stringContaining(`sim.yaml: operators.0.faults.${key}`)]);
   });
+
+  it('reads the bind faults, the per-bind window and MO parts across binds from a YAML file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-binds-'));
+    try {
+      const path = join(dir, 'sim.yaml');
+      writeFileSync(
+        path,
+        [
+          'operators:',
+          '  - id: jazz',
+          '    faults:',
+          '      transceiverOnly: { status: ESME_RINVBNDSTS }',
+          '      bindTpsWindow: { cap: 50 }',
+          '      maxBinds: { transmitter: 1, status: 0x05 }',
+          '      quirks: { moPartsAcrossBinds: { form: sar, every: 2 } }',
+          '  - id: zong',
+          '    faults: { bindRefusal: {} }',
+        ].join('\n'),
+      );
+      const config = loadSimConfig(['--config', path], {});
+      expect(config.operators[0].faults).toEqual({
+        transceiverOnly: { status: 'ESME_RINVBNDSTS' },
+        bindTpsWindow: { cap: 50 },
+        maxBinds: { transmitter: 1, status: 5 },
+        quirks: { moPartsAcrossBinds: { form: 'sar', every: 2 } },
+      });
+      expect(config.operators[1].faults).toEqual({ bindRefusal: {} });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [{ bindRefusal: { status: 'ESME_NOPE' } }, 'bindRefusal.status'],
+    [{ bindRefusal: { every: 2 } }, 'bindRefusal'],
+    [{ transceiverOnly: { status: 0 } }, 'transceiverOnly.status'],
+    [{ maxBinds: { receiver: -1 } }, 'maxBinds.receiver'],
+    [{ maxBinds: { outbind: 1 } }, 'maxBinds'],
+    [{ bindTpsWindow: { cap: 0 } }, 'bindTpsWindow.cap'],
+    [{ bindTpsWindow: { cap: 5, mode: 'hourly' } }, 'bindTpsWindow.mode'],
+    [{ quirks: { moPartsAcrossBinds: { form: 'payload' } } }, 'quirks.moPartsAcrossBinds.form'],
+    [{ quirks: { moPartsAcrossBinds: { every: 2, fraction: 0.5 } } }, 'quirks.moPartsAcrossBinds'],
+  ])('refuses the bind fault %j naming %s', (faults, key) => {
+    expect(problemsOf(faults)).toEqual([expect.stringContaining(`sim.yaml: operators.0.faults.${key}`)]);
+  });
 });

@@ -29,6 +29,13 @@ export type SubmitRespForm = (typeof SUBMIT_RESP_FORMS)[number];
 export const MO_DESTINATION_FORMS = ['plus-international', 'international', 'national'] as const;
 export type MoDestinationForm = (typeof MO_DESTINATION_FORMS)[number];
 
+/**
+ * How a long MO's parts carry their concatenation header when the plan spreads them over binds:
+ * an 8-bit or 16-bit reference UDH, or the SAR TLVs.
+ */
+export const MO_CONCAT_FORMS = ['udh8', 'udh16', 'sar'] as const;
+export type MoConcatForm = (typeof MO_CONCAT_FORMS)[number];
+
 /** How a USSD step is marked: service_type "USSD", or the ussd_service_op TLV. */
 export const USSD_MARKERS = ['service-type', 'ussd-service-op'] as const;
 export type UssdMarker = (typeof USSD_MARKERS)[number];
@@ -86,6 +93,14 @@ export const faultPlanSchema = z
       .object({ cap: int(1, 100_000), mode: z.enum(TPS_WINDOW_MODES).optional() })
       .strict()
       .optional(),
+    /**
+     * A strict cap per second on each bind on its own, as operators that contract a rate per bind
+     * police it: per calendar second or over any 1 000 ms (default); beyond it ESME_RTHROTTLED.
+     */
+    bindTpsWindow: z
+      .object({ cap: int(1, 100_000), mode: z.enum(TPS_WINDOW_MODES).optional() })
+      .strict()
+      .optional(),
     /** Answer the selected submit_sm with this command_status instead of ESME_ROK; the first rule that hits wins. */
     submitErrors: z
       .array(
@@ -106,6 +121,31 @@ export const faultPlanSchema = z
     submitNoResponse: selection.optional(),
     /** Drop every bind of the operator when a selected submit_sm arrives (it is not answered). */
     disconnect: selection.optional(),
+    /**
+     * Refuse every bind, whatever its credentials, with `status` (default ESME_RINVPASWD), as an
+     * SMSC does once the account's password was changed or the account locked. Binds already up
+     * stay up.
+     */
+    bindRefusal: z.object({ status: commandStatus.optional() }).strict().optional(),
+    /**
+     * An account that may bind only as a transceiver: bind_receiver and bind_transmitter are
+     * refused with `status` (default ESME_RBINDFAIL), and each delivery receipt goes only to the
+     * bind that submitted its part.
+     */
+    transceiverOnly: z.object({ status: commandStatus.optional() }).strict().optional(),
+    /**
+     * The most binds of each type the account may hold at once; a bind beyond it is refused with
+     * `status` (default ESME_RBINDFAIL). Binds already up stay up.
+     */
+    maxBinds: z
+      .object({
+        receiver: int(0, 1000).optional(),
+        transmitter: int(0, 1000).optional(),
+        transceiver: int(0, 1000).optional(),
+        status: commandStatus.optional(),
+      })
+      .strict()
+      .optional(),
     /** Send a delivery receipt for accepted submit_sm that ask for one (registered_delivery bits 1-0). */
     deliveryReceipts: z
       .object({
@@ -179,6 +219,16 @@ export const faultPlanSchema = z
         /** Put `count` (1-3, default 1) octets of `value` (default 0, a NUL) after the last field of each part of the selected MO. */
         moTrailingOctets: z
           .object({ count: int(1, 3).optional(), value: int(0, 255).optional(), ...selectionShape })
+          .strict()
+          .refine(oneSelection, oneSelectionMessage)
+          .optional(),
+        /**
+         * Send each part of the selected long MO on another receiving bind than the part before it
+         * (whenever more than one is up), its parts carrying the concatenation header `form`
+         * (default udh8), as an SMSC that balances each deliver_sm over the account's binds does.
+         */
+        moPartsAcrossBinds: z
+          .object({ form: z.enum(MO_CONCAT_FORMS).optional(), ...selectionShape })
           .strict()
           .refine(oneSelection, oneSelectionMessage)
           .optional(),

@@ -40,7 +40,27 @@ class CapturingLogger implements Logger {
 }
 
 /** Short operator ids: system_id is parchee-<id> (at most 15 characters), password <id>-sim. */
-const OPERATORS = ['thr', 'dly', 'mute', 'drop', 'junk', 'dlr', 'form', 'tps', 'load', 'idle', 'qwait', 'qdrop', 'qtmp', 'qperm'] as const;
+const OPERATORS = [
+  'thr',
+  'dly',
+  'mute',
+  'drop',
+  'junk',
+  'dlr',
+  'form',
+  'tps',
+  'load',
+  'idle',
+  'qwait',
+  'qdrop',
+  'qtmp',
+  'qperm',
+  'trx',
+  'lock',
+  'full',
+  'pbt',
+  'spread',
+] as const;
 type Op = (typeof OPERATORS)[number];
 
 const MO_MSISDN = '923001112233';
@@ -118,6 +138,51 @@ describe('smsc-sim faults against a real EsmeClient', () => {
   const stats = async (op: Op): Promise<SimStats['operators'][string]> => (await http<SimStats>('GET', '/stats')).body.operators[op];
   const submit = (client: EsmeClient, text = 'reply', registeredDelivery = 0, to = MO_MSISDN) =>
     client.submitSm({ sourceAddr: '8300', destinationAddr: to, destAddrTon: 1, destAddrNpi: 1, shortMessage: Buffer.from(text), registeredDelivery });
+
+  /** Binds once and resolves with how the SMSC refused the bind; the client is stopped before it tries again. */
+  async function refusal(op: Op, bindType: BindType): Promise<{ status: number; credentials: boolean }> {
+    const client = new EsmeClient({
+      host: '127.0.0.1',
+      port: sim.smppPorts[op],
+      systemId: `parchee-${op}`,
+      password: `${op.slice(0, 4)}-sim`,
+      bindType,
+      enquireLinkIntervalMs: 0,
+      reconnect: { initialDelayMs: 60_000, authFailureDelayMs: 60_000, jitter: 0 },
+    });
+    client.on('error', () => undefined);
+    const refused = new Promise<{ status: number; credentials: boolean }>((resolve) => client.once('bind_refused', resolve));
+    client.start();
+    try {
+      return await refused;
+    } finally {
+      await client.stop();
+    }
+  }
+
+  /** Polls the operator's counters until `ready` holds (the simulator counts a little after the wire). */
+  async function statsWhen(op: Op, ready: (s: SimStats['operators'][string]) => boolean): Promise<SimStats['operators'][string]> {
+    for (;;) {
+      const now = await stats(op);
+      if (ready(now)) return now;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** A receiving handler that keeps every deliver_sm and can be waited on for the nth. */
+  function collector(): { received: DeliverSm[]; onDeliverSm: (pdu: DeliverSm) => Promise<number>; count(n: number): Promise<void> } {
+    const received: DeliverSm[] = [];
+    const waiters: Array<{ n: number; wake: () => void }> = [];
+    return {
+      received,
+      onDeliverSm: async (pdu) => {
+        received.push(pdu);
+        for (const w of waiters.filter((w) => received.length >= w.n)) w.wake();
+        return CommandStatus.ESME_ROK;
+      },
+      count: (n) => (received.length >= n ? Promise.resolve() : new Promise<void>((wake) => waiters.push({ n, wake }))),
+    };
+  }
 
   it('answers the scripted submit_sm with ESME_RTHROTTLED (retriable) or a permanent error', async () => {
     const client = await bind('thr', 'transmitter');
@@ -351,6 +416,105 @@ describe('smsc-sim faults against a real EsmeClient', () => {
     expect(receipts[2].esmClass).toBe(0x00);
     expect(receipts[2].shortMessage.toString('latin1')).toMatch(new RegExp(`^id:${textOnly.messageId} `));
     expect(receipts[2].tlvs).toEqual([]);
+  });
+
+  describe('bind faults', () => {
+    it('lets only transceivers bind under transceiverOnly, and sends each receipt to the bind that submitted its part', async () => {
+      await putFaults('trx', { transceiverOnly: {}, deliveryReceipts: {} });
+      expect(await refusal('trx', 'receiver')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: true });
+      expect(await refusal('trx', 'transmitter')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: true });
+      const [atA, atB] = [collector(), collector()];
+      const a = await bind('trx', 'transceiver', { onDeliverSm: atA.onDeliverSm });
+      const b = await bind('trx', 'transceiver', { onDeliverSm: atB.onDeliverSm });
+
+      const fromA = [await submit(a, 'one', 1), await submit(a, 'two', 1)];
+      const fromB = [await submit(b, 'three', 1)];
+      await Promise.all([atA.count(2), atB.count(1)]);
+      const ids = (got: DeliverSm[]) => got.map((r) => getTlvString(r, TlvTag.receipted_message_id));
+      expect(ids(atA.received)).toEqual(fromA.map((r) => r.messageId));
+      expect(ids(atB.received)).toEqual(fromB.map((r) => r.messageId));
+      expect(await statsWhen('trx', (s) => Object.values(s.receiptsSent).reduce((x, y) => x + y, 0) === 3)).toMatchObject({
+        bindAttempts: { receiver: 1, transmitter: 1, transceiver: 2 },
+        bindsRefused: 2,
+        bindRefusals: { ESME_RBINDFAIL: 2 },
+        binds: { receiver: 0, transmitter: 0, transceiver: 2 },
+      });
+
+      // The submitting bind gone by the time its receipt is due: the receipt is dropped, not sent to the other bind.
+      await putFaults('trx', { transceiverOnly: {}, deliveryReceipts: { delay: 200 } });
+      await submit(a, 'four', 1);
+      await a.stop();
+      expect(await statsWhen('trx', (s) => s.receiptsPending === 0 && s.receiptsNoBind === 1)).toMatchObject({ receiptsNoBind: 1 });
+      expect(atB.received).toHaveLength(1);
+    });
+
+    it('refuses every bind under bindRefusal while the binds already up stay up, and lets binds in again once it is cleared', async () => {
+      const up = await bind('lock', 'transceiver');
+      await putFaults('lock', { bindRefusal: {} });
+      expect(await refusal('lock', 'transceiver')).toEqual({ status: CommandStatus.ESME_RINVPASWD, credentials: true });
+      await putFaults('lock', { bindRefusal: { status: 'ESME_RINVSYSID' } });
+      expect(await refusal('lock', 'receiver')).toEqual({ status: CommandStatus.ESME_RINVSYSID, credentials: true });
+      expect(up.isBound).toBe(true);
+      await expect(submit(up)).resolves.toMatchObject({ commandStatus: 0 });
+
+      await http('DELETE', '/operators/lock/faults');
+      await bind('lock', 'receiver');
+      expect(await stats('lock')).toMatchObject({
+        bindAttempts: { receiver: 2, transmitter: 0, transceiver: 2 },
+        bindsRefused: 2,
+        bindRefusals: { ESME_RINVPASWD: 1, ESME_RINVSYSID: 1 },
+        binds: { receiver: 1, transmitter: 0, transceiver: 1 },
+      });
+    });
+
+    it('refuses a bind beyond maxBinds of its type until one of those up goes', async () => {
+      const first = await bind('full', 'transmitter');
+      await putFaults('full', { maxBinds: { transmitter: 1 } });
+      expect(await refusal('full', 'transmitter')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: true });
+      await bind('full', 'receiver');
+      await first.stop();
+      await statsWhen('full', (s) => s.binds.transmitter === 0);
+      await bind('full', 'transmitter');
+      expect(await stats('full')).toMatchObject({ bindRefusals: { ESME_RBINDFAIL: 1 }, binds: { receiver: 1, transmitter: 1, transceiver: 0 } });
+    });
+
+    it("throttles each bind beyond bindTpsWindow on its own, and measures each bind's most submit_sm in a second", async () => {
+      const [a, b] = [await bind('pbt', 'transmitter'), await bind('pbt', 'transmitter')];
+      await putFaults('pbt', { bindTpsWindow: { cap: 3 } });
+      const burst = (client: EsmeClient) => Promise.allSettled(Array.from({ length: 5 }, (_, i) => submit(client, `burst ${i}`)));
+      const [onA, onB] = await Promise.all([burst(a), burst(b)]);
+      for (const outcomes of [onA, onB]) {
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
+        expect(outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as SmppCommandError).commandStatus] : []))).toEqual([0x58, 0x58]);
+      }
+      expect(await stats('pbt')).toMatchObject({ submitsThrottled: 4, maxSubmitsPerSecondPerBind: 5, maxSubmitsPerSecond: 10 });
+    });
+
+    it('sends the parts of a long MO over the receiving binds in turn, with the header the plan names', async () => {
+      const [one, two] = [collector(), collector()];
+      await bind('spread', 'receiver', { onDeliverSm: one.onDeliverSm });
+      await bind('spread', 'receiver', { onDeliverSm: two.onDeliverSm });
+      await putFaults('spread', { quirks: { moPartsAcrossBinds: { form: 'sar' } } });
+      const text = `my CNIC is 3520212345671 ${'and here is why I ask '.repeat(15)}`;
+      const { body: report } = await http<LoadReport>('POST', '/load', {
+        count: 1,
+        concurrency: 1,
+        operators: ['spread'],
+        texts: [text],
+        awaitReply: false,
+        timeoutMs: 5_000,
+      });
+      expect(report).toMatchObject({ sent: 1, acked: 1 });
+      const parts = [...one.received, ...two.received].sort(
+        (x, y) => (getTlvNumber(x, TlvTag.sar_segment_seqnum) ?? 0) - (getTlvNumber(y, TlvTag.sar_segment_seqnum) ?? 0),
+      );
+      expect(parts.map((p) => getTlvNumber(p, TlvTag.sar_total_segments))).toEqual([3, 3, 3]);
+      // Parts 1 and 3 on one bind, 2 on the other.
+      expect([one.received.length, two.received.length].sort()).toEqual([1, 2]);
+      expect(new Set(parts.map((p) => getTlvNumber(p, TlvTag.sar_msg_ref_num))).size).toBe(1);
+      expect(parts.map((p) => p.shortMessage.toString('latin1')).join('')).toBe(text);
+      expect((await stats('spread')).moQuirks).toEqual({ 'parts-across-binds-sar': 1 });
+    });
   });
 
   describe('MO re-delivery (moRedelivery)', () => {

@@ -1,5 +1,5 @@
 import { createTlv, Npi, TlvTag, Ton, type Tlv } from '@parchee/smpp';
-import type { MoDestinationForm, UssdMarker } from './fault-plan';
+import type { MoConcatForm, MoDestinationForm, UssdMarker } from './fault-plan';
 
 /** Pakistan's country code, which an international number or short code starts with. */
 export const COUNTRY_CODE = '92';
@@ -19,6 +19,8 @@ export interface MoQuirks {
   trailingOctets?: Buffer;
   /** Sent as a USSD step, marked this way. */
   ussd?: UssdMarker;
+  /** A long MO whose parts go each on another receiving bind, with this concatenation header. */
+  partsAcrossBinds?: MoConcatForm;
 }
 
 /** The addressing and marking fields of a deliver_sm that the quirks rewrite. */
@@ -40,6 +42,7 @@ export function moQuirkNames(quirks: MoQuirks): string[] {
   if (quirks.destinationForm) names.push(`destination-${quirks.destinationForm}`);
   if (quirks.trailingOctets) names.push('trailing-octets');
   if (quirks.ussd) names.push(`ussd-${quirks.ussd}`);
+  if (quirks.partsAcrossBinds) names.push(`parts-across-binds-${quirks.partsAcrossBinds}`);
   return names;
 }
 

@@ -198,6 +198,93 @@ describe('SubmitFaultPolicy', () => {
     expect(kinds(decisions(new SubmitFaultPolicy(withQuirks), 100))).toEqual(before);
   });
 
+  it('throttles each bind on its own beyond bindTpsWindow, while another bind still has room', () => {
+    const clock = { t: 5_000, now: () => clock.t };
+    const policy = new SubmitFaultPolicy({ bindTpsWindow: { cap: 2 } }, clock);
+    const [a, b] = [{}, {}];
+    expect([policy.decideSubmit(a), policy.decideSubmit(a), policy.decideSubmit(a)].map((d) => d.kind)).toEqual(['accepted', 'accepted', 'throttled']);
+    expect([policy.decideSubmit(b), policy.decideSubmit(b)].map((d) => d.kind)).toEqual(['accepted', 'accepted']);
+    clock.t = 6_001;
+    expect(policy.decideSubmit(a).kind).toBe('accepted');
+    // Calendar seconds too, per bind.
+    const calendar = new SubmitFaultPolicy({ bindTpsWindow: { cap: 1, mode: 'calendar' } }, clock);
+    clock.t = 7_999;
+    expect([calendar.decideSubmit(a), calendar.decideSubmit(b), calendar.decideSubmit(a)].map((d) => d.kind)).toEqual(['accepted', 'accepted', 'throttled']);
+    clock.t = 8_000;
+    expect(calendar.decideSubmit(a).kind).toBe('accepted');
+  });
+
+  it('measures the most submit_sm one bind received within any second, apart from the whole operator’s', () => {
+    const clock = { t: 0, now: () => clock.t };
+    const policy = new SubmitFaultPolicy({}, clock);
+    const [a, b] = [{}, {}];
+    for (let i = 0; i < 3; i++) policy.decideSubmit(a);
+    for (let i = 0; i < 2; i++) policy.decideSubmit(b);
+    clock.t = 1_500;
+    policy.decideSubmit(b);
+    expect(policy.maxSubmitsPerSecondPerBind).toBe(3);
+    expect(policy.maxSubmitsPerSecond).toBe(5);
+    // A submit_sm not said to come from a bind counts for the operator only.
+    expect(new SubmitFaultPolicy({}, clock).maxSubmitsPerSecondPerBind).toBe(0);
+  });
+
+  it('lets every bind with the right credentials in by default', () => {
+    const none = { receiver: 0, transmitter: 0, transceiver: 0 };
+    const policy = new SubmitFaultPolicy({});
+    expect(['receiver', 'transmitter', 'transceiver'].map((t) => policy.decideBind(t as 'receiver', none))).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(policy.receiptsToSubmitter).toBe(false);
+  });
+
+  it('refuses every bind under bindRefusal, ESME_RINVPASWD by default or the status given', () => {
+    const none = { receiver: 0, transmitter: 0, transceiver: 0 };
+    expect(new SubmitFaultPolicy({ bindRefusal: {} }).decideBind('transceiver', none)).toEqual({
+      ok: false,
+      status: CommandStatus.ESME_RINVPASWD,
+      reason: 'bind-refusal',
+    });
+    expect(new SubmitFaultPolicy({ bindRefusal: { status: 'ESME_RINVSYSID' } }).decideBind('receiver', none)).toMatchObject({
+      status: CommandStatus.ESME_RINVSYSID,
+    });
+  });
+
+  it('lets only transceivers in under transceiverOnly (ESME_RBINDFAIL by default), and sends receipts to the submitting bind', () => {
+    const none = { receiver: 0, transmitter: 0, transceiver: 0 };
+    const policy = new SubmitFaultPolicy({ transceiverOnly: {} });
+    expect(policy.decideBind('receiver', none)).toEqual({ ok: false, status: CommandStatus.ESME_RBINDFAIL, reason: 'transceiver-only' });
+    expect(policy.decideBind('transmitter', none)).toMatchObject({ ok: false, status: CommandStatus.ESME_RBINDFAIL });
+    expect(policy.decideBind('transceiver', none)).toEqual({ ok: true });
+    expect(policy.receiptsToSubmitter).toBe(true);
+    expect(new SubmitFaultPolicy({ transceiverOnly: { status: 'ESME_RINVBNDSTS' } }).decideBind('receiver', none)).toMatchObject({
+      status: CommandStatus.ESME_RINVBNDSTS,
+    });
+  });
+
+  it('refuses a bind beyond maxBinds of its type, counting the binds up now', () => {
+    const policy = new SubmitFaultPolicy({ maxBinds: { transmitter: 1 } });
+    expect(policy.decideBind('transmitter', { receiver: 3, transmitter: 0, transceiver: 0 })).toEqual({ ok: true });
+    expect(policy.decideBind('transmitter', { receiver: 0, transmitter: 1, transceiver: 0 })).toEqual({
+      ok: false,
+      status: CommandStatus.ESME_RBINDFAIL,
+      reason: 'max-binds',
+    });
+    expect(policy.decideBind('receiver', { receiver: 5, transmitter: 1, transceiver: 0 })).toEqual({ ok: true });
+    const alreadyBound = new SubmitFaultPolicy({ maxBinds: { receiver: 0, status: 'ESME_RALYBND' } });
+    expect(alreadyBound.decideBind('receiver', { receiver: 0, transmitter: 0, transceiver: 0 })).toMatchObject({ status: CommandStatus.ESME_RALYBND });
+  });
+
+  it('spreads the selected MOs’ parts over binds with the form given, udh8 by default, drawing the older MO rules as before', () => {
+    const policy = new SubmitFaultPolicy({ quirks: { moPartsAcrossBinds: { every: 2 } } });
+    expect([policy.decideMo(), policy.decideMo()]).toEqual([{}, { partsAcrossBinds: 'udh8' }]);
+    expect(new SubmitFaultPolicy({ quirks: { moPartsAcrossBinds: { form: 'sar' } } }).decideMo()).toEqual({ partsAcrossBinds: 'sar' });
+    const plan = { seed: 4, quirks: { moSourceNational: { fraction: 0.5 } } };
+    const base = new SubmitFaultPolicy(plan);
+    const before = Array.from({ length: 50 }, () => base.decideMo());
+    const spread = new SubmitFaultPolicy({ ...plan, quirks: { ...plan.quirks, moPartsAcrossBinds: { fraction: 0.5 } } });
+    const after = Array.from({ length: 50 }, () => spread.decideMo());
+    expect(after.map((q) => q.sourceNational)).toEqual(before.map((q) => q.sourceNational));
+    expect(after.some((q) => q.partsAcrossBinds) && after.some((q) => !q.partsAcrossBinds)).toBe(true);
+  });
+
   it('keeps MOs queued only while the plan has moRedelivery, with its defaults filled in', () => {
     expect(new SubmitFaultPolicy({}).moRedelivery).toBeUndefined();
     expect(new SubmitFaultPolicy({ moRedelivery: {} }).moRedelivery).toEqual({ maxWaitMs: 30_000, retryDelayMs: 100 });

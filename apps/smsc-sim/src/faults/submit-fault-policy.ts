@@ -1,4 +1,4 @@
-import { CommandStatus, RegisteredDelivery } from '@parchee/smpp';
+import { CommandStatus, RegisteredDelivery, type BindType } from '@parchee/smpp';
 import {
   DEFAULT_LATE_RECEIPT_MS,
   DEFAULT_MO_MAX_WAIT_MS,
@@ -6,6 +6,7 @@ import {
   statusValue,
   type FaultPlan,
   type IntermediateReceiptStat,
+  type MoConcatForm,
   type MoDestinationForm,
   type ReceiptForm,
   type ReceiptStat,
@@ -37,6 +38,9 @@ export interface ReceiptDecision {
   form: ReceiptForm;
 }
 
+/** Whether a bind is let in: refused with a status, and why (for the logs). */
+export type BindVerdict = { ok: true } | { ok: false; status: number; reason: 'bind-refusal' | 'transceiver-only' | 'max-binds' };
+
 /** The plan's MO re-delivery with its defaults filled in. */
 export interface MoRedeliverySettings {
   /** Longest life of one MO, from its first attempt. */
@@ -53,9 +57,10 @@ const DEFAULT_TRAILING_OCTETS = { count: 1, value: 0 };
  * One operator's fault plan, compiled: decides each submit_sm, each delivery receipt and the
  * quirks of each MO. Every rule sees every submit_sm (so "every 3rd" means the 3rd, 6th... the
  * operator received since the plan was set, whatever the other rules did); the strongest effect
- * wins: disconnect, then the TPS cap, then the per-second window, then a scripted error, then no
- * response. The delay applies to whatever answer goes out; the submit_sm_resp quirks to accepted
- * ones. The MO quirk rules count MOs the same way.
+ * wins: disconnect, then the TPS cap, then the per-second window, then the bind's own window, then
+ * a scripted error, then no response. The delay applies to whatever answer goes out; the
+ * submit_sm_resp quirks to accepted ones. The MO quirk rules count MOs the same way. It also
+ * decides which binds to let in (bindRefusal, transceiverOnly, maxBinds).
  */
 export class SubmitFaultPolicy {
   private readonly tps?: TpsLimiter;
@@ -71,6 +76,11 @@ export class SubmitFaultPolicy {
   private readonly moDestinations: Array<{ form: MoDestinationForm; selector: HitSelector }>;
   private readonly moTrailing?: { octets: Buffer; selector: HitSelector };
   private readonly moUssd: Array<{ marker: UssdMarker; selector: HitSelector }>;
+  private readonly moPartsAcrossBinds?: { form: MoConcatForm; selector: HitSelector };
+  /** Each bind's strict window (bindTpsWindow) and submit rate, by its session. */
+  private readonly perBind = new WeakMap<object, { window?: PerSecondWindow; meter: SubmitRateMeter }>();
+  private highestPerBind = 0;
+  private readonly clock: { now(): number };
   /** Set while the plan keeps MOs queued until acknowledged; absent, MOs fail at once. */
   readonly moRedelivery?: MoRedeliverySettings;
 
@@ -78,6 +88,7 @@ export class SubmitFaultPolicy {
     readonly plan: FaultPlan,
     clock: { now(): number } = { now: () => Date.now() },
   ) {
+    this.clock = clock;
     const seed = plan.seed ?? DEFAULT_SEED;
     let rule = 0;
     const selector = (s: { every?: number; fraction?: number }): HitSelector => new HitSelector(s, ruleSeed(seed, rule++));
@@ -99,6 +110,7 @@ export class SubmitFaultPolicy {
       this.moTrailing = { octets: Buffer.alloc(count, value), selector: selector(quirks.moTrailingOctets) };
     }
     this.moUssd = (quirks.moUssd ?? []).map((r) => ({ marker: r.marker, selector: selector(r) }));
+    if (quirks.moPartsAcrossBinds) this.moPartsAcrossBinds = { form: quirks.moPartsAcrossBinds.form ?? 'udh8', selector: selector(quirks.moPartsAcrossBinds) };
     if (plan.moRedelivery) {
       this.moRedelivery = {
         maxWaitMs: plan.moRedelivery.maxWaitMs ?? DEFAULT_MO_MAX_WAIT_MS,
@@ -117,11 +129,43 @@ export class SubmitFaultPolicy {
     return this.meter.maxPerSecond;
   }
 
-  decideSubmit(): SubmitDecision {
+  /** The most submit_sm received on any one bind within any 1 000 ms since the plan was set (every one, whatever its answer). */
+  get maxSubmitsPerSecondPerBind(): number {
+    return this.highestPerBind;
+  }
+
+  /** True while each delivery receipt must go to the bind that submitted its part (transceiverOnly). */
+  get receiptsToSubmitter(): boolean {
+    return this.plan.transceiverOnly !== undefined;
+  }
+
+  /**
+   * Whether to let a bind of this type in, the credentials being right, given the binds of each
+   * type the operator holds now: bindRefusal refuses every one, transceiverOnly all but
+   * transceivers, maxBinds those beyond the account's number.
+   */
+  decideBind(bindType: BindType, bound: Readonly<Record<BindType, number>>): BindVerdict {
+    const { bindRefusal, transceiverOnly, maxBinds } = this.plan;
+    if (bindRefusal) return { ok: false, status: statusValue(bindRefusal.status ?? 'ESME_RINVPASWD'), reason: 'bind-refusal' };
+    if (transceiverOnly && bindType !== 'transceiver') {
+      return { ok: false, status: statusValue(transceiverOnly.status ?? 'ESME_RBINDFAIL'), reason: 'transceiver-only' };
+    }
+    const most = maxBinds?.[bindType];
+    if (most !== undefined && bound[bindType] >= most) return { ok: false, status: statusValue(maxBinds?.status ?? 'ESME_RBINDFAIL'), reason: 'max-binds' };
+    return { ok: true };
+  }
+
+  /** Decides one submit_sm; `bind` (its session) is what the per-bind window and rate count by. */
+  decideSubmit(bind?: object): SubmitDecision {
     this.meter.record();
+    const own = bind === undefined ? undefined : this.bindState(bind);
+    if (own) {
+      own.meter.record();
+      this.highestPerBind = Math.max(this.highestPerBind, own.meter.maxPerSecond);
+    }
     const disconnect = this.disconnect?.hit() ?? false;
-    // A submit_sm the bucket refuses does not use up the window's second.
-    const withinCap = (this.tps?.tryTake() ?? true) && (this.window?.tryTake() ?? true);
+    // A submit_sm the bucket refuses does not use up the windows' second.
+    const withinCap = (this.tps?.tryTake() ?? true) && (this.window?.tryTake() ?? true) && (own?.window?.tryTake() ?? true);
     // Every error rule counts this submit_sm, even after an earlier one has hit.
     const errorHits = this.errors.map((e) => e.selector.hit());
     const noResponse = this.noResponse?.hit() ?? false;
@@ -145,7 +189,18 @@ export class SubmitFaultPolicy {
     if (this.moTrailing?.selector.hit()) quirks.trailingOctets = this.moTrailing.octets;
     const ussd = firstHit(this.moUssd);
     if (ussd) quirks.ussd = ussd.marker;
+    if (this.moPartsAcrossBinds?.selector.hit()) quirks.partsAcrossBinds = this.moPartsAcrossBinds.form;
     return quirks;
+  }
+
+  private bindState(bind: object): { window?: PerSecondWindow; meter: SubmitRateMeter } {
+    let state = this.perBind.get(bind);
+    if (!state) {
+      const cap = this.plan.bindTpsWindow;
+      state = { meter: new SubmitRateMeter(this.clock), ...(cap ? { window: new PerSecondWindow(cap.cap, cap.mode ?? 'sliding', this.clock) } : {}) };
+      this.perBind.set(bind, state);
+    }
+    return state;
   }
 
   /**

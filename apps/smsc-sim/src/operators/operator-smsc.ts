@@ -29,7 +29,6 @@ export interface OperatorSmscOptions {
   smpp: SimConfig['smpp'];
   /** Called for every accepted submit_sm with the message_id it is answered with. */
   onSubmitSm(operator: string, sm: SubmittedSm, messageId: string): void;
-  onBindRefused(operator: string): void;
   nextMessageId(): string;
   logger?: Logger;
   /** Time source of the TPS cap and receipt dates (tests inject one). */
@@ -44,9 +43,10 @@ const GARBAGE_SEQUENCE_BASE = 0x7fff0000;
 
 /**
  * One operator's SMSC: an SMPP listener with its own credentials. Receiving binds (receiver and
- * transceiver) take MOs and delivery receipts in turn. submit_sm is answered as the operator's
- * fault plan says (by default ESME_ROK with a fresh message_id at once); the plan can be replaced
- * at run time.
+ * transceiver) take MOs and delivery receipts in turn (under the plan's transceiverOnly, each
+ * receipt goes to the bind that submitted its part). submit_sm is answered, and binds let in, as
+ * the operator's fault plan says (by default ESME_ROK with a fresh message_id at once, every bind
+ * with the right credentials); the plan can be replaced at run time.
  */
 export class OperatorSmsc implements MoRoute {
   readonly id: string;
@@ -92,8 +92,10 @@ export class OperatorSmsc implements MoRoute {
     return port;
   }
 
-  /** Receiving binds in turn, so MOs spread over every receiver the ESME holds. */
-  nextReceiver(): MoSession | undefined {
+  /** Receiving binds in turn, so MOs spread over every receiver the ESME holds; one other than `avoid` when another is up. */
+  nextReceiver(avoid?: MoSession): MoSession | undefined {
+    const next = this.nextReceivingSession();
+    if (avoid === undefined || next !== avoid || this.receivers.length < 2) return next;
     return this.nextReceivingSession();
   }
 
@@ -144,7 +146,11 @@ export class OperatorSmsc implements MoRoute {
   }
 
   faultCounters(): FaultCounters {
-    return { ...copyFaultCounters(this.counters), maxSubmitsPerSecond: this.policy.maxSubmitsPerSecond };
+    return {
+      ...copyFaultCounters(this.counters),
+      maxSubmitsPerSecond: this.policy.maxSubmitsPerSecond,
+      maxSubmitsPerSecondPerBind: this.policy.maxSubmitsPerSecondPerBind,
+    };
   }
 
   /** Drops every bind of this operator at once, as a network failure would; returns how many. */
@@ -179,16 +185,22 @@ export class OperatorSmsc implements MoRoute {
   }
 
   private authenticate(bind: BindRequest): BindDecision {
+    this.counters.bindAttempts[bind.bindType]++;
     const { systemId, password } = this.opts.config;
     let status: number = CommandStatus.ESME_ROK;
+    let reason = 'wrong credentials';
     if (bind.systemId !== systemId) status = CommandStatus.ESME_RINVSYSID;
     else if (bind.password !== password) status = CommandStatus.ESME_RINVPASWD;
-    if (status === CommandStatus.ESME_ROK) return { ok: true };
-    this.opts.onBindRefused(this.id);
-    this.logger.warn(
-      { systemId: bind.systemId, bindType: bind.bindType, remoteAddress: bind.remoteAddress, status: commandStatusName(status) },
-      'bind refused: wrong credentials',
-    );
+    else {
+      // Right credentials: the plan may still refuse the bind (its counts are those bound now).
+      const verdict = this.policy.decideBind(bind.bindType, this.bindCounts());
+      if (verdict.ok) return { ok: true };
+      ({ status, reason } = verdict);
+    }
+    const name = commandStatusName(status);
+    this.counters.bindsRefused++;
+    this.counters.bindRefusals[name] = (this.counters.bindRefusals[name] ?? 0) + 1;
+    this.logger.warn({ systemId: bind.systemId, bindType: bind.bindType, remoteAddress: bind.remoteAddress, status: name, reason }, 'bind refused');
     return { ok: false, status };
   }
 
@@ -216,7 +228,7 @@ export class OperatorSmsc implements MoRoute {
   }
 
   private answerSubmitSm(session: ServerSession, pdu: SubmitSm): Promise<SubmitSmResult> {
-    const decision = this.policy.decideSubmit();
+    const decision = this.policy.decideSubmit(session);
     switch (decision.kind) {
       case 'disconnect':
         this.disconnectAll('scripted disconnect');
@@ -237,7 +249,9 @@ export class OperatorSmsc implements MoRoute {
         const submittedAt = this.clock.now();
         this.opts.onSubmitSm(this.id, pdu, messageId);
         const receipt = this.policy.decideReceipt(pdu.registeredDelivery);
-        if (receipt) this.scheduleReceipt(pdu, messageId, receipt, submittedAt, decision.delayMs);
+        // A transceiver-only account hears of each part on the bind that submitted it, and only there.
+        const submitter = this.policy.receiptsToSubmitter ? session : undefined;
+        if (receipt) this.scheduleReceipt(pdu, messageId, receipt, submittedAt, decision.delayMs, submitter);
         const result: SubmitSmResult = { status: CommandStatus.ESME_ROK, messageId };
         if (decision.respForm) {
           result.rawResponse = submitSmRespPdu(decision.respForm, messageId);
@@ -277,12 +291,19 @@ export class OperatorSmsc implements MoRoute {
    * one before it was answered, and the final one never before the last of them was answered, so
    * the ESME hears them in order whichever binds they take.
    */
-  private scheduleReceipt(sm: SubmitSm, messageId: string, decision: ReceiptDecision, submittedAt: number, answerDelayMs: number): void {
+  private scheduleReceipt(
+    sm: SubmitSm,
+    messageId: string,
+    decision: ReceiptDecision,
+    submittedAt: number,
+    answerDelayMs: number,
+    submitter?: ServerSession,
+  ): void {
     let intermediates: Promise<void> = Promise.resolve();
     if (decision.intermediates.length > 0) {
       intermediates = new Promise((resolve) => {
         this.after(answerDelayMs, async () => {
-          for (const stat of decision.intermediates) await this.sendReceipt(sm, messageId, decision, stat, submittedAt);
+          for (const stat of decision.intermediates) await this.sendReceipt(sm, messageId, decision, stat, submittedAt, submitter);
           resolve();
         });
       });
@@ -290,7 +311,7 @@ export class OperatorSmsc implements MoRoute {
     this.counters.receiptsPending++;
     this.after(answerDelayMs + decision.delayMs, () => {
       this.counters.receiptsPending--;
-      void intermediates.then(() => this.sendReceipt(sm, messageId, decision, decision.stat, submittedAt));
+      void intermediates.then(() => this.sendReceipt(sm, messageId, decision, decision.stat, submittedAt, submitter));
     });
   }
 
@@ -303,8 +324,16 @@ export class OperatorSmsc implements MoRoute {
     this.timers.add(timer);
   }
 
-  private async sendReceipt(sm: SubmitSm, messageId: string, decision: ReceiptDecision, stat: ReceiptWord, submittedAt: number): Promise<void> {
-    const receiver = this.nextReceivingSession();
+  /** To `submitter` when given (a transceiver-only account; dropped if that bind is gone), else to the next receiving bind. */
+  private async sendReceipt(
+    sm: SubmitSm,
+    messageId: string,
+    decision: ReceiptDecision,
+    stat: ReceiptWord,
+    submittedAt: number,
+    submitter?: ServerSession,
+  ): Promise<void> {
+    const receiver = submitter ? (submitter.isOpen ? submitter : undefined) : this.nextReceivingSession();
     if (!receiver) {
       this.counters.receiptsNoBind++;
       this.logger.debug({ messageId, stat }, 'delivery receipt dropped: no receiving bind');

@@ -1,4 +1,15 @@
-import { CommandStatus, ConcatReassembler, decodePdu, decodeShortMessage, parseUdh, SmppCommandError, SmppError, type DeliverSm } from '@parchee/smpp';
+import {
+  CommandStatus,
+  ConcatReassembler,
+  decodePdu,
+  decodeShortMessage,
+  getTlvNumber,
+  parseUdh,
+  SmppCommandError,
+  SmppError,
+  TlvTag,
+  type DeliverSm,
+} from '@parchee/smpp';
 import { MoRefusedError } from '../errors/mo-refused-error';
 import type { MoQuirks } from '../faults/mo-quirks';
 import { SimError } from '../errors/sim-error';
@@ -28,9 +39,10 @@ class FakeRoute implements MoRoute {
     private readonly redelivery?: MoRedelivery,
     private readonly quirks: () => MoQuirks = () => ({}),
   ) {}
-  nextReceiver() {
+  nextReceiver(avoid?: MoSession) {
     if (this.sessions.length === 0) return undefined;
-    return this.sessions[this.turn++ % this.sessions.length];
+    const next = this.sessions[this.turn++ % this.sessions.length];
+    return next === avoid && this.sessions.length > 1 ? this.sessions[this.turn++ % this.sessions.length] : next;
   }
   moRedelivery() {
     return this.redelivery;
@@ -243,6 +255,56 @@ describe('MoInjector with the fault plan quirks', () => {
     const { injector, stats } = setup([new FakeSession()], undefined, () => ({ ussd: 'ussd-service-op' }));
     await injector.inject('jazz', '923001234567', '1');
     expect(stats.of('jazz')).toMatchObject({ ussdMosSent: 1, ussdMosAcked: 1, ussdMosRefused: {} });
+  });
+
+  it('sends each part of a long MO spread over binds on another bind than the part before it', async () => {
+    const binds = [new FakeSession(), new FakeSession(), new FakeSession()];
+    const { injector, stats } = setup(binds, undefined, () => ({ partsAcrossBinds: 'udh8' }));
+    const text = 'z'.repeat(400);
+    await expect(injector.inject('jazz', '923001234567', text)).resolves.toMatchObject({ parts: 3 });
+    expect(binds.map((b) => b.sent.length)).toEqual([1, 1, 1]);
+    expect(textOf(binds.map((b) => b.sent[0]))).toBe(text);
+    expect(stats.of('jazz')).toMatchObject({ mosSent: 1, moPartsSent: 3, mosAcked: 1, moQuirks: { 'parts-across-binds-udh8': 1 } });
+  });
+
+  it('alternates two binds even when the turn would give the same one twice, and splits with SAR when the rule says so', async () => {
+    const { injector, route } = setup([], undefined, () => ({ partsAcrossBinds: 'sar' }));
+    // While `a` answers, another deliver_sm (a receipt, another MO) takes the next turn, which would
+    // hand `a` the following part too.
+    const a = new FakeSession(async () => {
+      route.nextReceiver();
+      return { commandStatus: 0 };
+    });
+    const b = new FakeSession();
+    route.sessions.push(a, b);
+    await injector.inject('jazz', '923001234567', 'z'.repeat(400));
+    const parts = [a.sent[0], b.sent[0], a.sent[1]];
+    expect(a.sent).toHaveLength(2);
+    expect(b.sent).toHaveLength(1);
+    expect(parts.map((p) => getTlvNumber({ tlvs: p.tlvs ?? [] }, TlvTag.sar_segment_seqnum))).toEqual([1, 2, 3]);
+    expect(parts.every((p) => p.esmClass === 0 && getTlvNumber({ tlvs: p.tlvs ?? [] }, TlvTag.sar_total_segments) === 3)).toBe(true);
+  });
+
+  it('sends a spread MO over the one bind there is, and does not count a single-part MO as spread', async () => {
+    const only = new FakeSession();
+    const { injector, stats } = setup([only], undefined, () => ({ partsAcrossBinds: 'udh16' }));
+    await injector.inject('jazz', '923001234567', 'z'.repeat(400));
+    await injector.inject('jazz', '923001234567', 'HELP');
+    expect(only.sent).toHaveLength(4);
+    expect(parseUdh(only.sent[0].shortMessage)?.udh.concat).toMatchObject({ total: 3, seq: 1, refBits: 16 });
+    expect(stats.of('jazz').moQuirks).toEqual({ 'parts-across-binds-udh16': 1 });
+  });
+
+  it('fails a spread MO with NO_RECEIVER_BIND when no bind is up for its next part', async () => {
+    const { injector, stats, route } = setup([], undefined, () => ({ partsAcrossBinds: 'udh8' }));
+    // The only bind goes away as it acknowledges the first part.
+    const first: FakeSession = new FakeSession(async () => {
+      route.drop(first);
+      return { commandStatus: 0 };
+    });
+    route.sessions.push(first);
+    await expect(injector.inject('jazz', '923001234567', 'z'.repeat(400))).rejects.toMatchObject({ code: 'NO_RECEIVER_BIND' });
+    expect(stats.of('jazz')).toMatchObject({ mosSent: 1, moPartsSent: 1, mosFailed: 1, mosAcked: 0 });
   });
 });
 

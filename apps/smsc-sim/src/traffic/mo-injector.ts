@@ -50,7 +50,8 @@ export interface MoRedelivery {
 
 /** Where one operator's MOs go: the next receiving bind, or none. */
 export interface MoRoute {
-  nextReceiver(): MoSession | undefined;
+  /** The next receiving bind in turn; one other than `avoid` whenever another is up. */
+  nextReceiver(avoid?: MoSession): MoSession | undefined;
   /** Re-delivery while the operator's fault plan asks for it; undefined: an MO fails at once. */
   moRedelivery(): MoRedelivery | undefined;
   /** The quirks of the next MO as the operator's fault plan selects them ({} by default); each call counts one MO. */
@@ -114,6 +115,8 @@ interface PreparedMo {
   parts: MoPart[];
   /** Sent as a USSD step (fault plan quirks): counted apart as well. */
   ussd: boolean;
+  /** Each part goes on another receiving bind than the part before it (fault plan quirks). */
+  spread: boolean;
   /** The quirks it was sent with, as GET /stats counts them. */
   quirks: string[];
 }
@@ -149,7 +152,8 @@ function shuttingDown(): SimError {
 /**
  * Sends a subscriber's text to the service as deliver_sm: GSM 7-bit when it fits, UCS-2
  * otherwise, split with an 8-bit concat UDH when long. Parts go one after another over the same
- * bind, each waiting for its deliver_sm_resp, as SMSCs do.
+ * bind, each waiting for its deliver_sm_resp, as SMSCs do; under the plan's moPartsAcrossBinds,
+ * each on another receiving bind than the part before it, split as the rule's form says.
  *
  * While the operator's plan has moRedelivery, an MO stays queued until acknowledged, as at a real
  * SMSC: it waits for a receiving bind when none is up (woken by the bind, not by polling), and
@@ -188,7 +192,7 @@ export class MoInjector {
     const mo = this.prepare(route, operator, msisdn, text);
     this.countSent(mo);
     const sentAt = this.clock.now();
-    const attempt = await this.sendParts(session, mo, 0);
+    const attempt = await this.sendParts(route, session, mo, 0);
     if (attempt.kind !== 'acked') throw this.failure(mo, attempt);
     return this.acked(mo, sentAt);
   }
@@ -233,7 +237,7 @@ export class MoInjector {
         counters.mosRedelivered++;
         this.logger.debug({ operator: mo.operator, from: maskMsisdn(mo.msisdn), part: from + 1 }, 'MO delivered again');
       }
-      const attempt = await this.sendParts(session, mo, from);
+      const attempt = await this.sendParts(route, session, mo, from);
       if (attempt.kind === 'acked') return this.acked(mo, sentAt);
 
       last = attempt;
@@ -247,10 +251,14 @@ export class MoInjector {
   }
 
   private prepare(route: MoRoute, operator: string, msisdn: string, text: string): PreparedMo {
-    const ref = ((this.refs.get(operator) ?? 0) + 1) & 0xff;
+    // A 16-bit count; an 8-bit header takes its low octet, so udh8 references run 1..255, 0, 1... as before.
+    const ref = ((this.refs.get(operator) ?? 0) + 1) & 0xffff;
     this.refs.set(operator, ref);
-    const { dataCoding, segments } = segmentForSms(text, { reference: ref, mode: 'udh8' });
     const quirks = route.nextMoQuirks();
+    const mode = quirks.partsAcrossBinds ?? 'udh8';
+    const { dataCoding, segments } = segmentForSms(text, { reference: mode === 'udh8' ? ref & 0xff : ref, mode });
+    // A single part has nothing to spread: not counted as sent with the quirk.
+    if (segments.length === 1) delete quirks.partsAcrossBinds;
     const parts = segments.map((segment): MoPart => {
       const fields = withMoQuirks<DeliverSmFields>(
         {
@@ -261,12 +269,22 @@ export class MoInjector {
           esmClass: segment.esmClass,
           registeredDelivery: 0,
           ...MO_ADDRESSING,
+          // SAR parts carry their header as TLVs.
+          ...(segment.tlvs.length > 0 ? { tlvs: segment.tlvs } : {}),
         },
         quirks,
       );
       return quirks.trailingOctets ? { fields, raw: deliverSmWithTrailingOctets(fields, quirks.trailingOctets) } : { fields };
     });
-    return { operator, msisdn, dataCoding, parts, ussd: quirks.ussd !== undefined, quirks: moQuirkNames(quirks) };
+    return {
+      operator,
+      msisdn,
+      dataCoding,
+      parts,
+      ussd: quirks.ussd !== undefined,
+      spread: quirks.partsAcrossBinds !== undefined,
+      quirks: moQuirkNames(quirks),
+    };
   }
 
   /** The MO's first deliver_sm is going out: counted once, with its quirks. */
@@ -277,10 +295,20 @@ export class MoInjector {
     for (const quirk of mo.quirks) counters.moQuirks[quirk] = (counters.moQuirks[quirk] ?? 0) + 1;
   }
 
-  /** Sends parts `from`.. in order over one bind, each after the previous one's ESME_ROK. */
-  private async sendParts(session: MoSession, mo: PreparedMo, from: number): Promise<Attempt> {
+  /**
+   * Sends parts `from`.. in order, each after the previous one's ESME_ROK: all over `session`, or,
+   * for an MO spread over binds, each part after the first on the route's next receiving bind
+   * other than the previous part's (no bind up then: the attempt fails at that part).
+   */
+  private async sendParts(route: MoRoute, first: MoSession, mo: PreparedMo, from: number): Promise<Attempt> {
     const counters = this.opts.stats.of(mo.operator);
+    let session = first;
     for (let part = from; part < mo.parts.length; part++) {
+      if (mo.spread && part > from) {
+        const next = route.nextReceiver(session);
+        if (!next) return { kind: 'no-answer', part, error: noReceiverBind(mo.operator) };
+        session = next;
+      }
       counters.moPartsSent++;
       let commandStatus: number;
       const { fields, raw } = mo.parts[part];
@@ -309,6 +337,8 @@ export class MoInjector {
     if (attempt.kind === 'no-answer') {
       this.opts.stats.of(operator).mosFailed++;
       if (mo.ussd) this.opts.stats.of(operator).ussdMosFailed++;
+      // A spread MO whose next part found no bind up: said as it is, not as a lost answer.
+      if (attempt.error instanceof SimError && attempt.error.code === 'NO_RECEIVER_BIND') return attempt.error;
       this.logger.warn({ operator, from: maskMsisdn(mo.msisdn), err: attempt.error.message }, 'deliver_sm got no answer');
       return new SimError('MO_FAILED', `deliver_sm to ${operator} failed: ${attempt.error.message}`, true, { cause: attempt.error });
     }

@@ -34,8 +34,6 @@ export interface OperatorTrafficCounters {
   mtUndecodable: number;
   /** Concatenated MTs dropped because a part never arrived. */
   mtIncompleteExpired: number;
-  /** Bind attempts refused (wrong system_id or password). */
-  bindsRefused: number;
 }
 
 /** Per-operator counters; plain numbers, cheap enough for the load path. */
@@ -65,7 +63,6 @@ export class TrafficStats {
       mtMessages: 0,
       mtUndecodable: 0,
       mtIncompleteExpired: 0,
-      bindsRefused: 0,
     };
   }
 
