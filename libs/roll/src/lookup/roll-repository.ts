@@ -67,6 +67,13 @@ const ACTIVE_VERSION = {
   text: `SELECT id, cache_id, pepper_id FROM roll_version WHERE status = 'active'`,
 };
 
+// A version's rows are complete once its import committed `ready` (rows, partition attach and
+// status in one transaction) and never change afterwards, until `roll drop` marks it `dropping`.
+const COMPLETE_VERSIONS = {
+  name: 'parchee_roll_complete_versions_v1',
+  text: `SELECT id FROM roll_version WHERE status IN ('ready', 'active', 'retired')`,
+};
+
 /**
  * The PostgreSQL side of lookups: one query per batch, through the pg pool directly. Errors are
  * RollErrors with `retriable` set, so a service can answer "busy" and try again.
@@ -80,6 +87,19 @@ export class RollRepository {
       return res.rows.length ? { id: res.rows[0].id, cacheId: res.rows[0].cache_id, pepperId: res.rows[0].pepper_id } : null;
     } catch (err) {
       throw RollError.fromPostgres(err, 'reading the active roll version');
+    }
+  }
+
+  /**
+   * Ids of the versions whose rows this server holds in full (imported, not being dropped). On a
+   * replica, what it has replayed so far: which versions it can answer for.
+   */
+  async completeVersions(): Promise<number[]> {
+    try {
+      const res = await this.pool.query<{ id: number }>(COMPLETE_VERSIONS);
+      return res.rows.map((r) => r.id);
+    } catch (err) {
+      throw RollError.fromPostgres(err, 'reading the roll versions held');
     }
   }
 
