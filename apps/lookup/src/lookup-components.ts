@@ -38,8 +38,9 @@ export async function createLookupComponents(
   await ensureTopics({ brokers: config.kafka.brokers, kafka }, lookupTopicSpecs(config.lookup));
 
   // The roll cache's Redis errors count as parchee_redis_errors_total{use="roll_cache"} (createRollReader).
+  // Voter reads go to the read replicas when there are any; the active version, and every write, to the primary.
   const roll = createRollReader(
-    { postgres: config.postgres, redis: config.redis },
+    { postgres: config.postgres, readReplicas: config.postgres.readReplicas, redis: config.redis },
     {
       logger,
       metrics: registry,
@@ -47,6 +48,7 @@ export async function createLookupComponents(
         onCacheHits: (n) => metrics.cache.inc({ result: 'hit' }, n),
         onCacheMisses: (n) => metrics.cache.inc({ result: 'miss' }, n),
         onNegativeHits: (n) => metrics.cache.inc({ result: 'negative_hit' }, n),
+        onPrimaryFallback: (reason) => metrics.replicaFallbacks.inc({ reason }),
       },
     },
   );
@@ -57,6 +59,7 @@ export async function createLookupComponents(
   if (guard && !(await guard.ready(2000))) logger.warn({}, 'request guard Redis not reachable at start; allowing lookups unchecked until it is');
 
   // Its own small pool: audit inserts never queue behind roll lookups. Partitions are created on first write.
+  // On the primary (config.postgres.url) always: a read replica refuses writes.
   const audit = AuditWriter.open(config.postgres, { logger });
   const hasher = new KeyedHasher(config.pepper.pepper);
   const pipeline = new LookupPipeline(roll.reader, hasher.id, {
