@@ -38,7 +38,8 @@ export async function createLookupComponents(
   await ensureTopics({ brokers: config.kafka.brokers, kafka }, lookupTopicSpecs(config.lookup));
 
   // The roll cache's Redis errors count as parchee_redis_errors_total{use="roll_cache"} (createRollReader).
-  // Voter reads go to the read replicas when there are any; the active version, and every write, to the primary.
+  // Voter reads go to the read replicas when there are any (createRollReader declares their metrics,
+  // parchee_roll_replica_fallbacks_total and parchee_roll_replicas); the active version, and every write, to the primary.
   const roll = createRollReader(
     { postgres: config.postgres, readReplicas: config.postgres.readReplicas, redis: config.redis },
     {
@@ -48,7 +49,6 @@ export async function createLookupComponents(
         onCacheHits: (n) => metrics.cache.inc({ result: 'hit' }, n),
         onCacheMisses: (n) => metrics.cache.inc({ result: 'miss' }, n),
         onNegativeHits: (n) => metrics.cache.inc({ result: 'negative_hit' }, n),
-        onPrimaryFallback: (reason) => metrics.replicaFallbacks.inc({ reason }),
       },
     },
   );

@@ -4,11 +4,6 @@ import { LATENCY_BUCKETS, type MetricsRegistry } from '@parchee/observability';
 export function createLookupMetrics(registry: MetricsRegistry) {
   return {
     cache: registry.counter('parchee_roll_cache_total', 'Roll cache results per CNIC', ['result']),
-    replicaFallbacks: registry.counter(
-      'parchee_roll_replica_fallbacks_total',
-      'Roll reads that went to the primary although read replicas are configured, by reason (unavailable, behind)',
-      ['reason'],
-    ),
     replies: registry.counter('parchee_replies_total', 'Replies produced, by kind and operator', ['kind', 'operator']),
     batchSeconds: registry.histogram('parchee_lookup_batch_seconds', 'Time to understand and answer one batch of MOs', [], LATENCY_BUCKETS),
     refused: registry.counter('parchee_requests_refused_total', 'Requests refused, by operator and reason', ['operator', 'reason']),

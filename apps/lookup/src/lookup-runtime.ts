@@ -3,7 +3,6 @@ import { HealthRegistry, LOGGER, MetricsRegistry, type Logger } from '@parchee/o
 import type { LookupConfig } from './config/lookup-config';
 import type { LookupComponents } from './lookup-components';
 import { LOOKUP_COMPONENTS, LOOKUP_CONFIG } from './lookup-tokens';
-import { registerRollReplicaGauge } from './observability/roll-replica-gauge';
 import { registerRollVersionGauge } from './observability/roll-version-gauge';
 
 /**
@@ -28,7 +27,6 @@ export class LookupRuntime implements OnApplicationBootstrap, BeforeApplicationS
     // Lookups still answer from PostgreSQL without Redis, but slower than the roll can bear at peak.
     this.health.register({ name: 'redis', check: () => roll.cacheReady(0) });
     registerRollVersionGauge(this.metrics, () => roll.repository.activeVersion());
-    if (this.config.postgres.readReplicas.length > 0) registerRollReplicaGauge(this.metrics, () => roll.router.replicaViews());
     await lag.start();
     this.logger.info({ instance: this.config.lookup.instanceId }, 'lookup started');
   }

@@ -5,7 +5,8 @@ import { createRollRedis } from '../connection/redis-client';
 import { RollConnectionOptions } from '../connection/roll-connection-options';
 import { RollCache, RollCacheOptions } from './roll-cache';
 import { RollReader, RollReaderOptions } from './roll-reader';
-import { RollReadRouter, RollReadRouterOptions } from './roll-read-router';
+import { ReplicaFallbackReason, RollReadRouter, RollReadRouterOptions } from './roll-read-router';
+import { registerRollReplicaMetrics } from './roll-replica-metrics';
 import { RollRepository } from './roll-repository';
 
 export interface RollReaderHandle {
@@ -33,7 +34,8 @@ function serverOf(url: string): string {
 /**
  * Builds a reader with its own pg pools (the primary's, and one per read replica, each opened
  * lazily) and fail-fast Redis client. With `metrics`, each cache error the reader reports (at most
- * one per `cacheBypassMs`) counts as parchee_redis_errors_total{use="roll_cache"}.
+ * one per `cacheBypassMs`) counts as parchee_redis_errors_total{use="roll_cache"}, and with read
+ * replicas their metrics are declared (registerRollReplicaMetrics).
  */
 export function createRollReader(
   connection: RollConnectionOptions,
@@ -47,6 +49,7 @@ export function createRollReader(
   const redis = createRollRedis(connection.redis, { logger: options.logger, metrics: options.metrics });
   const repository = new RollRepository(pool);
   const observer = options.observer;
+  let countFallback: ((reason: ReplicaFallbackReason) => void) | undefined;
   const router = new RollReadRouter(
     repository,
     replicaPools.map((r) => ({ name: r.name, repo: new RollRepository(r.pool) })),
@@ -54,9 +57,15 @@ export function createRollReader(
       replicaCheckMs: options.replicaCheckMs,
       logger: options.logger,
       now: options.now,
-      observer: { onPrimaryFallback: (reason) => observer?.onPrimaryFallback?.(reason) },
+      observer: {
+        onPrimaryFallback: (reason) => {
+          countFallback?.(reason);
+          observer?.onPrimaryFallback?.(reason);
+        },
+      },
     },
   );
+  if (options.metrics && replicaPools.length > 0) countFallback = registerRollReplicaMetrics(options.metrics, router);
   const cache = new RollCache(redis.client, options.cache);
   const reader = new RollReader(router, cache, {
     ...options,

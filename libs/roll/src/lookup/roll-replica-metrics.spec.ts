@@ -1,12 +1,12 @@
 import { MetricsRegistry } from '@parchee/observability';
-import type { RollReplicaView } from '@parchee/roll';
-import { registerRollReplicaGauge } from './roll-replica-gauge';
+import type { RollReplicaView } from './roll-read-router';
+import { registerRollReplicaMetrics } from './roll-replica-metrics';
 
-describe('parchee_roll_replicas', () => {
+describe('read replica metrics', () => {
   it('counts the replicas in each state at each scrape, every state present', async () => {
     const metrics = new MetricsRegistry('lookup');
     let views: RollReplicaView[] = [];
-    registerRollReplicaGauge(metrics, () => views);
+    registerRollReplicaMetrics(metrics, { replicaViews: () => views });
     let body = (await metrics.render()).body;
     expect(body).toContain('parchee_roll_replicas{state="serving",service="lookup"} 0');
     expect(body).toContain('parchee_roll_replicas{state="unavailable",service="lookup"} 0');
@@ -21,5 +21,17 @@ describe('parchee_roll_replicas', () => {
     expect(body).toContain('parchee_roll_replicas{state="serving",service="lookup"} 2');
     expect(body).toContain('parchee_roll_replicas{state="behind",service="lookup"} 1');
     expect(body).toContain('parchee_roll_replicas{state="unavailable",service="lookup"} 1');
+  });
+
+  it('counts fallbacks to the primary by reason, both reasons present from the start', async () => {
+    const metrics = new MetricsRegistry('lookup');
+    const fellBack = registerRollReplicaMetrics(metrics, { replicaViews: () => [] });
+    expect((await metrics.render()).body).toContain('parchee_roll_replica_fallbacks_total{reason="behind",service="lookup"} 0');
+    fellBack('unavailable');
+    fellBack('unavailable');
+    fellBack('behind');
+    const body = (await metrics.render()).body;
+    expect(body).toContain('parchee_roll_replica_fallbacks_total{reason="unavailable",service="lookup"} 2');
+    expect(body).toContain('parchee_roll_replica_fallbacks_total{reason="behind",service="lookup"} 1');
   });
 });
