@@ -65,6 +65,14 @@ class FakeServer {
     if (!this.versions.includes(version)) return new Map();
     return new Map(hashes.map((h) => [h.toString('base64url'), voterFrom(this.name)]));
   }
+
+  async findVotersIfHeld(version: number, hashes: Buffer[]): Promise<Map<string, VoterRecord> | null> {
+    if (!this.versions.includes(version) && !this.down) {
+      this.reads++;
+      return null;
+    }
+    return this.findVoters(version, hashes);
+  }
 }
 
 function setup(replicaVersions: number[][], primaryVersions = [1]) {
@@ -135,6 +143,17 @@ describe('RollReadRouter', () => {
     await router.activeVersion();
     expect(await whoAnswers(1)).toBe('replica-1');
     expect(fallbacks).toEqual([]);
+  });
+
+  it('does not take a replica’s empty answer for a version its server turns out not to hold (several servers behind one address): the primary answers, counted as behind', async () => {
+    const { router, replicas, whoAnswers, fallbacks } = setup([[1, 2]], [1, 2]);
+    await router.activeVersion(); // the check reached a server that holds version 2
+    replicas[0].versions = [1]; // the reads reach one that does not
+    expect(await whoAnswers(2)).toBe('primary');
+    expect(fallbacks).toEqual(['behind']);
+    expect(await whoAnswers(2)).toBe('primary');
+    expect(replicas[0].reads).toBe(1); // not asked again for version 2 until a check says so
+    expect(await whoAnswers(1)).toBe('replica-1');
   });
 
   it('uses another replica that has the version before the primary', async () => {

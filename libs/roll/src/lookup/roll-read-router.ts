@@ -52,7 +52,7 @@ export const ROLL_READ_ROUTER_DEFAULTS = {
 export interface RollReplica {
   /** host:port, for logs. */
   name: string;
-  repo: Pick<RollRepository, 'findVoters' | 'completeVersions'>;
+  repo: Pick<RollRepository, 'findVotersIfHeld' | 'completeVersions'>;
 }
 
 interface ReplicaSlot extends RollReplica {
@@ -67,11 +67,12 @@ interface ReplicaSlot extends RollReplica {
  * Roll reads spread over read replicas (hot standbys), the primary when none can answer.
  *
  * The active version is the primary's: activation happens there. A voter read for version N goes
- * to a replica only if that replica's last check showed N complete (its import replayed: rows,
- * partition and `ready` status arrive in one transaction, and a version's rows never change
- * afterwards), so a replica that lags is never asked for rows it does not have yet: its readers
- * get the primary's answer until it catches up. Replicas only move forward, so a version a check
- * saw stays there until `roll drop`, which comes after another version is activated.
+ * to a replica whose last check showed N complete (its import replayed: rows, partition and
+ * `ready` status arrive in one transaction, and a version's rows never change afterwards), and
+ * the read itself asks, in the same snapshot, whether the server holds N (`findVotersIfHeld`): a
+ * replica that lags is never taken at its word of "not registered" for rows it does not have yet,
+ * even when one address hides several servers. Its readers get the primary's answer until it
+ * catches up.
  *
  * A replica whose check or read fails is left out until a check answers again; the read that
  * failed is retried on another replica or the primary at once, so a replica going away costs no
@@ -117,18 +118,24 @@ export class RollReadRouter {
     void this.checkDueReplicas();
     const start = this.next;
     this.next = (this.next + 1) % n;
-    let tried = false;
+    let failed = false;
     for (let i = 0; i < n; i++) {
       const replica = this.replicas[(start + i) % n];
       if (!replica.usable || !replica.versions.has(version)) continue;
-      tried = true;
+      let found: Map<string, VoterRecord> | null;
       try {
-        return await replica.repo.findVoters(version, hashes);
+        found = await replica.repo.findVotersIfHeld(version, hashes);
       } catch (err) {
         this.leaveOut(replica, err);
+        failed = true;
+        continue;
       }
+      if (found) return found;
+      // Its check was answered by another server behind the same address, one that had replayed
+      // further: not asked for this version again until a check says so.
+      replica.versions.delete(version);
     }
-    const behind = !tried && this.replicas.some((r) => r.usable);
+    const behind = !failed && this.replicas.some((r) => r.usable);
     this.notify(behind ? 'behind' : 'unavailable');
     return this.primary.findVoters(version, hashes);
   }
@@ -141,6 +148,14 @@ export class RollReadRouter {
       versions: [...r.versions].sort((a, b) => a - b),
       state: !r.usable ? 'unavailable' : this.activeId === null || r.versions.has(this.activeId) ? 'serving' : 'behind',
     }));
+  }
+
+  /**
+   * Starts the replica checks that are due; resolves when they end, never rejects. Reads start
+   * them too: this is for an idle reader, whose views would otherwise stay as its last read left them.
+   */
+  checkReplicas(): Promise<void> {
+    return this.checkDueReplicas();
   }
 
   /** Starts the checks that are due (at most one in flight per replica); resolves when they end. Never rejects. */

@@ -10,11 +10,15 @@ const STATES: RollReplicaState[] = ['serving', 'behind', 'unavailable'];
  *   replicas are configured (`unavailable`: no replica answered; `behind`: none had replayed the
  *   version read yet);
  * - `parchee_roll_replicas{state}`: the configured replicas by state against the active version,
- *   sampled at scrape from what the router last saw (no query of its own).
+ *   as the router last saw them; a scrape also starts the checks that are due (not waiting for
+ *   them: a scrape never waits on a database), so an idle lookup's gauge moves too.
  * Every label value is present from the start (0), so an alert never waits for a series to appear.
  * Returns what the router's observer calls for each fallback.
  */
-export function registerRollReplicaMetrics(metrics: MetricsRegistry, router: Pick<RollReadRouter, 'replicaViews'>): (reason: ReplicaFallbackReason) => void {
+export function registerRollReplicaMetrics(
+  metrics: MetricsRegistry,
+  router: Pick<RollReadRouter, 'replicaViews' | 'checkReplicas'>,
+): (reason: ReplicaFallbackReason) => void {
   const fallbacks = metrics.counter(
     'parchee_roll_replica_fallbacks_total',
     'Roll reads that went to the primary although read replicas are configured, by reason (unavailable, behind)',
@@ -22,6 +26,7 @@ export function registerRollReplicaMetrics(metrics: MetricsRegistry, router: Pic
   );
   for (const reason of REASONS) fallbacks.inc({ reason }, 0);
   metrics.gauge('parchee_roll_replicas', 'Configured PostgreSQL read replicas by state against the active roll version', ['state'], (gauge) => {
+    void router.checkReplicas();
     const views = router.replicaViews();
     for (const state of STATES) gauge.set({ state }, views.filter((v) => v.state === state).length);
   });
