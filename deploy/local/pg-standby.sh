@@ -241,6 +241,10 @@ up() {
   if ! standby_pid >/dev/null && standby_accepting; then
     foreign_standby_ok || die "$STANDBY_HOST:$STANDBY_PORT is taken by something that is not a hot standby of $PRIMARY_HOST:$PRIMARY_PORT ($(port_owner "$STANDBY_PORT" || echo unknown)); set PG_STANDBY_PORT"
     resume_if_paused
+    # Its log is not ours to read: only the receiver's state says whether it still follows the primary
+    # (one whose checkout was deleted under it does not).
+    wait_streaming "$(($(stat -c %s "$LOGFILE" 2>/dev/null || echo 0) + 1))" ||
+      die "$STANDBY_HOST:$STANDBY_PORT is a standby of this primary started elsewhere, but it does not stream from it; stop it ($(port_owner "$STANDBY_PORT" || echo unknown)) or set PG_STANDBY_PORT"
     warn "$STANDBY_HOST:$STANDBY_PORT is a standby of this primary started elsewhere (another checkout); using it"
     return 0
   fi
