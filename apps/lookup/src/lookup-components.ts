@@ -38,8 +38,10 @@ export async function createLookupComponents(
   await ensureTopics({ brokers: config.kafka.brokers, kafka }, lookupTopicSpecs(config.lookup));
 
   // The roll cache's Redis errors count as parchee_redis_errors_total{use="roll_cache"} (createRollReader).
+  // Voter reads go to the read replicas when there are any (createRollReader declares their metrics,
+  // parchee_roll_replica_fallbacks_total and parchee_roll_replicas); the active version, and every write, to the primary.
   const roll = createRollReader(
-    { postgres: config.postgres, redis: config.redis },
+    { postgres: config.postgres, readReplicas: config.postgres.readReplicas, redis: config.redis },
     {
       logger,
       metrics: registry,
@@ -57,6 +59,7 @@ export async function createLookupComponents(
   if (guard && !(await guard.ready(2000))) logger.warn({}, 'request guard Redis not reachable at start; allowing lookups unchecked until it is');
 
   // Its own small pool: audit inserts never queue behind roll lookups. Partitions are created on first write.
+  // On the primary (config.postgres.url) always: a read replica refuses writes.
   const audit = AuditWriter.open(config.postgres, { logger });
   const hasher = new KeyedHasher(config.pepper.pepper);
   const pipeline = new LookupPipeline(roll.reader, hasher.id, {

@@ -23,6 +23,15 @@ export type { CachedVoter, RollCacheOptions } from './lookup/roll-cache';
 export { RollReader, ROLL_READER_DEFAULTS } from './lookup/roll-reader';
 export type { RollLookupResult, RollReaderObserver, RollReaderOptions } from './lookup/roll-reader';
 export { createRollReader } from './lookup/roll-reader-factory';
+export { RollReadRouter, ROLL_READ_ROUTER_DEFAULTS } from './lookup/roll-read-router';
+export type {
+  ReplicaFallbackReason,
+  RollReadRouterObserver,
+  RollReadRouterOptions,
+  RollReplica,
+  RollReplicaState,
+  RollReplicaView,
+} from './lookup/roll-read-router';
 export type { RollReaderHandle } from './lookup/roll-reader-factory';
 
 export { warmRollCache, WARM_DEFAULTS } from './warm/warm-roll-cache';

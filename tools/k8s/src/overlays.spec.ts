@@ -174,6 +174,13 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(env(container, 'LOOKUP_INSTANCE_ID')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
   });
 
+  it('reads lookup’s voters from the PostgreSQL replicas when the overlay runs some, and from the primary alone when it runs none', () => {
+    const [container] = podSpec(find(overlay, 'StatefulSet', 'parchee-lookup'))?.containers ?? [];
+    const instances = spec<{ instances: number }>(find(overlay, 'Cluster', 'parchee-pg')).instances;
+    // parchee-pg-ro has no endpoint without a replica: every read would first fail there.
+    expect(env(container, 'PARCHEE_DATABASE_READ_REPLICAS')?.value).toBe(instances > 1 ? 'parchee-pg-ro:5432' : undefined);
+  });
+
   it('defines every variable an env value refers to before it, so the kubelet expands it', () => {
     const problems: string[] = [];
     for (const object of objects(overlay)) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './config-error';
 import { readConfig } from './read-config';
-import { kafkaConfig, pepperConfig, redisConfig, serviceConfig } from '../fragments/infrastructure';
+import { kafkaConfig, pepperConfig, postgresConfig, redisConfig, serviceConfig } from '../fragments/infrastructure';
 
 describe('readConfig', () => {
   it('fills documented defaults when nothing is set', () => {
@@ -74,6 +74,56 @@ describe('readConfig', () => {
       expect(() => readConfig({ pepper: pepperConfig }, { PARCHEE_PEPPER: pepper, PARCHEE_PEPPER_NEXT_FILE: '/nonexistent/next' })).toThrow(
         /cannot read \/nonexistent\/next/,
       );
+    });
+  });
+
+  describe('PostgreSQL read replicas', () => {
+    const primary = 'postgres://parchee:s3cret@db-rw:5432/parchee?sslmode=require';
+    const postgres = (env: Record<string, string>) => readConfig({ postgres: postgresConfig }, { PARCHEE_DATABASE_URL: primary, ...env }).postgres;
+
+    it('has none by default: every read from the primary', () => {
+      expect(readConfig({ postgres: postgresConfig }, {}).postgres).toEqual({
+        url: 'postgres://postgres@127.0.0.1:5432/parchee',
+        poolSize: 10,
+        readReplicas: [],
+      });
+    });
+
+    it('gives a host:port entry the primary URL’s user, password, database and parameters', () => {
+      expect(postgres({ PARCHEE_DATABASE_READ_REPLICAS: 'db-ro-1:5432, 10.0.0.7:6432' }).readReplicas).toEqual([
+        'postgres://parchee:s3cret@db-ro-1:5432/parchee?sslmode=require',
+        'postgres://parchee:s3cret@10.0.0.7:6432/parchee?sslmode=require',
+      ]);
+    });
+
+    it('takes a URL entry as it is, from the environment or from a file', () => {
+      const replica = 'postgresql://reader:other@db-ro:5433/parchee';
+      expect(postgres({ PARCHEE_DATABASE_READ_REPLICAS: replica }).readReplicas).toEqual([replica]);
+      const dir = mkdtempSync(join(tmpdir(), 'replicas-'));
+      writeFileSync(join(dir, 'replicas'), `${replica},db-ro-2:5432\n`);
+      expect(postgres({ PARCHEE_DATABASE_READ_REPLICAS_FILE: join(dir, 'replicas') }).readReplicas).toEqual([
+        replica,
+        'postgres://parchee:s3cret@db-ro-2:5432/parchee?sslmode=require',
+      ]);
+    });
+
+    it('refuses an entry that is neither host:port nor a URL, a port out of range and a repeated server, naming the entry, never its text', () => {
+      let message = '';
+      try {
+        postgres({ PARCHEE_DATABASE_READ_REPLICAS: 'db-ro-1, db-ro-2:70000, postgres://u:hidden@db-ro-3:5432/parchee, db-ro-3:5432' });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/PARCHEE_DATABASE_READ_REPLICAS: entry 1: must be host:port/);
+      expect(message).toMatch(/entry 2: must be host:port/);
+      expect(message).toMatch(/entry 4: names the same server and database as an earlier entry/);
+      expect(message).not.toMatch(/entry 3/);
+      expect(message).not.toContain('hidden');
+      expect(message).not.toContain('s3cret');
+    });
+
+    it('refuses an unreadable replica list file', () => {
+      expect(() => postgres({ PARCHEE_DATABASE_READ_REPLICAS_FILE: '/nonexistent/replicas' })).toThrow(/PARCHEE_DATABASE_READ_REPLICAS_FILE: cannot read/);
     });
   });
 });

@@ -70,17 +70,70 @@ export const bindBudgetConfig = z
   })
   .transform((e) => ({ leaseMs: e.PARCHEE_BIND_LEASE_MS, replicasHint: e.PARCHEE_BIND_REPLICAS_HINT, owner: e.PARCHEE_BIND_OWNER ?? hostname() }));
 
-/** PostgreSQL, where the roll lives. */
+/**
+ * PostgreSQL, where the roll lives: the primary (`url`), which takes every write (audit trail,
+ * migrations, imports, activations), and optionally read replicas (hot standbys) that lookup's roll
+ * reads go to. `readReplicas` are full URLs; an entry given as `host:port` takes the user, password,
+ * database and parameters of PARCHEE_DATABASE_URL. None (the default): every read from the primary.
+ */
 export const postgresConfig = z
   .object({
     PARCHEE_DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/parchee'),
     PARCHEE_DATABASE_POOL_SIZE: intVar(10, 1, 200),
+    PARCHEE_DATABASE_READ_REPLICAS: z.string().optional(),
+    PARCHEE_DATABASE_READ_REPLICAS_FILE: z.string().optional(),
   })
   .refine((e) => /^postgres(ql)?:\/\//.test(e.PARCHEE_DATABASE_URL), {
     message: 'must be a postgres:// URL',
     path: ['PARCHEE_DATABASE_URL'],
   })
-  .transform((e) => ({ url: e.PARCHEE_DATABASE_URL, poolSize: e.PARCHEE_DATABASE_POOL_SIZE }));
+  .transform((e, ctx) => {
+    // A file, because an entry may be a URL with a password in it (a mounted secret).
+    const list = secretVar(
+      { PARCHEE_DATABASE_READ_REPLICAS: e.PARCHEE_DATABASE_READ_REPLICAS, PARCHEE_DATABASE_READ_REPLICAS_FILE: e.PARCHEE_DATABASE_READ_REPLICAS_FILE },
+      'PARCHEE_DATABASE_READ_REPLICAS',
+      ctx,
+    );
+    const readReplicas = readReplicaUrls(list ?? '', e.PARCHEE_DATABASE_URL, ctx);
+    return { url: e.PARCHEE_DATABASE_URL, poolSize: e.PARCHEE_DATABASE_POOL_SIZE, readReplicas };
+  });
+
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
+
+/**
+ * The replica list as URLs. Problems name the entry by its position, never by its text: an entry
+ * may carry a password.
+ */
+function readReplicaUrls(list: string, primaryUrl: string, ctx: z.RefinementCtx): string[] {
+  const entries = list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const urls: string[] = [];
+  const seen = new Set<string>();
+  entries.forEach((entry, i) => {
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', path: ['PARCHEE_DATABASE_READ_REPLICAS'], message: `entry ${i + 1}: ${message}` });
+    let url: URL;
+    if (/^postgres(ql)?:\/\//.test(entry)) {
+      if (!URL.canParse(entry)) return problem('not a valid postgres:// URL');
+      url = new URL(entry);
+    } else {
+      const m = HOST_PORT.exec(entry);
+      const port = m ? Number(m[2]) : 0;
+      if (!m || port < 1 || port > 65535) return problem('must be host:port or a postgres:// URL');
+      if (!URL.canParse(primaryUrl)) return; // PARCHEE_DATABASE_URL's own problem is reported for it
+      url = new URL(primaryUrl);
+      url.hostname = m[1];
+      url.port = String(port);
+    }
+    if (!url.hostname) return problem('names no host');
+    const where = `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+    if (seen.has(where)) return problem('names the same server and database as an earlier entry');
+    seen.add(where);
+    urls.push(url.toString());
+  });
+  return urls;
+}
 
 /** A secret from the environment, or from a file (a mounted secret) when the variable is unset. */
 function secretVar(e: Record<string, string | undefined>, name: string, ctx: z.RefinementCtx): string | undefined {

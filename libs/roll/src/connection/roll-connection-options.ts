@@ -34,7 +34,13 @@ export interface RedisConnectionOptions {
 }
 
 export interface RollConnectionOptions {
+  /** The primary: the active version is read here, and voter reads come here when no replica can answer. */
   postgres: PostgresConnectionOptions;
+  /**
+   * postgres:// URLs of read replicas (hot standbys) of `postgres`, each with the primary's pool
+   * size and timeouts. Voter reads go to them (see RollReadRouter). None: everything from `postgres`.
+   */
+  readReplicas?: string[];
   redis: RedisConnectionOptions;
 }
 

@@ -4,6 +4,7 @@ import { CachedVoter, RollCache } from './roll-cache';
 import { RollRepository } from './roll-repository';
 import { VoterRecord } from './voter-record';
 import { RollVersionRef } from './roll-version-ref';
+import type { ReplicaFallbackReason } from './roll-read-router';
 
 /** Counters for the integrator's metrics. Every method is optional; a throwing observer is ignored. */
 export interface RollReaderObserver {
@@ -15,6 +16,11 @@ export interface RollReaderObserver {
   onNegativeHits?(n: number): void;
   /** A Redis read or write failed or timed out; the batch was still answered. Once per `cacheBypassMs` window at most. */
   onCacheError?(err: Error): void;
+  /**
+   * With read replicas (createRollReader): a batch's PostgreSQL read went to the primary because
+   * no replica could answer it (RollReadRouter).
+   */
+  onPrimaryFallback?(reason: ReplicaFallbackReason): void;
 }
 
 export interface RollReaderOptions {

@@ -42,6 +42,22 @@ const FIND_VOTERS = {
      WHERE v.roll_version = $1 AND v.cnic_hash = ANY($2::bytea[])`,
 };
 
+// The same read, for a replica: in one statement (one snapshot), whether this server holds the
+// version in full, and its voters if it does. A replica may be several servers behind one address
+// (a load-balanced service), so what a check saw on one connection proves nothing about the next;
+// this answer is about the very snapshot the voters come from. `held` false: one row, no voter.
+// `held` true and no voter found: one row whose cnic_hash is null.
+const FIND_VOTERS_IF_HELD = {
+  name: 'parchee_roll_find_voters_if_held_v1',
+  text: `
+    SELECT h.held, f.*
+      FROM (SELECT EXISTS (SELECT 1 FROM roll_version WHERE id = $1 AND status IN ('ready', 'active', 'retired')) AS held) h
+      LEFT JOIN LATERAL (
+        SELECT ${VOTER_ROW_SQL}
+          FROM ${VOTER_JOIN_SQL}
+         WHERE v.roll_version = $1 AND v.cnic_hash = ANY($2::bytea[])) f ON h.held`,
+};
+
 export function voterRecordOf(r: VoterRow): VoterRecord {
   return {
     serialNo: r.serial_no,
@@ -67,6 +83,13 @@ const ACTIVE_VERSION = {
   text: `SELECT id, cache_id, pepper_id FROM roll_version WHERE status = 'active'`,
 };
 
+// A version's rows are complete once its import committed `ready` (rows, partition attach and
+// status in one transaction) and never change afterwards, until `roll drop` marks it `dropping`.
+const COMPLETE_VERSIONS = {
+  name: 'parchee_roll_complete_versions_v1',
+  text: `SELECT id FROM roll_version WHERE status IN ('ready', 'active', 'retired')`,
+};
+
 /**
  * The PostgreSQL side of lookups: one query per batch, through the pg pool directly. Errors are
  * RollErrors with `retriable` set, so a service can answer "busy" and try again.
@@ -83,6 +106,19 @@ export class RollRepository {
     }
   }
 
+  /**
+   * Ids of the versions whose rows this server holds in full (imported, not being dropped). On a
+   * replica, what it has replayed so far: which versions it can answer for.
+   */
+  async completeVersions(): Promise<number[]> {
+    try {
+      const res = await this.pool.query<{ id: number }>(COMPLETE_VERSIONS);
+      return res.rows.map((r) => r.id);
+    } catch (err) {
+      throw RollError.fromPostgres(err, 'reading the roll versions held');
+    }
+  }
+
   /** Voters of `version` among `hashes`, keyed by base64url hash. Hashes not in the roll are absent. */
   async findVoters(version: number, hashes: Buffer[]): Promise<Map<string, VoterRecord>> {
     const found = new Map<string, VoterRecord>();
@@ -94,6 +130,23 @@ export class RollRepository {
       throw RollError.fromPostgres(err, 'looking voters up in PostgreSQL');
     }
     for (const r of rows) found.set(r.cnic_hash.toString('base64url'), voterRecordOf(r));
+    return found;
+  }
+
+  /**
+   * `findVoters` for a read replica: null when this server does not hold `version` in full (it has
+   * not replayed the import yet), which an empty map could not tell from "none of them registered".
+   */
+  async findVotersIfHeld(version: number, hashes: Buffer[]): Promise<Map<string, VoterRecord> | null> {
+    let rows: Array<{ held: boolean } & (VoterRow | { [K in keyof VoterRow]: null })>;
+    try {
+      rows = (await this.pool.query({ ...FIND_VOTERS_IF_HELD, values: [version, hashes] })).rows;
+    } catch (err) {
+      throw RollError.fromPostgres(err, 'looking voters up in a PostgreSQL read replica');
+    }
+    if (!rows[0]?.held) return null;
+    const found = new Map<string, VoterRecord>();
+    for (const r of rows) if (r.cnic_hash !== null) found.set(r.cnic_hash.toString('base64url'), voterRecordOf(r as VoterRow));
     return found;
   }
 }
