@@ -148,7 +148,7 @@ describe('EsmeClient reconnect backoff', () => {
 describe('EsmeClient refused credentials', () => {
   const reconnect = { initialDelayMs: 100, factor: 2, maxDelayMs: 10_000, jitter: 0, authFailureDelayMs: 120_000 };
 
-  it.each([CommandStatus.ESME_RINVPASWD, CommandStatus.ESME_RINVSYSID, CommandStatus.ESME_RBINDFAIL, CommandStatus.ESME_RINVSYSTYP])(
+  it.each([CommandStatus.ESME_RINVPASWD, CommandStatus.ESME_RINVSYSID, CommandStatus.ESME_RINVSYSTYP])(
     'waits the auth-failure delay instead of the fast backoff after a bind refused with status %i',
     async (status) => {
       const smsc = new FakeSmsc();
@@ -167,6 +167,17 @@ describe('EsmeClient refused credentials', () => {
       expect(smsc.connections).toHaveLength(2);
     },
   );
+
+  it('retries a bind refused with ESME_RBINDFAIL (also "too many binds") at the growing backoff, not after the credentials delay', async () => {
+    const smsc = new FakeSmsc();
+    smsc.bindStatus = CommandStatus.ESME_RBINDFAIL;
+    const client = createClient(smsc, { reconnect });
+    const refused = nextEvent<[{ status: number; credentials: boolean }]>(client, 'bind_refused');
+    const reconnecting = nextEvent<[{ delayMs: number }]>(client, 'reconnecting');
+    client.start();
+    expect((await refused)[0]).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: false });
+    expect((await reconnecting)[0].delayMs).toBe(100);
+  });
 
   it('waits five minutes after refused credentials unless configured', async () => {
     const smsc = new FakeSmsc();

@@ -56,11 +56,13 @@ export interface EsmeClientOptions {
 }
 
 /**
- * Bind refusals that say the SMSC does not accept our credentials (or, for ESME_RBINDFAIL, our
- * bind at all). Retrying them at the fast backoff cannot help and may get the account locked.
+ * Bind refusals that say the SMSC does not accept our credentials. Retrying them at the fast
+ * backoff cannot help and may get the account locked. ESME_RBINDFAIL is not among them: SMSCs
+ * answer it for "too many binds" too (Jasmin does), which is what a restarted service meets while
+ * the SMSC still counts its predecessor's binds; that clears in seconds and takes the growing
+ * backoff (1 s up to 60 s), not the credentials' 5 minutes.
  */
 export const BIND_CREDENTIAL_STATUSES: ReadonlySet<number> = new Set<number>([
-  CommandStatus.ESME_RBINDFAIL,
   CommandStatus.ESME_RINVPASWD,
   CommandStatus.ESME_RINVSYSID,
   CommandStatus.ESME_RINVSYSTYP,

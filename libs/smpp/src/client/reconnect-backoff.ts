@@ -19,7 +19,7 @@ export interface ReconnectOptions {
   backoffResetAfterMs?: number;
   /**
    * Delay after the SMSC refuses the bind's credentials (ESME_RINVPASWD, ESME_RINVSYSID,
-   * ESME_RBINDFAIL, ESME_RINVSYSTYP), spread by `jitter` but not capped by `maxDelayMs`. Fast
+   * ESME_RINVSYSTYP; not ESME_RBINDFAIL, which SMSCs also answer for too many binds), spread by `jitter` but not capped by `maxDelayMs`. Fast
    * retries cannot fix a password and may get the account locked. Default 300 000 ms.
    */
   authFailureDelayMs?: number;
