@@ -48,6 +48,13 @@ const boundaries = [
     onlyDependOnLibsWithTags: ['scope:config', 'scope:observability'],
     bannedExternalImports: [...kafka, ...database, ...socketModules],
   },
+  // Rate limits, anti-enumeration and the loop breaker, shared by every service that looks up the
+  // roll for a citizen (lookup for SMS, ussd for USSD), so one number's limits count both channels.
+  {
+    sourceTag: 'scope:protection',
+    onlyDependOnLibsWithTags: ['scope:errors', 'scope:config', 'scope:observability', 'scope:privacy', 'scope:redis'],
+    bannedExternalImports: risky,
+  },
   {
     sourceTag: 'scope:roll',
     onlyDependOnLibsWithTags: ['scope:errors', 'scope:privacy', 'scope:config', 'scope:observability', 'scope:redis'],
@@ -98,6 +105,7 @@ const services = [
       'scope:redis',
       'scope:roll',
       'scope:replies',
+      'scope:protection',
     ],
   },
   {

@@ -4,7 +4,7 @@ import { KeyedHasher } from '@parchee/privacy';
 import { moFromText } from '@parchee/requests/testing';
 import type { AuditRow } from '@parchee/roll';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
-import type { RequestGuard } from '../protection/request-guard';
+import type { RequestGuard } from '@parchee/protection';
 import type { VoterDetails } from '@parchee/replies';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');

@@ -6,7 +6,7 @@ import { KeyedHasher } from '@parchee/privacy';
 import { RollPepperMismatchError, type AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { renderReply, type ReplyInput, type VoterDetails } from '@parchee/replies';
-import type { GuardVerdict, GuardedLookup, RequestGuard } from '../protection/request-guard';
+import type { GuardVerdict, GuardedLookup, RequestGuard } from '@parchee/protection';
 
 /**
  * The roll as lookup sees it: batched, keyed by CNIC hashes. RollReader implements it. Given the

@@ -5,7 +5,7 @@ import type { GuardAllowlist } from './guard-allowlist';
 import type { GuardSecrets } from './guard-secrets';
 import { addCnic, addLookup, countLookups, decodeGuardState, encodeGuardState, guardStateTtlMs, pruneGuardState, type GuardState } from './guard-state';
 import type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard } from './request-guard';
-import { nextScanState } from './scan-detector';
+import { nextScanState } from '../scan/scan-detector';
 
 /**
  * The write-back of a batch's states: `SET key value PX ttl` for each, ARGV holding value and ttl

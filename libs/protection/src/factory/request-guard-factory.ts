@@ -1,12 +1,12 @@
 import { KeyedHasher } from '@parchee/privacy';
 import { createRedisClient } from '@parchee/redis';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
-import { GuardAllowlist, readAllowlistEntries } from './guard-allowlist';
-import { GuardSecrets } from './guard-secrets';
-import type { ProtectionConfig } from './protection-config';
-import { RedisReplyCap } from './reply-cap';
-import { RedisRequestGuard } from './redis-request-guard';
-import type { GuardedLookup, RequestGuard } from './request-guard';
+import { GuardAllowlist, readAllowlistEntries } from '../guard/guard-allowlist';
+import { GuardSecrets } from '../guard/guard-secrets';
+import type { ProtectionConfig } from '../config/protection-config';
+import { RedisReplyCap } from '../loop-breaker/reply-cap';
+import { RedisRequestGuard } from '../guard/redis-request-guard';
+import type { GuardedLookup, RequestGuard } from '../guard/request-guard';
 
 export interface RequestGuardHandle {
   guard: RequestGuard;
@@ -17,7 +17,7 @@ export interface RequestGuardHandle {
   close(): Promise<void>;
 }
 
-/** The guard the lookup runtime wires in, with its own Redis client and metrics; null when disabled. */
+/** The guard a service wires in (lookup, and ussd for its lookups), with its own Redis client and metrics; null when disabled. */
 export function createRequestGuard(
   config: { protection: ProtectionConfig; redis: { url: string }; pepper: { pepper: string } },
   deps: { logger: Logger; metrics: MetricsRegistry },

@@ -2,21 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { MetricsRegistry, silentLogger } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
 import { testRedis } from '@parchee/redis/testing';
-import { loadLookupConfig } from '../config/lookup-config';
+import { pepperConfig, readConfig, redisConfig, type Env } from '@parchee/config';
+import { protectionConfig } from '../config/protection-config';
 import { createRequestGuard } from './request-guard-factory';
 
 const pepper = 'int-test-pepper-0123456789abcdef';
 const hasher = new KeyedHasher(pepper);
+/** What createRequestGuard takes from a service's configuration (lookup's and ussd's both have it). */
+const loadConfig = (env: Env) => readConfig({ redis: redisConfig, pepper: pepperConfig, protection: protectionConfig }, env);
 
 describe('createRequestGuard against real Redis', () => {
   it('returns no guard when protection is disabled', () => {
-    const config = loadLookupConfig({ PARCHEE_PEPPER: pepper, PROTECTION_ENABLED: 'false' });
+    const config = loadConfig({ PARCHEE_PEPPER: pepper, PROTECTION_ENABLED: 'false' });
     expect(createRequestGuard(config, { logger: silentLogger, metrics: new MetricsRegistry('lookup') })).toBeNull();
   });
 
   it("limits with the configured settings, keeps one state key for the number, and starts every seen operator's alert series at 0", async () => {
     const prefix = `parchee:test:factory:${randomBytes(4).toString('hex')}:`;
-    const config = loadLookupConfig({ PARCHEE_PEPPER: pepper, PROTECTION_LOOKUPS_PER_HOUR: '1', PROTECTION_KEY_PREFIX: prefix });
+    const config = loadConfig({ PARCHEE_PEPPER: pepper, PROTECTION_LOOKUPS_PER_HOUR: '1', PROTECTION_KEY_PREFIX: prefix });
     const redis = testRedis(config.redis.url, { maxRetriesPerRequest: 0 });
     const metrics = new MetricsRegistry('lookup');
     const handle = createRequestGuard(config, { logger: silentLogger, metrics })!;
