@@ -235,6 +235,7 @@ export class LookupPipeline {
       at: new Date(now),
       moId: p.mo.id,
       operator: p.mo.operator,
+      channel: 'sms',
       msisdnHash: this.msisdnHashOf(p, sink.hasher),
       cnicHash: p.hash ?? null,
       outcome: kind,
