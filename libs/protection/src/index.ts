@@ -1,7 +1,7 @@
 export { protectionConfig } from './config/protection-config';
 export type { ProtectionConfig } from './config/protection-config';
-export type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard } from './guard/request-guard';
-export { RedisRequestGuard, DEFAULT_REQUEST_LIMITS, WRITE_SCRIPT } from './guard/redis-request-guard';
+export type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard, SingleLookupGuard } from './guard/request-guard';
+export { RedisRequestGuard, DEFAULT_REQUEST_LIMITS, WRITE_SCRIPT, COMPARE_AND_SET_SCRIPT } from './guard/redis-request-guard';
 export type { GuardRedis, RedisRequestGuardOptions, RequestLimits } from './guard/redis-request-guard';
 export { GuardAllowlist, readAllowlistEntries } from './guard/guard-allowlist';
 export { GuardSecrets } from './guard/guard-secrets';

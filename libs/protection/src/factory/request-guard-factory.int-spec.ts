@@ -38,6 +38,11 @@ describe('createRequestGuard against real Redis', () => {
       for (const use of ['request_guard', 'reply_cap']) expect(body).toMatch(new RegExp(`parchee_redis_errors_total\\{use="${use}"[^}]*\\} 0\\n`));
       const keys = (await redis.keys(`${prefix}*`)).sort();
       expect(keys).toEqual([expect.stringMatching(/operator:telenor:\d+$/), `${prefix}state:${KeyedHasher.text(hasher.msisdn('923339900201'))}`]);
+      // A lookup decided alone (the USSD service's) counts against the same number's limit, and
+      // starts its operator's alert series too.
+      expect(await handle.guard.decideAlone(req('3520212345671'))).toBe('rate_limited');
+      expect(await handle.guard.decideAlone({ ...req('3520212345671'), msisdn: '923339900202', operator: 'sco' })).toBe('allow');
+      expect((await metrics.render()).body).toMatch(/parchee_enumeration_alerts_total\{operator="sco",kind="scan"[^}]*\} 0\n/);
     } finally {
       await handle.close();
       // The machine's Redis (database 0) outlives the test: leave nothing behind.

@@ -6,10 +6,11 @@ import { GuardSecrets } from '../guard/guard-secrets';
 import type { ProtectionConfig } from '../config/protection-config';
 import { RedisReplyCap } from '../loop-breaker/reply-cap';
 import { RedisRequestGuard } from '../guard/redis-request-guard';
-import type { GuardedLookup, RequestGuard } from '../guard/request-guard';
+import type { GuardedLookup, RequestGuard, SingleLookupGuard } from '../guard/request-guard';
 
 export interface RequestGuardHandle {
-  guard: RequestGuard;
+  /** Batches (lookup's MOs, `decide`) and single lookups (the USSD service's, `decideAlone`), on one state. */
+  guard: RequestGuard & SingleLookupGuard;
   /** The loop breaker on help and invalid replies, on the same Redis client, allowlist and key prefix. */
   replyCap: RedisReplyCap;
   /** Resolves true once Redis is connected, false after `timeoutMs`; until then lookups are allowed unchecked. */
@@ -71,10 +72,14 @@ export function createRequestGuard(
       for (const kind of ['distinct', 'scan', 'operator_spike']) alerts.inc({ operator, kind }, 0);
     }
   };
-  const initialised: RequestGuard = {
+  const initialised: RequestGuard & SingleLookupGuard = {
     decide: (requests) => {
       initialise(requests);
       return guard.decide(requests);
+    },
+    decideAlone: (request) => {
+      initialise([request]);
+      return guard.decideAlone(request);
     },
   };
   return {
