@@ -55,6 +55,22 @@ const boundaries = [
     onlyDependOnLibsWithTags: ['scope:errors', 'scope:config', 'scope:observability', 'scope:privacy', 'scope:redis'],
     bannedExternalImports: risky,
   },
+  // One citizen looked up on the spot, outside lookup's Kafka pipeline (the USSD service): the
+  // guard, the roll, one audit row with its channel. Its specs pseudonymise CNICs as ingress does.
+  {
+    sourceTag: 'scope:voter-lookup',
+    onlyDependOnLibsWithTags: [
+      'scope:errors',
+      'scope:contracts',
+      'scope:observability',
+      'scope:privacy',
+      'scope:protection',
+      'scope:replies',
+      'scope:roll',
+      'scope:requests',
+    ],
+    bannedExternalImports: risky,
+  },
   {
     sourceTag: 'scope:roll',
     onlyDependOnLibsWithTags: ['scope:errors', 'scope:privacy', 'scope:config', 'scope:observability', 'scope:redis'],
@@ -130,6 +146,10 @@ const services = [
  */
 const libsInProduction = [
   { sourceTag: 'scope:replies', onlyDependOnLibsWithTags: ['scope:contracts'] },
+  {
+    sourceTag: 'scope:voter-lookup',
+    onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:observability', 'scope:privacy', 'scope:protection', 'scope:replies', 'scope:roll'],
+  },
   { sourceTag: 'scope:ussd', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:requests', 'scope:replies', 'scope:smpp'] },
 ];
 
