@@ -82,6 +82,7 @@ const boundaries = [
   { sourceTag: 'scope:ingress', bannedExternalImports: risky },
   { sourceTag: 'scope:lookup', bannedExternalImports: risky },
   { sourceTag: 'scope:egress', bannedExternalImports: risky },
+  { sourceTag: 'scope:ussd-service', bannedExternalImports: risky },
   { sourceTag: 'scope:smsc-sim', bannedExternalImports: risky },
   { sourceTag: 'scope:roll-cli', bannedExternalImports: [...kafka, ...redis, ...socketModules] },
   { sourceTag: 'type:e2e', bannedExternalImports: [...database, ...redis] },
@@ -135,6 +136,26 @@ const services = [
       'scope:smpp',
       'scope:redis',
       'scope:receipts',
+    ],
+  },
+  // The USSD service: dialogs in Redis, the menu, and each lookup in-process through the same
+  // guard, roll and audit as lookup's (voter-lookup); "send by SMS" as an MT on Kafka. No SMPP yet:
+  // its transports are not built.
+  {
+    sourceTag: 'scope:ussd-service',
+    onlyDependOnLibsWithTags: [
+      'scope:errors',
+      'scope:contracts',
+      'scope:config',
+      'scope:observability',
+      'scope:privacy',
+      'scope:requests',
+      'scope:messaging',
+      'scope:redis',
+      'scope:roll',
+      'scope:protection',
+      'scope:voter-lookup',
+      'scope:ussd',
     ],
   },
   { sourceTag: 'scope:smsc-sim', onlyDependOnLibsWithTags: ['scope:errors', 'scope:config', 'scope:observability', 'scope:privacy', 'scope:smpp'] },
