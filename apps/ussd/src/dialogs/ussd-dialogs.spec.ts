@@ -251,6 +251,20 @@ describe('UssdDialogs', () => {
     expect(lookup.requests).toHaveLength(1);
   });
 
+  it('answers busy rather than wait past its own claim time for a session another step keeps claimed', async () => {
+    const { step, lookup, store, counted } = setup({ claimMs: 30 });
+    await step(BEGIN);
+    await step('2');
+    await step('1');
+    const key = store.sessionKey('jazz', 'http', 's-1', MSISDN);
+    const loaded = await storedSession(store, key);
+    const stuck = { ...loaded.session, claim: { step: 'other', by: 'slow-replica', until: Date.now() + 60_000 } };
+    expect(await store.save(key, loaded.revision, stuck)).not.toBeNull();
+    expect(await step(CNIC)).toEqual(screenOf({ v: 1, at: 'ended', lang: 'ur', reason: 'busy' }));
+    expect(lookup.requests).toEqual([]);
+    expect(counted.steps[counted.steps.length - 1]).toBe('busy');
+  });
+
   it('ends on abort and on timeout, counting each, and answers either for a dialog it does not hold without storing anything', async () => {
     const { step, counted, cells } = setup();
     await step(BEGIN, 'a');

@@ -147,12 +147,14 @@ export class UssdDialogs {
     const token = randomUUID();
     const waitUntil = this.now() + this.claimMs + 2 * this.claimPollMs;
     for (;;) {
+      // Each turn either answers or finds that another step changed the session meanwhile; a
+      // session that keeps changing under this one for longer than a claim lasts is not answered.
+      if (this.now() > waitUntil) throw new StepUnanswerable('the session kept changing under this step');
       const loaded = await this.load(key);
       const session = loaded.session;
       if (session?.last?.step === fingerprint) return { screen: session.last.screen, result: 'replayed' };
       if (session?.claim && session.claim.until > this.now()) {
         // Being answered elsewhere (this very step, most likely): wait for its answer, within the claim.
-        if (this.now() > waitUntil) throw new StepUnanswerable('the session stayed claimed by other steps');
         await delay(this.claimPollMs);
         continue;
       }
