@@ -35,6 +35,6 @@ if [ "$which" = lookup ] || [ "$which" = all ]; then node -r @swc-node/register 
 if [ "$which" = codec ] || [ "$which" = all ]; then node -r @swc-node/register libs/smpp/src/bench/codec-bench.ts; fi
 if [ "$which" = session ] || [ "$which" = all ]; then node -r @swc-node/register libs/smpp/src/bench/session-bench.ts; fi
 if [ "$which" = sim ]; then node -r @swc-node/register apps/smsc-sim/src/bench/sim-bench.ts; fi
-if [ "$which" = guard ]; then node -r @swc-node/register apps/lookup/src/bench/guard-bench.ts; fi
+if [ "$which" = guard ]; then node -r @swc-node/register libs/protection/src/bench/guard-bench.ts; fi
 if [ "$which" = import ]; then node -r @swc-node/register libs/roll/src/bench/import-bench.ts; fi
 if [ "$which" = floor ] || [ "$which" = all ]; then node -r @swc-node/register apps/e2e/src/bench/floor-bench.ts; fi

@@ -1,12 +1,12 @@
 import { ConsumerLagMonitor, DeadLetters, KafkaBatchTransport, TransactionalProcessor, createKafka, ensureTopics, kafkaIntake } from '@parchee/messaging';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
 import { KeyedHasher } from '@parchee/privacy';
+import { createRequestGuard, type RequestGuardHandle } from '@parchee/protection';
 import { AuditWriter, createRollReader, type RollReaderHandle } from '@parchee/roll';
 import type { LookupConfig } from './config/lookup-config';
 import { lookupTopicSpecs } from './config/lookup-topics';
 import type { LookupMetrics } from './lookup-metrics';
 import { LookupPipeline } from './pipeline/lookup-pipeline';
-import { createRequestGuard, type RequestGuardHandle } from './protection/request-guard-factory';
 
 /** The pattern the MO intake's batches are handled under (MoIntakeController). */
 export const MO_INTAKE = 'lookup.mo';

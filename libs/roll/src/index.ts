@@ -47,7 +47,7 @@ export type { ImportPhase, ImportProgress, ImportRollOptions, ImportRollResult }
 export type { RollSourceFiles } from './import/roll-source-files';
 
 export { AUDIT_DEFAULTS } from './audit/audit-row';
-export type { AuditOutcome, AuditRow } from './audit/audit-row';
+export type { AuditChannel, AuditOutcome, AuditRow } from './audit/audit-row';
 export { AuditWriter, ensureAuditPartitions } from './audit/audit-writer';
 export type { AuditWriterOptions } from './audit/audit-writer';
 export { listAuditPartitions, pruneAuditPartitions } from './audit/audit-retention';

@@ -462,6 +462,7 @@ async function postgresFloor(): Promise<void> {
     at: new Date(),
     moId: `01J${i.toString(36).padStart(23, '0')}`,
     operator: 'jazz',
+    channel: 'sms',
     msisdnHash: Buffer.alloc(32, i % 251),
     cnicHash: Buffer.alloc(32, i % 241),
     outcome: 'found',

@@ -19,3 +19,11 @@ describe('lookup fetch settings', () => {
     expect(() => loadLookupConfig({ ...base, LOOKUP_FETCH_MIN_BYTES: '0' })).toThrow(/LOOKUP_FETCH_MIN_BYTES/);
   });
 });
+
+describe('lookup protection settings', () => {
+  it('reads the protection fragment (libs/protection) with the rest of its configuration', () => {
+    const { protection } = loadLookupConfig({ ...base, PROTECTION_LOOKUPS_PER_HOUR: '7' });
+    expect(protection).toMatchObject({ enabled: true, keyPrefix: 'parchee:guard:', limits: { perHour: 7, perDay: 20 } });
+    expect(() => loadLookupConfig({ ...base, PROTECTION_LOOKUPS_PER_HOUR: '0' })).toThrow(/PROTECTION_LOOKUPS_PER_HOUR/);
+  });
+});

@@ -1,8 +1,8 @@
 import { intVar, kafkaConfig, pepperConfig, postgresConfig, readConfig, redisConfig, serviceConfig, type Env } from '@parchee/config';
 import { Topics } from '@parchee/contracts';
+import { protectionConfig } from '@parchee/protection';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { protectionConfig } from '../protection/protection-config';
 
 const lookupSettings = z
   .object({

@@ -4,7 +4,7 @@ import { KeyedHasher } from '@parchee/privacy';
 import { moFromText } from '@parchee/requests/testing';
 import type { AuditRow } from '@parchee/roll';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
-import type { RequestGuard } from '../protection/request-guard';
+import type { RequestGuard } from '@parchee/protection';
 import type { VoterDetails } from '@parchee/replies';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
@@ -70,6 +70,8 @@ describe('LookupPipeline audit trail', () => {
     expect(rows[0].msisdnHash.equals(hasher.msisdn('923001234567'))).toBe(true);
     expect(rows[4].msisdnHash.equals(hasher.msisdn('923009999999'))).toBe(true);
     expect(rows.every((r) => r.operator === 'zong' && r.at instanceof Date)).toBe(true);
+    // Lookup answers MOs: every row it writes is an SMS's, whatever the request.
+    expect(rows.map((r) => r.channel)).toEqual(['sms', 'sms', 'sms', 'sms', 'sms']);
     // Nothing in a row carries the clear CNIC or number.
     const dump = JSON.stringify(rows.map((r) => ({ ...r, msisdnHash: r.msisdnHash.toString('hex'), cnicHash: r.cnicHash?.toString('hex') })));
     expect(dump).not.toContain(FOUND);

@@ -3,7 +3,7 @@ import type { ConsumedBatch } from '@parchee/messaging';
 import { KeyedHasher } from '@parchee/privacy';
 import { moFromText } from '@parchee/requests/testing';
 import { LookupPipeline, type VoterDirectory } from './lookup-pipeline';
-import type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard } from '../protection/request-guard';
+import type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard } from '@parchee/protection';
 
 const hasher = new KeyedHasher('unit-test-pepper-0123456789abcdef');
 

@@ -6,7 +6,7 @@ import { KeyedHasher } from '@parchee/privacy';
 import { RollPepperMismatchError, type AuditRow } from '@parchee/roll';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { renderReply, type ReplyInput, type VoterDetails } from '@parchee/replies';
-import type { GuardVerdict, GuardedLookup, RequestGuard } from '../protection/request-guard';
+import type { GuardVerdict, GuardedLookup, RequestGuard } from '@parchee/protection';
 
 /**
  * The roll as lookup sees it: batched, keyed by CNIC hashes. RollReader implements it. Given the
@@ -235,6 +235,7 @@ export class LookupPipeline {
       at: new Date(now),
       moId: p.mo.id,
       operator: p.mo.operator,
+      channel: 'sms',
       msisdnHash: this.msisdnHashOf(p, sink.hasher),
       cnicHash: p.hash ?? null,
       outcome: kind,

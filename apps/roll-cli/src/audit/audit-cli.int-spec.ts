@@ -17,6 +17,7 @@ describe('roll audit commands', () => {
     at: new Date(now - ago),
     moId: `mo-${ago}-${msisdn}`,
     operator: 'ufone',
+    channel: 'sms',
     msisdnHash: hasher.msisdn(msisdn),
     cnicHash: cnic ? hasher.cnic(cnic) : null,
     outcome: 'found',
@@ -33,7 +34,7 @@ describe('roll audit commands', () => {
     try {
       await writer.record([
         row(3 * 60_000, '923001112222', CNIC),
-        row(2 * 60_000, '923003334444', CNIC, { outcome: 'refused', refusal: 'rate_limited', rollVersion: null }),
+        row(2 * 60_000, '923003334444', CNIC, { outcome: 'refused', refusal: 'rate_limited', rollVersion: null, channel: 'ussd' }),
         row(60_000, '923001112222', '6110112345672', { outcome: 'not_found' }),
         row(45 * DAY, '923001112222', CNIC),
       ]);
@@ -52,8 +53,8 @@ describe('roll audit commands', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toMatch(new RegExp(`\\sufone\\s+found\\s+2\\s+${hasher.msisdn('923001112222').toString('hex').slice(0, 8)}$`));
-    expect(lines[2]).toMatch(new RegExp(`\\sufone\\s+refused:rate_limited\\s+-\\s+${hasher.msisdn('923003334444').toString('hex').slice(0, 8)}$`));
+    expect(lines[1]).toMatch(new RegExp(`\\sufone\\s+sms\\s+found\\s+2\\s+${hasher.msisdn('923001112222').toString('hex').slice(0, 8)}$`));
+    expect(lines[2]).toMatch(new RegExp(`\\sufone\\s+ussd\\s+refused:rate_limited\\s+-\\s+${hasher.msisdn('923003334444').toString('hex').slice(0, 8)}$`));
     expect(lines[3]).toBe('audit: 2 requests in the last 30 days, 2 distinct numbers');
     expect(run.stdout).not.toContain(CNIC);
 

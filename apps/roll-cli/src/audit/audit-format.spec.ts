@@ -6,6 +6,7 @@ function rec(at: string, msisdnByte: number, cnicByte: number | null, over: Part
     at: new Date(at),
     moId: `mo-${at}`,
     operator: 'jazz',
+    channel: 'sms',
     msisdnHash: Buffer.alloc(32, msisdnByte),
     cnicHash: cnicByte === null ? null : Buffer.alloc(32, cnicByte),
     outcome: 'found',
@@ -40,14 +41,15 @@ describe('audit query formatting', () => {
       [
         rec('2026-03-09T10:00:00Z', 0xaa, 1),
         rec('2026-03-09T11:00:00Z', 0xbb, 1, { outcome: 'refused', refusal: 'enumeration', rollVersion: null }),
-        rec('2026-03-10T09:00:00Z', 0xaa, 1),
+        rec('2026-03-10T09:00:00Z', 0xaa, 1, { channel: 'ussd' }),
       ],
       'cnic',
       30,
     );
-    expect(lines[0]).toMatch(/^time \(UTC\)\s+operator\s+outcome\s+roll\s+msisdn hash$/);
-    expect(lines[1]).toMatch(/^2026-03-09T10:00:00\.000Z\s+jazz\s+found\s+3\s+aaaaaaaa$/);
-    expect(lines[2]).toMatch(/^2026-03-09T11:00:00\.000Z\s+jazz\s+refused:enumeration\s+-\s+bbbbbbbb$/);
+    expect(lines[0]).toMatch(/^time \(UTC\)\s+operator\s+channel\s+outcome\s+roll\s+msisdn hash$/);
+    expect(lines[1]).toMatch(/^2026-03-09T10:00:00\.000Z\s+jazz\s+sms\s+found\s+3\s+aaaaaaaa$/);
+    expect(lines[2]).toMatch(/^2026-03-09T11:00:00\.000Z\s+jazz\s+sms\s+refused:enumeration\s+-\s+bbbbbbbb$/);
+    expect(lines[3]).toMatch(/^2026-03-10T09:00:00\.000Z\s+jazz\s+ussd\s+found\s+3\s+aaaaaaaa$/);
     expect(lines[4]).toBe('audit: 3 requests in the last 30 days, 2 distinct numbers');
   });
 
@@ -62,7 +64,7 @@ describe('audit query formatting', () => {
       7,
     );
     expect(lines[0]).toMatch(/cnic hash$/);
-    expect(lines[3]).toMatch(/\shelp\s+-\s+-\s*$/);
+    expect(lines[3]).toMatch(/\ssms\s+help\s+-\s+-\s*$/);
     expect(lines[4]).toBe('audit: 3 requests in the last 7 days, 2 distinct CNICs');
   });
 });

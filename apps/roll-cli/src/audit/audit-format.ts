@@ -31,16 +31,17 @@ function outcomeOf(r: AuditRecord): string {
 }
 
 /**
- * One line per request: time (UTC), operator, outcome, roll version, and the short hash of the
- * other side (the number for a CNIC query, the CNIC for a number query), then a summary.
+ * One line per request: time (UTC), operator, channel (sms or ussd), outcome, roll version, and
+ * the short hash of the other side (the number for a CNIC query, the CNIC for a number query),
+ * then a summary.
  */
 export function formatAuditReport(records: readonly AuditRecord[], by: 'cnic' | 'msisdn', days: number): string[] {
   const other = by === 'cnic' ? 'msisdn' : 'cnic';
-  const lines = [`${'time (UTC)'.padEnd(24)}  ${'operator'.padEnd(10)}  ${'outcome'.padEnd(24)}  ${'roll'.padStart(4)}  ${other} hash`];
+  const lines = [`${'time (UTC)'.padEnd(24)}  ${'operator'.padEnd(10)}  ${'channel'.padEnd(7)}  ${'outcome'.padEnd(24)}  ${'roll'.padStart(4)}  ${other} hash`];
   for (const r of records) {
     const hash = by === 'cnic' ? r.msisdnHash : r.cnicHash;
     lines.push(
-      `${r.at.toISOString().padEnd(24)}  ${r.operator.padEnd(10)}  ${outcomeOf(r).padEnd(24)}  ${String(r.rollVersion ?? '-').padStart(4)}  ${shortHash(hash)}`,
+      `${r.at.toISOString().padEnd(24)}  ${r.operator.padEnd(10)}  ${r.channel.padEnd(7)}  ${outcomeOf(r).padEnd(24)}  ${String(r.rollVersion ?? '-').padStart(4)}  ${shortHash(hash)}`,
     );
   }
   const distinct = new Set(

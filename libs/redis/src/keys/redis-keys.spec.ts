@@ -27,6 +27,7 @@ describe('RedisKeys', () => {
       MT_STATUS: 'parchee:mt:status:',
       DLR: 'parchee:dlr:',
       TPS: 'parchee:tps:',
+      USSD: 'parchee:ussd:',
       LEASE: 'parchee:lease:',
     });
     expect(GuardKeys).toEqual({ STATE: 'state:', BLOCK: 'block:', OPERATOR: 'operator:', REPLIES: 'replies:' });

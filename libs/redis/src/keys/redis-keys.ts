@@ -81,6 +81,15 @@ export const RedisKeys = {
    */
   TPS: 'parchee:tps:',
   /**
+   * The USSD service's dialogs (apps/ussd, docs/architecture.md "USSD"). Configurable: USSD_KEY_PREFIX.
+   * - `parchee:ussd:session:<base64url keyed hash of operator, transport, session id and MSISDN>`:
+   *   `<revision>:<the dialog sealed with AES-256-GCM (a key derived from the pepper), base64>`,
+   *   written only by a compare-and-set on the revision, PX USSD_SESSION_TTL_SECONDS;
+   * - `parchee:ussd:lang:<base64url keyed hash of the MSISDN>`: `ur` or `en`, the language the
+   *   number chose last, PX USSD_LANGUAGE_TTL_DAYS.
+   */
+  USSD: 'parchee:ussd:',
+  /**
    * Budgets of slots shared by replicas (slot-leases.ts), e.g. an operator link's binds:
    * `parchee:lease:{<budget>}:<slot>` holding the owning process's id, PX the lease, and
    * `parchee:lease:{<budget>}:members`, a sorted set of the live owners.

@@ -6,10 +6,11 @@ import type { MetricsRegistry } from '@parchee/observability';
  * from PostgreSQL (`roll_cache`), lookups are allowed unchecked (`request_guard`), every help and
  * invalid reply goes out (`reply_cap`), the MT is sent (`sent_ledger`), a receipt goes unmatched
  * (`dlr_map`), a long reply goes with the concatenation reference its id gives it (`mt_concat`).
- * One use does not fail open: a part of a concatenated MO that cannot be stored is refused with a
- * temporary error, and the SMSC delivers it again (`mo_parts`).
+ * Two uses do not fail open: a part of a concatenated MO that cannot be stored is refused with a
+ * temporary error, and the SMSC delivers it again (`mo_parts`); a USSD dialog step whose session
+ * cannot be read or stored is answered with the busy ending (`ussd_session`).
  */
-export const REDIS_USES = ['mo_dedupe', 'mo_parts', 'roll_cache', 'request_guard', 'reply_cap', 'sent_ledger', 'dlr_map', 'mt_concat'] as const;
+export const REDIS_USES = ['mo_dedupe', 'mo_parts', 'roll_cache', 'request_guard', 'reply_cap', 'sent_ledger', 'dlr_map', 'mt_concat', 'ussd_session'] as const;
 export type RedisUse = (typeof REDIS_USES)[number];
 
 export const REDIS_ERRORS_METRIC = 'parchee_redis_errors_total';

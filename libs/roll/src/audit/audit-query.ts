@@ -1,12 +1,14 @@
 import type { Pool } from 'pg';
 import { RollError } from '../errors/roll-error';
-import { AuditOutcome } from './audit-row';
+import { AuditChannel, AuditOutcome } from './audit-row';
 
 /** One audited request as an investigator sees it. */
 export interface AuditRecord {
   at: Date;
   moId: string;
   operator: string;
+  /** `sms` for every row written before the trail had a channel. */
+  channel: AuditChannel;
   msisdnHash: Buffer;
   cnicHash: Buffer | null;
   outcome: AuditOutcome;
@@ -36,6 +38,7 @@ export async function queryAudit(pool: Pool, q: AuditQuery): Promise<AuditRecord
       at: Date;
       mo_id: string;
       operator: string;
+      channel: AuditChannel;
       msisdn_hash: Buffer;
       cnic_hash: Buffer | null;
       outcome: AuditOutcome;
@@ -43,7 +46,7 @@ export async function queryAudit(pool: Pool, q: AuditQuery): Promise<AuditRecord
       roll_version: number | null;
     }>(
       `SELECT * FROM (
-         SELECT at, mo_id, operator, msisdn_hash, cnic_hash, outcome, refusal, roll_version FROM request_audit
+         SELECT at, mo_id, operator, channel, msisdn_hash, cnic_hash, outcome, refusal, roll_version FROM request_audit
           WHERE ${column} = $1 AND at >= $2 ORDER BY at DESC, mo_id DESC LIMIT $3
        ) recent ORDER BY at, mo_id`,
       [q.cnicHash ?? q.msisdnHash, since, q.limit ?? 10_000],
@@ -52,6 +55,7 @@ export async function queryAudit(pool: Pool, q: AuditQuery): Promise<AuditRecord
       at: r.at,
       moId: r.mo_id,
       operator: r.operator,
+      channel: r.channel,
       msisdnHash: r.msisdn_hash,
       cnicHash: r.cnic_hash,
       outcome: r.outcome,

@@ -15,7 +15,7 @@ function hash(byte: number): Buffer {
 }
 
 function row(at: Date, moId: string, over: Partial<AuditRow> = {}): AuditRow {
-  return { at, moId, operator: 'jazz', msisdnHash: hash(1), cnicHash: hash(2), outcome: 'found', refusal: null, rollVersion: 1, ...over };
+  return { at, moId, operator: 'jazz', channel: 'sms', msisdnHash: hash(1), cnicHash: hash(2), outcome: 'found', refusal: null, rollVersion: 1, ...over };
 }
 
 describe('audit trail in PostgreSQL', () => {
@@ -72,7 +72,7 @@ describe('audit trail in PostgreSQL', () => {
     const query = counting.query.bind(counting) as (...args: unknown[]) => Promise<unknown>;
     let inserts = 0;
     (counting as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
-      if ((args[0] as { name?: string }).name === 'parchee_audit_insert_v1') inserts++;
+      if ((args[0] as { name?: string }).name === 'parchee_audit_insert_v2') inserts++;
       return query(...args);
     };
     const grouped = new AuditWriter(counting, { partitionsAhead: 2 });
@@ -92,6 +92,26 @@ describe('audit trail in PostgreSQL', () => {
     expect(byCnic[0].msisdnHash.equals(hash(1))).toBe(true);
     expect(await queryAudit(pool, { cnicHash: hash(2), days: 60 })).toHaveLength(3);
     expect((await queryAudit(pool, { msisdnHash: hash(3), days: 1 })).map((r) => r.outcome)).toEqual(['help']);
+  });
+
+  it('keeps each row’s channel, reads a row written without one (an older lookup) as sms, and refuses any other', async () => {
+    const now = new Date();
+    await writer.record([
+      row(now, 'mo-ussd-1.3', { channel: 'ussd', msisdnHash: hash(21), cnicHash: hash(22) }),
+      row(now, 'mo-sms-1', { msisdnHash: hash(21), cnicHash: hash(22) }),
+    ]);
+    // The statement a lookup of the release before this column writes: no channel named.
+    await pool.query(
+      `INSERT INTO request_audit (at, mo_id, operator, msisdn_hash, cnic_hash, outcome, refusal, roll_version) VALUES ($1, 'mo-old-1', 'jazz', $2, $3, 'found', NULL, 1)`,
+      [now, hash(21), hash(22)],
+    );
+    const records = await queryAudit(pool, { msisdnHash: hash(21), days: 1 });
+    expect(records.map((r) => [r.moId, r.channel]).sort()).toEqual([
+      ['mo-old-1', 'sms'],
+      ['mo-sms-1', 'sms'],
+      ['mo-ussd-1.3', 'ussd'],
+    ]);
+    await expect(writer.record([row(now, 'mo-bad-channel', { channel: 'fax' as AuditRow['channel'] })])).rejects.toMatchObject({ name: 'RollError' });
   });
 
   it('prune drops only whole days past the retention, and the writer re-creates a dropped day', async () => {

@@ -6,16 +6,17 @@ import { sqlStateOf } from '../errors/sql-state';
 import { AUDIT_DEFAULTS, AuditRow } from './audit-row';
 import { auditPartitionFor, auditPartitionsAhead, createAuditPartitionSql } from './audit-partitions';
 
-const COLUMNS = 8;
+const COLUMNS = 9;
 /**
  * One array per column, not one placeholder per value: the statement text is the same for every
- * batch (so it is prepared once), the driver serialises 8 parameters instead of 8 per row, and a
- * batch of more than 8,191 rows does not pass PostgreSQL's 65,535-parameter limit.
+ * batch (so it is prepared once), the driver serialises 9 parameters instead of 9 per row, and a
+ * batch of more than 7,281 rows does not pass PostgreSQL's 65,535-parameter limit. A new name for
+ * each new text: a prepared statement's name is bound to its text on every connection.
  */
 const INSERT_AUDIT = {
-  name: 'parchee_audit_insert_v1',
-  text: `INSERT INTO request_audit (at, mo_id, operator, msisdn_hash, cnic_hash, outcome, refusal, roll_version)
-         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::int[])`,
+  name: 'parchee_audit_insert_v2',
+  text: `INSERT INTO request_audit (at, mo_id, operator, msisdn_hash, cnic_hash, outcome, refusal, roll_version, channel)
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::int[], $9::text[])`,
 };
 /** check_violation: also what PostgreSQL raises when no partition accepts a row. */
 const NO_PARTITION = '23514';
@@ -121,6 +122,7 @@ export class AuditWriter {
       columns[5][i] = r.outcome;
       columns[6][i] = r.refusal;
       columns[7][i] = r.rollVersion;
+      columns[8][i] = r.channel;
     }
     const sql = { ...INSERT_AUDIT, values: columns };
     await this.ensurePartitions(rows);

@@ -49,6 +49,7 @@ describe('importRoll against PostgreSQL', () => {
       'RollVersionCacheId1730000000002',
       'CreateRequestAudit1730000000003',
       'RollVersionPepperId1730000000004',
+      'RequestAuditChannel1730000000005',
     ]);
     pool = createRollPool({ url: DB, poolSize: 2 });
     admin = await RollVersionAdmin.open({ url: DB });

@@ -211,6 +211,7 @@ describe('roll reads on a hot standby (deploy/local/pg-standby.sh)', () => {
         outcome: 'found',
         refusal: null,
         rollVersion: roll.import.version,
+        channel: 'sms',
       },
     ]);
     await standby.caughtUp();

@@ -12,6 +12,7 @@ import { VoterKeyHashFirst1730000000001 } from './migrations/1730000000001-voter
 import { RollVersionCacheId1730000000002 } from './migrations/1730000000002-roll-version-cache-id';
 import { CreateRequestAudit1730000000003 } from './migrations/1730000000003-create-request-audit';
 import { RollVersionPepperId1730000000004 } from './migrations/1730000000004-roll-version-pepper-id';
+import { RequestAuditChannel1730000000005 } from './migrations/1730000000005-request-audit-channel';
 import { MIGRATION_LOCK_KEY, ROLL_LOCK_NAMESPACE } from './roll-locks';
 
 export const ROLL_ENTITIES = [RollVersionEntity, ElectoralAreaEntity, PollingStationEntity, VoterEntity];
@@ -21,6 +22,7 @@ export const ROLL_MIGRATIONS = [
   RollVersionCacheId1730000000002,
   CreateRequestAudit1730000000003,
   RollVersionPepperId1730000000004,
+  RequestAuditChannel1730000000005,
 ];
 /** Our own migrations table, so other schemas sharing the database keep theirs apart. */
 export const ROLL_MIGRATIONS_TABLE = 'roll_migrations';

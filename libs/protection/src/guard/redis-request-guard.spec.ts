@@ -1,7 +1,7 @@
 import { KeyedHasher } from '@parchee/privacy';
 import { GuardAllowlist } from './guard-allowlist';
 import { GuardSecrets } from './guard-secrets';
-import { RedisRequestGuard, WRITE_SCRIPT, type GuardRedis, type RedisRequestGuardOptions } from './redis-request-guard';
+import { COMPARE_AND_SET_SCRIPT, RedisRequestGuard, WRITE_SCRIPT, type GuardRedis, type RedisRequestGuardOptions } from './redis-request-guard';
 import type { GuardedLookup } from './request-guard';
 
 const pepper = 'unit-test-pepper-0123456789abcdef';
@@ -23,7 +23,8 @@ const stateKey = (msisdn: string) => `${PREFIX}state:${KeyedHasher.text(hasher.m
 
 /**
  * An in-memory Redis with its own clock, speaking the commands the guard sends (TIME, MGET, the
- * write script, PFADD as an exact set, PEXPIRE, PFCOUNT), and recording every pipeline it ran.
+ * write script, the compare-and-set script, PFADD as an exact set, PEXPIRE, PFCOUNT), and
+ * recording every pipeline it ran.
  */
 class FakeRedis {
   now = Date.UTC(2026, 10, 30, 6, 0, 0);
@@ -32,6 +33,8 @@ class FakeRedis {
   readonly pipelines: string[][] = [];
   failReads = false;
   failWrites = false;
+  /** Runs before a pipeline with a compare-and-set is applied: another process's write in between. */
+  beforeCompareAndSet?: () => Promise<void>;
 
   advance(ms: number): void {
     this.now += ms;
@@ -64,6 +67,13 @@ class FakeRedis {
         mget: (keys: string[]) => add('mget', () => keys.map((k) => this.get(k))),
         call: (command: string, args: Array<string | number>) =>
           add(command.toLowerCase(), () => {
+            if (command === 'EVAL' && args[0] === COMPARE_AND_SET_SCRIPT) {
+              // SET KEYS[1] ARGV[2] PX ARGV[3] if it still holds ARGV[1] ('' for none).
+              const [, , key, expected, value, ttl] = args.map(String);
+              if ((this.get(key) ?? '') !== expected) return 0;
+              this.strings.set(key, { value, expiresAt: this.now + Number(ttl) });
+              return 1;
+            }
             if (command === 'EVAL') {
               // The write script: SET KEYS[i] ARGV[2i-1] PX ARGV[2i].
               expect(args[0]).toBe(WRITE_SCRIPT);
@@ -82,6 +92,7 @@ class FakeRedis {
         pexpire: (key: string, ttl: number) => add('pexpire', () => ((this.sets.get(key) ?? { expiresAt: 0 }).expiresAt = this.now + ttl)),
         pfcount: (key: string) => add('pfcount', () => this.sets.get(key)?.members.size ?? 0),
         exec: async () => {
+          if (queued.length > 0 && names.includes('eval') && this.beforeCompareAndSet) await this.beforeCompareAndSet();
           this.pipelines.push(names);
           const reading = names.includes('mget');
           if ((reading && this.failReads) || (!reading && this.failWrites)) throw new Error('Command timed out');
@@ -360,5 +371,83 @@ describe('RedisRequestGuard', () => {
     expect(stored).not.toContain(KeyedHasher.text(hasher.cnic('3520212345671')));
     for (const mark of near('3520212345671')) expect(stored).not.toContain(mark);
     expect(stored).toContain(stateKey('923001234567'));
+  });
+
+  describe('decideAlone (one lookup outside lookup’s partitions: the USSD service)', () => {
+    it('applies the same limits as a batch, and counts with the batches of the same number', async () => {
+      const guard = redis.guard({ limits: { maxDistinctCnics: 100 } });
+      const verdicts = [];
+      for (let i = 0; i < 3; i++) verdicts.push(await guard.decideAlone(lookup('923001234567', farCnic(i))));
+      verdicts.push(...(await ask(guard, [lookup('923001234567', farCnic(3)), lookup('923001234567', farCnic(4))])));
+      verdicts.push(await guard.decideAlone(lookup('923001234567', farCnic(5))));
+      expect(verdicts).toEqual(['allow', 'allow', 'allow', 'allow', 'allow', 'rate_limited']);
+      // Each alone: a read and one write with the operator's count, the state by compare-and-set.
+      expect(redis.pipelines[0]).toEqual(['time', 'mget']);
+      expect(redis.pipelines[1]).toEqual(['eval', 'pfadd', 'pexpire', 'pfcount']);
+      // The refused one wrote nothing but the operator's count.
+      expect(redis.pipelines[redis.pipelines.length - 1]).toEqual(['pfadd', 'pexpire', 'pfcount']);
+    });
+
+    it('never overwrites a state another process stored between its read and its write: it reads and decides again', async () => {
+      const ussd = redis.guard({ limits: { perHour: 2, maxDistinctCnics: 100 } });
+      const sms = redis.guard({ limits: { perHour: 2, maxDistinctCnics: 100 } });
+      let interleaved = 0;
+      redis.beforeCompareAndSet = async () => {
+        if (interleaved++ > 0) return;
+        // An SMS batch of the same number lands in between, and takes the last lookup of the hour.
+        expect(await ask(sms, [lookup('923001234567', farCnic(0)), lookup('923001234567', farCnic(1))])).toEqual(['allow', 'allow']);
+      };
+      expect(await ussd.decideAlone(lookup('923001234567', farCnic(2)))).toBe('rate_limited');
+      // Read twice: the first decision's write lost to the batch's, and was not applied.
+      expect(redis.pipelines.filter((p) => p.includes('mget'))).toHaveLength(3);
+      expect(await ask(sms, [lookup('923001234567', farCnic(3))])).toEqual(['rate_limited']);
+    });
+
+    it('counts concurrent lookups of one number exactly, however they interleave', async () => {
+      const guard = redis.guard({ limits: { perHour: 3, maxDistinctCnics: 100 } });
+      const verdicts = await Promise.all([0, 1, 2, 3, 4].map((i) => guard.decideAlone(lookup('923001234567', farCnic(i)))));
+      expect(verdicts.filter((v) => v === 'allow')).toHaveLength(3);
+      expect(verdicts.filter((v) => v === 'rate_limited')).toHaveLength(2);
+    });
+
+    it('blocks an enumerating number and says why once, as a batch does', async () => {
+      const blocked: string[] = [];
+      const guard = redis.guard({ limits: { perHour: 100, maxDistinctCnics: 2 }, onBlocked: (_op, cause) => blocked.push(cause) });
+      const verdicts = [];
+      for (let i = 0; i < 4; i++) verdicts.push(await guard.decideAlone(lookup('923001234567', farCnic(i))));
+      expect(verdicts).toEqual(['allow', 'allow', 'enumeration', 'enumeration']);
+      expect(blocked).toEqual(['distinct']);
+    });
+
+    it('gives up storing after eight lost races, keeping its verdict and reporting the lookup as let through unchecked', async () => {
+      const failOpen: number[] = [];
+      const guard = redis.guard({ limits: { perHour: 100, maxDistinctCnics: 100 }, onFailOpen: (n) => failOpen.push(n) });
+      let writes = 0;
+      redis.beforeCompareAndSet = async () => {
+        // Someone else stores the number's state before every one of its writes.
+        redis.strings.set(stateKey('923001234567'), { value: `other-${writes++}`, expiresAt: Infinity });
+      };
+      expect(await guard.decideAlone(lookup('923001234567', farCnic(0)))).toBe('allow');
+      expect(writes).toBe(8);
+      expect(failOpen).toEqual([1]);
+    });
+
+    it('fails open when Redis cannot answer the read, and keeps a refusal whose write failed', async () => {
+      const failOpen: number[] = [];
+      const guard = redis.guard({ limits: { perHour: 1 }, onFailOpen: (n) => failOpen.push(n) });
+      expect(await guard.decideAlone(lookup('923001234567', farCnic(0)))).toBe('allow');
+      redis.failWrites = true;
+      expect(await guard.decideAlone(lookup('923001234567', farCnic(1)))).toBe('rate_limited');
+      redis.failWrites = false;
+      redis.failReads = true;
+      expect(await guard.decideAlone(lookup('923001234567', farCnic(2)))).toBe('allow');
+      expect(failOpen).toEqual([0, 1]);
+    });
+
+    it('never asks Redis about an allowlisted number', async () => {
+      const guard = redis.guard({ allowlist: new GuardAllowlist(['923001234567'], hasher), limits: { perHour: 1 } });
+      for (let i = 0; i < 3; i++) expect(await guard.decideAlone(lookup('923001234567', farCnic(i)))).toBe('allow');
+      expect(redis.pipelines).toEqual([]);
+    });
   });
 });

@@ -1,15 +1,16 @@
 import { KeyedHasher } from '@parchee/privacy';
 import { createRedisClient } from '@parchee/redis';
 import type { Logger, MetricsRegistry } from '@parchee/observability';
-import { GuardAllowlist, readAllowlistEntries } from './guard-allowlist';
-import { GuardSecrets } from './guard-secrets';
-import type { ProtectionConfig } from './protection-config';
-import { RedisReplyCap } from './reply-cap';
-import { RedisRequestGuard } from './redis-request-guard';
-import type { GuardedLookup, RequestGuard } from './request-guard';
+import { GuardAllowlist, readAllowlistEntries } from '../guard/guard-allowlist';
+import { GuardSecrets } from '../guard/guard-secrets';
+import type { ProtectionConfig } from '../config/protection-config';
+import { RedisReplyCap } from '../loop-breaker/reply-cap';
+import { RedisRequestGuard } from '../guard/redis-request-guard';
+import type { GuardedLookup, RequestGuard, SingleLookupGuard } from '../guard/request-guard';
 
 export interface RequestGuardHandle {
-  guard: RequestGuard;
+  /** Batches (lookup's MOs, `decide`) and single lookups (the USSD service's, `decideAlone`), on one state. */
+  guard: RequestGuard & SingleLookupGuard;
   /** The loop breaker on help and invalid replies, on the same Redis client, allowlist and key prefix. */
   replyCap: RedisReplyCap;
   /** Resolves true once Redis is connected, false after `timeoutMs`; until then lookups are allowed unchecked. */
@@ -17,7 +18,7 @@ export interface RequestGuardHandle {
   close(): Promise<void>;
 }
 
-/** The guard the lookup runtime wires in, with its own Redis client and metrics; null when disabled. */
+/** The guard a service wires in (lookup, and ussd for its lookups), with its own Redis client and metrics; null when disabled. */
 export function createRequestGuard(
   config: { protection: ProtectionConfig; redis: { url: string }; pepper: { pepper: string } },
   deps: { logger: Logger; metrics: MetricsRegistry },
@@ -71,10 +72,14 @@ export function createRequestGuard(
       for (const kind of ['distinct', 'scan', 'operator_spike']) alerts.inc({ operator, kind }, 0);
     }
   };
-  const initialised: RequestGuard = {
+  const initialised: RequestGuard & SingleLookupGuard = {
     decide: (requests) => {
       initialise(requests);
       return guard.decide(requests);
+    },
+    decideAlone: (request) => {
+      initialise([request]);
+      return guard.decideAlone(request);
     },
   };
   return {

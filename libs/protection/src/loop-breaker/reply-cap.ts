@@ -1,7 +1,7 @@
 import { KeyedHasher } from '@parchee/privacy';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { GuardKeys, RedisKeys, commandBatch, type RedisClient } from '@parchee/redis';
-import type { GuardAllowlist } from './guard-allowlist';
+import type { GuardAllowlist } from '../guard/guard-allowlist';
 
 export interface ReplyCapLimits {
   /** Help and invalid requests of one number answered in a clock hour; later ones in it get no reply. Default 5. */

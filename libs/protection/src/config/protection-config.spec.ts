@@ -1,16 +1,20 @@
-import { loadLookupConfig } from '../config/lookup-config';
+import { pepperConfig, readConfig, type Env } from '@parchee/config';
+import { protectionConfig } from './protection-config';
+
+/** The settings as a service reads them at boot (lookup and ussd both take this fragment). */
+const loadConfig = (env: Env) => readConfig({ pepper: pepperConfig, protection: protectionConfig }, env);
 
 const base = { PARCHEE_PEPPER: 'unit-test-pepper-0123456789abcdef' };
 
 describe('protection settings', () => {
   it('defaults to 5 lookups an hour, 20 a day and 3 distinct CNICs a day', () => {
-    const { protection } = loadLookupConfig(base);
+    const { protection } = loadConfig(base);
     expect(protection).toMatchObject({ enabled: true, keyPrefix: 'parchee:guard:' });
     expect(protection.limits).toMatchObject({ perHour: 5, perDay: 20, maxDistinctCnics: 3, distinctWindowMs: 86_400_000, scanStrikes: 3 });
   });
 
   it('reads every limit from the environment', () => {
-    const { protection } = loadLookupConfig({
+    const { protection } = loadConfig({
       ...base,
       PROTECTION_LOOKUPS_PER_HOUR: '7',
       PROTECTION_LOOKUPS_PER_DAY: '30',
@@ -22,6 +26,6 @@ describe('protection settings', () => {
   });
 
   it('names the bad key', () => {
-    expect(() => loadLookupConfig({ ...base, PROTECTION_LOOKUPS_PER_HOUR: '0' })).toThrow(/PROTECTION_LOOKUPS_PER_HOUR/);
+    expect(() => loadConfig({ ...base, PROTECTION_LOOKUPS_PER_HOUR: '0' })).toThrow(/PROTECTION_LOOKUPS_PER_HOUR/);
   });
 });

@@ -40,3 +40,13 @@ export interface GuardDecision {
    */
   stored: Promise<void>;
 }
+
+/**
+ * Decides one lookup on its own, for a caller that does not own the number's Kafka partition (the
+ * USSD service, which looks citizens up in-process while lookup answers their SMSs): its write is
+ * a compare-and-set, so it never overwrites a state another process stored meanwhile.
+ */
+export interface SingleLookupGuard {
+  /** The verdict, once the number's memory of this lookup is stored (or could not be). */
+  decideAlone(request: GuardedLookup): Promise<GuardVerdict>;
+}

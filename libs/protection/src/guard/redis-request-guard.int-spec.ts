@@ -224,4 +224,32 @@ describe('RedisRequestGuard against real Redis', () => {
     expect(failedOpen).toBe(2);
     dead.disconnect();
   });
+
+  it('counts a number’s lookups decided alone (USSD) on several replicas with its batches (SMS): concurrent ones exactly, no clear value stored', async () => {
+    const limits = { perHour: 6, maxDistinctCnics: 100 };
+    const ussd = [replica({ limits }), replica({ limits }), replica({ limits })];
+    const sms = replica({ limits });
+    // Three USSD replicas at once, and an SMS batch of two beside them: five lookups of six.
+    const [alone, batch] = await Promise.all([
+      Promise.all(ussd.map((guard, i) => guard.decideAlone(lookup('923339930001', farCnic(i))))),
+      ask(sms, [lookup('923339930001', farCnic(3)), lookup('923339930001', farCnic(4))]),
+    ]);
+    expect([...alone, ...batch].every((v) => v === 'allow')).toBe(true);
+    // The batch's plain write may have overwritten USSD lookups stored in its few milliseconds
+    // (docs/protection.md): what is certain is that the next two see at least the batch's two and
+    // the lookups stored after it, and never more than all five.
+    const after = [await ussd[0].decideAlone(lookup('923339930001', farCnic(5))), await ussd[1].decideAlone(lookup('923339930001', farCnic(6)))];
+    expect(after[0]).toBe('allow');
+
+    // Without a batch beside them, concurrent lookups decided alone are counted exactly.
+    const verdicts = await Promise.all(Array.from({ length: 8 }, (_, i) => ussd[i % 3].decideAlone(lookup('923339930002', farCnic(i)))));
+    expect(verdicts.filter((v) => v === 'allow')).toHaveLength(6);
+    expect(verdicts.filter((v) => v === 'rate_limited')).toHaveLength(2);
+
+    const redis = clients[0];
+    const keys = await redis.keys(`${prefix}*`);
+    const dump = [...keys, ...(await Promise.all(keys.map(async (k) => (await redis.getBuffer(k))?.toString('latin1') ?? '')))].join('\n');
+    expect(dump).not.toMatch(/923339930001|923339930002|3520200000001/);
+    expect(keys).toContain(`${prefix}state:${KeyedHasher.text(hasher.msisdn('923339930002'))}`);
+  });
 });

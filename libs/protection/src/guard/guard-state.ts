@@ -1,4 +1,4 @@
-import type { ScanState } from './scan-detector';
+import type { ScanState } from '../scan/scan-detector';
 
 /**
  * Everything the request guard remembers about one MSISDN, kept in one Redis string

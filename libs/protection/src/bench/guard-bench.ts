@@ -3,7 +3,7 @@
  * lookups from 20,000 distinct numbers, each number asking its own CNIC again on every pass (as
  * the lookup benchmark's warm passes do), with limits nobody reaches (BENCH_PROTECTION_ENV).
  *
- *   flock /tmp/parchee-e2e.lock node -r @swc-node/register apps/lookup/src/bench/guard-bench.ts
+ *   flock /tmp/parchee-e2e.lock node -r @swc-node/register libs/protection/src/bench/guard-bench.ts
  *
  * Uses Redis database 7 (BENCH_REDIS_URL) and empties it at the end. Redis's CPU is the whole
  * server's (INFO cpu), so run it with nothing else using that Redis: hence the lock.
@@ -11,9 +11,9 @@
  */
 import { KeyedHasher } from '@parchee/privacy';
 import { openRedisClient, type RedisClient } from '@parchee/redis';
-import { GuardSecrets } from '../protection/guard-secrets';
-import { RedisRequestGuard } from '../protection/redis-request-guard';
-import type { GuardedLookup } from '../protection/request-guard';
+import { GuardSecrets } from '../guard/guard-secrets';
+import { RedisRequestGuard } from '../guard/redis-request-guard';
+import type { GuardedLookup } from '../guard/request-guard';
 
 const NUMBERS = 20_000;
 const BATCH = 500;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { KeyedHasher } from '@parchee/privacy';
 import type { RedisClient } from '@parchee/redis';
 import { keysMatching, testRedis, testRedisUrl, unreachableRedis } from '@parchee/redis/testing';
-import { GuardAllowlist } from './guard-allowlist';
+import { GuardAllowlist } from '../guard/guard-allowlist';
 import { RedisReplyCap, type ReplyCapOptions } from './reply-cap';
 
 const hasher = new KeyedHasher('int-test-pepper-0123456789abcdef');

@@ -4,8 +4,8 @@ import { GuardKeys, RedisKeys, commandBatch, slotChunks, type RedisClient } from
 import type { GuardAllowlist } from './guard-allowlist';
 import type { GuardSecrets } from './guard-secrets';
 import { addCnic, addLookup, countLookups, decodeGuardState, encodeGuardState, guardStateTtlMs, pruneGuardState, type GuardState } from './guard-state';
-import type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard } from './request-guard';
-import { nextScanState } from './scan-detector';
+import type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard, SingleLookupGuard } from './request-guard';
+import { nextScanState } from '../scan/scan-detector';
 
 /**
  * The write-back of a batch's states: `SET key value PX ttl` for each, ARGV holding value and ttl
@@ -16,6 +16,21 @@ import { nextScanState } from './scan-detector';
  * to find its compiled script (once a call): no NOSCRIPT to recover from after a Redis restart.
  */
 export const WRITE_SCRIPT = "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end return #KEYS";
+/**
+ * The write of one number's state by `decideAlone`: SET KEYS[1] ARGV[2] PX ARGV[3] only if the key
+ * still holds ARGV[1] (the value read, '' for none); 1 if written, 0 if another process wrote it
+ * first. One key: safe on Redis Cluster too.
+ */
+export const COMPARE_AND_SET_SCRIPT =
+  "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1";
+/**
+ * Reads and decisions `decideAlone` tries before it gives up storing. Each attempt loses only to
+ * another process's write of the same number, and each round of contenders has a winner: up to
+ * this many lookups of one number at the same moment are all counted exactly. A number has one
+ * USSD dialog at a time on its network; more than that at once is an attack, and the ones beyond it
+ * are let through as when Redis fails (counted in onFailOpen).
+ */
+const CAS_ATTEMPTS = 8;
 /** Keys per write script: a batch of thousands is written by several short scripts, never one long one (on a Redis Cluster, one per slot at most). */
 const WRITE_CHUNK = 500;
 /** How long an operator's per-minute HyperLogLog lives: its minute and the next. */
@@ -109,8 +124,15 @@ export type GuardRedis = Pick<RedisClient, 'pipeline'>;
  * Read, decide, write without a lock or a deciding script is safe because one MSISDN's MOs share a Kafka
  * key and so a partition: one replica, one batch at a time, handles a number. A batch re-read
  * after a crash counts again, as before (docs/protection.md).
+ *
+ * The USSD service looks its citizens up outside that partitioning, one at a time
+ * (`decideAlone`): it reads the same state, decides the same way, and writes it back only if the
+ * key still holds what it read (COMPARE_AND_SET_SCRIPT), else reads and decides again. So a USSD
+ * lookup never overwrites what lookup or another USSD replica stored meanwhile. The reverse is not
+ * guarded: a batch's plain write can overwrite a USSD lookup stored between that batch's read and
+ * its write (a few milliseconds), which then goes uncounted (docs/protection.md).
  */
-export class RedisRequestGuard implements RequestGuard {
+export class RedisRequestGuard implements RequestGuard, SingleLookupGuard {
   private readonly limits: RequestLimits;
   private readonly prefix: string;
   private readonly logger: Logger;
@@ -259,6 +281,91 @@ export class RedisRequestGuard implements RequestGuard {
       // `stored` never rejects: a callback that throws is logged, not left unhandled.
       .catch((err: Error) => this.logger.warn({ err: err.message }, 'request guard write-back callback failed'));
     return { verdicts, stored };
+  }
+
+  /**
+   * One lookup, decided as `decide` would decide it alone in a batch, its memory stored by a
+   * compare-and-set before the verdict is returned: two round trips (read; write with the
+   * operator's HyperLogLog), more only when another process wrote the number's state in between.
+   * Fails open like `decide`. A refused lookup writes nothing but the operator's count, as in a batch.
+   */
+  async decideAlone(request: GuardedLookup): Promise<GuardVerdict> {
+    const hash = request.msisdnHash ?? this.hasher.msisdn(request.msisdn);
+    if (this.options.allowlist !== undefined && this.options.allowlist.size > 0 && this.options.allowlist.has(hash)) return 'allow';
+    const text = KeyedHasher.text(hash);
+    const key = this.prefix + GuardKeys.STATE + text;
+    const legacy = this.options.legacyBlockFlags !== false;
+    const readKeys = legacy ? [key, this.prefix + GuardKeys.BLOCK + text] : [key];
+    const member = this.secrets.operatorMember(request.cnicHash);
+    let verdict: GuardVerdict = 'allow';
+    let decided = false;
+    try {
+      for (let attempt = 1; attempt <= CAS_ATTEMPTS; attempt++) {
+        // commandBatch: on a Redis Cluster the state key, the old block flag and the operator's
+        // count may sit in three slots.
+        const pipeline = commandBatch(this.redis);
+        pipeline.time();
+        pipeline.mget(readKeys);
+        const results = await pipeline.exec();
+        if (!results || results.length !== 2) throw new Error('request guard read returned no results');
+        if (results[0][0]) throw results[0][0];
+        if (results[1][0]) throw results[1][0];
+        const time = results[0][1] as [string, string];
+        const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+        const values = results[1][1] as Array<string | null>;
+        if (!Number.isFinite(now) || values.length !== readKeys.length) throw new Error('request guard read returned an unexpected reply');
+
+        const state = decodeGuardState(values[0]);
+        if (legacy && values[1] !== null) state.blockedUntil = Math.max(state.blockedUntil, now + 1);
+        const outcome = this.decideOne(state, now, hash, request);
+        verdict = outcome === Outcome.Allowed ? 'allow' : outcome === Outcome.RateLimited ? 'rate_limited' : 'enumeration';
+        decided = true;
+        const changed = outcome === Outcome.Allowed || outcome === Outcome.BlockedDistinct || outcome === Outcome.BlockedScan;
+
+        const write = commandBatch(this.redis);
+        if (changed) {
+          pruneGuardState(state, now, this.limits);
+          write.call('EVAL', [
+            COMPARE_AND_SET_SCRIPT,
+            1,
+            key,
+            values[0] ?? '',
+            encodeGuardState(state, now),
+            Math.max(1, guardStateTtlMs(state, now, this.limits)),
+          ]);
+        }
+        // Operator ids come from our own configuration, never from a citizen.
+        const operatorKey = `${this.prefix}${GuardKeys.OPERATOR}${request.operator}:${Math.floor(now / 60_000)}`;
+        write.call('PFADD', [operatorKey, member]);
+        write.pexpire(operatorKey, OPERATOR_TTL_MS);
+        write.pfcount(operatorKey);
+        const written = await write.exec();
+        if (!written || written.length !== (changed ? 4 : 3)) throw new Error('request guard write returned no results');
+        const failed = written.find(([err]) => err)?.[0];
+        if (failed) throw failed;
+        const count = Number(written[written.length - 1][1]);
+        if (count > this.limits.operatorDistinctPerMinute) this.options.onOperatorSpike?.(request.operator, count);
+        if (changed && Number(written[0][1]) !== 1) continue;
+        if (outcome === Outcome.BlockedDistinct || outcome === Outcome.BlockedScan) {
+          this.options.onBlocked?.(request.operator, outcome === Outcome.BlockedScan ? 'scan' : 'distinct');
+        }
+        return verdict;
+      }
+      // Only a number written this often by others in the same milliseconds gets here.
+      this.logger.warn({ attempts: CAS_ATTEMPTS, verdict }, 'request guard could not store a lookup: its number kept changing');
+      this.options.onFailOpen?.(verdict === 'allow' ? 1 : 0);
+      return verdict;
+    } catch (err) {
+      // As in a batch: a read that failed lets the lookup through unchecked; a write that failed
+      // leaves the verdict standing and loses only the memory of it.
+      if (decided) {
+        this.writeFailed(err as Error);
+        return verdict;
+      }
+      this.logger.warn({ err: (err as Error).message, requests: 1 }, 'request guard unavailable; allowing the lookup');
+      this.options.onFailOpen?.(1);
+      return 'allow';
+    }
   }
 
   /** One request against its number's state, which it updates. */

@@ -1,0 +1,1 @@
+export { InMemorySessionCells } from './in-memory-session-cells';

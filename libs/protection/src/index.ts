@@ -1,0 +1,11 @@
+export { protectionConfig } from './config/protection-config';
+export type { ProtectionConfig } from './config/protection-config';
+export type { GuardDecision, GuardedLookup, GuardVerdict, RequestGuard, SingleLookupGuard } from './guard/request-guard';
+export { RedisRequestGuard, DEFAULT_REQUEST_LIMITS, WRITE_SCRIPT, COMPARE_AND_SET_SCRIPT } from './guard/redis-request-guard';
+export type { GuardRedis, RedisRequestGuardOptions, RequestLimits } from './guard/redis-request-guard';
+export { GuardAllowlist, readAllowlistEntries } from './guard/guard-allowlist';
+export { GuardSecrets } from './guard/guard-secrets';
+export { RedisReplyCap, DEFAULT_REPLY_CAP } from './loop-breaker/reply-cap';
+export type { ReplyCapLimits, ReplyCapOptions, ReplyCapRedis } from './loop-breaker/reply-cap';
+export { createRequestGuard } from './factory/request-guard-factory';
+export type { RequestGuardHandle } from './factory/request-guard-factory';

@@ -1,0 +1,2 @@
+export { VoterLookup } from './lookup/voter-lookup';
+export type { VoterDirectory, VoterLookupAudit, VoterLookupOptions, VoterLookupOutcome, VoterLookupRequest, VoterLookupResult } from './lookup/voter-lookup';
