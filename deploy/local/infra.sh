@@ -50,6 +50,7 @@ usage: deploy/local/infra.sh <command>
                 and Redis are machine services and keep running
   status        what runs where; exit 0 when all three services answer, 3 otherwise
   kafka-up      fetch the Kafka $KAFKA_VERSION jars (first run only), format, start, wait until ready
+  kafka-fetch   fetch the Kafka $KAFKA_VERSION jars (first run only) and print their directory (kafka-cluster.sh runs them)
   kafka-down    same as down
   kafka-reset   stop the broker and wipe its data (var/kafka); 'up' then starts a fresh one
   topics        create the topics of @parchee/contracts TOPIC_SPECS (KAFKA_BROKERS=$KAFKA_BROKERS)
@@ -490,6 +491,8 @@ main() {
     down | kafka-down) take_lock && kafka_down ;;
     status) status ;;
     kafka-up) take_lock && kafka_up ;;
+    # Prints where the jars are, so kafka-cluster.sh runs the same pinned version.
+    kafka-fetch) take_lock && need_java && kafka_fetch && echo "$KAFKA_LIBS" ;;
     kafka-reset) take_lock && kafka_reset ;;
     topics) take_lock && topics ;;
     pg-up) take_lock && pg_up ;;
