@@ -82,3 +82,46 @@ describe('GroupConsumer after a crash kafkajs does not restart from', () => {
     expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1', 'disconnect 1']);
   });
 });
+
+describe('GroupConsumer whose group coordinator is gone', () => {
+  /** kafkajs consumers whose commits never settle (the first one's) or succeed (later ones'). */
+  function fakeKafka() {
+    const calls: string[] = [];
+    let made = 0;
+    const kafka = {
+      consumer: () => {
+        const n = ++made;
+        return {
+          events: { CRASH: 'consumer.crash' },
+          on: () => undefined,
+          connect: async () => void calls.push(`connect ${n}`),
+          subscribe: async () => void calls.push(`subscribe ${n}`),
+          run: async () => void calls.push(`run ${n}`),
+          disconnect: async () => void calls.push(`disconnect ${n}`),
+          // kafkajs 2.2.4 retrying a commit at a coordinator whose broker has left the metadata: forever.
+          commitOffsets: (): Promise<void> => (n === 1 ? new Promise<void>(() => undefined) : Promise.resolve(void calls.push(`commit ${n}`))),
+        };
+      },
+    } as unknown as Kafka;
+    return { kafka, calls };
+  }
+
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('fails a commit not answered in time (retriable) and joins the group with a new consumer, which commits', async () => {
+    const { kafka, calls } = fakeKafka();
+    const group = new GroupConsumer(kafka, { groupId: 'g', topics: ['t'], partitionsConsumedConcurrently: 1, commitTimeoutMs: 2000 });
+    await group.run(async () => undefined);
+    const offsets = [{ topic: 't', partition: 0, offset: '5' }];
+    const commit = group.commitOffsets(offsets).catch((err: unknown) => err);
+    await jest.advanceTimersByTimeAsync(1999);
+    expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1']);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(await commit).toMatchObject({ code: 'COMMIT_TIMEOUT', retriable: true });
+    await jest.advanceTimersByTimeAsync(500);
+    expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1', 'disconnect 1', 'connect 2', 'subscribe 2', 'run 2']);
+    await group.commitOffsets(offsets);
+    expect(calls.at(-1)).toBe('commit 2');
+  });
+});

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import { silentLogger, type Logger } from '@parchee/observability';
+import { MessagingError } from '../errors/messaging-error';
 import { toConsumedBatch, type ConsumedBatch } from './consumed-batch';
 
 /** Commit errors that mean this member no longer owns its partitions: it must rejoin the group. */
@@ -23,6 +24,11 @@ export function membershipLost(err: unknown): Error | undefined {
 /** Longest pause between attempts to join again after a crash, ms. */
 const REJOIN_MAX_DELAY_MS = 5000;
 
+/** Default bound on one offset commit, ms: see GroupConsumerOptions.commitTimeoutMs. */
+const DEFAULT_COMMIT_TIMEOUT_MS = 10_000;
+
+type BatchHandler = (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>;
+
 export interface GroupConsumerOptions {
   groupId: string;
   topics: string[];
@@ -43,6 +49,15 @@ export interface GroupConsumerOptions {
    * the long poll of an idle consumer, and a stop waits for the fetch in progress. Default 1000.
    */
   maxWaitTimeInMs?: number;
+  /**
+   * Longest an offset commit may take, ms; past it the consumer is replaced by a new one that
+   * joins the group again, and the commit fails (retriable: the batch is read again). kafkajs
+   * 2.2.4 sends commits to the group coordinator it found when it joined, and when that broker
+   * is gone (killed, its node not in the metadata any more) it retries there forever instead of
+   * finding the new coordinator: the batch never ends and the consumer reads nothing more until
+   * the broker comes back. A new consumer finds the new coordinator. Default 10 000.
+   */
+  commitTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -57,6 +72,8 @@ export class GroupConsumer {
   private readonly inFlight = new Set<Promise<unknown>>();
   private running = false;
   private stopping = false;
+  private rejoining = false;
+  private onBatch?: BatchHandler;
 
   private readonly heartbeatIntervalMs: number;
 
@@ -92,13 +109,14 @@ export class GroupConsumer {
     return this.running;
   }
 
-  async run(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  async run(onBatch: BatchHandler): Promise<void> {
+    this.onBatch = onBatch;
     await this.join(onBatch);
     this.running = true;
   }
 
   /** Connects the current consumer, subscribes it and runs it, rejoining after a crash kafkajs does not restart from. */
-  private async join(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  private async join(onBatch: BatchHandler): Promise<void> {
     const consumer = this.consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
@@ -115,7 +133,17 @@ export class GroupConsumer {
    * After a crash kafkajs will not restart from: a new kafkajs consumer (one that was disconnected
    * cannot connect again) joins the group, retried every few seconds until it does.
    */
-  private async rejoin(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  private async rejoin(onBatch: BatchHandler): Promise<void> {
+    if (this.rejoining) return;
+    this.rejoining = true;
+    try {
+      await this.joinAgain(onBatch);
+    } finally {
+      this.rejoining = false;
+    }
+  }
+
+  private async joinAgain(onBatch: BatchHandler): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(REJOIN_MAX_DELAY_MS, 500 * attempt)));
       if (this.stopping) return;
@@ -131,7 +159,7 @@ export class GroupConsumer {
     }
   }
 
-  private async start(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  private async start(onBatch: BatchHandler): Promise<void> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -165,9 +193,24 @@ export class GroupConsumer {
    * reads it again (at least once, as for any failed batch).
    */
   async commitOffsets(offsets: TopicPartitionOffsetAndMetadata[]): Promise<void> {
+    const consumer = this.consumer;
+    const timeoutMs = this.options.commitTimeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MessagingError('COMMIT_TIMEOUT', `offset commit not answered within ${timeoutMs} ms`, true)), timeoutMs);
+    });
     try {
-      await this.consumer.commitOffsets(offsets);
+      await Promise.race([consumer.commitOffsets(offsets), timedOut]);
     } catch (err) {
+      if (err instanceof MessagingError && err.code === 'COMMIT_TIMEOUT') {
+        this.logger.warn(
+          { group: this.options.groupId, timeoutMs },
+          'offset commit not answered: the group coordinator may be gone; a new consumer joins the group, the batch will be read again',
+        );
+        // Replaced once the batch in hand has given up (the old consumer's disconnect waits for it).
+        if (consumer === this.consumer && this.onBatch && !this.stopping) void this.rejoin(this.onBatch);
+        throw err;
+      }
       const lost = membershipLost(err);
       if (!lost) throw err;
       this.logger.warn(
@@ -175,6 +218,8 @@ export class GroupConsumer {
         'commit refused: the member lost its partitions; rejoining, the batch will be read again',
       );
       throw lost;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
