@@ -6,6 +6,8 @@ export type Routed<T extends OutgoingRecord> = T & { partition?: number };
 
 /** How long a topic's leaders are trusted before they are asked again, ms. */
 const DEFAULT_MAX_AGE_MS = 30_000;
+/** How long the first send to a topic waits for its leaders, ms. */
+const DEFAULT_FIRST_WAIT_MS = 2000;
 
 /**
  * Splits what a producer is about to send into one group per broker, so that each `sendBatch`
@@ -24,33 +26,41 @@ const DEFAULT_MAX_AGE_MS = 30_000;
  *
  * The partition of each record is kafkajs's own choice (its default partitioner: murmur2 of the
  * key, as the Java client), set explicitly so that the grouping and the request agree. Leaders come
- * from the topic's metadata, asked again after `maxAgeMs` or after `forget()` (a failed send:
- * leadership may have moved). While leadership moves, a group can still reach two brokers: the
- * transactional processor checks for a request sent twice and aborts (sendOnce).
+ * from the topic's metadata, asked again in the background after `maxAgeMs` or after `forget()`
+ * (a failed send: leadership may have moved). While leadership moves, a group can still reach two
+ * brokers: the transactional processor checks for a request sent twice and aborts (sendOnce).
  */
 export class LeaderRoutes {
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly topics = new Map<string, { partitions: PartitionMetadata[]; fetchedAt: number }>();
   private connected?: Promise<void>;
+  private refreshing?: Promise<void>;
 
   constructor(
     private readonly admin: Admin,
     private readonly maxAgeMs = DEFAULT_MAX_AGE_MS,
     private readonly now: () => number = Date.now,
+    /** How long a topic's first route waits for its leaders before sending without them, ms. */
+    private readonly firstWaitMs = DEFAULT_FIRST_WAIT_MS,
   ) {}
 
   /**
    * The records in groups, one per leading broker, each in the records' order (so per partition
-   * too). When the leaders cannot be asked (no broker answers metadata), one group without
-   * partitions, as kafkajs would have sent it: the send then fails or succeeds as before, and the
-   * leaders are asked again next time.
+   * too). Leaders that are old or forgotten are still used while new ones are asked for in the
+   * background: a send never waits for metadata while a broker is away. A topic never asked about
+   * waits up to `firstWaitMs`; without its leaders by then (no broker answers), one group without
+   * partitions, as kafkajs would have sent it.
    */
   async route<T extends OutgoingRecord>(records: readonly T[]): Promise<Array<Array<Routed<T>>>> {
     const names = [...new Set(records.map((r) => r.topic))];
-    try {
-      await this.refresh(names.filter((t) => this.isStale(t)));
-    } catch {
-      return [[...records]];
+    const stale = names.filter((t) => this.isStale(t));
+    if (stale.length > 0) {
+      const refresh = this.refreshInBackground(stale);
+      if (names.some((t) => !this.topics.has(t))) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([refresh, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.firstWaitMs)))]);
+        clearTimeout(timer);
+      }
     }
     const groups = new Map<number, Array<Routed<T>>>();
     for (const r of records) {
@@ -65,12 +75,13 @@ export class LeaderRoutes {
     return [...groups.values()];
   }
 
-  /** Asks for every topic's leaders again before the next route. */
+  /** Asks for every topic's leaders again at the next route (the ones known are used meanwhile). */
   forget(): void {
-    this.topics.clear();
+    for (const known of this.topics.values()) known.fetchedAt = -Infinity;
   }
 
   async close(): Promise<void> {
+    await this.refreshing;
     if (this.connected) await this.admin.disconnect().catch(() => undefined);
     this.connected = undefined;
   }
@@ -80,8 +91,15 @@ export class LeaderRoutes {
     return !known || this.now() - known.fetchedAt > this.maxAgeMs;
   }
 
+  /** One question at a time; never rejects (the leaders known stay until an answer comes). */
+  private refreshInBackground(names: string[]): Promise<void> {
+    this.refreshing ??= this.refresh(names)
+      .catch(() => undefined)
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
   private async refresh(names: string[]): Promise<void> {
-    if (names.length === 0) return;
     this.connected ??= this.admin.connect().catch((err: unknown) => {
       this.connected = undefined;
       throw err;
@@ -93,6 +111,5 @@ export class LeaderRoutes {
       const partitions = [...t.partitions].sort((a, b) => a.partitionId - b.partitionId);
       if (partitions.length > 0) this.topics.set(t.name, { partitions, fetchedAt });
     }
-    if (names.some((n) => !this.topics.has(n))) throw new Error('a topic without partitions');
   }
 }
