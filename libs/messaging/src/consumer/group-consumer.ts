@@ -14,12 +14,20 @@ const MEMBERSHIP_LOST = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REB
  * is what kafkajs's runner answers by rejoining the group.
  */
 export function membershipLost(err: unknown): Error | undefined {
+  return brokerError(err, MEMBERSHIP_LOST);
+}
+
+/** The broker's error of one of `types` under kafkajs's wrappers, if there is one. */
+function brokerError(err: unknown, types: ReadonlySet<string>): Error | undefined {
   for (let e = err as { type?: string; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
-    if (typeof e.type === 'string' && MEMBERSHIP_LOST.has(e.type)) return e as unknown as Error;
+    if (typeof e.type === 'string' && types.has(e.type)) return e as unknown as Error;
     if (e.cause === e) break;
   }
   return undefined;
 }
+
+/** The broker's answer to a join with a session outside its group.min/max.session.timeout.ms. */
+const SESSION_REFUSED = new Set(['INVALID_SESSION_TIMEOUT']);
 
 /** Longest pause between attempts to join again after a crash, ms. */
 const REJOIN_MAX_DELAY_MS = 5000;
@@ -36,7 +44,15 @@ export interface GroupConsumerOptions {
   partitionsConsumedConcurrently: number;
   /** Upper bound of one fetch per partition, bytes. Default 256 KiB (about a thousand SMS). */
   maxBytesPerPartition?: number;
+  /**
+   * How long the coordinator waits for a silent member before its partitions go to another (after
+   * a crash, they stay unread this long). Default 30 000; the services pass KAFKA_SESSION_TIMEOUT_MS.
+   */
   sessionTimeoutMs?: number;
+  /** How often the member heartbeats, between batches and from inside a long one. Default a third of the session, at most 3000. */
+  heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for the members to join again. Default kafkajs's 60 000. */
+  rebalanceTimeoutMs?: number;
   /**
    * Bytes the broker waits for before it answers a fetch (over all the partitions of the fetch),
    * unless `maxWaitTimeInMs` passes first. Default 1: a fetch returns as soon as there is any
@@ -74,6 +90,8 @@ export class GroupConsumer {
   private stopping = false;
   private rejoining = false;
   private onBatch?: BatchHandler;
+  /** The broker refused the session timeout at the last join: not ready until a join succeeds. */
+  private sessionRefused = false;
 
   private readonly heartbeatIntervalMs: number;
 
@@ -82,7 +100,7 @@ export class GroupConsumer {
     private readonly options: GroupConsumerOptions,
   ) {
     this.logger = options.logger ?? silentLogger;
-    this.heartbeatIntervalMs = Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3));
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3));
     this.consumer = this.newConsumer();
   }
 
@@ -93,6 +111,7 @@ export class GroupConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       // A third of the session at most, so two lost heartbeats do not yet cost the partitions.
       heartbeatInterval: this.heartbeatIntervalMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,
       minBytes: options.minBytes ?? 1,
       // A stop waits for the fetch in progress: a 1 s long poll (not kafkajs's 5 s) keeps a
@@ -105,8 +124,9 @@ export class GroupConsumer {
     });
   }
 
+  /** Joined, or joining again after a crash; false while the broker refuses the session timeout. */
   get isRunning(): boolean {
-    return this.running;
+    return this.running && !this.sessionRefused;
   }
 
   async run(onBatch: BatchHandler): Promise<void> {
@@ -120,8 +140,16 @@ export class GroupConsumer {
     const consumer = this.consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    consumer.on(consumer.events.GROUP_JOIN, () => void (this.sessionRefused = false));
     consumer.on(consumer.events.CRASH, (e) => {
-      this.logger.error({ group: this.options.groupId, err: e.payload.error?.message, restart: e.payload.restart }, 'consumer crashed');
+      if (brokerError(e.payload.error, SESSION_REFUSED)) {
+        // Joining again only helps once the broker's setting changes: not ready meanwhile, and said plainly.
+        this.sessionRefused = true;
+        this.logger.error(
+          { group: this.options.groupId, sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000 },
+          'the broker refuses this session timeout (INVALID_SESSION_TIMEOUT): its group.min.session.timeout.ms is higher. Lower it on every broker (Parchee ships 1000) or raise KAFKA_SESSION_TIMEOUT_MS',
+        );
+      } else this.logger.error({ group: this.options.groupId, err: e.payload.error?.message, restart: e.payload.restart }, 'consumer crashed');
       // kafkajs gives up on some errors (a group coordinator it could not find while the broker
       // restarted): the consumer then stays stopped and its partitions unread for good. Join again.
       if (!e.payload.restart && !this.stopping && consumer === this.consumer) void this.rejoin(onBatch);

@@ -23,7 +23,17 @@ export interface TransactionalProcessorOptions {
   fetchMinBytes?: number;
   /** See GroupConsumerOptions: how long a fetch waits for `fetchMinBytes`, ms. Default 1000. */
   fetchMaxWaitMs?: number;
+  /** See GroupConsumerOptions. */
   sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  /**
+   * Longest a transaction may stay open before the broker aborts it, ms. A transaction a crashed
+   * replica left open holds back read-committed readers of the partitions it wrote until then
+   * (plus the broker's abort sweep), unless a producer with the same transactional id (the
+   * replica restarted) fences it first. Default 10 000; lookup passes KAFKA_TRANSACTION_TIMEOUT_MS.
+   */
+  transactionTimeoutMs?: number;
   /**
    * Bound on the bytes of one produce request inside the transaction. Keys are kept, so a whole
    * batch's output usually lands in one partition, and the broker refuses a record batch over
@@ -38,7 +48,7 @@ export interface TransactionalProcessorOptions {
   /**
    * Most output bytes (estimated) one transaction carries, unless a single batch has more: a
    * transaction sends its produce requests one after the other, so this bounds how long it stays
-   * open (well inside the 10 s transaction timeout) and how much one failure sends back to be
+   * open (well inside the transaction timeout) and how much one failure sends back to be
    * read again. Default 4 MiB.
    */
   maxBytesPerTransaction?: number;
@@ -136,6 +146,8 @@ export class TransactionalProcessor {
       minBytes: options.fetchMinBytes,
       maxWaitTimeInMs: options.fetchMaxWaitMs,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      rebalanceTimeoutMs: options.rebalanceTimeoutMs,
       logger: options.logger,
     });
   }
@@ -284,8 +296,8 @@ export class TransactionalProcessor {
       maxInFlightRequests: 1,
       // A transaction lives from the end of a group's processing to its commit, milliseconds. One
       // left open by a crashed process holds back read-committed readers until a producer with the
-      // same id fences it, or until this timeout (plus the broker's 10 s abort sweep).
-      transactionTimeout: 10_000,
+      // same id fences it, or until this timeout (plus the broker's abort sweep).
+      transactionTimeout: this.options.transactionTimeoutMs ?? 10_000,
       allowAutoTopicCreation: false,
       // A transaction begun right after the previous one's commit finds the broker still writing
       // that commit's markers, and its first AddPartitionsToTxn is refused (CONCURRENT_TRANSACTIONS)
