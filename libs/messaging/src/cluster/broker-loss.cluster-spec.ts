@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { kafkaConfig, readConfig } from '@parchee/config';
 import { TOPIC_PROFILES } from '@parchee/contracts';
 import { createKafka } from '../client/kafka-client';
 import { ensureTopics } from '../admin/ensure-topics';
@@ -39,9 +40,17 @@ async function until(what: string, test: () => boolean, timeoutMs: number): Prom
   }
 }
 
+/** The services' consumer and transaction settings: libs/config's defaults. */
+const SETTINGS = readConfig({ kafka: kafkaConfig }, {}).kafka;
+const CONSUMER = {
+  sessionTimeoutMs: SETTINGS.sessionTimeoutMs,
+  heartbeatIntervalMs: SETTINGS.heartbeatIntervalMs,
+  rebalanceTimeoutMs: SETTINGS.rebalanceTimeoutMs,
+};
+
 /**
  * Against deploy/local/kafka-cluster.sh's three brokers, topics as production makes them (three
- * copies, min.insync.replicas 2): ingress's publisher (acks all, idempotent) feeds lookup's
+ * copies, min.insync.replicas 2), with the services' settings: ingress's publisher (acks all, idempotent) feeds lookup's
  * transactional processor (read committed, output and offsets in one transaction), which feeds a
  * batch consumer as egress reads. The broker coordinating both consumer groups is killed -9 in
  * the middle: their heartbeats, commits and transactional offsets all have to find another.
@@ -75,6 +84,8 @@ describe('a three-broker cluster losing a broker (kill -9) under load', () => {
       topic: input,
       transactionalIdPrefix: `loss-${randomUUID()}`,
       concurrency: PARTITIONS,
+      ...CONSUMER,
+      transactionTimeoutMs: SETTINGS.transactionTimeoutMs,
     });
     const acked = new Map<string, number>();
     const refused: number[] = [];
@@ -92,7 +103,13 @@ describe('a three-broker cluster losing a broker (kill -9) under load', () => {
       let downstreamGroup: string;
       do downstreamGroup = `loss-egress-${randomUUID()}`;
       while (offsetsPartitionOf(downstreamGroup, offsetsPartitions) !== offsetsPartitionOf(processorGroup, offsetsPartitions));
-      downstream = new BatchConsumer(kafka, { groupId: downstreamGroup, topics: [output], partitionsConsumedConcurrently: PARTITIONS });
+      downstream = new BatchConsumer(kafka, {
+        groupId: downstreamGroup,
+        topics: [output],
+        partitionsConsumedConcurrently: PARTITIONS,
+        ...CONSUMER,
+        commitTimeoutMs: SETTINGS.commitTimeoutMs,
+      });
       await downstream.start(async (batch) => {
         for (const r of batch.records) arrived.add(r.value!.toString());
         arrivals.push(Date.now());

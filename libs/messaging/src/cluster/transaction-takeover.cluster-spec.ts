@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Consumer } from 'kafkajs';
+import { kafkaConfig, readConfig } from '@parchee/config';
 import { TOPIC_PROFILES } from '@parchee/contracts';
 import { createKafka } from '../client/kafka-client';
 import { ensureTopics } from '../admin/ensure-topics';
@@ -12,10 +13,11 @@ import { allReplicasInSync, clusterBrokers } from '../testing';
 const ROOT = resolve(__dirname, '../../../..');
 const PARTITIONS = 6;
 const RECORDS = 60;
-/** The services' defaults (libs/config): a 3 s session, heartbeats every 0.5 s, 4 s transactions. */
-const SESSION_MS = 3000;
-const HEARTBEAT_MS = 500;
-const TRANSACTION_TIMEOUT_MS = 4000;
+/** The services' settings (libs/config's defaults): a 3 s session, heartbeats every 0.5 s, 4 s transactions. */
+const SETTINGS = readConfig({ kafka: kafkaConfig }, {}).kafka;
+const SESSION_MS = SETTINGS.sessionTimeoutMs;
+const HEARTBEAT_MS = SETTINGS.heartbeatIntervalMs;
+const TRANSACTION_TIMEOUT_MS = SETTINGS.transactionTimeoutMs;
 /** The brokers' sweep for timed-out transactions (transaction.abort.timed.out.transaction.cleanup.interval.ms). */
 const ABORT_SWEEP_MS = 1000;
 
