@@ -174,7 +174,7 @@ const libsInProduction = [
   { sourceTag: 'scope:ussd', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:requests', 'scope:replies', 'scope:smpp'] },
 ];
 
-const tests = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/testing/**/*.ts'];
+const tests = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.cluster-spec.ts', '**/testing/**/*.ts'];
 
 const moduleBoundaries = (depConstraints) => ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }];
 

@@ -1,5 +1,6 @@
 // Shared Jest settings. Unit specs (*.spec.ts) never touch the network; integration specs
-// (*.int-spec.ts) and e2e specs (*.e2e-spec.ts) run against the real Kafka, Redis, PostgreSQL and TCP.
+// (*.int-spec.ts) and e2e specs (*.e2e-spec.ts) run against the real Kafka, Redis, PostgreSQL and TCP;
+// cluster specs (*.cluster-spec.ts) against the engines' local clusters (npm run test:cluster).
 const path = require('node:path');
 
 const swcOptions = {
@@ -18,6 +19,7 @@ const tiers = {
   unit: ['**/*.spec.ts'],
   int: ['**/*.int-spec.ts'],
   e2e: ['**/*.e2e-spec.ts'],
+  cluster: ['**/*.cluster-spec.ts'],
 };
 
 /** Jest config for one project and one test tier. */

@@ -50,6 +50,7 @@ usage: deploy/local/infra.sh <command>
                 and Redis are machine services and keep running
   status        what runs where; exit 0 when all three services answer, 3 otherwise
   kafka-up      fetch the Kafka $KAFKA_VERSION jars (first run only), format, start, wait until ready
+  kafka-fetch   fetch the Kafka $KAFKA_VERSION jars (first run only) and print their directory (kafka-cluster.sh runs them)
   kafka-down    same as down
   kafka-reset   stop the broker and wipe its data (var/kafka); 'up' then starts a fresh one
   topics        create the topics of @parchee/contracts TOPIC_SPECS (KAFKA_BROKERS=$KAFKA_BROKERS)
@@ -163,13 +164,22 @@ kafka_pid() {
   return 1
 }
 
+# The broker's config as this checkout's deploy/local/kafka/server.properties makes it.
+kafka_config_text() {
+  cat "$KAFKA_CONF_SRC/server.properties"
+  printf '\n# Added by deploy/local/infra.sh\nlog.dirs=%s\n' "$KAFKA_DATA"
+}
+
 kafka_write_config() {
   mkdir -p "$KAFKA_DATA"
-  {
-    cat "$KAFKA_CONF_SRC/server.properties"
-    printf '\n# Added by deploy/local/infra.sh\nlog.dirs=%s\n' "$KAFKA_DATA"
-  } >"$KAFKA_CONFIG"
+  kafka_config_text >"$KAFKA_CONFIG"
   cp "$KAFKA_CONF_SRC/log4j.properties" "$KAFKA_VAR/log4j.properties"
+}
+
+# True when the running broker was started from another server.properties than the checkout's
+# now (a pull changed it): the broker reads its config only at start.
+kafka_config_stale() {
+  [[ -f "$KAFKA_CONFIG" ]] && ! cmp -s <(kafka_config_text) "$KAFKA_CONFIG"
 }
 
 kafka_java() {
@@ -205,6 +215,12 @@ $cause}"
 
 kafka_up() {
   local pid owner
+  if pid="$(kafka_pid)" && kafka_config_stale; then
+    # E.g. group.min.session.timeout.ms lowered for the services' 3 s sessions: a broker still on
+    # the old floor refuses every consumer's join (INVALID_SESSION_TIMEOUT).
+    warn "kafka: the running broker (pid $pid) was started with an older deploy/local/kafka/server.properties; restarting it with the current one"
+    kafka_down
+  fi
   if pid="$(kafka_pid)"; then
     if port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
       ok "kafka: already running (pid $pid, $KAFKA_HOST:$KAFKA_PORT)"
@@ -490,6 +506,8 @@ main() {
     down | kafka-down) take_lock && kafka_down ;;
     status) status ;;
     kafka-up) take_lock && kafka_up ;;
+    # Prints where the jars are, so kafka-cluster.sh runs the same pinned version.
+    kafka-fetch) take_lock && need_java && kafka_fetch && echo "$KAFKA_LIBS" ;;
     kafka-reset) take_lock && kafka_reset ;;
     topics) take_lock && topics ;;
     pg-up) take_lock && pg_up ;;

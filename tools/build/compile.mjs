@@ -15,7 +15,7 @@ const swcrc = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
 // The @parchee/* aliases come from tsconfig.base.json, their one home: a second list here once
 // missed a new lib, and its import silently matched the `@parchee/*/testing` pattern instead.
 const { paths } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
-const skip = /\.(spec|int-spec|e2e-spec)\.ts$|\.d\.ts$/;
+const skip = /\.(spec|int-spec|e2e-spec|cluster-spec)\.ts$|\.d\.ts$/;
 
 function* sources(dir) {
   for (const name of readdirSync(dir)) {

@@ -154,6 +154,9 @@ export async function createEgressComponents(
     topics: [Topics.MT],
     partitionsConsumedConcurrently: config.delivery.concurrency,
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+    rebalanceTimeoutMs: config.kafka.rebalanceTimeoutMs,
+    commitTimeoutMs: config.kafka.commitTimeoutMs,
     logger,
   });
   // Its own group: a slow receipt never holds back a reply, and receipts are read from their own offsets.
@@ -163,6 +166,9 @@ export async function createEgressComponents(
     minBytes: config.receipts.fetchMinBytes,
     maxWaitTimeInMs: config.receipts.fetchMaxWaitMs,
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+    rebalanceTimeoutMs: config.kafka.rebalanceTimeoutMs,
+    commitTimeoutMs: config.kafka.commitTimeoutMs,
     logger,
   });
   // Started in this order (MTs first) once the application has started; on shutdown Nest closes

@@ -84,6 +84,9 @@ export async function createLookupComponents(
     transactionalIdPrefix: `parchee-lookup-${config.lookup.instanceId}`,
     concurrency: config.lookup.concurrency,
     sessionTimeoutMs: config.kafka.sessionTimeoutMs,
+    heartbeatIntervalMs: config.kafka.heartbeatIntervalMs,
+    rebalanceTimeoutMs: config.kafka.rebalanceTimeoutMs,
+    transactionTimeoutMs: config.kafka.transactionTimeoutMs,
     onTransaction: (t) => {
       const result = t.committed ? 'committed' : 'failed';
       metrics.transactions.inc({ result });

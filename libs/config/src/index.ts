@@ -4,6 +4,7 @@ export type { Env, Fragment } from './env/read-config';
 export { bindBudgetConfig, kafkaConfig, redisConfig, postgresConfig, pepperConfig, serviceConfig } from './fragments/infrastructure';
 export { parseRedisAddress } from './fragments/redis-address';
 export type { RedisAddress, RedisNodeAddress } from './fragments/redis-address';
+export type { KafkaConfig } from './fragments/infrastructure';
 export { loadOperatorLinks, DEFAULT_OPERATORS_FILE, isClientLink, isServerLink } from './operators/operator-links';
 export type { OperatorLink, OperatorLinks, OperatorLinkSettings, ClientOperatorLink, ServerOperatorLink } from './operators/operator-links';
 export { DEFAULT_CLIENT_SUBMIT, DEFAULT_SERVER_SUBMIT } from './operators/submit-settings';

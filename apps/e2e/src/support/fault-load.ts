@@ -49,6 +49,19 @@ export interface LoadCount extends Omit<LoadReport, 'timedOut'> {
   unanswered: number[];
   /** When each reply reached the SMSC (epoch ms, ascending), for every MSISDN answered more than once. */
   doubled: number[][];
+  /**
+   * The longest time no reply at all reached the SMSCs between two replies of the load (ms), and
+   * when it began and ended (epoch ms): under a steady load, how long a fault stopped the replies.
+   */
+  longestPause: { ms: number; from: number; to: number };
+}
+
+/** The longest interval between consecutive moments of `times` (epoch ms, any order). */
+export function longestPause(times: readonly number[]): { ms: number; from: number; to: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = { ms: 0, from: sorted[0] ?? 0, to: sorted[0] ?? 0 };
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] - sorted[i - 1] > best.ms) best = { ms: sorted[i] - sorted[i - 1], from: sorted[i - 1], to: sorted[i] };
+  return best;
 }
 
 /** Complete MTs the simulator's SMSCs received so far, all operators together. */
@@ -116,6 +129,7 @@ export async function loadThroughFault<T>(
     earlierReplies: earlier,
     unanswered: replies.flatMap((r, i) => (r.length === 0 ? [i] : [])),
     doubled: doubled.map((r) => r.map((mt) => mt.at)),
+    longestPause: longestPause(replies.flatMap((r) => r.map((mt) => mt.at))),
   };
   return { count, caused };
 }

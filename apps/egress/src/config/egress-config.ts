@@ -1,6 +1,7 @@
 import {
   bindBudgetConfig,
   kafkaConfig,
+  type KafkaConfig,
   intVar,
   loadOperatorLinks,
   readConfig,
@@ -95,7 +96,7 @@ const throttleConfig = z
 
 export interface EgressConfig {
   service: { port: number; host: string; logLevel: string; prettyLogs: boolean };
-  kafka: { brokers: string[]; clientId?: string; sessionTimeoutMs: number };
+  kafka: KafkaConfig;
   redis: { url: string; commandTimeoutMs: number };
   delivery: { retryDeadlineMs: number; sentTtlSeconds: number; concurrency: number; concatReferenceHoldMs: number };
   receipts: { mapMarginSeconds: number; statusTtlSeconds: number; retryDelayMs: number; fetchMinBytes: number; fetchMaxWaitMs: number };

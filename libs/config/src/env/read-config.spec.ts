@@ -27,10 +27,30 @@ describe('readConfig', () => {
     expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);
   });
 
-  it('keeps the consumer session timeout at 30 s unless set, and refuses one below the broker minimum', () => {
-    expect(readConfig({ kafka: kafkaConfig }, {}).kafka.sessionTimeoutMs).toBe(30_000);
-    expect(readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '6000' }).kafka.sessionTimeoutMs).toBe(6000);
-    expect(() => readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '1000' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
+  it('defaults the consumer and transaction timings so a crashed replica’s work moves on within seconds', () => {
+    expect(readConfig({ kafka: kafkaConfig }, {}).kafka).toMatchObject({
+      sessionTimeoutMs: 3000,
+      heartbeatIntervalMs: 500,
+      rebalanceTimeoutMs: 60_000,
+      transactionTimeoutMs: 4000,
+      commitTimeoutMs: 10_000,
+    });
+    expect(readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '2000' }).kafka).toMatchObject({
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 2000,
+    });
+  });
+
+  it('refuses a session below 1 s, a heartbeat over a third of the session, and a rebalance timeout shorter than the session', () => {
+    expect(() => readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '900' })).toThrow(/KAFKA_SESSION_TIMEOUT_MS/);
+    expect(() => readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '3000', KAFKA_HEARTBEAT_INTERVAL_MS: '1001' })).toThrow(
+      /KAFKA_HEARTBEAT_INTERVAL_MS: must be at most a third of KAFKA_SESSION_TIMEOUT_MS/,
+    );
+    expect(readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '3000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000' }).kafka.heartbeatIntervalMs).toBe(1000);
+    expect(() => readConfig({ kafka: kafkaConfig }, { KAFKA_SESSION_TIMEOUT_MS: '30000', KAFKA_REBALANCE_TIMEOUT_MS: '20000' })).toThrow(
+      /KAFKA_REBALANCE_TIMEOUT_MS: must be at least KAFKA_SESSION_TIMEOUT_MS/,
+    );
+    expect(() => readConfig({ kafka: kafkaConfig }, { KAFKA_TRANSACTION_TIMEOUT_MS: '500' })).toThrow(/KAFKA_TRANSACTION_TIMEOUT_MS/);
   });
 
   it('names every bad variable in one error', () => {

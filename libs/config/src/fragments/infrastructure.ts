@@ -5,17 +5,37 @@ import { ConfigError } from '../env/config-error';
 import { boolVar, intVar } from '../env/read-config';
 import { parseRedisAddress } from './redis-address';
 
-/** Kafka brokers and client settings. Defaults suit the local single-node broker. */
+/**
+ * Kafka brokers and client settings. The consumer and transaction timings decide how soon a crashed
+ * replica's work moves on (docs/operations.md, "Kafka client settings"): its partitions go to
+ * another member (or to its own restart) once the coordinator has heard nothing for the session
+ * timeout, and a transaction it left open holds back read-committed readers until the transaction
+ * timeout, unless its restart fences it first.
+ */
 export const kafkaConfig = z
   .object({
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
     KAFKA_CLIENT_ID: z.string().optional(),
     /**
      * How long the group coordinator waits for a silent consumer before giving its partitions to
-     * another member: after a crash (kill -9) the partitions stay unread this long. 6 s is the
-     * broker's default minimum.
+     * another member: after a kill -9 the partitions stay unread this long. The broker refuses a
+     * session below its group.min.session.timeout.ms (Kafka's default 6 s; Parchee's brokers allow 1 s).
      */
-    KAFKA_SESSION_TIMEOUT_MS: intVar(30_000, 6_000, 300_000),
+    KAFKA_SESSION_TIMEOUT_MS: intVar(3000, 1000, 300_000),
+    /** How often a consumer tells the coordinator it is alive, also from inside a long batch; at most a third of the session. */
+    KAFKA_HEARTBEAT_INTERVAL_MS: intVar(500, 100, 100_000),
+    /** How long a rebalance waits for the live members to join again (each finishes its batch in hand first); at least the session. */
+    KAFKA_REBALANCE_TIMEOUT_MS: intVar(60_000, 1000, 600_000),
+    /**
+     * Longest a lookup transaction may stay open before the broker aborts it. A transaction left
+     * open by a replica that crashed and is not restarted (another replica takes its partitions)
+     * holds back egress's read-committed reads of the partitions it wrote this long, plus the
+     * broker's abort sweep (transaction.abort.timed.out.transaction.cleanup.interval.ms, 1 s on
+     * Parchee's brokers). Transactions take tens to hundreds of ms; one the broker aborts is read again.
+     */
+    KAFKA_TRANSACTION_TIMEOUT_MS: intVar(4000, 1000, 900_000),
+    /** Longest an offset commit may take before the consumer joins its group again as a new one (a coordinator that is gone). */
+    KAFKA_COMMIT_TIMEOUT_MS: intVar(10_000, 1000, 300_000),
   })
   .transform((e) => ({
     brokers: e.KAFKA_BROKERS.split(',')
@@ -23,11 +43,26 @@ export const kafkaConfig = z
       .filter(Boolean),
     clientId: e.KAFKA_CLIENT_ID,
     sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: e.KAFKA_HEARTBEAT_INTERVAL_MS,
+    rebalanceTimeoutMs: e.KAFKA_REBALANCE_TIMEOUT_MS,
+    transactionTimeoutMs: e.KAFKA_TRANSACTION_TIMEOUT_MS,
+    commitTimeoutMs: e.KAFKA_COMMIT_TIMEOUT_MS,
   }))
   .refine((c) => c.brokers.every((b) => /^[^:\s]+:\d+$/.test(b)), {
     message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
     path: ['KAFKA_BROKERS'],
+  })
+  // Two heartbeats may be lost before the session is: a third of it at most.
+  .refine((c) => c.heartbeatIntervalMs * 3 <= c.sessionTimeoutMs, {
+    message: 'must be at most a third of KAFKA_SESSION_TIMEOUT_MS',
+    path: ['KAFKA_HEARTBEAT_INTERVAL_MS'],
+  })
+  .refine((c) => c.rebalanceTimeoutMs >= c.sessionTimeoutMs, {
+    message: 'must be at least KAFKA_SESSION_TIMEOUT_MS',
+    path: ['KAFKA_REBALANCE_TIMEOUT_MS'],
   });
+
+export type KafkaConfig = z.output<typeof kafkaConfig>;
 
 /**
  * Redis, the cache and shared-state store. Commands time out fast: Redis must never stall a reply.

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, type KafkaClientOptions } from '../client/kafka-client';
 import { MessagingError } from '../errors/messaging-error';
 
@@ -25,7 +25,9 @@ export async function ensureTopics(
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs's own wait gives up when the broker it asks does not know the topic yet, as
+        // happens on a cluster: partitionsServed below waits instead.
+        waitForLeaders: false,
         topics: missing.map((s) => ({
           topic: s.name,
           numPartitions: s.partitions,
@@ -34,22 +36,66 @@ export async function ensureTopics(
         })),
       });
     }
-    const metadata = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
-    for (const spec of specs) {
-      const topic = metadata.topics.find((t) => t.name === spec.name);
-      if (!topic || topic.partitions.length < spec.partitions) {
-        throw new MessagingError(
-          'TOPIC_SETUP_FAILED',
-          `topic ${spec.name} has ${topic?.partitions.length ?? 0} partitions, expected ${spec.partitions}`,
-          false,
-        );
-      }
-    }
+    await partitionsServed(admin, specs);
+    if (missing.length > 0) await servedByEveryBroker(admin, options, specs);
     return { created: missing.map((s) => s.name) };
   } catch (err) {
     if (err instanceof MessagingError) throw err;
     throw new MessagingError('TOPIC_SETUP_FAILED', `cannot set up topics: ${(err as Error).message}`, true, err);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Topics just created on a cluster: each broker learns of them from the controller in its own
+ * time, and a consumer asking another broker than the admin did would be told the topic does not
+ * exist (kafkajs then fails its subscribe). So every broker is asked, each through a client of its
+ * own. One broker: one question more.
+ */
+async function servedByEveryBroker(admin: Admin, options: KafkaClientOptions, specs: ReadonlyArray<TopicDefinition>): Promise<void> {
+  const { brokers } = await admin.describeCluster();
+  for (const b of brokers) {
+    const single = createKafka({ ...options, brokers: [`${b.host}:${b.port}`], clientId: options.clientId ?? 'parchee-ensure-topics' }).admin();
+    try {
+      await single.connect();
+      await partitionsServed(single, specs);
+    } finally {
+      await single.disconnect();
+    }
+  }
+}
+
+/** How long a cluster's brokers may take to learn of topics just created, ms. */
+const METADATA_WAIT_MS = 30_000;
+
+/**
+ * Waits until the metadata the admin reads serves every topic with its partitions, each with a
+ * leader. On a cluster, a topic just created is known to the controller before every broker has
+ * it: the broker asked may answer UNKNOWN_TOPIC_OR_PARTITION (retriable) or a partition without a
+ * leader for a moment. A topic served with fewer partitions than its spec is a topic created
+ * elsewhere with other settings: that fails at once.
+ */
+async function partitionsServed(admin: Admin, specs: ReadonlyArray<TopicDefinition>): Promise<void> {
+  const deadline = Date.now() + METADATA_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    let waitingFor: string | undefined;
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+      for (const spec of specs) {
+        const topic = metadata.topics.find((t) => t.name === spec.name);
+        if (topic && topic.partitions.length < spec.partitions) {
+          throw new MessagingError('TOPIC_SETUP_FAILED', `topic ${spec.name} has ${topic.partitions.length} partitions, expected ${spec.partitions}`, false);
+        }
+        if (!topic) waitingFor = `topic ${spec.name} not served yet`;
+        else if (topic.partitions.some((p) => p.leader < 0)) waitingFor = `topic ${spec.name} has partitions without a leader`;
+      }
+    } catch (err) {
+      if ((err as { retriable?: boolean }).retriable !== true) throw err;
+      waitingFor = (err as Error).message;
+    }
+    if (waitingFor === undefined) return;
+    if (Date.now() > deadline) throw new MessagingError('TOPIC_SETUP_FAILED', `topics not served within ${METADATA_WAIT_MS} ms: ${waitingFor}`, true);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * attempt)));
   }
 }

@@ -11,7 +11,11 @@ export interface BatchConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Upper bound of one fetch per partition, bytes. Default 256 KiB (about a thousand SMS). */
   maxBytesPerPartition?: number;
+  /** See GroupConsumerOptions. */
   sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  commitTimeoutMs?: number;
   /**
    * Bytes the broker waits for before answering a fetch, unless `maxWaitTimeInMs` passes first.
    * Default 1 (answer at once). A consumer whose records may wait (receipts) takes far fewer,

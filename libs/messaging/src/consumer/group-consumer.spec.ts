@@ -39,14 +39,18 @@ describe('GroupConsumer after a crash kafkajs does not restart from', () => {
   function fakeKafka() {
     const calls: string[] = [];
     let onCrash: ((e: { payload: { error?: Error; restart: boolean } }) => void) | undefined;
+    let onJoin: (() => void) | undefined;
     let made = 0;
     // A new kafkajs consumer each time, as kafka.consumer() makes: a disconnected one cannot connect again.
     const kafka = {
       consumer: () => {
         const n = ++made;
         return {
-          events: { CRASH: 'consumer.crash' },
-          on: (_event: string, listener: typeof onCrash) => void (onCrash = listener),
+          events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
+          on: (event: string, listener: () => void) => {
+            if (event === 'consumer.crash') onCrash = listener;
+            else onJoin = listener;
+          },
           connect: async () => void calls.push(`connect ${n}`),
           subscribe: async () => void calls.push(`subscribe ${n}`),
           run: async () => void calls.push(`run ${n}`),
@@ -54,7 +58,12 @@ describe('GroupConsumer after a crash kafkajs does not restart from', () => {
         };
       },
     } as unknown as Kafka;
-    return { kafka, calls, crash: (restart: boolean) => onCrash?.({ payload: { error: new Error('Failed to find group coordinator'), restart } }) };
+    return {
+      kafka,
+      calls,
+      crash: (restart: boolean, error: Error = new Error('Failed to find group coordinator')) => onCrash?.({ payload: { error, restart } }),
+      joined: () => onJoin?.(),
+    };
   }
 
   beforeEach(() => jest.useFakeTimers());
@@ -70,6 +79,18 @@ describe('GroupConsumer after a crash kafkajs does not restart from', () => {
     expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1', 'disconnect 1', 'connect 2', 'subscribe 2', 'run 2']);
   });
 
+  it('is not ready while the broker refuses its session timeout, and is again once a join succeeds', async () => {
+    const { kafka, crash, joined } = fakeKafka();
+    const group = new GroupConsumer(kafka, { groupId: 'g', topics: ['t'], partitionsConsumedConcurrently: 1, sessionTimeoutMs: 3000 });
+    await group.run(async () => undefined);
+    expect(group.isRunning).toBe(true);
+    crash(false, protocolError('INVALID_SESSION_TIMEOUT', 26));
+    expect(group.isRunning).toBe(false);
+    await jest.advanceTimersByTimeAsync(500);
+    joined();
+    expect(group.isRunning).toBe(true);
+  });
+
   it('leaves a crash kafkajs restarts from, and a crash while stopping, alone', async () => {
     const { kafka, calls, crash } = fakeKafka();
     const group = new GroupConsumer(kafka, { groupId: 'g', topics: ['t'], partitionsConsumedConcurrently: 1 });
@@ -80,5 +101,48 @@ describe('GroupConsumer after a crash kafkajs does not restart from', () => {
     crash(false);
     await jest.advanceTimersByTimeAsync(5000);
     expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1', 'disconnect 1']);
+  });
+});
+
+describe('GroupConsumer whose group coordinator is gone', () => {
+  /** kafkajs consumers whose commits never settle (the first one's) or succeed (later ones'). */
+  function fakeKafka() {
+    const calls: string[] = [];
+    let made = 0;
+    const kafka = {
+      consumer: () => {
+        const n = ++made;
+        return {
+          events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
+          on: () => undefined,
+          connect: async () => void calls.push(`connect ${n}`),
+          subscribe: async () => void calls.push(`subscribe ${n}`),
+          run: async () => void calls.push(`run ${n}`),
+          disconnect: async () => void calls.push(`disconnect ${n}`),
+          // kafkajs 2.2.4 retrying a commit at a coordinator whose broker has left the metadata: forever.
+          commitOffsets: (): Promise<void> => (n === 1 ? new Promise<void>(() => undefined) : Promise.resolve(void calls.push(`commit ${n}`))),
+        };
+      },
+    } as unknown as Kafka;
+    return { kafka, calls };
+  }
+
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('fails a commit not answered in time (retriable) and joins the group with a new consumer, which commits', async () => {
+    const { kafka, calls } = fakeKafka();
+    const group = new GroupConsumer(kafka, { groupId: 'g', topics: ['t'], partitionsConsumedConcurrently: 1, commitTimeoutMs: 2000 });
+    await group.run(async () => undefined);
+    const offsets = [{ topic: 't', partition: 0, offset: '5' }];
+    const commit = group.commitOffsets(offsets).catch((err: unknown) => err);
+    await jest.advanceTimersByTimeAsync(1999);
+    expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1']);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(await commit).toMatchObject({ code: 'COMMIT_TIMEOUT', retriable: true });
+    await jest.advanceTimersByTimeAsync(500);
+    expect(calls).toEqual(['connect 1', 'subscribe 1', 'run 1', 'disconnect 1', 'connect 2', 'subscribe 2', 'run 2']);
+    await group.commitOffsets(offsets);
+    expect(calls.at(-1)).toBe('commit 2');
   });
 });

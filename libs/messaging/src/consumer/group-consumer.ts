@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import { silentLogger, type Logger } from '@parchee/observability';
+import { MessagingError } from '../errors/messaging-error';
 import { toConsumedBatch, type ConsumedBatch } from './consumed-batch';
 
 /** Commit errors that mean this member no longer owns its partitions: it must rejoin the group. */
@@ -13,15 +14,28 @@ const MEMBERSHIP_LOST = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REB
  * is what kafkajs's runner answers by rejoining the group.
  */
 export function membershipLost(err: unknown): Error | undefined {
+  return brokerError(err, MEMBERSHIP_LOST);
+}
+
+/** The broker's error of one of `types` under kafkajs's wrappers, if there is one. */
+function brokerError(err: unknown, types: ReadonlySet<string>): Error | undefined {
   for (let e = err as { type?: string; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
-    if (typeof e.type === 'string' && MEMBERSHIP_LOST.has(e.type)) return e as unknown as Error;
+    if (typeof e.type === 'string' && types.has(e.type)) return e as unknown as Error;
     if (e.cause === e) break;
   }
   return undefined;
 }
 
+/** The broker's answer to a join with a session outside its group.min/max.session.timeout.ms. */
+const SESSION_REFUSED = new Set(['INVALID_SESSION_TIMEOUT']);
+
 /** Longest pause between attempts to join again after a crash, ms. */
 const REJOIN_MAX_DELAY_MS = 5000;
+
+/** Default bound on one offset commit, ms: see GroupConsumerOptions.commitTimeoutMs. */
+const DEFAULT_COMMIT_TIMEOUT_MS = 10_000;
+
+type BatchHandler = (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>;
 
 export interface GroupConsumerOptions {
   groupId: string;
@@ -30,7 +44,15 @@ export interface GroupConsumerOptions {
   partitionsConsumedConcurrently: number;
   /** Upper bound of one fetch per partition, bytes. Default 256 KiB (about a thousand SMS). */
   maxBytesPerPartition?: number;
+  /**
+   * How long the coordinator waits for a silent member before its partitions go to another (after
+   * a crash, they stay unread this long). Default 30 000; the services pass KAFKA_SESSION_TIMEOUT_MS.
+   */
   sessionTimeoutMs?: number;
+  /** How often the member heartbeats, between batches and from inside a long one. Default a third of the session, at most 3000. */
+  heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for the members to join again. Default kafkajs's 60 000. */
+  rebalanceTimeoutMs?: number;
   /**
    * Bytes the broker waits for before it answers a fetch (over all the partitions of the fetch),
    * unless `maxWaitTimeInMs` passes first. Default 1: a fetch returns as soon as there is any
@@ -43,6 +65,15 @@ export interface GroupConsumerOptions {
    * the long poll of an idle consumer, and a stop waits for the fetch in progress. Default 1000.
    */
   maxWaitTimeInMs?: number;
+  /**
+   * Longest an offset commit may take, ms; past it the consumer is replaced by a new one that
+   * joins the group again, and the commit fails (retriable: the batch is read again). kafkajs
+   * 2.2.4 sends commits to the group coordinator it found when it joined, and when that broker
+   * is gone (killed, its node not in the metadata any more) it retries there forever instead of
+   * finding the new coordinator: the batch never ends and the consumer reads nothing more until
+   * the broker comes back. A new consumer finds the new coordinator. Default 10 000.
+   */
+  commitTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -57,6 +88,10 @@ export class GroupConsumer {
   private readonly inFlight = new Set<Promise<unknown>>();
   private running = false;
   private stopping = false;
+  private rejoining = false;
+  private onBatch?: BatchHandler;
+  /** The broker refused the session timeout at the last join: not ready until a join succeeds. */
+  private sessionRefused = false;
 
   private readonly heartbeatIntervalMs: number;
 
@@ -65,7 +100,7 @@ export class GroupConsumer {
     private readonly options: GroupConsumerOptions,
   ) {
     this.logger = options.logger ?? silentLogger;
-    this.heartbeatIntervalMs = Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3));
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3));
     this.consumer = this.newConsumer();
   }
 
@@ -76,6 +111,7 @@ export class GroupConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       // A third of the session at most, so two lost heartbeats do not yet cost the partitions.
       heartbeatInterval: this.heartbeatIntervalMs,
+      rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,
       minBytes: options.minBytes ?? 1,
       // A stop waits for the fetch in progress: a 1 s long poll (not kafkajs's 5 s) keeps a
@@ -88,22 +124,32 @@ export class GroupConsumer {
     });
   }
 
+  /** Joined, or joining again after a crash; false while the broker refuses the session timeout. */
   get isRunning(): boolean {
-    return this.running;
+    return this.running && !this.sessionRefused;
   }
 
-  async run(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  async run(onBatch: BatchHandler): Promise<void> {
+    this.onBatch = onBatch;
     await this.join(onBatch);
     this.running = true;
   }
 
   /** Connects the current consumer, subscribes it and runs it, rejoining after a crash kafkajs does not restart from. */
-  private async join(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  private async join(onBatch: BatchHandler): Promise<void> {
     const consumer = this.consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    consumer.on(consumer.events.GROUP_JOIN, () => void (this.sessionRefused = false));
     consumer.on(consumer.events.CRASH, (e) => {
-      this.logger.error({ group: this.options.groupId, err: e.payload.error?.message, restart: e.payload.restart }, 'consumer crashed');
+      if (brokerError(e.payload.error, SESSION_REFUSED)) {
+        // Joining again only helps once the broker's setting changes: not ready meanwhile, and said plainly.
+        this.sessionRefused = true;
+        this.logger.error(
+          { group: this.options.groupId, sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000 },
+          'the broker refuses this session timeout (INVALID_SESSION_TIMEOUT): its group.min.session.timeout.ms is higher. Lower it on every broker (Parchee ships 1000) or raise KAFKA_SESSION_TIMEOUT_MS',
+        );
+      } else this.logger.error({ group: this.options.groupId, err: e.payload.error?.message, restart: e.payload.restart }, 'consumer crashed');
       // kafkajs gives up on some errors (a group coordinator it could not find while the broker
       // restarted): the consumer then stays stopped and its partitions unread for good. Join again.
       if (!e.payload.restart && !this.stopping && consumer === this.consumer) void this.rejoin(onBatch);
@@ -115,7 +161,17 @@ export class GroupConsumer {
    * After a crash kafkajs will not restart from: a new kafkajs consumer (one that was disconnected
    * cannot connect again) joins the group, retried every few seconds until it does.
    */
-  private async rejoin(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  private async rejoin(onBatch: BatchHandler): Promise<void> {
+    if (this.rejoining) return;
+    this.rejoining = true;
+    try {
+      await this.joinAgain(onBatch);
+    } finally {
+      this.rejoining = false;
+    }
+  }
+
+  private async joinAgain(onBatch: BatchHandler): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(REJOIN_MAX_DELAY_MS, 500 * attempt)));
       if (this.stopping) return;
@@ -131,7 +187,7 @@ export class GroupConsumer {
     }
   }
 
-  private async start(onBatch: (batch: ConsumedBatch, payload: EachBatchPayload) => Promise<void>): Promise<void> {
+  private async start(onBatch: BatchHandler): Promise<void> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -165,9 +221,24 @@ export class GroupConsumer {
    * reads it again (at least once, as for any failed batch).
    */
   async commitOffsets(offsets: TopicPartitionOffsetAndMetadata[]): Promise<void> {
+    const consumer = this.consumer;
+    const timeoutMs = this.options.commitTimeoutMs ?? DEFAULT_COMMIT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MessagingError('COMMIT_TIMEOUT', `offset commit not answered within ${timeoutMs} ms`, true)), timeoutMs);
+    });
     try {
-      await this.consumer.commitOffsets(offsets);
+      await Promise.race([consumer.commitOffsets(offsets), timedOut]);
     } catch (err) {
+      if (err instanceof MessagingError && err.code === 'COMMIT_TIMEOUT') {
+        this.logger.warn(
+          { group: this.options.groupId, timeoutMs },
+          'offset commit not answered: the group coordinator may be gone; a new consumer joins the group, the batch will be read again',
+        );
+        // Replaced once the batch in hand has given up (the old consumer's disconnect waits for it).
+        if (consumer === this.consumer && this.onBatch && !this.stopping) void this.rejoin(this.onBatch);
+        throw err;
+      }
       const lost = membershipLost(err);
       if (!lost) throw err;
       this.logger.warn(
@@ -175,6 +246,8 @@ export class GroupConsumer {
         'commit refused: the member lost its partitions; rejoining, the batch will be read again',
       );
       throw lost;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

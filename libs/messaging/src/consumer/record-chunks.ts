@@ -16,9 +16,10 @@ export function recordBytes(r: OutgoingRecord): number {
 /**
  * Splits records, in order, into produce requests of at most `maxBytes` (estimated), each grouped
  * by topic. Order within a topic-partition is kept: chunks are sent one after the other.
- * A single record larger than `maxBytes` gets a chunk of its own.
+ * A single record larger than `maxBytes` gets a chunk of its own. A record's `partition`, when it
+ * has one, goes with it.
  */
-export function chunkRecords(records: readonly OutgoingRecord[], maxBytes: number): TopicMessages[][] {
+export function chunkRecords(records: ReadonlyArray<OutgoingRecord & { partition?: number }>, maxBytes: number): TopicMessages[][] {
   const chunks: TopicMessages[][] = [];
   let byTopic = new Map<string, TopicMessages>();
   let bytes = 0;
@@ -31,7 +32,11 @@ export function chunkRecords(records: readonly OutgoingRecord[], maxBytes: numbe
     }
     let entry = byTopic.get(r.topic);
     if (!entry) byTopic.set(r.topic, (entry = { topic: r.topic, messages: [] }));
-    entry.messages.push({ key: r.key, value: r.value, headers: r.headers });
+    entry.messages.push(
+      r.partition === undefined
+        ? { key: r.key, value: r.value, headers: r.headers }
+        : { key: r.key, value: r.value, headers: r.headers, partition: r.partition },
+    );
     bytes += size;
   }
   if (byTopic.size > 0) chunks.push([...byTopic.values()]);

@@ -1,4 +1,4 @@
-import type { EachBatchPayload, Kafka, TopicMessages } from 'kafkajs';
+import { Partitioners, type EachBatchPayload, type Kafka, type TopicMessages } from 'kafkajs';
 import { MessagingError } from '../errors/messaging-error';
 import { TransactionalProcessor, offsetsOf, type TransactionOutcome } from './transactional-processor';
 
@@ -15,7 +15,17 @@ interface FakeTransaction {
  * after a failed abort (every later transaction() is refused). Commits can be held, to keep a
  * transaction in flight while more batches finish.
  */
-function fakeKafka(script: { failCommits?: number; failAborts?: number; failCommitNumbers?: number[] } = {}) {
+function fakeKafka(
+  script: {
+    failCommits?: number;
+    failAborts?: number;
+    failCommitNumbers?: number[];
+    /** Leader of each partition of every topic, by partition; default one partition led by broker 1. */
+    leaders?: number[];
+    /** The brokers whose produce requests answer during each sendBatch, by call (1-based); default one per call. */
+    produceRequests?: (call: number) => string[];
+  } = {},
+) {
   let failCommits = script.failCommits ?? 0;
   let commits = 0;
   let failAborts = script.failAborts ?? 0;
@@ -26,7 +36,18 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
   let holding = false;
   const held: Array<() => void> = [];
   const commitWaiters: Array<() => void> = [];
+  let sendCalls = 0;
+  const leaders = script.leaders ?? [1];
+  const metadataRequests: string[][] = [];
   const kafka = {
+    admin: () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      fetchTopicMetadata: async ({ topics }: { topics: string[] }) => {
+        metadataRequests.push(topics);
+        return { topics: topics.map((name) => ({ name, partitions: leaders.map((leader, partitionId) => ({ partitionId, leader })) })) };
+      },
+    }),
     consumer: () => ({
       connect: async () => undefined,
       subscribe: async () => undefined,
@@ -38,7 +59,10 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
     producer: (config: { transactionalId: string }) => {
       const state = { id: config.transactionalId, committed: 0, stuck: false, disconnected: false };
       producers.push(state);
+      const listeners: Array<(e: { payload: { apiName: string; broker: string } }) => void> = [];
       return {
+        events: { REQUEST: 'producer.network.request' },
+        on: (_event: string, listener: (typeof listeners)[number]) => void listeners.push(listener),
         connect: async () => undefined,
         disconnect: async () => void (state.disconnected = true),
         transaction: async () => {
@@ -46,7 +70,11 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
           const tx: FakeTransaction = { producer: state.id, sent: [], offsets: [], state: 'open' };
           transactions.push(tx);
           return {
-            sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => void tx.sent.push(topicMessages),
+            sendBatch: async ({ topicMessages }: { topicMessages: TopicMessages[] }) => {
+              const call = ++sendCalls;
+              for (const broker of script.produceRequests?.(call) ?? ['b1:9092']) listeners.forEach((l) => l({ payload: { apiName: 'Produce', broker } }));
+              tx.sent.push(topicMessages);
+            },
             sendOffsets: async ({ topics }: { topics: FakeTransaction['offsets'][number] }) => void tx.offsets.push(topics),
             commit: async () => {
               commitWaiters.splice(0).forEach((w) => w());
@@ -90,6 +118,7 @@ function fakeKafka(script: { failCommits?: number; failAborts?: number; failComm
     producers,
     transactions,
     resolved,
+    metadataRequests,
     deliver: (offset: string, partition = 0) => started()(payload(partition, [offset])),
     deliverBatch: (partition: number, offsets: string[], stale?: () => boolean) => started()(payload(partition, offsets, stale)),
     /** Commits from now on wait for release(). */
@@ -420,5 +449,63 @@ describe('TransactionalProcessor', () => {
     fake.release();
     await Promise.all(all);
     expect(fake.transactions.map((t) => t.offsets[0][0].partitions.map((p) => p.partition))).toEqual([[0], [1, 2, 3], [4], [5], [6]]);
+  });
+
+  it('sends a transaction’s output one broker at a time, each record on the partition kafkajs would give it', async () => {
+    // Six partitions led by brokers 1, 2, 3, 1, 2, 3.
+    const fake = fakeKafka({ leaders: [1, 2, 3, 1, 2, 3] });
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 1 });
+    const keys = Array.from({ length: 40 }, (_, i) => `citizen-${i}`);
+    await processor.start(async () => ({ records: keys.map((key, i) => ({ topic: 'out', key, value: Buffer.from(String(i)) })) }));
+    await fake.deliver('0');
+
+    const [tx] = fake.transactions;
+    const sends = tx.sent.map((chunk) =>
+      chunk.flatMap((t) => t.messages.map((m) => ({ key: String(m.key), value: String(m.value), partition: m.partition! }))),
+    );
+    // Each send's partitions share one leader; together the sends hold every record once.
+    expect(sends.map((send) => new Set(send.map((m) => [1, 2, 3, 1, 2, 3][m.partition])).size)).toEqual(sends.map(() => 1));
+    expect(
+      sends
+        .flat()
+        .map((m) => m.value)
+        .sort(),
+    ).toEqual(keys.map((_, i) => String(i)).sort());
+    expect(sends.length).toBe(3);
+    // kafkajs's default partitioner (murmur2 of the key, as the Java client): the same key, the same partition.
+    const partitionOf = Partitioners.DefaultPartitioner();
+    const partitionMetadata = [0, 1, 2, 3, 4, 5].map((partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [], isr: [] }));
+    for (const m of sends.flat()) expect(m.partition).toBe(partitionOf({ topic: 'out', partitionMetadata, message: { key: m.key, value: m.value } }));
+    // Within a partition the records keep their order.
+    for (const p of new Set(sends.flat().map((m) => m.partition))) {
+      const inPartition = sends
+        .flat()
+        .filter((m) => m.partition === p)
+        .map((m) => Number(m.value));
+      expect(inPartition).toEqual([...inPartition].sort((a, b) => a - b));
+    }
+  });
+
+  it('aborts the transaction when kafkajs sent a produce request to one broker twice in a send, and the batch is read again', async () => {
+    // The 1st send: kafkajs retried and sent its request to b1 again (the copy kafkajs 2.2.4 makes
+    // of a request still in flight). Later sends: once each.
+    const fake = fakeKafka({ produceRequests: (call) => (call === 1 ? ['b1:9092', 'b2:9092', 'b1:9092'] : ['b1:9092']) });
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 1 });
+    await processor.start(echo);
+    await expect(fake.deliver('3')).rejects.toMatchObject({ code: 'TRANSACTION_FAILED', retriable: true });
+    expect(fake.resolved).toEqual([]);
+    await fake.deliver('3');
+    expect(fake.transactions.map((t) => t.state)).toEqual(['aborted', 'committed']);
+    expect(fake.resolved).toEqual([{ partition: 0, offset: '3' }]);
+  });
+
+  it('asks for the leaders again after a failed transaction, and otherwise only once they are old', async () => {
+    const fake = fakeKafka({ failCommits: 1 });
+    const processor = new TransactionalProcessor(fake.kafka, { groupId: 'g', topic: 'in', transactionalIdPrefix: 'p', concurrency: 1 });
+    await processor.start(echo);
+    await fake.deliver('1').catch(() => undefined);
+    await fake.deliver('1');
+    await fake.deliver('2');
+    expect(fake.metadataRequests).toEqual([['out'], ['out']]);
   });
 });

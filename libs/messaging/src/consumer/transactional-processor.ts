@@ -1,7 +1,8 @@
-import type { EachBatchPayload, Kafka, Producer, Transaction } from 'kafkajs';
+import type { EachBatchPayload, Kafka, Producer, TopicMessages, Transaction } from 'kafkajs';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { MessagingError } from '../errors/messaging-error';
 import type { OutgoingRecord } from '../producer/batching-publisher';
+import { LeaderRoutes } from '../producer/leader-routes';
 import { nextOffset, type ConsumedBatch } from './consumed-batch';
 import { GroupConsumer } from './group-consumer';
 import { DEFAULT_MAX_PRODUCE_BYTES, chunkRecords, recordBytes } from './record-chunks';
@@ -22,7 +23,17 @@ export interface TransactionalProcessorOptions {
   fetchMinBytes?: number;
   /** See GroupConsumerOptions: how long a fetch waits for `fetchMinBytes`, ms. Default 1000. */
   fetchMaxWaitMs?: number;
+  /** See GroupConsumerOptions. */
   sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  /**
+   * Longest a transaction may stay open before the broker aborts it, ms. A transaction a crashed
+   * replica left open holds back read-committed readers of the partitions it wrote until then
+   * (plus the broker's abort sweep), unless a producer with the same transactional id (the
+   * replica restarted) fences it first. Default 10 000; lookup passes KAFKA_TRANSACTION_TIMEOUT_MS.
+   */
+  transactionTimeoutMs?: number;
   /**
    * Bound on the bytes of one produce request inside the transaction. Keys are kept, so a whole
    * batch's output usually lands in one partition, and the broker refuses a record batch over
@@ -37,7 +48,7 @@ export interface TransactionalProcessorOptions {
   /**
    * Most output bytes (estimated) one transaction carries, unless a single batch has more: a
    * transaction sends its produce requests one after the other, so this bounds how long it stays
-   * open (well inside the 10 s transaction timeout) and how much one failure sends back to be
+   * open (well inside the transaction timeout) and how much one failure sends back to be
    * read again. Default 4 MiB.
    */
   maxBytesPerTransaction?: number;
@@ -107,6 +118,9 @@ export class TransactionalProcessor {
   private readonly logger: Logger;
   private readonly transactionalId: string;
   private producer?: Producer;
+  private readonly routes: LeaderRoutes;
+  /** The brokers of the produce requests answered during the `sendBatch` in progress, if one is. */
+  private produceRequests?: string[];
   /** Set when an abort failed: kafkajs's state machine is stuck in ABORTING and refuses every new transaction. */
   private broken = false;
   private pending: PendingBatch[] = [];
@@ -123,6 +137,7 @@ export class TransactionalProcessor {
     // Slot 0's id from when every partition slot had its own producer: a replica restarted on
     // this version still fences the transaction its predecessor left open there.
     this.transactionalId = `${options.transactionalIdPrefix}-0`;
+    this.routes = new LeaderRoutes(kafka.admin());
     this.group = new GroupConsumer(kafka, {
       groupId: options.groupId,
       topics: [options.topic],
@@ -131,6 +146,8 @@ export class TransactionalProcessor {
       minBytes: options.fetchMinBytes,
       maxWaitTimeInMs: options.fetchMaxWaitMs,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      rebalanceTimeoutMs: options.rebalanceTimeoutMs,
       logger: options.logger,
     });
   }
@@ -168,6 +185,7 @@ export class TransactionalProcessor {
   async stop(): Promise<void> {
     await this.group.stop();
     await this.producer?.disconnect().catch(() => undefined);
+    await this.routes.close();
   }
 
   /** Resolves once the transaction carrying this batch's output and offset has committed. */
@@ -272,14 +290,14 @@ export class TransactionalProcessor {
   }
 
   private newProducer(): Producer {
-    return this.kafka.producer({
+    const producer = this.kafka.producer({
       transactionalId: this.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
       // A transaction lives from the end of a group's processing to its commit, milliseconds. One
       // left open by a crashed process holds back read-committed readers until a producer with the
-      // same id fences it, or until this timeout (plus the broker's 10 s abort sweep).
-      transactionTimeout: 10_000,
+      // same id fences it, or until this timeout (plus the broker's abort sweep).
+      transactionTimeout: this.options.transactionTimeoutMs ?? 10_000,
       allowAutoTopicCreation: false,
       // A transaction begun right after the previous one's commit finds the broker still writing
       // that commit's markers, and its first AddPartitionsToTxn is refused (CONCURRENT_TRANSACTIONS)
@@ -289,6 +307,10 @@ export class TransactionalProcessor {
       // choices"). Retries stay unbounded, as kafkajs makes them for an idempotent producer by default.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 10, maxRetryTime: 5000 },
     });
+    producer.on(producer.events.REQUEST, ({ payload }) => {
+      if (payload.apiName === 'Produce') this.produceRequests?.push(payload.broker);
+    });
+    return producer;
   }
 
   /**
@@ -311,6 +333,25 @@ export class TransactionalProcessor {
     this.logger.info({ transactionalId: this.transactionalId }, 'transactional producer renewed after a failed abort');
   }
 
+  /**
+   * One `sendBatch`, refused when kafkajs sent a produce request to the same broker twice in it:
+   * the first may have been written while the second was sent with new sequence numbers, so the
+   * records may be in the transaction twice (LeaderRoutes says how; it happens when leadership
+   * moves under a request). Aborting the transaction hides both copies from read-committed
+   * readers, and the batches are read again.
+   */
+  private async sendOnce(transaction: Transaction, topicMessages: TopicMessages[]): Promise<void> {
+    const answered: string[] = [];
+    this.produceRequests = answered;
+    try {
+      await transaction.sendBatch({ topicMessages, acks: -1 });
+    } finally {
+      this.produceRequests = undefined;
+    }
+    const twice = answered.find((broker, i) => answered.indexOf(broker) !== i);
+    if (twice) throw new Error(`kafkajs sent a produce request to ${twice} twice in one send: its records may be in the transaction twice`);
+  }
+
   private async commit(group: PendingBatch[]): Promise<void> {
     const producer = this.producer;
     if (!producer) throw new MessagingError('TRANSACTION_FAILED', 'transactional producer not started', true);
@@ -325,8 +366,11 @@ export class TransactionalProcessor {
     try {
       // In the order the batches finished: per partition, their outputs keep their order.
       const output = group.length === 1 ? group[0].output : group.flatMap((b) => b.output);
-      for (const chunk of chunkRecords(output, this.options.maxProduceBytes ?? DEFAULT_MAX_PRODUCE_BYTES)) {
-        await transaction.sendBatch({ topicMessages: chunk, acks: -1 });
+      // One broker per request, one after the other (LeaderRoutes says why).
+      for (const leaderGroup of output.length > 0 ? await this.routes.route(output) : []) {
+        for (const chunk of chunkRecords(leaderGroup, this.options.maxProduceBytes ?? DEFAULT_MAX_PRODUCE_BYTES)) {
+          await this.sendOnce(transaction, chunk);
+        }
       }
       // Work the batches must finish before their offsets move, done while the output was sent.
       const before = group.flatMap((b) => (b.beforeCommit ? [b.beforeCommit] : []));
@@ -345,6 +389,8 @@ export class TransactionalProcessor {
           'transaction abort failed; the producer is renewed before its next transaction',
         );
       });
+      // Leadership may have moved: the next transaction asks for the leaders again.
+      this.routes.forget();
       // Renewed after any failed transaction, not only a failed abort: kafkajs 2.2.4 winds back
       // the sequence numbers of every partition of a produce request that failed in part, even
       // those the broker wrote, and a later batch reusing them is taken by the broker for a

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 import { BatchingPublisher } from './batching-publisher';
 
 interface FakeProducer {
@@ -13,12 +13,26 @@ interface FakeProducer {
  * `sendFails(i)` decide the fate of producer i's calls; `gate`, when set, holds every sendBatch
  * until it resolves, so a test can look while a send is in flight.
  */
-function fakeKafka(opts: { sendFails?: (index: number) => Error | null; connectFails?: (index: number) => Error | null }) {
+function fakeKafka(opts: {
+  sendFails?: (index: number, partitions: number[]) => Error | null;
+  connectFails?: (index: number) => Error | null;
+  /** Leader of each partition of every topic; default one partition led by broker 1. */
+  leaders?: number[];
+}) {
   const producers: FakeProducer[] = [];
+  /** The partitions of each sendBatch call. */
+  const calls: number[][] = [];
   let gate: Promise<void> | null = null;
   let inFlight = 0;
   let maxInFlight = 0;
   const kafka = {
+    admin: () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({
+        topics: topics.map((name) => ({ name, partitions: (opts.leaders ?? [1]).map((leader, partitionId) => ({ partitionId, leader })) })),
+      }),
+    }),
     producer: () => {
       const index = producers.length;
       const state: FakeProducer = { batches: [], connected: false, disconnected: false };
@@ -30,12 +44,14 @@ function fakeKafka(opts: { sendFails?: (index: number) => Error | null; connectF
           state.connected = true;
         },
         disconnect: async () => void (state.disconnected = true),
-        sendBatch: async ({ topicMessages }: { topicMessages: Array<{ messages: unknown[] }> }) => {
+        sendBatch: async ({ topicMessages }: { topicMessages: Array<{ messages: Array<{ partition?: number }> }> }) => {
           inFlight++;
           maxInFlight = Math.max(maxInFlight, inFlight);
+          const partitions = [...new Set(topicMessages.flatMap((t) => t.messages.map((m) => m.partition ?? -1)))].sort();
+          calls.push(partitions);
           try {
             if (gate) await gate;
-            const err = opts.sendFails?.(index);
+            const err = opts.sendFails?.(index, partitions);
             if (err) throw err;
             state.batches.push(topicMessages.reduce((n, t) => n + t.messages.length, 0));
             return [];
@@ -49,6 +65,7 @@ function fakeKafka(opts: { sendFails?: (index: number) => Error | null; connectF
   return {
     kafka,
     producers,
+    calls,
     maxInFlight: () => maxInFlight,
     hold: () => {
       let open: () => void = () => undefined;
@@ -137,5 +154,34 @@ describe('BatchingPublisher', () => {
     await publisher.close();
     // The first batch was already in flight when its caller timed out; the second never left.
     expect(fake.producers[0].batches).toEqual([1]);
+  });
+
+  it('sends to each leading broker its own request, side by side, and refuses only the callers whose broker failed', async () => {
+    // Four partitions, led by brokers 1, 2, 1, 2; broker 2's request fails.
+    const leaders = [1, 2, 1, 2];
+    const { kafka, calls } = fakeKafka({ leaders, sendFails: (_, partitions) => (partitions.some((p) => leaders[p] === 2) ? refused() : null) });
+    const publisher = new BatchingPublisher(kafka, { lingerMs: 5 });
+    await publisher.connect();
+    const keys = Array.from({ length: 12 }, (_, i) => `citizen-${i}`);
+    const outcomes = await Promise.all(
+      keys.map((key) =>
+        publisher.publish([{ ...record, key }]).then(
+          () => 'acked',
+          () => 'refused',
+        ),
+      ),
+    );
+    // One request per broker, each with only its own partitions.
+    expect(calls).toHaveLength(2);
+    expect(calls.map((partitions) => new Set(partitions.map((p) => leaders[p])).size)).toEqual([1, 1]);
+    // A caller is answered by the fate of its own broker's request.
+    const partitionOf = Partitioners.DefaultPartitioner();
+    const partitionMetadata = leaders.map((leader, partitionId) => ({ partitionId, leader, partitionErrorCode: 0, replicas: [], isr: [] }));
+    const expected = keys.map((key) =>
+      leaders[partitionOf({ topic: record.topic, partitionMetadata, message: { key, value: record.value } })] === 2 ? 'refused' : 'acked',
+    );
+    expect(outcomes).toEqual(expected);
+    expect(new Set(outcomes)).toEqual(new Set(['acked', 'refused']));
+    await publisher.close();
   });
 });

@@ -1,6 +1,7 @@
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 import { silentLogger, type Logger } from '@parchee/observability';
 import { MessagingError } from '../errors/messaging-error';
+import { LeaderRoutes } from './leader-routes';
 
 export interface OutgoingRecord {
   topic: string;
@@ -38,19 +39,24 @@ interface Pending {
 
 /**
  * An idempotent, acks=all producer that gathers records from many callers for a few
- * milliseconds and sends them in one request. Each caller's promise settles when the broker
- * has acknowledged the batch holding its records: the moment ingress may answer deliver_sm.
+ * milliseconds and sends them in one request per broker. Each caller's promise settles when the
+ * brokers have acknowledged the records it published: the moment ingress may answer deliver_sm.
  *
- * Two rules keep an acknowledged publish from being a record the broker never wrote
- * (docs/delivery-guarantees.md, "Ingress's idempotent producer after a broker restart"):
+ * Three rules keep an acknowledged publish from being a record the broker never wrote, or wrote
+ * twice (docs/delivery-guarantees.md, "Ingress's idempotent producer after a broker restart" and
+ * "A transaction's output on a cluster"):
  *
- * - One `sendBatch` at a time. When a produce request fails, kafkajs 2.2.4 moves the sequence
+ * - One send at a time. When a produce request fails, kafkajs 2.2.4 moves the sequence
  *   numbers of EVERY partition of the request back, also of partitions the broker did write (a
  *   restarting broker answers NOT_LEADER for some partitions and writes the others). Another
  *   `sendBatch` taking the broker lock before the failed one retries then reuses those sequence
  *   numbers; the broker judges its batch a duplicate of the one written, answers success, and
  *   drops its records (or answers OUT_OF_ORDER_SEQUENCE_NUMBER when the sizes differ). With one
  *   send at a time, only the failed batch's own retry (the same records) reuses them.
+ * - Within a send, one `sendBatch` per leading broker (LeaderRoutes), side by side: their
+ *   partitions are disjoint, so a failure moves back only its own request's sequence numbers,
+ *   and kafkajs never sends a request again because another broker's failed (which wrote records
+ *   twice on a three-broker cluster when a broker was killed).
  * - A new producer (new producer id, sequences from 0) after any failed send. kafkajs's sequence
  *   numbers may still be behind the broker's once it gives up on a batch; the next batch would
  *   again be taken for a duplicate.
@@ -71,6 +77,7 @@ export class BatchingPublisher {
   private connected = false;
   private closing = false;
   private sending: Promise<void> | null = null;
+  private readonly routes: LeaderRoutes;
 
   constructor(
     private readonly kafka: Kafka,
@@ -81,6 +88,7 @@ export class BatchingPublisher {
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5000;
     this.logger = options.logger ?? silentLogger;
     this.producer = this.newProducer();
+    this.routes = new LeaderRoutes(kafka.admin());
   }
 
   // Bounded retries: an unbounded idempotent producer would hold an SMSC's deliver_sm forever
@@ -156,6 +164,7 @@ export class BatchingPublisher {
     while (this.sending) await this.sending;
     this.connected = false;
     await this.producer.disconnect();
+    await this.routes.close();
   }
 
   private flush(): void {
@@ -179,24 +188,56 @@ export class BatchingPublisher {
     // record now would only make a second copy once the SMSC re-delivers it.
     const batch = queued.filter((p) => !p.timedOut());
     if (batch.length === 0) return;
-    const byTopic = new Map<string, TopicMessages>();
-    for (const pending of batch) {
-      for (const r of pending.records) {
-        let entry = byTopic.get(r.topic);
-        if (!entry) byTopic.set(r.topic, (entry = { topic: r.topic, messages: [] }));
-        entry.messages.push({ key: r.key, value: r.value, headers: r.headers });
-      }
-    }
     try {
       if (this.stale) await this.renew();
-      await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1, compression: CompressionTypes.None });
-      for (const p of batch) p.resolve();
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message, records: batch.length }, 'kafka publish failed');
-      // Whatever failed, kafkajs may now hold sequence numbers the broker already used.
-      this.stale = true;
-      const error = new MessagingError('PUBLISH_FAILED', `publish failed: ${(err as Error).message}`, true, err);
-      for (const p of batch) p.reject(error);
+      this.fail(batch, err);
+      return;
     }
+    // One sendBatch per leading broker, side by side: their partitions are disjoint, and no
+    // request of one can be sent twice by a failure of another (LeaderRoutes).
+    const records = batch.flatMap((pending, i) => pending.records.map((r) => ({ ...r, pending: i })));
+    const groups = await this.routes.route(records);
+    const sent = await Promise.allSettled(
+      groups.map((group) => this.producer.sendBatch({ topicMessages: topicMessagesOf(group), acks: -1, compression: CompressionTypes.None })),
+    );
+    const failed = new Set<number>();
+    let firstError: unknown;
+    sent.forEach((result, g) => {
+      if (result.status === 'fulfilled') return;
+      firstError ??= result.reason;
+      for (const r of groups[g]) failed.add(r.pending);
+    });
+    if (firstError === undefined) {
+      for (const p of batch) p.resolve();
+      return;
+    }
+    this.routes.forget();
+    // A caller whose records all went out is answered; the rest are refused, though some of their
+    // records may have been written (as when a single request fails after the broker wrote it).
+    for (const [i, p] of batch.entries()) if (!failed.has(i)) p.resolve();
+    this.fail(
+      batch.filter((_, i) => failed.has(i)),
+      firstError,
+    );
   }
+
+  private fail(pendings: Pending[], err: unknown): void {
+    this.logger.warn({ err: (err as Error).message, records: pendings.length }, 'kafka publish failed');
+    // Whatever failed, kafkajs may now hold sequence numbers the broker already used.
+    this.stale = true;
+    const error = new MessagingError('PUBLISH_FAILED', `publish failed: ${(err as Error).message}`, true, err);
+    for (const p of pendings) p.reject(error);
+  }
+}
+
+/** A leader group's records as kafkajs takes them, by topic, each with its partition when it has one. */
+function topicMessagesOf(records: ReadonlyArray<OutgoingRecord & { partition?: number }>): TopicMessages[] {
+  const byTopic = new Map<string, TopicMessages>();
+  for (const r of records) {
+    let entry = byTopic.get(r.topic);
+    if (!entry) byTopic.set(r.topic, (entry = { topic: r.topic, messages: [] }));
+    entry.messages.push({ key: r.key, value: r.value, headers: r.headers, partition: r.partition });
+  }
+  return [...byTopic.values()];
 }

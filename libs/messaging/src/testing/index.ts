@@ -49,3 +49,13 @@ export async function readTopic(
   return seen;
 }
 export { brokerCheckout, startBroker, stopBroker } from './kafka-broker';
+export { END, markEnd, readUntilEnd } from './topic-ends';
+export {
+  allReplicasInSync,
+  clusterBrokers,
+  groupCoordinator,
+  killClusterBroker,
+  offsetsPartitionOf,
+  partitionLeaders,
+  startClusterBroker,
+} from './kafka-cluster';

@@ -1,0 +1,2 @@
+const { projectJestConfig } = require('../../jest.preset.js');
+module.exports = projectJestConfig(__dirname, 'cluster');
