@@ -421,8 +421,8 @@ describe('smsc-sim faults against a real EsmeClient', () => {
   describe('bind faults', () => {
     it('lets only transceivers bind under transceiverOnly, and sends each receipt to the bind that submitted its part', async () => {
       await putFaults('trx', { transceiverOnly: {}, deliveryReceipts: {} });
-      expect(await refusal('trx', 'receiver')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: true });
-      expect(await refusal('trx', 'transmitter')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: true });
+      expect(await refusal('trx', 'receiver')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: false });
+      expect(await refusal('trx', 'transmitter')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: false });
       const [atA, atB] = [collector(), collector()];
       const a = await bind('trx', 'transceiver', { onDeliverSm: atA.onDeliverSm });
       const b = await bind('trx', 'transceiver', { onDeliverSm: atB.onDeliverSm });
@@ -470,7 +470,7 @@ describe('smsc-sim faults against a real EsmeClient', () => {
     it('refuses a bind beyond maxBinds of its type until one of those up goes', async () => {
       const first = await bind('full', 'transmitter');
       await putFaults('full', { maxBinds: { transmitter: 1 } });
-      expect(await refusal('full', 'transmitter')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: true });
+      expect(await refusal('full', 'transmitter')).toEqual({ status: CommandStatus.ESME_RBINDFAIL, credentials: false });
       await bind('full', 'receiver');
       await first.stop();
       await statsWhen('full', (s) => s.binds.transmitter === 0);
