@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { isRetriable } from '@parchee/errors';
 import { createKafka, type KafkaClientOptions } from '../client/kafka-client';
 import { MessagingError } from '../errors/messaging-error';
 
@@ -91,8 +92,8 @@ async function partitionsServed(admin: Admin, specs: ReadonlyArray<TopicDefiniti
         else if (topic.partitions.some((p) => p.leader < 0)) waitingFor = `topic ${spec.name} has partitions without a leader`;
       }
     } catch (err) {
-      if ((err as { retriable?: boolean }).retriable !== true) throw err;
-      waitingFor = (err as Error).message;
+      if (!isRetriable(err)) throw err;
+      waitingFor = err instanceof Error ? err.message : String(err);
     }
     if (waitingFor === undefined) return;
     if (Date.now() > deadline) throw new MessagingError('TOPIC_SETUP_FAILED', `topics not served within ${METADATA_WAIT_MS} ms: ${waitingFor}`, true);
